@@ -1,0 +1,17 @@
+"""Blueprints: thin request handlers over domain/. register_blueprints() wires them up."""
+
+
+def register_blueprints(app):
+    from . import common
+    from .account import bp as account_bp
+    from .admin import bp as admin_bp
+    from .cart import bp as cart_bp
+    from .policies import bp as policies_bp
+    from .products import bp as products_bp
+
+    common.init_app(app)
+    app.register_blueprint(products_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(policies_bp)
+    app.register_blueprint(admin_bp)

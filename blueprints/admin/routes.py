@@ -1,0 +1,21 @@
+"""Back office. Every route here is for merchants only: the guard below runs first."""
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from ..htmx import render
+from . import bp
+
+
+@bp.before_request
+def merchants_only():
+    """Anonymous visitors are sent to sign in; signed-in customers get 403."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("account.login", next=request.full_path.rstrip("?")), code=303)
+    if not current_user.is_merchant:
+        abort(403)
+    return None
+
+
+@bp.get("/")
+def dashboard():
+    return render("admin/dashboard.html")

@@ -1,0 +1,130 @@
+"""Per-request helpers shared by the blueprints: the shop's settings, the visitor's cart,
+and the template filters for money and images."""
+from flask import current_app, g, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from domain import cart as carts
+from domain import shopconfig
+from domain.images import file_name, widths_for
+from domain.money import Money
+from domain.stock import stock_message, stock_state
+
+
+def shop():
+    """The cached ShopConfig snapshot for this request."""
+    if "shop" not in g:
+        g.shop = shopconfig.current(current_app.config["SETTINGS_VERSION_FILE"])
+    return g.shop
+
+
+def settings_changed():
+    shopconfig.changed(current_app.config["SETTINGS_VERSION_FILE"])
+    g.pop("shop", None)
+
+
+def current_cart():
+    if current_user.is_authenticated:
+        return carts.CustomerCart(current_user.id)
+    data = session.setdefault("cart", {})
+    session.modified = True
+    return carts.GuestCart(data)
+
+
+def cart_count():
+    """Items in the visitor's cart, without touching the session for visitors who have none."""
+    if current_user.is_authenticated:
+        return carts.count(carts.CustomerCart(current_user.id))
+    data = session.get("cart")
+    return carts.count(carts.GuestCart(data)) if data else 0
+
+
+def format_money(amount):
+    if amount is None:
+        return ""
+    if isinstance(amount, Money):
+        return amount.format(str(get_locale()))
+    return Money(int(amount), shop().currency).format(str(get_locale()))
+
+
+def image_src(key, width):
+    return url_for("products.media", filename="products/" + file_name(key, width))
+
+
+def image_srcset(key, width):
+    return ", ".join(f"{image_src(key, w)} {w}w" for w in widths_for(width))
+
+
+def image_thumb(key, width):
+    return image_src(key, widths_for(width)[0])
+
+
+def image_fallback(key, width):
+    """The src for browsers without srcset: the middle size."""
+    sizes = widths_for(width)
+    return image_src(key, sizes[len(sizes) // 2])
+
+
+def init_app(app):
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    register_error_pages(app)
+
+    @app.context_processor
+    def inject():
+        return {
+            "shop": shop(),
+            "cart_count": cart_count,
+            "image_src": image_src,
+            "image_srcset": image_srcset,
+            "image_fallback": image_fallback,
+            "image_thumb": image_thumb,
+            "stock_message": lambda stock: stock_message(stock, shop().low_stock_threshold),
+            "stock_state": lambda stock: stock_state(stock, shop().low_stock_threshold),
+            "current_locale": str(get_locale()),
+        }
+
+
+def register_error_pages(app):
+    from flask import render_template
+    from flask_babel import gettext as _
+    from flask_wtf.csrf import CSRFError
+
+    def page(status, title, message):
+        response = app.make_response((render_template("errors/error.html", title=title,
+                                                      message=message), status))
+        response.vary.add("HX-Request")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, _("Please try again"),
+                    _("This form had expired or was sent from another site, so nothing was "
+                      "changed. Reload the page and send it again."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, _("Not allowed"), _("This page is not available to your account."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, _("Page not found"),
+                    _("We could not find that page. It may have moved, or the product may no "
+                      "longer be sold."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("File too large"), _("Please upload a file smaller than 16 MB."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, _("Too many attempts"),
+                    _("Too many attempts in a short time. Please wait a minute and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        from domain.extensions import db
+        db.session.rollback()
+        return page(500, _("Something went wrong"),
+                    _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."))

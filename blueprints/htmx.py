@@ -1,0 +1,36 @@
+"""The only module that reads htmx's HX-* request headers.
+
+One template per page; the regions htmx swaps are {% block %}s inside it. An htmx request that
+is neither boosted nor a history restore gets just the block (plus out-of-band partials such as
+the cart badge); every other request gets the whole page from the same template.
+"""
+from flask import make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx():
+    return request.headers.get("HX-Request") == "true"
+
+
+def wants_fragment():
+    return (is_htmx() and request.headers.get("HX-Boosted") != "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+def render(template, block=None, oob=(), status=200, **context):
+    """Render the page, or only `block` of it (and the `oob` partial templates) for htmx."""
+    if block and wants_fragment():
+        html = render_block(template, block, **context)
+        for partial in oob:
+            html += render_template(partial, oob=True, **context)
+    else:
+        html = render_template(template, **context)
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def trigger(response, event):
+    """Ask htmx to fire a client-side event after the swap (ignored without htmx)."""
+    response.headers["HX-Trigger"] = event
+    return response

@@ -1,0 +1,95 @@
+"""Storefront pages: home, category, search, product, and the product photos."""
+import os
+
+from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
+
+from domain import catalog, pricing
+from domain.errors import NotFound
+from domain.money import Money
+from shop import LANGUAGES
+
+from ..common import shop
+from ..htmx import render
+from . import bp
+
+MEDIA_MAX_AGE = 365 * 24 * 3600
+
+
+def _sort(allowed, default):
+    sort = request.args.get("sort", default)
+    return sort if sort in allowed else default
+
+
+@bp.get("/")
+def home():
+    return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers())
+
+
+@bp.get("/c/<slug>")
+def category(slug):
+    info = shop().category(slug)
+    if info is None:
+        abort(404)
+    sort = _sort(catalog.SORTS, "featured")
+    results = catalog.listing(info.id, sort, request.args.get("page", 1))
+    return render("products/category.html", block="results", category=info, results=results,
+                  sort=sort)
+
+
+@bp.get("/search")
+def search():
+    q = request.args.get("q", "").strip()[:100]
+    sort = _sort(catalog.SEARCH_SORTS, "relevance")
+    results = catalog.search(q, sort, request.args.get("page", 1))
+    return render("products/search.html", block="results", q=q, results=results, sort=sort)
+
+
+def single_line(variant, currency):
+    product = variant.product
+    return pricing.Line(variant_id=variant.id, product_id=product.id, title=product.title,
+                        variant_title=variant.title, sku=variant.sku,
+                        unit_price=Money(variant.price, currency), quantity=1, slug=product.slug,
+                        stock=variant.stock)
+
+
+def product_context(slug, variant_id=None):
+    """Everything the product page shows for the chosen variant."""
+    try:
+        product = catalog.product_page(slug)
+    except NotFound:
+        abort(404)
+    variant = catalog.pick_variant(product, variant_id)
+    config = shop()
+    breakdown = pricing.breakdown(config, [single_line(variant, config.currency)] if variant else [])
+    return {"product": product, "variant": variant, "breakdown": breakdown}
+
+
+@bp.get("/products/<slug>")
+def product(slug):
+    return render("products/product.html", block="buybox",
+                  **product_context(slug, request.args.get("variant") or request.args.get("variant_id")))
+
+
+@bp.get("/media/<path:filename>")
+def media(filename):
+    """Uploaded photos; names carry a content hash, so they never change."""
+    return send_from_directory(current_app.config["UPLOAD_FOLDER"], filename,
+                               max_age=MEDIA_MAX_AGE)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(os.path.join(current_app.static_folder, "img"), "favicon.ico",
+                               max_age=7 * 24 * 3600)
+
+
+@bp.post("/language")
+def language():
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    target = request.form.get("next", "")
+    # Only same-site paths: an open redirect would let links abuse the shop's name.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("products.home")
+    return redirect(target, code=303)

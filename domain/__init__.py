@@ -1,0 +1,1 @@
+"""The shop's rules: plain Python over the models, no request state, no templates."""

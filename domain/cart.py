@@ -1,0 +1,178 @@
+"""Carts. A guest's cart is a plain dict the web layer keeps in the session; a customer's lives
+in cart_item rows. Both answer the same calls, and the guest's merges into the customer's on
+sign-in. Nothing here reserves stock: that happens when an order is placed."""
+from flask_babel import gettext as _
+
+from . import catalog
+from .errors import InvalidQuantity, NotFound
+from .extensions import db
+from .models import CartItem
+from .money import Money
+from .pricing import Line
+from .stock import ensure_available
+
+MAX_QUANTITY = 99
+
+
+class GuestCart:
+    """Cart lines in a dict {variant id as str: quantity}, e.g. the session's 'cart' entry."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def items(self):
+        out = {}
+        for key, qty in self.data.items():
+            try:
+                out[int(key)] = int(qty)
+            except (TypeError, ValueError):
+                continue
+        return {k: q for k, q in out.items() if q > 0}
+
+    def set(self, variant_id, quantity):
+        if quantity <= 0:
+            self.data.pop(str(variant_id), None)
+        else:
+            self.data[str(variant_id)] = quantity
+
+    def clear(self):
+        self.data.clear()
+
+
+class CustomerCart:
+    """Cart lines stored for a signed-in customer."""
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+
+    def items(self):
+        rows = db.session.execute(db.select(CartItem.variant_id, CartItem.quantity)
+                                  .where(CartItem.user_id == self.user_id)).all()
+        return {variant_id: qty for variant_id, qty in rows}
+
+    def set(self, variant_id, quantity):
+        row = db.session.scalar(db.select(CartItem).where(
+            CartItem.user_id == self.user_id, CartItem.variant_id == variant_id))
+        if quantity <= 0:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(CartItem(user_id=self.user_id, variant_id=variant_id, quantity=quantity))
+        else:
+            row.quantity = quantity
+        db.session.flush()
+
+    def clear(self):
+        db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+
+
+def _parse_quantity(quantity, allow_zero=False):
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        raise InvalidQuantity(_("Please enter a whole number."))
+    low = 0 if allow_zero else 1
+    if quantity < low or quantity > MAX_QUANTITY:
+        raise InvalidQuantity(_("Please choose a quantity from %(low)d to %(high)d.",
+                                low=low, high=MAX_QUANTITY))
+    return quantity
+
+
+def _buyable_variant(variant_id):
+    try:
+        variant_id = int(variant_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Please choose an option."))
+    variant = catalog.variants_by_ids([variant_id]).get(variant_id)
+    if variant is None or variant.product.status != "active":
+        raise NotFound(_("That product is no longer available."))
+    return variant
+
+
+def display_name(variant):
+    return f"{variant.product.title} ({variant.title})" if variant.title else variant.product.title
+
+
+def add(cart, variant_id, quantity=1):
+    """Add units of a variant; more than the stock raises OutOfStock and changes nothing.
+    Returns the variant added."""
+    quantity = _parse_quantity(quantity)
+    variant = _buyable_variant(variant_id)
+    wanted = cart.items().get(variant.id, 0) + quantity
+    if wanted > MAX_QUANTITY:
+        raise InvalidQuantity(_("You can buy at most %(max)d of one item.", max=MAX_QUANTITY))
+    ensure_available(display_name(variant), variant.stock, wanted)
+    cart.set(variant.id, wanted)
+    return variant
+
+
+def update(cart, variant_id, quantity):
+    """Set a line's quantity; 0 removes it. Over the stock raises OutOfStock, nothing changes."""
+    quantity = _parse_quantity(quantity, allow_zero=True)
+    try:
+        variant_id = int(variant_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("That item is not in your cart."))
+    if variant_id not in cart.items():
+        raise NotFound(_("That item is not in your cart."))
+    if quantity:
+        variant = _buyable_variant(variant_id)
+        ensure_available(display_name(variant), variant.stock, quantity)
+    cart.set(variant_id, quantity)
+
+
+def remove(cart, variant_id):
+    try:
+        cart.set(int(variant_id), 0)
+    except (TypeError, ValueError):
+        raise NotFound(_("That item is not in your cart."))
+
+
+def count(cart):
+    return sum(cart.items().values())
+
+
+def lines(cart, currency):
+    """Pricing lines for what is in the cart, in one query. Lines whose product was removed
+    from sale are dropped from the cart."""
+    items = cart.items()
+    variants = catalog.variants_by_ids(items.keys())
+    out = []
+    for variant_id, qty in items.items():
+        variant = variants.get(variant_id)
+        if variant is None or variant.product.status != "active":
+            cart.set(variant_id, 0)
+            continue
+        out.append(Line(
+            variant_id=variant.id, product_id=variant.product_id, title=variant.product.title,
+            variant_title=variant.title, sku=variant.sku, unit_price=Money(variant.price, currency),
+            quantity=qty, slug=variant.product.slug,
+            compare_at=Money(variant.compare_at_price, currency) if variant.compare_at_price else None,
+            stock=variant.stock, image_key=variant.product.cover_key,
+            image_width=variant.product.cover_width,
+        ))
+    out.sort(key=lambda line: (line.title, line.variant_title))
+    return out
+
+
+def merge(guest, customer):
+    """Move a guest cart into a customer's cart on sign-in. Quantities add up, capped by stock
+    and the per-line limit. Returns messages about anything that had to be reduced."""
+    notices = []
+    guest_items = guest.items()
+    if not guest_items:
+        return notices
+    variants = catalog.variants_by_ids(guest_items.keys())
+    existing = customer.items()
+    for variant_id, qty in guest_items.items():
+        variant = variants.get(variant_id)
+        if variant is None or variant.product.status != "active":
+            continue
+        wanted = min(existing.get(variant_id, 0) + qty, MAX_QUANTITY)
+        allowed = min(wanted, variant.stock)
+        if allowed < wanted:
+            notices.append(_("Only %(num)d of %(name)s left, so your cart has %(num)d.",
+                             num=allowed, name=display_name(variant)))
+        customer.set(variant_id, allowed)
+    guest.clear()
+    return notices

@@ -1,0 +1,196 @@
+"""Reading the catalogue: listings, search, product pages. A constant number of queries each.
+
+Listings read only the product table (its summary columns hold price range, stock and cover
+image), so a page of 24 products costs two queries: the count and the page.
+"""
+import math
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, text
+from sqlalchemy.orm import joinedload, selectinload
+
+from .errors import NotFound
+from .extensions import db
+from .models import Product, ProductImage, Variant
+
+PER_PAGE = 24
+SORTS = ("featured", "newest", "price_asc", "price_desc")
+SEARCH_SORTS = ("relevance",) + SORTS
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def _order(sort):
+    if sort == "newest":
+        return (Product.created_at.desc(), Product.id.desc())
+    if sort == "price_asc":
+        return (Product.price_min.asc(), Product.id.asc())
+    if sort == "price_desc":
+        return (Product.price_min.desc(), Product.id.desc())
+    # featured: the merchant's picks first, then best sellers, then newest.
+    return (Product.featured.desc(), Product.featured_position.asc(),
+            Product.sales_count.desc(), Product.created_at.desc(), Product.id.desc())
+
+
+def clamp_page(page):
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(page, 1), 10_000)
+
+
+def _paginate(query, count_query, sort, page, per_page):
+    total = db.session.scalar(count_query)
+    page = clamp_page(page)
+    items = db.session.scalars(
+        query.order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+
+
+def listing(category_id=None, sort="featured", page=1, per_page=PER_PAGE):
+    """Active products, optionally of one category, sorted and paginated."""
+    conditions = [Product.status == "active"]
+    if category_id is not None:
+        conditions.append(Product.category_id == category_id)
+    query = db.select(Product).where(*conditions)
+    count = db.select(func.count(Product.id)).where(*conditions)
+    return _paginate(query, count, sort if sort in SORTS else "featured", page, per_page)
+
+
+def featured(limit=8):
+    return db.session.scalars(
+        db.select(Product).where(Product.status == "active", Product.featured.is_(True))
+        .order_by(Product.featured_position, Product.id).limit(limit)).all()
+
+
+def best_sellers(limit=8):
+    """Most units sold; empty until the shop has orders."""
+    return db.session.scalars(
+        db.select(Product).where(Product.status == "active", Product.sales_count > 0)
+        .order_by(Product.sales_count.desc(), Product.id).limit(limit)).all()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(q):
+    """The words of a query, at most 8, each at most 40 characters."""
+    return [w[:40] for w in _WORD.findall(q or "")][:8]
+
+
+def _fts_available():
+    bind = db.session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    cache = bind.__dict__.setdefault("_shop_fts", {})
+    if "ok" not in cache:
+        with bind.connect() as conn:
+            cache["ok"] = conn.execute(text(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='product_fts'")).first() is not None
+    return cache["ok"]
+
+
+def search(q, sort="relevance", page=1, per_page=PER_PAGE):
+    """Active products matching every word of q (as a prefix) in title, description or tags."""
+    terms = search_terms(q)
+    if not terms:
+        return Page(items=[], page=1, per_page=per_page, total=0)
+    sort = sort if sort in SEARCH_SORTS else "relevance"
+    if _fts_available():
+        match = " ".join('"{}"*'.format(t.replace('"', "")) for t in terms)
+        fts = text("SELECT rowid AS id, rank FROM product_fts WHERE product_fts MATCH :match") \
+            .bindparams(match=match).columns(id=db.Integer, rank=db.Float).subquery("fts")
+        query = db.select(Product).join(fts, fts.c.id == Product.id).where(Product.status == "active")
+        count = db.select(func.count(Product.id)).join(fts, fts.c.id == Product.id) \
+            .where(Product.status == "active")
+        if sort == "relevance":
+            total = db.session.scalar(count) or 0
+            page = clamp_page(page)
+            items = db.session.scalars(query.order_by(fts.c.rank, Product.id)
+                                       .limit(per_page).offset((page - 1) * per_page)).all()
+            return Page(items=items, page=page, per_page=per_page, total=total)
+        return _paginate(query, count, sort, page, per_page)
+
+    # Portable fallback (PostgreSQL, or SQLite without FTS5): every word somewhere, any case.
+    conditions = [Product.status == "active"]
+    for term in terms:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(or_(Product.title.ilike(pattern, escape="\\"),
+                              Product.description_text.ilike(pattern, escape="\\"),
+                              Product.tags.ilike(pattern, escape="\\")))
+    query = db.select(Product).where(*conditions)
+    count = db.select(func.count(Product.id)).where(*conditions)
+    return _paginate(query, count, "featured" if sort == "relevance" else sort, page, per_page)
+
+
+def product_page(slug):
+    """An active product with its variants and images (three queries), or NotFound."""
+    product = db.session.scalar(
+        db.select(Product).where(Product.slug == slug, Product.status == "active")
+        .options(selectinload(Product.variants), selectinload(Product.images)))
+    if product is None:
+        raise NotFound()
+    return product
+
+
+def pick_variant(product, variant_id=None, option1=None, option2=None):
+    """The variant asked for (by id or options), else the first in stock, else the first."""
+    variants = product.variants
+    if not variants:
+        return None
+    if variant_id is not None:
+        found = next((v for v in variants if str(v.id) == str(variant_id)), None)
+        if found:
+            return found
+    if option1 is not None:
+        found = next((v for v in variants if v.option1 == option1 and
+                      (option2 is None or v.option2 == option2)), None)
+        if found:
+            return found
+    return next((v for v in variants if v.stock > 0), variants[0])
+
+
+def option_values(product):
+    """Distinct values of each option, in variant order: ([sizes], [colours])."""
+    first, second = [], []
+    for v in product.variants:
+        if v.option1 and v.option1 not in first:
+            first.append(v.option1)
+        if v.option2 and v.option2 not in second:
+            second.append(v.option2)
+    return first, second
+
+
+def variants_by_ids(ids):
+    """Variants with their products, for a cart: one query however many lines."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(
+        db.select(Variant).where(Variant.id.in_(list(ids)))
+        .options(joinedload(Variant.product))).unique().all()
+    return {v.id: v for v in rows}
+
+
+def images_of(product_id):
+    return db.session.scalars(db.select(ProductImage).where(ProductImage.product_id == product_id)
+                              .order_by(ProductImage.position, ProductImage.id)).all()

@@ -1,0 +1,41 @@
+"""Errors the domain raises. Their messages are written for the person who will read them."""
+from flask_babel import lazy_gettext as _l
+
+
+class ShopError(Exception):
+    """Base class: str(error) is fit to show to a shopper or merchant."""
+
+    def __init__(self, message=None):
+        super().__init__(str(message) if message is not None else self.default_message())
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("Something went wrong."))
+
+
+class OutOfStock(ShopError):
+    """Asked for more units than are in stock; the message names the item and what is left."""
+
+
+class NotFound(ShopError):
+    """The thing asked for does not exist or is not for sale."""
+
+
+class InvalidQuantity(ShopError):
+    """A quantity that is not a positive whole number within limits."""
+
+
+class InvalidImage(ShopError):
+    """An upload that is not a usable image."""
+
+
+class ImportFailed(ShopError):
+    """A product import that had bad rows; nothing from those rows was written."""
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+class InvalidCredentials(ShopError):
+    """Wrong email or password; deliberately says no more than that."""

@@ -1,0 +1,201 @@
+"""Changing the catalogue: products, variants, categories. Used by the back office, the CSV
+import and the demo loader alike, so the same checks hold however a product arrives."""
+import re
+import unicodedata
+
+from flask_babel import gettext as _
+
+from .errors import ShopError
+from .extensions import db
+from .models import PRODUCT_STATUSES, Category, Product, Variant
+from .text import plain_text, render_markdown
+
+PRODUCT_FIELDS = (
+    "title", "summary", "vendor", "product_type", "tags", "option1_name", "option2_name",
+    "category_id", "status", "featured", "featured_position", "specs",
+)
+VARIANT_FIELDS = ("sku", "option1", "option2", "price", "compare_at_price", "stock", "position")
+MAX_STOCK = 1_000_000
+MAX_PRICE = 10**12
+
+
+def slugify(text, fallback="product"):
+    """URL-safe slug; keeps letters of any script (a Korean title gives a Korean slug)."""
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    text = re.sub(r"[^\w\s-]", "", text, flags=re.UNICODE)
+    text = re.sub(r"[\s_-]+", "-", text).strip("-")
+    return text[:150] or fallback
+
+
+def unique_slug(model, base, exclude_id=None):
+    """base, or base-2, base-3 ... whichever is free in model's slug column."""
+    taken = set(db.session.scalars(
+        db.select(model.slug).where(model.slug.like(f"{base}%"),
+                                    *( [model.id != exclude_id] if exclude_id else []))).all())
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def normalize_tags(tags):
+    """'Mug, gift ,mug' -> 'mug, gift': lower-case, unique, comma separated."""
+    if isinstance(tags, (list, tuple)):
+        items = tags
+    else:
+        items = (tags or "").split(",")
+    seen = []
+    for tag in items:
+        tag = re.sub(r"\s+", " ", tag).strip().lower()
+        if tag and tag not in seen:
+            seen.append(tag[:40])
+    return ", ".join(seen)
+
+
+def set_description(product, markdown_source):
+    product.description_md = markdown_source or ""
+    product.description_html = render_markdown(product.description_md)
+    product.description_text = plain_text(product.description_md)
+
+
+def _check_variant(data):
+    sku = (data.get("sku") or "").strip()
+    if not sku:
+        raise ShopError(_("Every variant needs a SKU."))
+    if len(sku) > 64:
+        raise ShopError(_("SKU %(sku)s is longer than 64 characters.", sku=sku[:20]))
+    price = data.get("price")
+    if not isinstance(price, int) or price < 0 or price > MAX_PRICE:
+        raise ShopError(_("Variant %(sku)s needs a price of zero or more.", sku=sku))
+    compare = data.get("compare_at_price")
+    if compare is not None and (not isinstance(compare, int) or compare < 0):
+        raise ShopError(_("Variant %(sku)s has an invalid compare-at price.", sku=sku))
+    stock = data.get("stock", 0)
+    if not isinstance(stock, int) or stock < 0 or stock > MAX_STOCK:
+        raise ShopError(_("Variant %(sku)s needs a stock of zero or more.", sku=sku))
+    return sku
+
+
+def _ensure_skus_free(skus, product_id):
+    if len(set(skus)) != len(skus):
+        dup = next(s for s in skus if skus.count(s) > 1)
+        raise ShopError(_("SKU %(sku)s is used twice.", sku=dup))
+    clash = db.session.execute(
+        db.select(Variant.sku, Product.title).join(Product)
+        .where(Variant.sku.in_(skus), *([Variant.product_id != product_id] if product_id else [])))\
+        .first()
+    if clash:
+        raise ShopError(_("SKU %(sku)s is already used by %(title)s.", sku=clash[0], title=clash[1]))
+
+
+def set_variants(product, variants):
+    """Replace the product's variants with `variants` (dicts); entries with an id update that
+    variant, others are added, and variants not listed are removed."""
+    if not variants:
+        raise ShopError(_("A product needs at least one variant with a SKU and a price."))
+    skus = [_check_variant(v) for v in variants]
+    _ensure_skus_free(skus, product.id)
+    existing = {v.id: v for v in product.variants}
+    keep = []
+    for position, data in enumerate(variants):
+        variant = existing.get(data.get("id")) if data.get("id") else None
+        if variant is None:
+            variant = Variant(product=product)
+        for name in VARIANT_FIELDS:
+            if name in data:
+                setattr(variant, name, data[name].strip() if isinstance(data[name], str) else data[name])
+        variant.position = data.get("position", position)
+        keep.append(variant)
+    product.variants = keep
+    refresh_summary(product)
+
+
+def refresh_summary(product):
+    """Recompute the listing columns from variants and images."""
+    variants = product.variants
+    prices = [v.price for v in variants] or [0]
+    compares = [v.compare_at_price for v in variants
+                if v.compare_at_price and v.compare_at_price > v.price]
+    product.price_min = min(prices)
+    product.price_max = max(prices)
+    product.compare_at_min = min(compares) if compares else None
+    product.stock_total = sum(v.stock for v in variants)
+    cover = product.images[0] if product.images else None
+    product.cover_key = cover.key if cover else None
+    product.cover_alt = (cover.alt or product.title) if cover else ""
+    product.cover_width = cover.width if cover else None
+    product.cover_height = cover.height if cover else None
+
+
+def _apply_fields(product, fields):
+    for name in PRODUCT_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if name == "tags":
+                value = normalize_tags(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(product, name, value)
+    if not (product.title or "").strip():
+        raise ShopError(_("A product needs a title."))
+    if product.status not in PRODUCT_STATUSES:
+        raise ShopError(_("Unknown product status."))
+    if "description_md" in fields:
+        set_description(product, fields["description_md"])
+
+
+def create_product(variants, slug=None, **fields):
+    """A new product with its variants. Raises ShopError (nothing written) on bad data."""
+    product = Product(status="active", specs=[], featured=False, featured_position=0,
+                      tags="", summary="", vendor="", product_type="", option1_name="",
+                      option2_name="", description_md="", description_html="",
+                      description_text="")
+    _apply_fields(product, fields)
+    base = slugify(slug or product.title)
+    db.session.add(product)
+    with db.session.no_autoflush:
+        product.slug = unique_slug(Product, base)
+        set_variants(product, variants)
+    db.session.flush()
+    return product
+
+
+def update_product(product, variants=None, **fields):
+    _apply_fields(product, fields)
+    if variants is not None:
+        with db.session.no_autoflush:
+            set_variants(product, variants)
+    db.session.flush()
+    return product
+
+
+def archive_product(product):
+    """Hide a product from the shop; orders keep their copies of it."""
+    product.status = "archived"
+    product.featured = False
+
+
+def create_category(name, description="", slug=None, position=0):
+    name = (name or "").strip()
+    if not name:
+        raise ShopError(_("A category needs a name."))
+    category = Category(name=name[:120], description=description or "", position=position,
+                        slug=unique_slug(Category, slugify(slug or name, "category")))
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def category_by_name(name):
+    """The category of that name, created if new (for imports)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = db.session.scalar(db.select(Category).where(func_lower(Category.name) == name.lower()))
+    return found or create_category(name)
+
+
+def func_lower(column):
+    return db.func.lower(column)

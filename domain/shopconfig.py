@@ -1,0 +1,130 @@
+"""The merchant's settings, shipping methods and categories, cached per process.
+
+Every page needs them, and they change rarely, so each process keeps a snapshot and reloads it
+when the version file in the instance folder changes. Saving settings touches that file, so all
+workers of the one server see the change on their next request without a query per page.
+"""
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+from .extensions import db
+from .models import Category, ShippingMethod, ShopSettings
+
+_lock = threading.Lock()
+_cache = {}
+
+
+@dataclass(frozen=True)
+class Shipping:
+    id: int
+    name: str
+    region: str
+    price: int
+    days_min: int
+    days_max: int
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    slug: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    name: str
+    tagline: str
+    email: str
+    phone: str
+    hours: str
+    address: str
+    currency: str
+    tax_rate_bp: int
+    prices_include_tax: bool
+    free_shipping_threshold: int | None
+    default_region: str
+    timezone: str
+    low_stock_threshold: int
+    updated_at: object
+    shipping_methods: tuple = field(default_factory=tuple)
+    categories: tuple = field(default_factory=tuple)
+
+    def methods_for(self, region=None):
+        region = region or self.default_region
+        return [m for m in self.shipping_methods if m.region == region]
+
+    @property
+    def regions(self):
+        return sorted({m.region for m in self.shipping_methods})
+
+    def category(self, slug):
+        return next((c for c in self.categories if c.slug == slug), None)
+
+
+def get_settings_row():
+    """The settings row, created with defaults on first use."""
+    row = db.session.get(ShopSettings, 1)
+    if row is None:
+        row = ShopSettings(id=1)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def load():
+    """Read a fresh snapshot from the database."""
+    row = db.session.get(ShopSettings, 1) or ShopSettings(
+        id=1, name="My Shop", tagline="", email="", phone="", hours="", address="",
+        currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
+        default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None)
+    methods = db.session.scalars(
+        db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
+        .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
+    categories = db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
+    return ShopConfig(
+        name=row.name, tagline=row.tagline, email=row.email, phone=row.phone, hours=row.hours,
+        address=row.address, currency=row.currency, tax_rate_bp=row.tax_rate_bp,
+        prices_include_tax=row.prices_include_tax,
+        free_shipping_threshold=row.free_shipping_threshold, default_region=row.default_region,
+        timezone=row.timezone, low_stock_threshold=row.low_stock_threshold,
+        updated_at=row.updated_at,
+        shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
+                               for m in methods),
+        categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description) for c in categories),
+    )
+
+
+def _version(path):
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
+def current(version_file):
+    """The cached snapshot, reloaded if version_file changed since it was read."""
+    version = _version(version_file)
+    entry = _cache.get(version_file)
+    if entry and entry[0] == version:
+        return entry[1]
+    with _lock:
+        config = load()
+        _cache[version_file] = (version, config)
+        return config
+
+
+def changed(version_file):
+    """Mark the snapshot stale for every process; call after committing a settings change."""
+    os.makedirs(os.path.dirname(version_file), exist_ok=True)
+    with open(version_file, "a"):
+        pass
+    # Bump the mtime explicitly: two saves within the filesystem's timestamp granularity must
+    # still differ, so move it forward by at least one nanosecond from the previous value.
+    previous = _version(version_file)
+    stamp = max(previous + 1, time.time_ns())
+    os.utime(version_file, ns=(stamp, stamp))
+    _cache.pop(version_file, None)

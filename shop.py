@@ -1,0 +1,164 @@
+"""The shop's application factory: `flask --app shop run`, `gunicorn 'shop:create_app()'`."""
+import hashlib
+import os
+import secrets
+
+from flask import Flask, g, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+LANGUAGES = ("en", "ko")
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+def database_url(instance_path):
+    """DATABASE_URL if set (postgres:// is taken to mean psycopg 3), else the instance SQLite file."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+    return "sqlite:///" + os.path.join(instance_path, "shop.sqlite")
+
+
+def secret_key(instance_path):
+    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path) as fh:
+            return fh.read().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+        return key
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL for readers beside a writer, enforced foreign keys, and waiting instead of failing
+    when another process holds the write lock."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
+        SETTINGS_VERSION_FILE=os.path.join(app.instance_path, "settings.version"),
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=500,
+        COMPRESS_REGISTER=True,
+        TRUST_PROXY=os.environ.get("TRUST_PROXY", "") == "1",
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    if app.config["TRUST_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from domain.models import User
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "account.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+    _static_versions(app)
+    _security_headers(app)
+
+    from blueprints import register_blueprints
+    register_blueprints(app)
+
+    import cli
+    cli.register(app)
+    return app
+
+
+def select_locale():
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _static_versions(app):
+    """Static URLs carry a hash of the file, so browsers may cache them for a year."""
+    hashes = {}
+
+    def file_hash(filename):
+        if filename not in hashes or app.debug:
+            path = os.path.join(app.static_folder, filename)
+            try:
+                with open(path, "rb") as fh:
+                    hashes[filename] = hashlib.sha256(fh.read()).hexdigest()[:12]
+            except OSError:
+                hashes[filename] = "0"
+        return hashes[filename]
+
+    @app.url_defaults
+    def add_version(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = file_hash(values["filename"])
+
+    app.get_send_file_max_age = lambda filename: STATIC_MAX_AGE if request.args.get("v") else 300
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _security_headers(app):
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and request.endpoint != "static" and "Cache-Control" not in response.headers:
+            # Pages carry the visitor's cart and language: never for shared caches.
+            response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    @app.teardown_request
+    def forget(exc):
+        g.pop("shop", None)

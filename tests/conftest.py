@@ -1,0 +1,229 @@
+"""Fixtures: an app on a freshly migrated database per test, a client, and factories.
+
+SQLite (the default): the migrations run once per test worker into a template file, and each
+test gets its own copy. PostgreSQL: set TEST_DATABASE_URL to a server; each worker migrates its
+own database once and every test starts from emptied tables.
+"""
+import contextlib
+import os
+import re
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from domain.extensions import db, limiter
+from shop import create_app
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+
+def _worker():
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _base_config(tmp_path, uri):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-" + uuid.uuid4().hex,
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "SETTINGS_VERSION_FILE": str(tmp_path / "settings.version"),
+        "SERVER_NAME": None,
+    }
+
+
+def _migrate(uri, tmp_path):
+    from flask_migrate import upgrade
+    app = create_app(_base_config(tmp_path, uri))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _pg_worker_url():
+    from sqlalchemy.engine import make_url
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+                   if PG_URL.startswith("postgresql://") else PG_URL)
+    name = f"shop_test_{_worker()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database to start each test from: a SQLite file path, or a PostgreSQL URL."""
+    base = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        url = _pg_worker_url()
+        _migrate(url, base)
+        return url
+    path = base / "template.sqlite"
+    _migrate(f"sqlite:///{path}", base)
+    return str(path)
+
+
+def _empty_pg(app):
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            conn.execute(text("TRUNCATE {} RESTART IDENTITY CASCADE".format(
+                ", ".join(f'"{t}"' for t in tables))))
+
+
+@pytest.fixture
+def app(database_template, tmp_path):
+    if PG_URL:
+        app = create_app(_base_config(tmp_path, database_template))
+        _empty_pg(app)
+    else:
+        path = tmp_path / "shop.sqlite"
+        shutil.copyfile(database_template, path)
+        app = create_app(_base_config(tmp_path, f"sqlite:///{path}"))
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for domain-level tests."""
+    with app.app_context():
+        yield app
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path="/"):
+    """The CSRF token a page hands out, as a browser would read it from a form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def post(client):
+    """POST with the page's CSRF token, like a browser submitting a form."""
+    def _post(path, data=None, token_from="/", **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token(client, token_from))
+        return client.post(path, data=data, **kwargs)
+    return _post
+
+
+class Factory:
+    """Builds shop data through the same domain functions the back office uses."""
+
+    def __init__(self, app):
+        self.app = app
+        self.n = 0
+
+    def _next(self):
+        self.n += 1
+        return self.n
+
+    def settings(self, **values):
+        from blueprints.common import settings_changed
+        from domain.shopconfig import get_settings_row
+        with self.app.test_request_context():
+            row = get_settings_row()
+            for key, value in values.items():
+                setattr(row, key, value)
+            db.session.commit()
+            settings_changed()
+            return row
+
+    def shipping(self, name="Standard", price=3000, days_min=2, days_max=3, region=None, **kw):
+        from blueprints.common import settings_changed
+        from domain.models import ShippingMethod
+        from domain.shopconfig import get_settings_row
+        with self.app.test_request_context():
+            region = region or get_settings_row().default_region
+            method = ShippingMethod(name=name, price=price, days_min=days_min, days_max=days_max,
+                                    region=region, **kw)
+            db.session.add(method)
+            db.session.commit()
+            settings_changed()
+            return method.id
+
+    def category(self, name=None, **kw):
+        from blueprints.common import settings_changed
+        from domain.products import create_category
+        with self.app.test_request_context():
+            category = create_category(name or f"Category {self._next()}", **kw)
+            db.session.commit()
+            settings_changed()
+            return {"id": category.id, "slug": category.slug, "name": category.name}
+
+    def product(self, title=None, price=10000, stock=10, category_id=None, variants=None,
+                **fields):
+        from domain.products import create_product
+        n = self._next()
+        variants = variants or [{"sku": f"SKU-{n}", "price": price, "stock": stock}]
+        with self.app.test_request_context():
+            product = create_product(variants=variants, title=title or f"Product {n}",
+                                     category_id=category_id, **fields)
+            db.session.commit()
+            return {"id": product.id, "slug": product.slug, "title": product.title,
+                    "variant_ids": [v.id for v in product.variants]}
+
+    def user(self, email=None, password="correct horse battery", merchant=False, name=""):
+        from domain.accounts import register
+        with self.app.test_request_context():
+            user = register(email or f"user{self._next()}@example.com", password, name=name,
+                            merchant=merchant)
+            db.session.commit()
+            return {"id": user.id, "email": user.email, "password": password}
+
+
+@pytest.fixture
+def make(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real sign-in form."""
+    def _login(user):
+        token = csrf_token(client, "/account/login")
+        response = client.post("/account/login", data={
+            "csrf_token": token, "email": user["email"], "password": user["password"]})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return response
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """Context manager counting the SQL statements run inside it: `with count_queries() as q`."""
+    @contextlib.contextmanager
+    def _count():
+        statements = []
+
+        def listener(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+                statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+    return _count
