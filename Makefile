@@ -22,6 +22,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 translations: $(VENV)/.runtime ## Compile the .po translations into .mo files
 	$(BIN)/pybabel compile --use-fuzzy -q -d translations
 
@@ -39,7 +42,7 @@ run: translations demo ## Set up everything and serve the shop at http://$(HOST)
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
 
-test: $(VENV)/.dev translations ## Run the whole test suite, browser tests included
+test: $(VENV)/.dev translations node_modules/axe-core/axe.min.js ## Run the whole test suite, browser tests included
 	$(BIN)/python -m pytest -n auto -q
 
 test-fast: $(VENV)/.dev translations ## Unit and web tests only (no browser)
