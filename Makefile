@@ -26,11 +26,11 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 translations: $(VENV)/.runtime ## Compile the .po translations into .mo files
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -d translations
 
 extract-messages: $(VENV)/.runtime ## Update the .po files from the strings in code and templates
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
 
 migrate: $(VENV)/.runtime ## Apply database migrations
 	$(BIN)/flask db upgrade
