@@ -3,7 +3,7 @@ import hashlib
 import os
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -115,6 +115,9 @@ def create_app(test_config=None):
 
 
 def select_locale():
+    # CLI commands and the mail worker have no visitor: they use the default language.
+    if not has_request_context():
+        return None
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang

@@ -39,6 +39,16 @@ def cart_count():
     return carts.count(carts.GuestCart(data)) if data else 0
 
 
+def safe_next(target, default):
+    """target if it is a path on this site, else default: an open redirect would let links abuse
+    the shop's name. Browsers drop tabs and newlines inside URLs (slash, tab, slash, evil.com
+    becomes //evil.com), so control characters and spaces disqualify a target too."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) <= 32 or ord(ch) == 127 for ch in target)):
+        return default
+    return target
+
+
 def format_money(amount):
     if amount is None:
         return ""

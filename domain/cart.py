@@ -98,10 +98,11 @@ def add(cart, variant_id, quantity=1):
     Returns the variant added."""
     quantity = _parse_quantity(quantity)
     variant = _buyable_variant(variant_id)
-    wanted = cart.items().get(variant.id, 0) + quantity
+    in_cart = cart.items().get(variant.id, 0)
+    wanted = in_cart + quantity
     if wanted > MAX_QUANTITY:
         raise InvalidQuantity(_("You can buy at most %(max)d of one item.", max=MAX_QUANTITY))
-    ensure_available(display_name(variant), variant.stock, wanted)
+    ensure_available(display_name(variant), variant.stock, wanted, in_cart=in_cart)
     cart.set(variant.id, wanted)
     return variant
 
@@ -169,8 +170,11 @@ def merge(guest, customer):
         if variant is None or variant.product.status != "active":
             continue
         wanted = min(existing.get(variant_id, 0) + qty, MAX_QUANTITY)
-        allowed = min(wanted, variant.stock)
-        if allowed < wanted:
+        allowed = max(0, min(wanted, variant.stock))
+        if allowed == 0:
+            notices.append(_("%(name)s is sold out, so it was taken out of your cart.",
+                             name=display_name(variant)))
+        elif allowed < wanted:
             notices.append(_("Only %(num)d of %(name)s left, so your cart has %(num)d.",
                              num=allowed, name=display_name(variant)))
         customer.set(variant_id, allowed)

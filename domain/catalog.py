@@ -51,20 +51,23 @@ def _order(sort):
             Product.sales_count.desc(), Product.created_at.desc(), Product.id.desc())
 
 
-def clamp_page(page):
+def clamp_page(page, total=None, per_page=PER_PAGE):
+    """A usable page number: nonsense gives the first page and, when the total is known, a page
+    past the end gives the last one (an old link after products were removed still shows some)."""
     try:
         page = int(page)
     except (TypeError, ValueError):
         return 1
-    return min(max(page, 1), 10_000)
+    last = 10_000 if total is None else max(1, math.ceil(total / per_page))
+    return min(max(page, 1), last)
 
 
-def _paginate(query, count_query, sort, page, per_page):
-    total = db.session.scalar(count_query)
-    page = clamp_page(page)
+def _paginate(query, count_query, order, page, per_page):
+    total = db.session.scalar(count_query) or 0
+    page = clamp_page(page, total, per_page)
     items = db.session.scalars(
-        query.order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+        query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def listing(category_id=None, sort="featured", page=1, per_page=PER_PAGE):
@@ -74,7 +77,7 @@ def listing(category_id=None, sort="featured", page=1, per_page=PER_PAGE):
         conditions.append(Product.category_id == category_id)
     query = db.select(Product).where(*conditions)
     count = db.select(func.count(Product.id)).where(*conditions)
-    return _paginate(query, count, sort if sort in SORTS else "featured", page, per_page)
+    return _paginate(query, count, _order(sort if sort in SORTS else "featured"), page, per_page)
 
 
 def featured(limit=8):
@@ -123,13 +126,8 @@ def search(q, sort="relevance", page=1, per_page=PER_PAGE):
         query = db.select(Product).join(fts, fts.c.id == Product.id).where(Product.status == "active")
         count = db.select(func.count(Product.id)).join(fts, fts.c.id == Product.id) \
             .where(Product.status == "active")
-        if sort == "relevance":
-            total = db.session.scalar(count) or 0
-            page = clamp_page(page)
-            items = db.session.scalars(query.order_by(fts.c.rank, Product.id)
-                                       .limit(per_page).offset((page - 1) * per_page)).all()
-            return Page(items=items, page=page, per_page=per_page, total=total)
-        return _paginate(query, count, sort, page, per_page)
+        order = (fts.c.rank, Product.id) if sort == "relevance" else _order(sort)
+        return _paginate(query, count, order, page, per_page)
 
     # Portable fallback (PostgreSQL, or SQLite without FTS5): every word somewhere, any case.
     conditions = [Product.status == "active"]
@@ -140,7 +138,8 @@ def search(q, sort="relevance", page=1, per_page=PER_PAGE):
                               Product.tags.ilike(pattern, escape="\\")))
     query = db.select(Product).where(*conditions)
     count = db.select(func.count(Product.id)).where(*conditions)
-    return _paginate(query, count, "featured" if sort == "relevance" else sort, page, per_page)
+    order = _order("featured" if sort == "relevance" else sort)
+    return _paginate(query, count, order, page, per_page)
 
 
 def product_page(slug):

@@ -1,6 +1,7 @@
 """Exact money: integer minor units and a currency code. Never a float."""
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import total_ordering
 
 from babel.numbers import format_currency, get_currency_precision, parse_decimal
 
@@ -10,7 +11,8 @@ def minor_digits(currency):
     return get_currency_precision(currency)
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Money:
     amount: int
     currency: str
@@ -36,10 +38,15 @@ class Money:
 
     def __mul__(self, qty):
         if not isinstance(qty, int):
-            raise TypeError("multiply money by a whole quantity; use Money.percent for rates")
+            raise TypeError("multiply money by a whole quantity; use Money.percent_bp for rates")
         return Money(self.amount * qty, self.currency)
 
     __rmul__ = __mul__
+
+    def __lt__(self, other):
+        # Comparing won with dollars by their numbers would be meaningless, so it raises too.
+        other = self._same(other)
+        return other if other is NotImplemented else self.amount < other.amount
 
     def __neg__(self):
         return Money(-self.amount, self.currency)
@@ -65,9 +72,17 @@ class Money:
     def parse(cls, text, currency, locale="en"):
         """Read a merchant-typed amount ("39,000" or "12.50") into minor units.
 
-        Raises ValueError when the text is not a number or has more decimals than the currency.
+        Raises ValueError when the text is not a plain number (exponents, NaN and misplaced
+        group separators included) or has more decimals than the currency; TypeError for a float.
         """
-        value = parse_decimal(str(text).strip(), locale=locale, strict=False)
+        if isinstance(text, float):
+            raise TypeError("pass the amount as typed text, never a float")
+        text = str(text).strip()
+        # Babel reads "1e3", "NaN" and "Infinity" as numbers; no merchant means those as a price.
+        if any(ch.isalpha() for ch in text):
+            raise ValueError(f"{text!r} is not an amount")
+        # Strict: "1,2,3" is a typo, not 123.
+        value = parse_decimal(text, locale=locale, strict=True)
         digits = minor_digits(currency)
         scaled = value.scaleb(digits)
         if scaled != scaled.to_integral_value():
@@ -78,8 +93,11 @@ class Money:
 
 
 def _round_div(numerator, denominator):
-    """Integer division rounded half away from zero, exact for any size."""
-    return int((Decimal(numerator) / Decimal(denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    """Integer division rounded half away from zero, exact for any size (integers only)."""
+    quotient, remainder = divmod(abs(numerator), abs(denominator))
+    if remainder * 2 >= abs(denominator):
+        quotient += 1
+    return quotient if (numerator < 0) == (denominator < 0) else -quotient
 
 
 def to_input(amount, currency):

@@ -99,7 +99,8 @@ def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0
     shipping = zero
     if methods and lines:
         cheapest = min(methods, key=lambda m: (m.price, m.days_max))
-        method = next((m for m in methods if m.id == shipping_method_id), cheapest)
+        # Forms send the id as text; compare as text so "2" picks method 2.
+        method = next((m for m in methods if str(m.id) == str(shipping_method_id)), cheapest)
         shipping = Money(shipping_price(method, goods, threshold, cheapest), currency)
 
     taxable = goods + shipping

@@ -26,12 +26,21 @@ def stock_message(stock, low_threshold):
     return _("In stock")
 
 
-def ensure_available(name, stock, wanted):
-    """Raise OutOfStock naming the item and what is left when wanted > stock."""
+def ensure_available(name, stock, wanted, in_cart=0):
+    """Raise OutOfStock naming the item and what is left when wanted > stock.
+
+    in_cart: units already in the cart and counted in wanted, so the message can explain why
+    adding a few more fails.
+    """
     if wanted <= stock:
         return
     if stock <= 0:
         raise OutOfStock(_("Sorry, %(name)s is sold out.", name=name))
+    if in_cart:
+        raise OutOfStock(ngettext(
+            "Sorry, only %(num)d of %(name)s is left and your cart already has %(in_cart)d.",
+            "Sorry, only %(num)d of %(name)s are left and your cart already has %(in_cart)d.",
+            stock, name=name, in_cart=in_cart))
     raise OutOfStock(ngettext(
         "Sorry, only %(num)d of %(name)s is left.",
         "Sorry, only %(num)d of %(name)s are left.", stock, name=name))

@@ -8,15 +8,10 @@ from domain import cart as carts
 from domain.errors import ShopError
 from domain.extensions import db, limiter
 
+from ..common import safe_next
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, LoginForm, RegisterForm
-
-
-def safe_next(target, default):
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 def _sign_in(user):

@@ -1,0 +1,110 @@
+"""Storefront pages run a small, fixed number of SQL queries however many products they show."""
+import pytest
+
+from domain.extensions import db
+from domain.models import Product, ProductImage
+from domain.products import refresh_summary
+
+MAX_QUERIES = 5
+
+
+def add_products(app, make, category_id, count, start):
+    """Featured, best-selling products with a cover photo, as a real shop's home page has."""
+    for n in range(start, start + count):
+        made = make.product(f"Item {n}", price=1000 + n, stock=n % 7, category_id=category_id,
+                            featured=True, featured_position=n, tags="sample, mug")
+        with app.app_context():
+            product = db.session.get(Product, made["id"])
+            product.sales_count = n
+            product.images.append(ProductImage(key=f"{n:024x}", alt="", width=1024, height=768))
+            refresh_summary(product)
+            db.session.commit()
+
+
+def add_detailed_product(app, make, title, variants, images):
+    made = make.product(title, option1_name="Size", variants=[
+        {"sku": f"{title}-{n}", "option1": f"Size {n}", "price": 1000 + n, "stock": n}
+        for n in range(variants)], description_md="Plain **text**.", tags="a, b")
+    with app.app_context():
+        product = db.session.get(Product, made["id"])
+        for n in range(images):
+            product.images.append(ProductImage(key=f"{title}{n}".ljust(24, "0"), alt="",
+                                               width=800, height=800, position=n))
+        refresh_summary(product)
+        db.session.commit()
+    return made
+
+
+@pytest.fixture
+def shop(app, make):
+    """Settings, shipping and categories first: changing them later would reload the settings."""
+    make.settings(name="Counted", currency="USD", tax_rate_bp=825, free_shipping_threshold=5000)
+    make.shipping("Ground", price=500)
+    make.category("Other")
+    return make.category("Mugs")
+
+
+def queries(client, count_queries, path):
+    with count_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+PAGES = ["/", "/c/mugs", "/c/mugs?sort=price_desc&page=2", "/search?q=item",
+         "/search?q=mug&sort=newest"]
+
+
+def test_listing_pages_cost_the_same_with_5_and_50_products(app, client, make, count_queries,
+                                                             shop):
+    """Home, category and search pages run at most 5 queries, the same for 5 or 50 products."""
+    add_products(app, make, shop["id"], 5, start=1)
+    client.get("/")  # warm the settings cache, as any earlier visitor would have
+    for path in PAGES:
+        client.get(path)
+    few = {path: queries(client, count_queries, path) for path in PAGES}
+
+    add_products(app, make, shop["id"], 45, start=6)
+    many = {path: queries(client, count_queries, path) for path in PAGES}
+
+    assert few == many
+    assert max(many.values()) <= MAX_QUERIES, many
+
+
+def test_product_page_costs_the_same_with_few_or_many_variants_and_photos(app, client, make,
+                                                                         count_queries, shop):
+    """A product with 8 sizes and 6 photos costs as many queries as one with 1 of each."""
+    add_detailed_product(app, make, "Plain", variants=1, images=1)
+    add_detailed_product(app, make, "Rich", variants=8, images=6)
+    client.get("/")
+    client.get("/products/plain")
+    plain = queries(client, count_queries, "/products/plain")
+    rich = queries(client, count_queries, "/products/rich")
+    assert plain == rich
+    assert rich <= MAX_QUERIES
+
+
+def test_cart_page_costs_the_same_with_one_or_five_lines(app, client, make, post, count_queries,
+                                                        shop):
+    """The cart reads all its lines at once, not one query per line."""
+    items = [make.product(f"Cup {n}", stock=9) for n in range(5)]
+    post("/cart/add", {"variant_id": items[0]["variant_ids"][0], "product": items[0]["slug"]})
+    client.get("/cart")
+    one = queries(client, count_queries, "/cart")
+    for item in items[1:]:
+        post("/cart/add", {"variant_id": item["variant_ids"][0], "product": item["slug"]})
+    five = queries(client, count_queries, "/cart")
+    assert one == five
+    assert five <= MAX_QUERIES
+
+
+def test_a_page_view_writes_nothing(app, client, make, count_queries, shop):
+    """Viewing pages only reads: no INSERT or UPDATE that could lock the database under load."""
+    add_products(app, make, shop["id"], 3, start=1)
+    client.get("/")
+    for path in PAGES + ["/products/item-1"]:
+        with count_queries() as statements:
+            client.get(path)
+        writes = [s for s in statements
+                  if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        assert writes == [], path
