@@ -5,6 +5,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 
+from .catalog import Page, clamp_page
 from .errors import ShopError
 from .extensions import db
 from .models import PRODUCT_STATUSES, Category, Product, Variant
@@ -199,3 +200,76 @@ def category_by_name(name):
 
 def func_lower(column):
     return db.func.lower(column)
+
+
+def parse_specs(text):
+    """'Material: stoneware' per line -> [['Material', 'stoneware'], ...]; blank lines skipped."""
+    specs = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip() or not value.strip():
+            raise ShopError(_("Line %(num)d of the specifications needs a name, a colon and a "
+                              "value, like “Material: stoneware”.", num=number))
+        specs.append([name.strip()[:80], value.strip()[:300]])
+    if len(specs) > 50:
+        raise ShopError(_("Please list at most 50 specifications."))
+    return specs
+
+
+def specs_text(specs):
+    """The textarea form of parse_specs' result."""
+    return "\n".join(f"{name}: {value}" for name, value in (specs or []))
+
+
+def admin_listing(q="", status="", page=1, per_page=30):
+    """Products of every status for the back office, matching q in the title or a SKU."""
+    conditions = []
+    if status in PRODUCT_STATUSES:
+        conditions.append(Product.status == status)
+    q = (q or "").strip()[:100]
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        skus = db.select(Variant.product_id).where(Variant.sku.ilike(pattern, escape="\\"))
+        conditions.append(db.or_(Product.title.ilike(pattern, escape="\\"), Product.id.in_(skus)))
+    total = db.session.scalar(db.select(db.func.count(Product.id)).where(*conditions)) or 0
+    page = clamp_page(page)
+    items = db.session.scalars(
+        db.select(Product).where(*conditions).order_by(Product.updated_at.desc(), Product.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def inventory_overview(low_stock_threshold, limit=50):
+    """({status: product count}, variants of unarchived products at or below the threshold)."""
+    counts = dict.fromkeys(PRODUCT_STATUSES, 0)
+    counts.update(db.session.execute(
+        db.select(Product.status, db.func.count(Product.id)).group_by(Product.status)).all())
+    low = db.session.scalars(
+        db.select(Variant).join(Product)
+        .where(Variant.stock <= low_stock_threshold, Product.status != "archived")
+        .order_by(Variant.stock, Product.title, Variant.position)
+        .options(db.contains_eager(Variant.product)).limit(limit)).all()
+    return counts, low
+
+
+def all_categories():
+    return db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
+
+
+def update_category(category, name, position=None, description=None):
+    """Rename or move a category; its slug (and so its address) stays the same."""
+    name = (name or "").strip()
+    if not name:
+        raise ShopError(_("A category needs a name."))
+    category.name = name[:120]
+    if position is not None:
+        if not isinstance(position, int) or not 0 <= position <= 10_000:
+            raise ShopError(_("Enter a position from 0 to 10000."))
+        category.position = position
+    if description is not None:
+        category.description = description.strip()
+    db.session.flush()
+    return category

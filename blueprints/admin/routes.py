@@ -2,6 +2,9 @@
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
+from domain import products
+
+from ..common import shop
 from ..htmx import render
 from . import bp
 
@@ -18,4 +21,8 @@ def merchants_only():
 
 @bp.get("/")
 def dashboard():
-    return render("admin/dashboard.html")
+    config = shop()
+    counts, low_stock = products.inventory_overview(config.low_stock_threshold)
+    return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
+                  no_shipping=not config.shipping_methods,
+                  no_default_shipping=bool(config.shipping_methods) and not config.methods_for())

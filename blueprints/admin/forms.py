@@ -1,0 +1,245 @@
+"""Back-office forms. They turn what the merchant typed into plain values for domain/;
+the rules about those values live in domain/products.py and domain/settings.py."""
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
+                     SelectChoice, SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
+    ValidationError
+
+from domain.errors import ShopError
+from domain.money import to_input
+from domain.products import MAX_STOCK, parse_specs, specs_text
+from domain.settings import CURRENCIES, amount_example, bp_to_percent, money_from_text
+
+from ..common import shop
+
+BLANK_VARIANT_ROWS = 3
+
+
+def _raw(field):
+    """The text the merchant typed into a field, '' when none was sent."""
+    return (field.raw_data[0] if field.raw_data else "").strip()
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class MoneyField(StringField):
+    """An amount typed as the merchant writes it ("39,000", "12.50") in the shop's currency.
+
+    `data` holds integer minor units (or None when blank) once the form has been validated.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return to_input(self.data, shop().currency)
+
+    def pre_validate(self, form):
+        if not self.raw_data:
+            return
+        try:
+            self.data = money_from_text(self.raw_data[0], shop().currency, str(get_locale()))
+        except ShopError as error:
+            raise ValidationError(str(error))
+
+
+class SpecsField(TextAreaField):
+    """'Name: value' per line, read into [[name, value], ...]."""
+
+    def process_formdata(self, valuelist):
+        self.data = []
+        if valuelist:
+            try:
+                self.data = parse_specs(valuelist[0])
+            except ShopError as error:
+                raise ValueError(str(error))
+
+    def _value(self):
+        return self.raw_data[0] if self.raw_data else specs_text(self.data)
+
+
+class VariantForm(Form):
+    """One row of the variants table; a row left entirely blank is ignored."""
+
+    # Named like Variant.id so the form fills from a product's variants.
+    id = HiddenField()
+    sku = StringField(_l("SKU"), validators=[Length(max=64)])
+    option1 = StringField(_l("Option 1"), validators=[Length(max=60)])
+    option2 = StringField(_l("Option 2"), validators=[Length(max=60)])
+    price = MoneyField(_l("Price"))
+    compare_at_price = MoneyField(_l("Compare-at price (optional)"))
+    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=MAX_STOCK)])
+
+    def is_blank(self):
+        return not any(_raw(f) for f in (self.sku, self.option1, self.option2, self.price,
+                                         self.compare_at_price, self.stock))
+
+    def validate_sku(self, field):
+        if not self.is_blank() and not _raw(field):
+            raise ValidationError(_("Enter a SKU for this variant."))
+
+    def validate_price(self, field):
+        if not self.is_blank() and not _raw(field):
+            raise ValidationError(_("Enter a price, e.g. %(example)s.",
+                                    example=amount_example(shop().currency)))
+
+    def values(self):
+        raw_id = str(self.id.data or "").strip()
+        return {
+            "id": int(raw_id) if raw_id.isdigit() else None,
+            "sku": self.sku.data.strip(),
+            "option1": self.option1.data.strip(),
+            "option2": self.option2.data.strip(),
+            "price": self.price.data,
+            "compare_at_price": self.compare_at_price.data,
+            "stock": self.stock.data or 0,
+        }
+
+
+class ProductForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = StringField(_l("Summary"), validators=[Length(max=300)],
+                          description=_l("One sentence shown under the product name."))
+    category_id = SelectField(_l("Category"), coerce=_optional_int)
+    status = SelectField(_l("Status"))
+    featured = BooleanField(_l("Feature on the home page"))
+    featured_position = IntegerField(
+        _l("Featured position (lower comes first)"), default=0,
+        validators=[Optional(), NumberRange(min=0, max=10_000)])
+    vendor = StringField(_l("Vendor"), validators=[Length(max=120)])
+    product_type = StringField(_l("Product type"), validators=[Length(max=120)])
+    tags = StringField(_l("Tags"), description=_l("Separate tags with commas, e.g. mug, gift."),
+                       validators=[Length(max=500)])
+    option1_name = StringField(_l("First option name"), description=_l("e.g. Size"),
+                               validators=[Length(max=60)])
+    option2_name = StringField(_l("Second option name"), description=_l("e.g. Colour"),
+                               validators=[Length(max=60)])
+    specs = SpecsField(_l("Specifications"),
+                       description=_l("One per line, like “Material: stoneware”."))
+    description_md = TextAreaField(
+        _l("Description"), validators=[Length(max=20_000)],
+        description=_l("Markdown: **bold**, *italic*, lists with “- ”, links as [text](https://…)."))
+    variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=200)
+
+    def set_choices(self, categories, archived=False):
+        self.category_id.choices = [SelectChoice("", _("No category"))] + [
+            SelectChoice(c.id, c.name) for c in categories]
+        self.status.choices = [SelectChoice("active", _("Active: for sale")),
+                               SelectChoice("draft", _("Draft: hidden from the shop"))]
+        if archived:
+            self.status.choices.append(SelectChoice("archived", _("Archived")))
+        return self
+
+    def add_blank_rows(self):
+        for _row in range(BLANK_VARIANT_ROWS):
+            self.variants.append_entry()
+        return self
+
+    def product_fields(self):
+        return {
+            "title": self.title.data, "summary": self.summary.data,
+            "category_id": self.category_id.data, "status": self.status.data,
+            "featured": self.featured.data, "featured_position": self.featured_position.data or 0,
+            "vendor": self.vendor.data, "product_type": self.product_type.data,
+            "tags": self.tags.data, "option1_name": self.option1_name.data,
+            "option2_name": self.option2_name.data, "specs": self.specs.data,
+            "description_md": self.description_md.data,
+        }
+
+    def variant_rows(self):
+        return [row.form.values() for row in self.variants if not row.form.is_blank()]
+
+
+class ImageForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG, WebP or GIF)"),
+                      validators=[FileRequired(_l("Choose a photo to upload."))])
+    alt = StringField(_l("Describe the photo for people who cannot see it"),
+                      validators=[Length(max=200)])
+
+
+class EmptyForm(FlaskForm):
+    """For buttons that post nothing but the CSRF token."""
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    position = IntegerField(_l("Position (lower comes first)"), default=0,
+                            validators=[Optional(), NumberRange(min=0, max=10_000)])
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
+    tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
+    email = StringField(_l("Contact email"), validators=[Length(max=200)])
+    phone = StringField(_l("Phone"), validators=[Length(max=50)])
+    hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Length(max=300)])
+    currency = SelectField(_l("Currency"), choices=[SelectChoice(c) for c in CURRENCIES],
+                           description=_l("Changing it does not convert prices you have "
+                                          "already entered: check them afterwards."))
+    tax_rate = StringField(_l("Tax rate (%)"), description=_l("e.g. 10 or 8.25"))
+    prices_include_tax = BooleanField(_l("Prices include tax"))
+    free_shipping_threshold = StringField(
+        _l("Free shipping from (order amount)"),
+        description=_l("Leave blank for no free shipping."))
+    default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
+    timezone = StringField(_l("Time zone"), description=_l("e.g. Asia/Seoul, Europe/London or UTC"))
+    low_stock_threshold = IntegerField(
+        _l("Low-stock warning at (units)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(formdata=None, data={
+            "name": config.name, "tagline": config.tagline, "email": config.email,
+            "phone": config.phone, "hours": config.hours, "address": config.address,
+            "currency": config.currency, "tax_rate": bp_to_percent(config.tax_rate_bp),
+            "prices_include_tax": config.prices_include_tax,
+            "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency),
+            "default_region": config.default_region, "timezone": config.timezone,
+            "low_stock_threshold": config.low_stock_threshold,
+        })
+
+    def values(self):
+        fields = ("name", "tagline", "email", "phone", "hours", "address", "currency",
+                  "tax_rate", "prices_include_tax", "free_shipping_threshold", "default_region",
+                  "timezone", "low_stock_threshold")
+        return {name: self[name].data for name in fields}
+
+
+class ShippingForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=60)])
+    price = StringField(_l("Price"), description=_l("0 for free shipping."))
+    days_min = IntegerField(_l("Delivery days, at least"), default=1,
+                            validators=[InputRequired(), NumberRange(min=0, max=365)])
+    days_max = IntegerField(_l("Delivery days, at most"), default=3,
+                            validators=[InputRequired(), NumberRange(min=0, max=365)])
+
+    @classmethod
+    def from_method(cls, method, currency):
+        return cls(formdata=None, data={
+            "name": method.name, "region": method.region,
+            "price": to_input(method.price, currency),
+            "days_min": method.days_min, "days_max": method.days_max,
+        })
+
+    def values(self):
+        return {name: self[name].data for name in ("name", "region", "price", "days_min", "days_max")}
+
+
+def add_domain_errors(form, error):
+    """Show a domain error next to the fields it names (InvalidSettings), else on the form."""
+    for name, message in getattr(error, "errors", {}).items():
+        if name in form:
+            form[name].errors = list(form[name].errors) + [message]
+    return form

@@ -1,0 +1,141 @@
+"""Back office: the product list, the product form with its live description preview,
+photos and archiving."""
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from domain import images
+from domain import products as catalogue
+from domain.errors import ShopError
+from domain.extensions import db
+from domain.models import PRODUCT_STATUSES, Product
+from domain.settings import amount_example
+from domain.text import render_markdown
+
+from ..common import shop
+from ..htmx import render
+from . import bp
+from .forms import EmptyForm, ImageForm, ProductForm
+
+PAGE = "admin/product_form.html"
+
+
+@bp.get("/products")
+def products():
+    q = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    status = status if status in PRODUCT_STATUSES else ""
+    results = catalogue.admin_listing(q, status, request.args.get("page", 1))
+    return render("admin/products.html", block="results", q=q, status_filter=status,
+                  results=results)
+
+
+def _sent_form(product=None):
+    """The product form as the merchant sent it."""
+    archived = product is not None and product.status == "archived"
+    return ProductForm().set_choices(shop().categories, archived=archived)
+
+
+def _stored_form(product=None):
+    """The product form filled from the product (empty for a new one), with blank variant rows."""
+    archived = product is not None and product.status == "archived"
+    form = ProductForm(formdata=None, obj=product)
+    return form.set_choices(shop().categories, archived=archived).add_blank_rows()
+
+
+def _page(form, product=None, image_form=None, error=None, status=200, block=None):
+    return render(PAGE, block=block, form=form, product=product, error=error, status=status,
+                  image_form=image_form or ImageForm(formdata=None),
+                  preview_html=render_markdown(form.description_md.data or ""),
+                  empty_form=EmptyForm(formdata=None),
+                  amount_example=amount_example(shop().currency))
+
+
+def _product(product_id):
+    return db.get_or_404(Product, product_id)
+
+
+@bp.route("/products/new", methods=["GET", "POST"])
+def product_new():
+    if request.method == "GET":
+        return _page(_stored_form())
+    form = _sent_form()
+    if form.validate_on_submit():
+        try:
+            product = catalogue.create_product(form.variant_rows(), **form.product_fields())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(form, error=str(error), status=422)
+        db.session.commit()
+        flash(_("“%(title)s” was created.", title=product.title), "success")
+        return redirect(url_for(".product_edit", product_id=product.id), code=303)
+    return _page(form, status=422)
+
+
+@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def product_edit(product_id):
+    product = _product(product_id)
+    if request.method == "GET":
+        return _page(_stored_form(product), product)
+    form = _sent_form(product)
+    if form.validate_on_submit():
+        try:
+            catalogue.update_product(product, form.variant_rows(), **form.product_fields())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(form, product, error=str(error), status=422)
+        db.session.commit()
+        flash(_("Your changes to “%(title)s” were saved.", title=product.title), "success")
+        return redirect(url_for(".product_edit", product_id=product.id), code=303)
+    return _page(form, product, status=422)
+
+
+@bp.post("/products/preview")
+@bp.post("/products/<int:product_id>/preview")
+def product_preview(product_id=None):
+    """The description as the shop will show it. htmx swaps in just the preview; without
+    JavaScript the Preview button shows the whole form again, unsaved, with the preview."""
+    product = _product(product_id) if product_id else None
+    return _page(_sent_form(product), product, block="preview")
+
+
+@bp.post("/products/<int:product_id>/archive")
+def product_archive(product_id):
+    product = _product(product_id)
+    if EmptyForm().validate_on_submit():
+        catalogue.archive_product(product)
+        db.session.commit()
+        flash(_("“%(title)s” is archived and no longer shown in the shop.", title=product.title),
+              "success")
+    return redirect(url_for(".product_edit", product_id=product.id), code=303)
+
+
+@bp.post("/products/<int:product_id>/images")
+def image_add(product_id):
+    product = _product(product_id)
+    image_form = ImageForm()
+    if image_form.validate_on_submit():
+        try:
+            images.add_image(product, image_form.photo.data.read(),
+                             current_app.config["UPLOAD_FOLDER"], image_form.alt.data)
+        except ShopError as error:
+            db.session.rollback()
+            image_form.photo.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The photo was added."), "success")
+            return redirect(url_for(".product_edit", product_id=product.id, _anchor="photos"),
+                            code=303)
+    return _page(_stored_form(product), product, image_form=image_form, status=422)
+
+
+@bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
+def image_delete(product_id, image_id):
+    product = _product(product_id)
+    image = next((img for img in product.images if img.id == image_id), None)
+    if image is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        images.remove_image(product, image)
+        db.session.commit()
+        flash(_("The photo was removed."), "success")
+    return redirect(url_for(".product_edit", product_id=product.id, _anchor="photos"), code=303)

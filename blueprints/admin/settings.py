@@ -1,0 +1,99 @@
+"""Back office: the shop's settings and its shipping methods."""
+from flask import flash, redirect, request, url_for
+from flask_babel import get_locale, gettext as _
+
+from domain import settings as shop_settings
+from domain.errors import ShopError
+from domain.extensions import db
+from domain.models import ShippingMethod
+
+from ..common import settings_changed, shop
+from ..htmx import render
+from . import bp
+from .forms import EmptyForm, SettingsForm, ShippingForm, add_domain_errors
+
+PAGE = "admin/settings.html"
+
+
+def _page(settings_form=None, new_method_form=None, failed=None, status=200):
+    """The settings page; `failed` is (shipping method id, form) to show as it was sent."""
+    config = shop()
+    methods = []
+    for method in shop_settings.shipping_methods():
+        if failed and failed[0] == method.id:
+            methods.append((method, failed[1]))
+        else:
+            methods.append((method, ShippingForm.from_method(method, config.currency)))
+    new_method_form = new_method_form or ShippingForm(
+        formdata=None, data={"region": config.default_region, "days_min": 1, "days_max": 3})
+    return render(PAGE, form=settings_form or SettingsForm.from_config(config),
+                  methods=methods, new_method_form=new_method_form,
+                  failed_id=failed[0] if failed else None, empty_form=EmptyForm(formdata=None),
+                  status=status)
+
+
+def _saved(message):
+    db.session.commit()
+    settings_changed()
+    flash(message, "success")
+    return redirect(url_for(".settings"), code=303)
+
+
+@bp.get("/settings")
+def settings():
+    return _page()
+
+
+@bp.post("/settings")
+def settings_save():
+    form = SettingsForm()
+    if form.validate_on_submit():
+        try:
+            shop_settings.save_settings(locale=str(get_locale()), **form.values())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(settings_form=add_domain_errors(form, error), status=422)
+        return _saved(_("Settings saved."))
+    return _page(settings_form=form, status=422)
+
+
+@bp.post("/settings/shipping")
+def shipping_create():
+    form = ShippingForm()
+    if form.validate_on_submit():
+        try:
+            shop_settings.save_shipping_method(None, currency=shop().currency,
+                                               locale=str(get_locale()), **form.values())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(new_method_form=add_domain_errors(form, error), status=422)
+        return _saved(_("Shipping method “%(name)s” was added.", name=form.name.data.strip()))
+    return _page(new_method_form=form, status=422)
+
+
+@bp.post("/settings/shipping/<int:method_id>")
+def shipping_update(method_id):
+    method = db.get_or_404(ShippingMethod, method_id)
+    form = ShippingForm()
+    if form.validate_on_submit():
+        try:
+            shop_settings.save_shipping_method(method, currency=shop().currency,
+                                               locale=str(get_locale()), **form.values())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(failed=(method_id, add_domain_errors(form, error)), status=422)
+        return _saved(_("Shipping method “%(name)s” was saved.", name=method.name))
+    return _page(failed=(method_id, form), status=422)
+
+
+@bp.post("/settings/shipping/<int:method_id>/active")
+def shipping_active(method_id):
+    """Deactivate (active=0) or offer again (active=1) a shipping method."""
+    method = db.get_or_404(ShippingMethod, method_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for(".settings"), code=303)
+    active = request.form.get("active") == "1"
+    shop_settings.set_shipping_active(method, active)
+    if active:
+        return _saved(_("“%(name)s” is offered at checkout again.", name=method.name))
+    return _saved(_("“%(name)s” is no longer offered at checkout.", name=method.name))

@@ -1,0 +1,186 @@
+"""Saving the merchant's settings and shipping methods, with the checks that keep them usable.
+
+Amounts arrive as the merchant typed them ("39,000", "12.50") and are read in the currency they
+belong to: the free-shipping threshold in the currency chosen on the same form.
+"""
+import re
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_babel import gettext as _
+
+from .errors import ShopError
+from .extensions import db
+from .models import ShippingMethod
+from .money import Money, minor_digits
+from .products import MAX_PRICE
+from .shopconfig import get_settings_row
+
+CURRENCIES = ("KRW", "USD", "EUR", "GBP", "JPY")
+MAX_LOW_STOCK = 100_000
+MAX_DAYS = 365
+TEXT_LIMITS = {
+    "name": 120, "tagline": 200, "email": 200, "phone": 50, "hours": 200, "address": 300,
+    "default_region": 60, "timezone": 60,
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class InvalidSettings(ShopError):
+    """Values that cannot be saved; `errors` maps each field name to what is wrong with it."""
+
+    def __init__(self, errors):
+        self.errors = dict(errors)
+        super().__init__(next(iter(self.errors.values())))
+
+
+def amount_example(currency):
+    """How an amount is typed in this currency, for hints and messages."""
+    return "39,000" if minor_digits(currency) == 0 else "12.50"
+
+
+def money_from_text(text, currency, locale="en"):
+    """Minor units from a typed amount, None for a blank one; ShopError with a clear message."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        amount = Money.parse(text, currency, locale).amount
+    except (ValueError, ArithmeticError):
+        digits = minor_digits(currency)
+        if digits == 0:
+            hint = _("%(currency)s amounts have no decimal places.", currency=currency)
+        else:
+            hint = _("%(currency)s amounts have at most %(num)d decimal places.",
+                     currency=currency, num=digits)
+        raise ShopError(_("“%(text)s” is not an amount we can read. Write it like %(example)s, "
+                          "without a currency sign. %(hint)s",
+                          text=text[:30], example=amount_example(currency), hint=hint))
+    if amount > MAX_PRICE:
+        raise ShopError(_("That amount is too large."))
+    return amount
+
+
+def percent_to_bp(text):
+    """'10' -> 1000, '8.25' -> 825 basis points; ShopError unless 0-100 with two decimals at most."""
+    cleaned = (text or "").strip().rstrip("%").strip().replace(",", ".") or "0"
+    try:
+        value = Decimal(cleaned)
+        bp = value * 100
+        if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= 10000:
+            raise ValueError
+    except (InvalidOperation, ValueError):
+        raise ShopError(_("Enter a tax rate from 0 to 100 with at most two decimals, like 10 or 8.25."))
+    return int(bp)
+
+
+def bp_to_percent(bp):
+    """1000 -> '10', 825 -> '8.25', as the merchant would type it."""
+    whole, rest = divmod(bp or 0, 100)
+    return f"{whole}" if not rest else f"{whole}.{rest:02d}".rstrip("0")
+
+
+def _texts(values, errors):
+    cleaned = {}
+    for field, limit in TEXT_LIMITS.items():
+        if field not in values:
+            continue
+        value = re.sub(r"\s+", " ", values[field] or "").strip()
+        if len(value) > limit:
+            errors[field] = _("Please keep this to %(num)d characters.", num=limit)
+        cleaned[field] = value
+    return cleaned
+
+
+def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
+                  low_stock_threshold, locale="en", **texts):
+    """Check and store the shop's settings (the text fields are named as on ShopSettings).
+
+    Raises InvalidSettings naming every field that is wrong; nothing is changed then.
+    """
+    errors = {}
+    cleaned = _texts(texts, errors)
+    if not cleaned.get("name"):
+        errors["name"] = _("The shop needs a name.")
+    if cleaned.get("email") and not _EMAIL.match(cleaned["email"]):
+        errors["email"] = _("Please enter an email address like shop@example.com.")
+    if not cleaned.get("default_region"):
+        errors["default_region"] = _("Enter the region you ship to by default, e.g. Domestic.")
+    try:
+        ZoneInfo(cleaned.get("timezone") or "")
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = _("Enter a time zone such as Asia/Seoul, Europe/London or UTC.")
+    if currency not in CURRENCIES:
+        errors["currency"] = _("Please choose one of the listed currencies.")
+        currency = "USD"
+    try:
+        tax_rate_bp = percent_to_bp(tax_rate)
+    except ShopError as error:
+        errors["tax_rate"] = str(error)
+    try:
+        threshold = money_from_text(free_shipping_threshold, currency, locale)
+    except ShopError as error:
+        errors["free_shipping_threshold"] = str(error)
+    if not isinstance(low_stock_threshold, int) or not 0 <= low_stock_threshold <= MAX_LOW_STOCK:
+        errors["low_stock_threshold"] = _("Enter a whole number from 0 to %(num)d.", num=MAX_LOW_STOCK)
+    if errors:
+        raise InvalidSettings(errors)
+
+    row = get_settings_row()
+    for field, value in cleaned.items():
+        setattr(row, field, value)
+    row.currency = currency
+    row.tax_rate_bp = tax_rate_bp
+    row.prices_include_tax = bool(prices_include_tax)
+    row.free_shipping_threshold = threshold
+    row.low_stock_threshold = low_stock_threshold
+    db.session.flush()
+    return row
+
+
+def shipping_methods():
+    """Every shipping method, inactive ones included, in the order shoppers see them."""
+    return db.session.scalars(db.select(ShippingMethod).order_by(
+        ShippingMethod.active.desc(), ShippingMethod.position, ShippingMethod.price,
+        ShippingMethod.id)).all()
+
+
+def save_shipping_method(method=None, *, name, region, price, days_min, days_max, currency,
+                         locale="en"):
+    """Create (method=None) or change a shipping method; InvalidSettings when values are wrong."""
+    errors = {}
+    name = re.sub(r"\s+", " ", name or "").strip()
+    region = re.sub(r"\s+", " ", region or "").strip()
+    if not name or len(name) > 120:
+        errors["name"] = _("Enter a name of up to 120 characters, e.g. Standard delivery.")
+    if not region or len(region) > 60:
+        errors["region"] = _("Enter a region of up to 60 characters, e.g. Domestic.")
+    try:
+        amount = money_from_text(price, currency, locale)
+        if amount is None:
+            errors["price"] = _("Enter a price; 0 for free shipping.")
+    except ShopError as error:
+        errors["price"] = str(error)
+    for field, value in (("days_min", days_min), ("days_max", days_max)):
+        if not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+            errors[field] = _("Enter a whole number of days from 0 to %(num)d.", num=MAX_DAYS)
+    if "days_min" not in errors and "days_max" not in errors and days_max < days_min:
+        errors["days_max"] = _("The longest delivery time cannot be shorter than the shortest.")
+    if errors:
+        raise InvalidSettings(errors)
+
+    if method is None:
+        last = db.session.scalar(db.select(db.func.max(ShippingMethod.position)))
+        method = ShippingMethod(active=True, position=(last or 0) + 1)
+        db.session.add(method)
+    method.name, method.region, method.price = name, region, amount
+    method.days_min, method.days_max = days_min, days_max
+    db.session.flush()
+    return method
+
+
+def set_shipping_active(method, active):
+    """Offer a method at checkout again, or stop offering it (orders keep their copy)."""
+    method.active = bool(active)
+    db.session.flush()
+    return method
