@@ -97,14 +97,19 @@ def init_app(app):
 
 
 def register_error_pages(app):
-    from flask import render_template
     from flask_babel import gettext as _
+
+    from .htmx import render, wants_fragment
     from flask_wtf.csrf import CSRFError
 
     def page(status, title, message):
-        response = app.make_response((render_template("errors/error.html", title=title,
-                                                      message=message), status))
-        response.vary.add("HX-Request")
+        """The error as a page; for an htmx fragment request, as the content of <main>, so a
+        failed add-to-cart or an expired form shows its message instead of doing nothing."""
+        response = render("errors/error.html", block="content", status=status, title=title,
+                          message=message)
+        if wants_fragment():
+            response.headers["HX-Retarget"] = "#main"
+            response.headers["HX-Reswap"] = "innerHTML"
         return response
 
     @app.errorhandler(CSRFError)

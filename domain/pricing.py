@@ -67,9 +67,13 @@ class Breakdown:
 
     @property
     def tax_rate_percent(self):
-        """'10' or '8.25' for display."""
-        whole, rest = divmod(self.tax_rate_bp, 100)
-        return f"{whole}" if not rest else f"{whole}.{rest:02d}".rstrip("0")
+        return format_rate(self.tax_rate_bp)
+
+
+def format_rate(basis_points):
+    """Basis points as the percent people write: 1000 -> '10', 825 -> '8.25', 1005 -> '10.05'."""
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}" if not rest else f"{whole}.{rest:02d}".rstrip("0")
 
 
 def shipping_price(method, goods, threshold, cheapest):

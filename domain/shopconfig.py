@@ -61,6 +61,11 @@ class ShopConfig:
     def regions(self):
         return sorted({m.region for m in self.shipping_methods})
 
+    @property
+    def tax_rate_percent(self):
+        from .pricing import format_rate
+        return format_rate(self.tax_rate_bp)
+
     def category(self, slug):
         return next((c for c in self.categories if c.slug == slug), None)
 

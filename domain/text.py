@@ -9,14 +9,22 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "hr",
-    "h2", "h3", "h4", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
 def render_markdown(source):
-    """Safe HTML from Markdown: raw HTML is escaped, links limited to http(s) and mailto."""
-    html = _md.render(source or "")
+    """Safe HTML from Markdown: raw HTML is escaped, links limited to http(s) and mailto.
+
+    Headings move one level down (# becomes <h2>): the page's own <h1> is the product's title.
+    """
+    env = {}
+    tokens = _md.parse(source or "", env)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
+    html = _md.renderer.render(tokens, _md.options, env)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow ugc")
 

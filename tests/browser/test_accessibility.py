@@ -1,5 +1,6 @@
 """Accessibility: axe-core finds no WCAG 2.1 A/AA or best-practice violation on key pages."""
 import pytest
+from playwright.sync_api import expect
 
 
 @pytest.fixture
@@ -42,9 +43,9 @@ def test_cart_with_items_has_no_accessibility_violations(a11y_page, live_server,
     """The filled cart (quantity forms, remove buttons, breakdown) passes the audit."""
     a11y_page.goto(live_server + "/products/speckled-mug")
     a11y_page.get_by_role("button", name="Add to cart").click()
-    a11y_page.wait_for_url("**/products/speckled-mug")
+    expect(a11y_page.get_by_text("Added to your cart.")).to_be_visible()
     a11y_page.goto(live_server + "/cart")
-    assert a11y_page.get_by_role("link", name="Speckled mug").is_visible()
+    expect(a11y_page.get_by_role("link", name="Speckled mug")).to_be_visible()
     assert axe_violations(a11y_page) == []
 
 
