@@ -29,8 +29,8 @@ translations: $(VENV)/.runtime ## Compile the .po translations into .mo files
 	$(BIN)/pybabel compile -d translations
 
 extract-messages: $(VENV)/.runtime ## Update the .po files from the strings in code and templates
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
+	$(BIN)/pybabel update -N --no-location -i translations/messages.pot -d translations
 
 migrate: $(VENV)/.runtime ## Apply database migrations
 	$(BIN)/flask db upgrade

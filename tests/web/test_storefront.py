@@ -284,3 +284,13 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, shop):
     assert "HttpOnly" in cookies[0]
     assert "SameSite=Lax" in cookies[0]
 
+
+
+def test_korean_shopper_reads_the_shop_in_korean(client, make):
+    """Accept-Language: ko gives Korean words, with won formatted by Babel."""
+    make.settings(currency="KRW", tax_rate_bp=1000, prices_include_tax=True)
+    make.shipping("Standard", price=3000)
+    make.product("Moon jar", price=39000, stock=2)
+    html = client.get("/products/moon-jar", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="ko">' in html
+    assert "장바구니에 담기" in html and "2개 남음" in html and "₩39,000" in html
