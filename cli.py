@@ -1,5 +1,8 @@
 """`flask --app shop <command>`: the merchant's operations from the command line."""
+import os
+
 import click
+from flask import current_app
 
 
 def register(app):
@@ -17,3 +20,74 @@ def register(app):
             raise click.ClickException(str(error))
         db.session.commit()
         click.echo(f"Merchant {email} created. Sign in at /account/login.")
+
+    @app.cli.command("load-demo")
+    @click.option("--if-empty", is_flag=True,
+                  help="Quietly do nothing unless the shop is new (no products, accounts or settings).")
+    def load_demo(if_empty):
+        """Fill an empty shop with a demo: Moonjar Studio, handmade stoneware."""
+        from domain import demo, shopconfig
+        from domain.extensions import db
+        if not demo.catalogue_is_empty():
+            if if_empty:
+                click.echo("The shop is already set up; the demo was not loaded.")
+                return
+            raise click.ClickException(
+                "The shop is already set up (it has products, accounts or settings); "
+                "load-demo only fills a new shop.")
+        click.echo("Loading the demo shop (drawing product photos takes a few seconds)...")
+        result = demo.load_demo(current_app.config["UPLOAD_FOLDER"])
+        db.session.commit()
+        shopconfig.changed(current_app.config["SETTINGS_VERSION_FILE"])
+        click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
+                   f"categories, {result.variants} variants, {result.images} photos.")
+        for role, email, password in result.accounts:
+            if password:
+                click.echo(f"  {role:<9} {email}  password: {password}")
+            else:
+                click.echo(f"  {role:<9} {email}  (already existed; password unchanged)")
+        click.echo("Sign in at /account/login. Write the passwords down: they are not shown again.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=True, writable=True))
+    def backup(path):
+        """Copy the live SQLite database to PATH (a file, or a folder), safely while serving."""
+        from domain.backup import backup_sqlite
+        from domain.errors import ShopError
+        try:
+            copy = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        except ShopError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Backed up to {copy.path}: {copy.size / 1_048_576:.1f} MB, "
+                   f"{copy.products} product{'' if copy.products == 1 else 's'}.")
+        click.echo(f"Product photos are files in {current_app.config['UPLOAD_FOLDER']}; "
+                   "copy that folder too.")
+
+    @app.cli.command("import-products")
+    @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
+    def import_products(csv_path):
+        """Import or update products from a Shopify product export (CSV)."""
+        from domain import importer, shopconfig
+        from domain.errors import ImportFailed
+        from domain.extensions import db
+        try:
+            columns, groups, problems = importer.read_csv(csv_path)
+        except ImportFailed as error:
+            raise click.ClickException(str(error))
+        currency = shopconfig.load().currency
+        with click.progressbar(groups, label=f"Importing {len(groups)} products") as bar:
+            report = importer.import_products(
+                bar, columns, currency, current_app.config["UPLOAD_FOLDER"],
+                base_dir=os.path.dirname(os.path.abspath(csv_path)),
+                after_each=db.session.commit)
+        db.session.commit()
+        shopconfig.changed(current_app.config["SETTINGS_VERSION_FILE"])
+        report.problems[:0] = problems
+        click.echo(f"Created {report.created}, updated {report.updated}, "
+                   f"skipped {report.skipped} products (prices read as {currency}).")
+        for problem in sorted(report.problems, key=lambda p: p.line):
+            click.echo(f"  {problem}")
+        if report.failed:
+            raise click.ClickException(
+                "Some rows were not imported; fix those lines and import the file again "
+                "(imported products are updated, not duplicated).")

@@ -1,0 +1,138 @@
+"""A believable demo shop: Moonjar Studio, a small ceramics studio in Seoul.
+
+Everything is made here, reproducibly (a seeded random.Random): settings, shipping, five
+categories, forty products with glaze and size variants, and product photos drawn with Pillow
+(no downloads) that go through the real upload pipeline in domain.images. The caller commits.
+"""
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from .. import accounts, products
+from ..extensions import db
+from ..models import Product, ProductImage, ShippingMethod, ShopSettings, User
+from ..shopconfig import get_settings_row
+from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
+                        SHIPPING, VENDOR)
+from .photos import photo_plan, render_all
+
+
+@dataclass
+class DemoResult:
+    products: list = field(default_factory=list)
+    categories: int = 0
+    variants: int = 0
+    images: int = 0
+    accounts: list = field(default_factory=list)  # (role, email, password or None if it existed)
+
+
+def catalogue_is_empty():
+    """True for a shop nobody has started: no products, no accounts, no saved settings.
+
+    A merchant who has signed up or saved settings but has no products yet keeps their shop:
+    `make run` would otherwise replace their name and currency with the demo's.
+    """
+    return not any(db.session.scalar(db.select(model.id).limit(1)) is not None
+                   for model in (Product, User, ShopSettings))
+
+
+def load_demo(upload_dir, seed=2024, now=None):
+    """Fill an empty shop with the demo. Passwords are random and returned once."""
+    rng = random.Random(seed)
+    now = now or datetime.now(timezone.utc)
+    plans = [photo_plan(spec, rng) for spec in PRODUCTS]
+    collect = render_all([job for plan in plans for job in plan], upload_dir)
+    try:
+        result = _write_shop(rng, now)
+    finally:
+        stored = iter(collect())
+    for product, plan in zip(result.products, plans):
+        for key, width, height, alt in (next(stored) for _ in plan):
+            product.images.append(ProductImage(key=key, width=width, height=height, alt=alt,
+                                               position=len(product.images)))
+        products.refresh_summary(product)
+        result.images += len(plan)
+    db.session.flush()
+    return result
+
+
+def _write_shop(rng, now):
+    result = DemoResult()
+    settings = get_settings_row()
+    for name, value in SETTINGS.items():
+        setattr(settings, name, value)
+    if not db.session.scalar(db.select(db.func.count(ShippingMethod.id))):
+        for position, (name, region, price, low, high) in enumerate(SHIPPING):
+            db.session.add(ShippingMethod(name=name, region=region, price=price, days_min=low,
+                                          days_max=high, position=position))
+    categories = [products.category_by_name(kind.name) for kind in CATEGORIES]
+    for position, (category, kind) in enumerate(zip(categories, CATEGORIES)):
+        category.description, category.position = kind.description, position
+    result.categories = len(categories)
+    numbers = [0] * len(CATEGORIES)
+    for number, spec in enumerate(PRODUCTS):
+        numbers[spec["cat"]] += 1
+        product = _create(spec, numbers[spec["cat"]], categories[spec["cat"]], rng)
+        # Spread over four months, so "newest" and "best sellers" have something to sort.
+        product.created_at = now - timedelta(days=3 * (len(PRODUCTS) - number),
+                                             hours=rng.randint(0, 20))
+        product.sales_count = spec.get("sold", 0)
+        result.products.append(product)
+        result.variants += len(product.variants)
+    for role, email, name, merchant in (("merchant", MERCHANT_EMAIL, "Studio Owner", True),
+                                        ("customer", CUSTOMER_EMAIL, "Minji Park", False)):
+        if accounts.find_by_email(email):
+            result.accounts.append((role, email, None))
+            continue
+        password = secrets.token_urlsafe(12)
+        accounts.register(email, password, name=name, merchant=merchant)
+        result.accounts.append((role, email, password))
+    return result
+
+
+def _create(spec, number, category, rng):
+    """One product with a variant per glaze (and size): SKUs like MJ-MUG01-CEL or MJ-BWL04-CEL-M."""
+    kind = CATEGORIES[spec["cat"]]
+    code = f"MJ-{kind.code}{number:02d}"
+    sizes = spec.get("sizes") or [("", 0, spec["dims"])]
+    extra = (spec.get("compare") or spec["price"]) - spec["price"]
+    variants = []
+    for glaze in spec["glazes"]:
+        for size, delta, _dims in sizes:
+            stock = rng.randint(6, 40)
+            if spec.get("low") or (spec.get("low_variant") == len(variants)):
+                stock = rng.randint(1, 3)
+            if spec.get("sold_out") or spec.get("out_variant") == len(variants):
+                stock = 0
+            sku = "-".join(filter(None, (code, GLAZES[glaze][0], size[:1])))
+            variants.append(dict(sku=sku, option1=glaze, option2=size, price=spec["price"] + delta,
+                                 compare_at_price=spec["price"] + delta + extra if extra else None,
+                                 stock=stock))
+    specs = [["Dimensions", " · ".join(f"{s}: {d}" if s else d for s, _delta, d in sizes)]]
+    if spec["capacity"]:
+        specs.append(["Capacity", spec["capacity"]])
+    specs += [["Material", "Stoneware, lead-free glaze"], ["Dishwasher safe", kind.dishwasher],
+              ["Microwave safe", kind.microwave], ["Made in", "Seoul, Korea"]]
+    tags = [kind.name.split(" ")[0].lower(), "handmade", "stoneware", *spec["glazes"]]
+    tags += (spec.get("tags") or "").split(",")
+    return products.create_product(
+        variants, title=spec["title"], summary=spec["summary"],
+        description_md=_description(spec, kind), vendor=spec.get("vendor", VENDOR),
+        product_type=kind.name, tags=tags, specs=specs,
+        option1_name="Glaze", option2_name="Size" if spec.get("sizes") else "",
+        category_id=category.id, featured=bool(spec.get("featured")),
+        featured_position=spec.get("featured", 0))
+
+
+def _description(spec, kind):
+    """What it is, how it's made, how to use it and care for it, in Markdown."""
+    glazes = spec["glazes"]
+    if len(glazes) == 1:
+        glaze_line = f"Finished in {glazes[0]}, {GLAZES[glazes[0]][2]}."
+    else:
+        glaze_line = (f"Available in {', '.join(glazes[:-1])} and {glazes[-1]}. Every piece is "
+                      "glazed by hand, so the colour varies a little from one to the next.")
+    care = "\n".join(f"- {line}" for line in kind.care)
+    return (f"{spec['intro']} {glaze_line}\n\n## How it's made\n\n{kind.making}\n\n"
+            f"## Using it\n\n{kind.using}\n\n## Care\n\n{care}\n")

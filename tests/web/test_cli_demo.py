@@ -1,0 +1,106 @@
+"""`flask load-demo`: a believable ceramics shop, with photos on disk and accounts that work.
+
+Drawing and storing the photos takes seconds, so one test loads the demo once and checks what
+a merchant trying the shop would notice, in the order they would notice it.
+"""
+import os
+import re
+
+from domain.extensions import db
+from domain.images import file_name, widths_for
+from domain.models import Category, Product, ProductImage, ShippingMethod, Variant
+from domain.shopconfig import load
+
+ACCOUNT = re.compile(r"(merchant|customer)\s+(\S+@\S+)\s+password: (\S+)")
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["load-demo", *args])
+
+
+def count(model):
+    return db.session.scalar(db.select(db.func.count(model.id)))
+
+
+def check_catalogue():
+    assert 36 <= count(Product) <= 44 and count(Category) == 5
+    assert count(Variant) > count(Product)
+    stocks = db.session.scalars(db.select(Variant.stock)).all()
+    assert 0 in stocks, "some variants are sold out"
+    assert any(1 <= s <= 5 for s in stocks), "some are low on stock"
+    assert db.session.scalar(db.select(db.func.count(Product.id)).where(Product.featured)) == 8
+    assert db.session.scalar(db.select(db.func.count(Variant.id))
+                             .where(Variant.compare_at_price > Variant.price)) > 0
+    assert all(price % 1000 == 0 for price in db.session.scalars(db.select(Variant.price)))
+    assert len(set(db.session.scalars(db.select(Variant.sku)))) == count(Variant)
+    for product in db.session.scalars(db.select(Product)):
+        assert product.summary and product.specs and product.tag_list, product.title
+        sections = re.findall(r"<h3>(.*?)</h3>", product.description_html)
+        assert sections == ["How it's made", "Using it", "Care"], product.title
+        assert 1 <= len(product.images) <= 3 and product.cover_key == product.images[0].key
+
+
+def check_photos(upload_folder):
+    images = db.session.scalars(db.select(ProductImage)).all()
+    folder = os.path.join(upload_folder, "products")
+    for image in images:
+        assert (image.width, image.height) == (1024, 1024) and image.alt
+        for width in widths_for(image.width):
+            assert os.path.exists(os.path.join(folder, file_name(image.key, width)))
+    covers = db.session.scalars(db.select(Product.cover_key)).all()
+    assert len(set(covers)) == len(covers), "every piece has its own main photo"
+
+
+def check_settings():
+    shop = load()
+    assert (shop.name, shop.currency, shop.tax_rate_bp, shop.prices_include_tax) == (
+        "Moonjar Studio", "KRW", 1000, True)
+    assert (shop.free_shipping_threshold, shop.timezone, shop.default_region) == (
+        50_000, "Asia/Seoul", "Domestic")
+    assert shop.email and shop.phone and shop.hours and shop.address
+    methods = {(m.name, m.region, m.price, m.days_min, m.days_max)
+               for m in db.session.scalars(db.select(ShippingMethod))}
+    assert methods == {("Standard", "Domestic", 3000, 2, 3), ("Express", "Domestic", 6000, 1, 1),
+                       ("International", "International", 25_000, 7, 14)}
+
+
+def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, client, login):
+    """--if-empty builds the whole shop, its passwords sign in, and a second run adds nothing."""
+    result = run(app, "--if-empty")
+    assert result.exit_code == 0, result.output
+    accounts = {role: (email, pw) for role, email, pw in ACCOUNT.findall(result.output)}
+    assert set(accounts) == {"merchant", "customer"}
+    with app.app_context():
+        check_catalogue()
+        check_photos(app.config["UPLOAD_FOLDER"])
+        check_settings()
+        before = (count(Product), count(Variant), count(ProductImage), count(ShippingMethod))
+
+    home = client.get("/").get_data(as_text=True)
+    assert "Moonjar Studio" in home and "Everyday Mug" in home
+    page = client.get("/products/everyday-mug").get_data(as_text=True)
+    assert "₩28,000" in page and "Celadon" in page and "Dishwasher safe" in page
+
+    email, password = accounts["merchant"]
+    assert login({"email": email, "password": password}).headers["Location"].endswith("/admin/")
+    assert client.get("/admin/").status_code == 200
+    client.delete_cookie("session")  # signed out: a fresh visitor
+    email, password = accounts["customer"]
+    login({"email": email, "password": password})
+    assert client.get("/admin/").status_code == 403
+
+    again = run(app, "--if-empty")
+    assert again.exit_code == 0 and "already set up" in again.output
+    assert "password" not in again.output
+    with app.app_context():
+        assert (count(Product), count(Variant), count(ProductImage), count(ShippingMethod)) == before
+    refused = run(app)
+    assert refused.exit_code == 1 and "already set up" in refused.output
+
+
+def test_if_empty_leaves_a_started_shop_without_products_alone(app, make):
+    """A merchant who saved settings but has no products yet keeps their shop name."""
+    make.settings(name="Bike Bits", currency="USD")
+    result = app.test_cli_runner().invoke(args=["load-demo", "--if-empty"])
+    assert result.exit_code == 0 and "already set up" in result.output
+    assert "Bike Bits" in app.test_client().get("/").get_data(as_text=True)
