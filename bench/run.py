@@ -1,0 +1,328 @@
+"""`make bench`: load figures for the storefront's key pages, next to a bare endpoint.
+
+Builds a throwaway shop (a freshly migrated SQLite file with N products), serves it with
+gunicorn as `make run` does, drives each scenario with wrk and prints requests/s, latency
+percentiles and page weights against the targets. See bench/README.md.
+"""
+import argparse
+import contextlib
+import gzip
+import io
+import json
+import os
+import platform
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import seed  # noqa: E402
+from bench.load import BROWSER_ENCODING, Server, ensure_wrk, run_wrk  # noqa: E402
+from bench.wsgi import BARE_PATH  # noqa: E402
+
+REPORT_LUA = ROOT / "bench" / "report.lua"
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+
+# Targets. Ratios to the bare endpoint rather than absolute req/s: the machines are shared, so
+# absolute numbers drift between runs while the ratio within one run holds.
+MIN_RATIO = 0.40
+MAX_P95_MS = 50.0
+MAX_HTML_BYTES = 30 * 1024
+MAX_ASSET_BYTES = 30 * 1024
+ASSET_GLOBS = ("static/css/*.css", "static/vendor/*.js", "static/js/*.js")
+
+
+@dataclass
+class Scenario:
+    """One wrk run. kind "ceiling" is the reference the pages are compared with.
+
+    A scenario that needs more than a GET (checkout: a cart cookie and a form POST) brings its
+    own Lua script, which should `dofile("bench/report.lua")` for the result line, and extra
+    headers such as a Cookie prepared before the run.
+    """
+
+    name: str
+    path: str
+    kind: str = "page"
+    expect: str = ""
+    script: Path = REPORT_LUA
+    headers: dict = field(default_factory=dict)
+
+
+def scenarios(info):
+    return [
+        Scenario("bare", BARE_PATH, kind="ceiling", expect="ok"),
+        Scenario("home", "/", expect="Featured"),
+        Scenario("category", f"/c/{info['category_slug']}", expect="products"),
+        Scenario("search", f"/search?q={info['search_word']}", expect="results for"),
+        Scenario("product", f"/products/{info['product_slug']}", expect=info["product_title"]),
+    ]
+
+
+# ---------------------------------------------------------------------------- measuring
+
+def fetch(url, encoding="identity", headers=None):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding, **(headers or {})})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+def page_weight(base, scenario):
+    """Raw HTML bytes, and bytes on the wire when the browser accepts gzip."""
+    status, _, body = fetch(base + scenario.path, headers=scenario.headers)
+    if status != 200 or scenario.expect.encode() not in body:
+        raise RuntimeError(f"{scenario.name}: {scenario.path} answered {status} without "
+                           f"{scenario.expect!r}; the page is broken, not slow")
+    _, headers, wire = fetch(base + scenario.path, encoding="gzip", headers=scenario.headers)
+    served = headers.get("Content-Encoding", "identity")
+    return {"html_bytes": len(body), "gzip_bytes": len(wire) if served == "gzip" else len(gzip.compress(body, 6)),
+            "served_encoding": served}
+
+
+def asset_weights(base):
+    """Every stylesheet and script, gzipped at level 6, and whether the app compresses them."""
+    files = sorted(p for pattern in ASSET_GLOBS for p in ROOT.glob(pattern))
+    rows = []
+    for path in files:
+        data = path.read_bytes()
+        relative = path.relative_to(ROOT / "static").as_posix()
+        try:
+            _, headers, _ = fetch(f"{base}/static/{relative}", encoding="gzip")
+            served = headers.get("Content-Encoding", "identity")
+        except urllib.error.HTTPError as error:
+            served = f"HTTP {error.code}"
+        rows.append({"file": path.relative_to(ROOT).as_posix(), "bytes": len(data),
+                     "gzip_bytes": len(gzip.compress(data, 6, mtime=0)), "served_encoding": served})
+    return rows
+
+
+def judge(row):
+    if row["kind"] == "ceiling":
+        return "ceiling", []
+    problems = []
+    if not row["requests"]:
+        return "FAIL", ["no request completed within the run"]
+    if row["ratio"] < MIN_RATIO:
+        problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_RATIO:.0%}")
+    if row["p95_ms"] >= MAX_P95_MS:
+        problems.append(f"p95 {row['p95_ms']:.1f} ms >= {MAX_P95_MS:.0f} ms")
+    if row["errors"]:
+        problems.append(f"{row['errors']} errors or non-2xx/3xx")
+    return ("FAIL" if problems else "PASS"), problems
+
+
+# ---------------------------------------------------------------------------- reporting
+
+def print_load_table(rows, connections, ceiling_rps):
+    print(f"\nLoad ({connections} connections; targets: page >= {MIN_RATIO:.0%} of bare req/s, "
+          f"p95 < {MAX_P95_MS:.0f} ms; bare = {ceiling_rps:.0f} req/s, mean of first and last run)")
+    header = f"{'page':<10}{'req/s':>10}{'x bare':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  result"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        print(f"{row['name']:<10}{row['rps']:>10.1f}{row['ratio']:>8.2f}{row['p50_ms']:>9.1f}"
+              f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}  {row['result']}"
+              + (f" ({'; '.join(row['problems'])})" if row["problems"] else ""))
+
+
+def print_sizes(pages, assets, product_verdict, asset_total, asset_verdict):
+    print("\nPage weight (HTML as served to a first-time visitor)")
+    print(f"{'page':<10}{'raw KB':>9}{'gzip KB':>9}  encoding")
+    for name, weight in pages.items():
+        note = f"  {product_verdict} (target raw < {MAX_HTML_BYTES // 1024} KB)" if name == "product" else ""
+        print(f"{name:<10}{weight['html_bytes'] / 1024:>9.1f}{weight['gzip_bytes'] / 1024:>9.1f}"
+              f"  {weight['served_encoding']}{note}")
+    print(f"\nCSS + JS (gzip level 6; target total < {MAX_ASSET_BYTES // 1024} KB)")
+    for asset in assets:
+        print(f"  {asset['file']:<40}{asset['bytes'] / 1024:>8.1f} KB raw{asset['gzip_bytes'] / 1024:>8.1f} KB gzip"
+              f"   served as {asset['served_encoding']}")
+    if not assets:
+        print("  (no stylesheets or scripts found)")
+    print(f"  {'total':<40}{sum(a['bytes'] for a in assets) / 1024:>8.1f} KB raw"
+          f"{asset_total / 1024:>8.1f} KB gzip   {asset_verdict}")
+
+
+def environment(args, info, load):
+    return {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "products": info["products"],
+        "variants": info["variants"],
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "connections": args.connections,
+        "wrk_threads": args.wrk_threads,
+        "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"},
+        "accept_encoding": BROWSER_ENCODING,
+        "analyze": args.analyze,
+        "load_average_at_start": load,
+    }
+
+
+def _commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=5).stdout.strip() or None
+    except OSError:
+        return None
+
+
+# ---------------------------------------------------------------------------- main
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=10_000, help="products to load (10000)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page (2)")
+    parser.add_argument("--connections", type=int, default=20, help="concurrent connections (20)")
+    parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2, as make run)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (4, as make run)")
+    parser.add_argument("--only", help="comma-separated scenario names (bare is always run)")
+    parser.add_argument("--analyze", action="store_true",
+                        help="run SQLite ANALYZE after loading (what-if: planner statistics)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary shop and print where")
+    parser.add_argument("--report-only", action="store_true",
+                        help="exit 0 even when a target is missed")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.products < 1 or args.duration < 1 or args.connections < 1:
+        sys.exit("bench: --products, --duration and --connections must be positive")
+    wrk = ensure_wrk()
+    load = os.getloadavg()[0]
+    if load > 0.5 * (os.cpu_count() or 1):
+        print(f"Note: load average {load:.1f} on {os.cpu_count()} CPUs before starting; other "
+              "processes are busy and will lower the figures.", flush=True)
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="shop-bench-"))
+    server = None
+    # A SIGTERM (CI timeout, kill) unwinds through the finally below like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        database_uri = f"sqlite:///{workdir / 'shop.sqlite'}"
+        print(f"Building a shop with {args.products} products in {workdir} ...", flush=True)
+        # Alembic logs each migration to stderr; shown only if building the shop fails.
+        migration_log = io.StringIO()
+        try:
+            with contextlib.redirect_stderr(migration_log):
+                info = seed.build(database_uri, str(workdir), args.products)
+        except Exception:
+            sys.stderr.write(migration_log.getvalue())
+            raise
+        print(f"  {info['products']} products, {info['variants']} variants "
+              f"in {time.monotonic() - started:.1f} s", flush=True)
+
+        if args.analyze:
+            with sqlite3.connect(workdir / "shop.sqlite") as connection:
+                connection.execute("ANALYZE")
+            print("  ran ANALYZE (the planner now has table statistics)", flush=True)
+
+        server = Server(workdir, database_uri, args.workers, args.threads)
+        server.wait_ready()
+        chosen = scenarios(info)
+        if args.only:
+            wanted = {name.strip() for name in args.only.split(",")} | {"bare"}
+            chosen = [s for s in chosen if s.name in wanted]
+        pages = {s.name: page_weight(server.base, s) for s in chosen if s.kind == "page"}
+        assets = asset_weights(server.base)
+
+        # The ceiling runs first and again last: on a shared machine the load from other
+        # processes drifts, and the mean of the two brackets the pages measured in between.
+        ceiling = next(s for s in chosen if s.kind == "ceiling")
+        runs = chosen + [Scenario(ceiling.name + "-end", ceiling.path, kind="ceiling",
+                                  expect=ceiling.expect, script=ceiling.script,
+                                  headers=ceiling.headers)]
+        rows = []
+        for scenario in runs:
+            print(f"  {scenario.name:<9} {scenario.path} ...", flush=True)
+            if args.warmup:
+                run_wrk(wrk, server.base, scenario, args.warmup, args.connections, args.wrk_threads)
+                server.settle()
+            result = run_wrk(wrk, server.base, scenario, args.duration, args.connections,
+                             args.wrk_threads)
+            backlog = server.settle()
+            if backlog > 2:
+                print(f"            the server needed {backlog:.0f} s after the run to finish "
+                      "the requests still queued", flush=True)
+            rows.append({
+                "name": scenario.name, "path": scenario.path, "kind": scenario.kind,
+                "rps": result["rps"], "requests": result["requests"],
+                "p50_ms": result["p50_us"] / 1000, "p75_ms": result["p75_us"] / 1000,
+                "p90_ms": result["p90_us"] / 1000, "p95_ms": result["p95_us"] / 1000,
+                "p99_ms": result["p99_us"] / 1000, "max_ms": result["max_us"] / 1000,
+                "errors": sum(result["errors"].values()), "error_detail": result["errors"],
+                "bytes_per_response": result["bytes"] / max(1, result["requests"]),
+                "backlog_s": round(backlog, 1),
+            })
+        ceilings = [r["rps"] for r in rows if r["kind"] == "ceiling"]
+        ceiling_rps = sum(ceilings) / len(ceilings)
+        drift = (max(ceilings) - min(ceilings)) / max(ceilings) if max(ceilings) else 0.0
+        for row in rows:
+            row["ratio"] = row["rps"] / ceiling_rps if ceiling_rps else 0.0
+            row["result"], row["problems"] = judge(row)
+
+        product = pages.get("product")
+        product_verdict = ("PASS" if product["html_bytes"] < MAX_HTML_BYTES else "FAIL") if product else "n/a"
+        asset_total = sum(a["gzip_bytes"] for a in assets)
+        asset_verdict = "PASS" if asset_total < MAX_ASSET_BYTES else "FAIL"
+
+        print_load_table(rows, args.connections, ceiling_rps)
+        if drift > 0.2:
+            print(f"Warning: the bare endpoint moved {drift:.0%} between the first and last run; "
+                  "other processes were competing for the CPU, so the ratios are rough.")
+        print_sizes(pages, assets, product_verdict, asset_total, asset_verdict)
+        failed = [r["name"] for r in rows if r["result"] == "FAIL"]
+        failed += ["product html"] if product_verdict == "FAIL" else []
+        failed += ["css+js"] if asset_verdict == "FAIL" else []
+        elapsed = time.monotonic() - started
+        print(f"\n{'All targets met' if not failed else 'Missed: ' + ', '.join(failed)}"
+              f" ({elapsed:.0f} s; results in {RESULTS.relative_to(ROOT)})")
+
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({
+            "environment": environment(args, info, load),
+            "targets": {"min_ratio_to_bare": MIN_RATIO, "max_p95_ms": MAX_P95_MS,
+                        "max_product_html_bytes": MAX_HTML_BYTES,
+                        "max_css_js_gzip_bytes": MAX_ASSET_BYTES},
+            "scenarios": [asdict(s) | {"script": str(s.script.relative_to(ROOT))} for s in chosen],
+            "ceiling_rps": ceiling_rps,
+            "ceiling_drift": drift,
+            "load": rows,
+            "pages": pages,
+            "assets": {"files": assets, "gzip_total_bytes": asset_total, "result": asset_verdict},
+            "product_html_result": product_verdict,
+            "missed": failed,
+            "elapsed_s": round(elapsed, 1),
+        }, indent=2) + "\n")
+        return 1 if failed and not args.report_only else 0
+    except RuntimeError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if server:
+            server.stop()
+        if args.keep:
+            print(f"Kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
