@@ -113,6 +113,33 @@ def _fts_available():
     return cache["ok"]
 
 
+# The match runs first and the product table is only probed by id: SQLite never reorders a
+# CROSS JOIN, so a broad category of products is never scanned to test each one against the
+# index (at 10,000 products that plan cost a second per search).
+_RANKED_MATCHES = text(
+    "SELECT fts.id FROM (SELECT rowid AS id, rank FROM product_fts WHERE product_fts MATCH :match)"
+    " AS fts CROSS JOIN product ON product.id = fts.id"
+    " WHERE product.status = 'active' ORDER BY fts.rank, fts.id")
+
+
+def _fts_search(terms, sort, page, per_page):
+    match = " ".join('"{}"*'.format(t.replace('"', "")) for t in terms)
+    if sort != "relevance":
+        matching = text("SELECT rowid FROM product_fts WHERE product_fts MATCH :match") \
+            .bindparams(match=match).columns(rowid=db.Integer)
+        condition = (Product.status == "active", Product.id.in_(matching))
+        return _paginate(db.select(Product).where(*condition),
+                         db.select(func.count(Product.id)).where(*condition),
+                         _order(sort), page, per_page)
+    ids = db.session.scalars(_RANKED_MATCHES.bindparams(match=match)).all()
+    page = clamp_page(page, len(ids), per_page)
+    wanted = ids[(page - 1) * per_page: page * per_page]
+    found = {p.id: p for p in db.session.scalars(
+        db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
+    return Page(items=[found[i] for i in wanted if i in found], page=page, per_page=per_page,
+                total=len(ids))
+
+
 def search(q, sort="relevance", page=1, per_page=PER_PAGE):
     """Active products matching every word of q (as a prefix) in title, description or tags."""
     terms = search_terms(q)
@@ -120,14 +147,7 @@ def search(q, sort="relevance", page=1, per_page=PER_PAGE):
         return Page(items=[], page=1, per_page=per_page, total=0)
     sort = sort if sort in SEARCH_SORTS else "relevance"
     if _fts_available():
-        match = " ".join('"{}"*'.format(t.replace('"', "")) for t in terms)
-        fts = text("SELECT rowid AS id, rank FROM product_fts WHERE product_fts MATCH :match") \
-            .bindparams(match=match).columns(id=db.Integer, rank=db.Float).subquery("fts")
-        query = db.select(Product).join(fts, fts.c.id == Product.id).where(Product.status == "active")
-        count = db.select(func.count(Product.id)).join(fts, fts.c.id == Product.id) \
-            .where(Product.status == "active")
-        order = (fts.c.rank, Product.id) if sort == "relevance" else _order(sort)
-        return _paginate(query, count, order, page, per_page)
+        return _fts_search(terms, sort, page, per_page)
 
     # Portable fallback (PostgreSQL, or SQLite without FTS5): every word somewhere, any case.
     conditions = [Product.status == "active"]

@@ -161,6 +161,12 @@ class Product(db.Model):
         Index("ix_product_listing", "status", "category_id", "created_at"),
         Index("ix_product_price", "status", "price_min"),
         Index("ix_product_featured", "status", "featured", "featured_position"),
+        # Best sellers on the home page, and a category page in each of its sort orders,
+        # read straight off an index instead of sorting every product of the shop.
+        Index("ix_product_best_sellers", "status", "sales_count"),
+        Index("ix_product_category_featured", "category_id", "status", featured.desc(),
+              "featured_position", sales_count.desc(), created_at.desc(), id.desc()),
+        Index("ix_product_category_price", "category_id", "status", "price_min"),
     )
 
     @property
