@@ -1,5 +1,4 @@
 """The shop's application factory: `flask --app shop run`, `gunicorn 'shop:create_app()'`."""
-import hashlib
 import os
 import secrets
 
@@ -8,7 +7,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 LANGUAGES = ("en", "ko")
-STATIC_MAX_AGE = 365 * 24 * 3600
 
 
 def database_url(instance_path):
@@ -58,7 +56,7 @@ def create_app(test_config=None):
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
-        SETTINGS_VERSION_FILE=os.path.join(app.instance_path, "settings.version"),
+        STOREFRONT_VERSION_FILE=os.path.join(app.instance_path, "storefront.version"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -72,8 +70,14 @@ def create_app(test_config=None):
         RATELIMIT_HEADERS_ENABLED=True,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,
+        # Pages are tens of KB: a small window and a fast level compress them nearly as well
+        # (3.7 KB instead of 3.2 KB for a listing) at a fifth of the cost of the defaults.
+        COMPRESS_BR_LEVEL=2,
+        COMPRESS_BR_WINDOW=18,
         COMPRESS_REGISTER=True,
         TRUST_PROXY=os.environ.get("TRUST_PROXY", "") == "1",
+        # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
+        PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
     )
     if test_config:
         app.config.update(test_config)
@@ -83,10 +87,12 @@ def create_app(test_config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    from domain import shopconfig
     from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from domain.models import User
 
     db.init_app(app)
+    shopconfig.watch_changes()
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -103,10 +109,10 @@ def create_app(test_config=None):
         except ValueError:
             return None
 
-    _static_versions(app)
     _security_headers(app)
 
-    from blueprints import register_blueprints
+    from blueprints import assets, register_blueprints
+    assets.init_app(app)
     register_blueprints(app)
 
     import cli
@@ -122,28 +128,6 @@ def select_locale():
     if lang in LANGUAGES:
         return lang
     return request.accept_languages.best_match(LANGUAGES) or "en"
-
-
-def _static_versions(app):
-    """Static URLs carry a hash of the file, so browsers may cache them for a year."""
-    hashes = {}
-
-    def file_hash(filename):
-        if filename not in hashes or app.debug:
-            path = os.path.join(app.static_folder, filename)
-            try:
-                with open(path, "rb") as fh:
-                    hashes[filename] = hashlib.sha256(fh.read()).hexdigest()[:12]
-            except OSError:
-                hashes[filename] = "0"
-        return hashes[filename]
-
-    @app.url_defaults
-    def add_version(endpoint, values):
-        if endpoint == "static" and "filename" in values and "v" not in values:
-            values["v"] = file_hash(values["filename"])
-
-    app.get_send_file_max_age = lambda filename: STATIC_MAX_AGE if request.args.get("v") else 300
 
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -206,7 +206,7 @@ def build(database_uri, instance_dir, count):
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "SECRET_KEY": "bench-seed",
         "UPLOAD_FOLDER": os.path.join(instance_dir, "uploads"),
-        "SETTINGS_VERSION_FILE": os.path.join(instance_dir, "settings.version"),
+        "STOREFRONT_VERSION_FILE": os.path.join(instance_dir, "storefront.version"),
     }
     app = create_app(config)
     with app.test_request_context():
@@ -214,7 +214,7 @@ def build(database_uri, instance_dir, count):
         settings(db)
         category_ids = categories(db)
         products(db, count, category_ids, config["UPLOAD_FOLDER"])
-        changed(config["SETTINGS_VERSION_FILE"])
+        changed(config["STOREFRONT_VERSION_FILE"])
         first = db.session.get(Product, 1)
         info = {
             "category_slug": db.session.get(Category, category_ids[0]).slug,

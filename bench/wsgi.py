@@ -1,7 +1,7 @@
 """The shop as gunicorn serves it in `make bench`, plus a bare endpoint as the ceiling.
 
 Run from the repository root: `gunicorn 'bench.wsgi:from_env()'`, with DATABASE_URL, SECRET_KEY
-and BENCH_INSTANCE_DIR set. Uploads and the settings version file live in BENCH_INSTANCE_DIR, so a
+and BENCH_INSTANCE_DIR set. Uploads and the storefront version file live in BENCH_INSTANCE_DIR, so a
 benchmark never touches the repository's instance/ folder.
 """
 import os
@@ -14,7 +14,7 @@ BARE_PATH = "/_bench/bare"
 def bench_app(instance_dir):
     app = create_app({
         "UPLOAD_FOLDER": os.path.join(instance_dir, "uploads"),
-        "SETTINGS_VERSION_FILE": os.path.join(instance_dir, "settings.version"),
+        "STOREFRONT_VERSION_FILE": os.path.join(instance_dir, "storefront.version"),
     })
 
     # The ceiling: the same server, workers and middleware, with no template and no query.

@@ -14,12 +14,12 @@ from domain.stock import stock_message, stock_state
 def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:
-        g.shop = shopconfig.current(current_app.config["SETTINGS_VERSION_FILE"])
+        g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
     return g.shop
 
 
 def settings_changed():
-    shopconfig.changed(current_app.config["SETTINGS_VERSION_FILE"])
+    shopconfig.changed(current_app.config["STOREFRONT_VERSION_FILE"])
     g.pop("shop", None)
 
 

@@ -1,11 +1,19 @@
 """Exact money: integer minor units and a currency code. Never a float."""
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from functools import total_ordering
 
 from babel.numbers import format_currency, get_currency_precision, parse_decimal
 
 
+@lru_cache(maxsize=4096)
+def _format(amount, currency, locale):
+    """Babel's formatting is exact but slow; a page shows the same few amounts many times."""
+    return format_currency(Money(amount, currency).as_decimal(), currency, locale=locale)
+
+
+@lru_cache(maxsize=64)
 def minor_digits(currency):
     """Decimal places of a currency's minor unit: KRW 0, USD 2, from Babel's CLDR data."""
     return get_currency_precision(currency)
@@ -62,7 +70,7 @@ class Money:
         return Decimal(self.amount).scaleb(-minor_digits(self.currency))
 
     def format(self, locale="en"):
-        return format_currency(self.as_decimal(), self.currency, locale=locale)
+        return _format(self.amount, self.currency, str(locale))
 
     @classmethod
     def zero(cls, currency):

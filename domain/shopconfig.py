@@ -1,16 +1,23 @@
-"""The merchant's settings, shipping methods and categories, cached per process.
+"""The merchant's settings, shipping methods and categories, cached per process, and the
+storefront version that tells every process when its caches are stale.
 
-Every page needs them, and they change rarely, so each process keeps a snapshot and reloads it
-when the version file in the instance folder changes. Saving settings touches that file, so all
-workers of the one server see the change on their next request without a query per page.
+Every page needs the settings, and they change rarely, so each process keeps a snapshot and
+reloads it when the storefront version file in the instance folder changes. Any commit that
+touches the catalogue, settings or shipping tables touches that file (see watch_changes), so
+all workers of the one server see the change on their next request, at the cost of one stat().
 """
 import os
 import threading
 import time
 from dataclasses import dataclass, field
+from itertools import chain
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Category, ShippingMethod, ShopSettings
+from .models import Category, Product, ProductImage, ShippingMethod, ShopSettings, Variant
 
 _lock = threading.Lock()
 _cache = {}
@@ -103,6 +110,11 @@ def load():
     )
 
 
+def version(path):
+    """The storefront version: changes whenever a commit changed what shoppers see."""
+    return _version(path)
+
+
 def _version(path):
     try:
         return os.stat(path).st_mtime_ns
@@ -133,3 +145,41 @@ def changed(version_file):
     stamp = max(previous + 1, time.time_ns())
     os.utime(version_file, ns=(stamp, stamp))
     _cache.pop(version_file, None)
+
+
+# What a storefront page shows: a commit that changes any of these makes cached pages stale.
+STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod)
+_FLAG = "storefront_changed"
+
+
+def _note_flush(session, flush_context):
+    if any(isinstance(obj, STOREFRONT_MODELS)
+           for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info[_FLAG] = True
+
+
+def _note_bulk(state):
+    # UPDATE/DELETE statements (a stock decrement, say) never pass through session.dirty.
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None \
+            and issubclass(mapper.class_, STOREFRONT_MODELS):
+        state.session.info[_FLAG] = True
+
+
+def _bump_after_commit(session):
+    if session.info.pop(_FLAG, False) and has_app_context():
+        changed(current_app.config["STOREFRONT_VERSION_FILE"])
+
+
+def _forget_after_rollback(session):
+    session.info.pop(_FLAG, None)
+
+
+def watch_changes():
+    """Listen to every session once per process; idempotent."""
+    if event.contains(Session, "after_commit", _bump_after_commit):
+        return
+    event.listen(Session, "after_flush", _note_flush)
+    event.listen(Session, "do_orm_execute", _note_bulk)
+    event.listen(Session, "after_commit", _bump_after_commit)
+    event.listen(Session, "after_rollback", _forget_after_rollback)

@@ -29,7 +29,7 @@ def _base_config(tmp_path, uri):
         "SECRET_KEY": "test-" + uuid.uuid4().hex,
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "SETTINGS_VERSION_FILE": str(tmp_path / "settings.version"),
+        "STOREFRONT_VERSION_FILE": str(tmp_path / "storefront.version"),
         "SERVER_NAME": None,
     }
 

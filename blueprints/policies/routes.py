@@ -3,17 +3,20 @@ until the merchant's own policy texts exist."""
 from flask import abort
 
 from ..htmx import render
+from ..pagecache import cached_page
 from . import bp
 
 PLACEHOLDERS = ("returns", "privacy", "terms")
 
 
 @bp.get("/shipping")
+@cached_page
 def shipping():
     return render("policies/shipping.html")
 
 
 @bp.get("/<name>")
+@cached_page
 def placeholder(name):
     if name not in PLACEHOLDERS:
         abort(404)

@@ -10,6 +10,7 @@ from shop import LANGUAGES
 
 from ..common import safe_next, shop
 from ..htmx import render
+from ..pagecache import cached_page
 from . import bp
 
 MEDIA_MAX_AGE = 365 * 24 * 3600
@@ -21,11 +22,13 @@ def _sort(allowed, default):
 
 
 @bp.get("/")
+@cached_page
 def home():
     return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers())
 
 
 @bp.get("/c/<slug>")
+@cached_page
 def category(slug):
     info = shop().category(slug)
     if info is None:
@@ -37,6 +40,7 @@ def category(slug):
 
 
 @bp.get("/search")
+@cached_page
 def search():
     q = request.args.get("q", "").strip()[:100]
     sort = _sort(catalog.SEARCH_SORTS, "relevance")
@@ -65,6 +69,7 @@ def product_context(slug, variant_id=None):
 
 
 @bp.get("/products/<slug>")
+@cached_page
 def product(slug):
     return render("products/product.html", block="buybox",
                   **product_context(slug, request.args.get("variant") or request.args.get("variant_id")))
