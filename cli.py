@@ -26,7 +26,7 @@ def register(app):
                   help="Quietly do nothing unless the shop is new (no products, accounts or settings).")
     def load_demo(if_empty):
         """Fill an empty shop with a demo: Moonjar Studio, handmade stoneware."""
-        from domain import demo, shopconfig
+        from domain import demo
         from domain.extensions import db
         if not demo.catalogue_is_empty():
             if if_empty:
@@ -38,7 +38,6 @@ def register(app):
         click.echo("Loading the demo shop (drawing product photos takes a few seconds)...")
         result = demo.load_demo(current_app.config["UPLOAD_FOLDER"])
         db.session.commit()
-        shopconfig.changed(current_app.config["STOREFRONT_VERSION_FILE"])
         click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
                    f"categories, {result.variants} variants, {result.images} photos.")
         for role, email, password in result.accounts:
@@ -81,7 +80,6 @@ def register(app):
                 base_dir=os.path.dirname(os.path.abspath(csv_path)),
                 after_each=db.session.commit)
         db.session.commit()
-        shopconfig.changed(current_app.config["STOREFRONT_VERSION_FILE"])
         report.problems[:0] = problems
         click.echo(f"Created {report.created}, updated {report.updated}, "
                    f"skipped {report.skipped} products (prices read as {currency}).")

@@ -18,11 +18,6 @@ def shop():
     return g.shop
 
 
-def settings_changed():
-    shopconfig.changed(current_app.config["STOREFRONT_VERSION_FILE"])
-    g.pop("shop", None)
-
-
 def current_cart():
     if current_user.is_authenticated:
         return carts.CustomerCart(current_user.id)

@@ -138,18 +138,15 @@ class Factory:
         return self.n
 
     def settings(self, **values):
-        from blueprints.common import settings_changed
         from domain.shopconfig import get_settings_row
         with self.app.test_request_context():
             row = get_settings_row()
             for key, value in values.items():
                 setattr(row, key, value)
             db.session.commit()
-            settings_changed()
             return row
 
     def shipping(self, name="Standard", price=3000, days_min=2, days_max=3, region=None, **kw):
-        from blueprints.common import settings_changed
         from domain.models import ShippingMethod
         from domain.shopconfig import get_settings_row
         with self.app.test_request_context():
@@ -158,16 +155,13 @@ class Factory:
                                     region=region, **kw)
             db.session.add(method)
             db.session.commit()
-            settings_changed()
             return method.id
 
     def category(self, name=None, **kw):
-        from blueprints.common import settings_changed
         from domain.products import create_category
         with self.app.test_request_context():
             category = create_category(name or f"Category {self._next()}", **kw)
             db.session.commit()
-            settings_changed()
             return {"id": category.id, "slug": category.slug, "name": category.name}
 
     def product(self, title=None, price=10000, stock=10, category_id=None, variants=None,

@@ -7,7 +7,6 @@ from domain.errors import ShopError
 from domain.extensions import db
 from domain.models import Category
 
-from ..common import settings_changed
 from ..htmx import render
 from . import bp
 from .forms import CategoryForm
@@ -42,7 +41,6 @@ def category_create():
             db.session.rollback()
             return _page(new_form=form, error=str(error), status=422)
         db.session.commit()
-        settings_changed()
         flash(_("Category “%(name)s” was added.", name=category.name), "success")
         return redirect(url_for(".categories"), code=303)
     return _page(new_form=form, status=422)
@@ -59,7 +57,6 @@ def category_update(category_id):
             db.session.rollback()
             return _page(failed=(category_id, form), error=str(error), status=422)
         db.session.commit()
-        settings_changed()
         flash(_("Category “%(name)s” was saved.", name=category.name), "success")
         return redirect(url_for(".categories"), code=303)
     return _page(failed=(category_id, form), status=422)

@@ -7,7 +7,7 @@ from domain.errors import ShopError
 from domain.extensions import db
 from domain.models import ShippingMethod
 
-from ..common import settings_changed, shop
+from ..common import shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, SettingsForm, ShippingForm, add_domain_errors
@@ -34,7 +34,6 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200):
 
 def _saved(message):
     db.session.commit()
-    settings_changed()
     flash(message, "success")
     return redirect(url_for(".settings"), code=303)
 
