@@ -39,3 +39,27 @@ class ImportFailed(ShopError):
 
 class InvalidCredentials(ShopError):
     """Wrong email or password; deliberately says no more than that."""
+
+
+class PaymentDeclined(ShopError):
+    """The payment was refused; nothing was charged and no order was made."""
+
+
+class PaymentFailed(ShopError):
+    """The payment provider did not answer; nothing was charged and no order was made."""
+
+
+class InvalidTransition(ShopError):
+    """An order cannot move to that status from where it is."""
+
+
+class CheckoutInvalid(ShopError):
+    """The checkout form is missing something; `fields` maps field names to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+class UndoWindowClosed(ShopError):
+    """The customer's time to cancel or change the order has passed."""

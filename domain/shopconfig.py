@@ -57,6 +57,11 @@ class ShopConfig:
     timezone: str
     low_stock_threshold: int
     updated_at: object
+    undo_minutes: int = 30
+    bank_account: str = ""
+    bank_transfer_days: int = 3
+    thank_you_note: str = ""
+    carriers: tuple = field(default_factory=tuple)
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
 
@@ -72,6 +77,14 @@ class ShopConfig:
     def tax_rate_percent(self):
         from .pricing import format_rate
         return format_rate(self.tax_rate_bp)
+
+    def carrier_url(self, carrier, tracking_number):
+        """The carrier's tracking page for a number, from the merchant's URL template."""
+        from urllib.parse import quote
+        for name, template in self.carriers:
+            if name == carrier and template:
+                return template.replace("{number}", quote(tracking_number, safe=""))
+        return None
 
     def category(self, slug):
         return next((c for c in self.categories if c.slug == slug), None)
@@ -92,7 +105,8 @@ def load():
     row = db.session.get(ShopSettings, 1) or ShopSettings(
         id=1, name="My Shop", tagline="", email="", phone="", hours="", address="",
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
-        default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None)
+        default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
+        undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[])
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -103,7 +117,10 @@ def load():
         prices_include_tax=row.prices_include_tax,
         free_shipping_threshold=row.free_shipping_threshold, default_region=row.default_region,
         timezone=row.timezone, low_stock_threshold=row.low_stock_threshold,
-        updated_at=row.updated_at,
+        updated_at=row.updated_at, undo_minutes=row.undo_minutes,
+        bank_account=row.bank_account, bank_transfer_days=row.bank_transfer_days,
+        thank_you_note=row.thank_you_note,
+        carriers=tuple((c.get("name", ""), c.get("url", "")) for c in (row.carriers or [])),
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
         categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description) for c in categories),

@@ -44,3 +44,46 @@ def ensure_available(name, stock, wanted, in_cart=0):
     raise OutOfStock(ngettext(
         "Sorry, only %(num)d of %(name)s is left.",
         "Sorry, only %(num)d of %(name)s are left.", stock, name=name))
+
+
+def reserve(variant, quantity, name):
+    """Take `quantity` units of a variant inside the caller's transaction, or raise OutOfStock.
+
+    One conditional UPDATE: two buyers racing for the last unit cannot both get it, on SQLite
+    (writers are serialised) or PostgreSQL (the row is locked and the condition re-checked).
+    """
+    from .extensions import db
+    from .models import Product, Variant
+
+    taken = db.session.execute(
+        db.update(Variant).where(Variant.id == variant.id, Variant.stock >= quantity)
+        .values(stock=Variant.stock - quantity).execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        left = db.session.scalar(db.select(Variant.stock).where(Variant.id == variant.id)) or 0
+        ensure_available(name, left, quantity)
+        raise OutOfStock(_("Sorry, %(name)s is sold out.", name=name))
+    db.session.execute(
+        db.update(Product).where(Product.id == variant.product_id)
+        .values(stock_total=Product.stock_total - quantity,
+                sales_count=Product.sales_count + quantity)
+        .execution_options(synchronize_session=False))
+
+
+def release(variant_id, product_id, quantity):
+    """Give units back (a cancelled or expired order); variants deleted since are skipped."""
+    from .extensions import db
+    from .models import Product, Variant
+
+    if variant_id is None:
+        return
+    returned = db.session.execute(
+        db.update(Variant).where(Variant.id == variant_id)
+        .values(stock=Variant.stock + quantity).execution_options(synchronize_session=False))
+    if returned.rowcount and product_id is not None:
+        db.session.execute(
+            db.update(Product).where(Product.id == product_id)
+            .values(stock_total=Product.stock_total + quantity,
+                    sales_count=db.func.max(Product.sales_count - quantity, 0)
+                    if db.session.get_bind().dialect.name == "sqlite"
+                    else db.func.greatest(Product.sales_count - quantity, 0))
+            .execution_options(synchronize_session=False))

@@ -1,0 +1,10 @@
+"""Tables of the shop, by topic. Import them from here: `from domain.models import Product`."""
+from .accounts import Address, CartItem, User
+from .base import UTCDateTime, utcnow
+from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
+                      ShopSettings, Variant)
+from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
+
+__all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
+           "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+           "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant", "utcnow"]

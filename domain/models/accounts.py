@@ -1,0 +1,69 @@
+"""Accounts and what they keep: carts now, addresses and preferences with checkout."""
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class User(UserMixin, db.Model):
+    """A customer or a merchant (is_merchant). Merchants reach /admin; customers never do."""
+
+    __tablename__ = "user"
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    password_hash = db.Column(db.String(256), nullable=False)
+    name = db.Column(db.String(120), nullable=False, default="")
+    is_merchant = db.Column(db.Boolean, nullable=False, default=False)
+    locale = db.Column(db.String(10), nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # One-click checkout uses these with the default address.
+    preferred_shipping_method_id = db.Column(
+        db.Integer, db.ForeignKey("shipping_method.id", ondelete="SET NULL"), nullable=True)
+    preferred_payment_method = db.Column(db.String(30), nullable=True)
+
+    addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
+                                cascade="all, delete-orphan")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+
+class CartItem(db.Model):
+    """A signed-in customer's cart line. Guests keep theirs in the session until they sign in."""
+
+    __tablename__ = "cart_item"
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    variant_id = db.Column(db.Integer, db.ForeignKey("variant.id", ondelete="CASCADE"), nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    added_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "variant_id", name="uq_cart_item_user_variant"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class Address(db.Model):
+    """A saved shipping address; at most one per customer is the default."""
+
+    __tablename__ = "address"
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
+    label = db.Column(db.String(60), nullable=False, default="")
+    name = db.Column(db.String(120), nullable=False)
+    phone = db.Column(db.String(50), nullable=False, default="")
+    line1 = db.Column(db.String(200), nullable=False)
+    line2 = db.Column(db.String(200), nullable=False, default="")
+    city = db.Column(db.String(120), nullable=False)
+    postcode = db.Column(db.String(20), nullable=False, default="")
+    region = db.Column(db.String(60), nullable=False)
+    country = db.Column(db.String(60), nullable=False, default="")
+    is_default = db.Column(db.Boolean, nullable=False, default=False)
+
+    user = db.relationship("User", back_populates="addresses")

@@ -1,0 +1,183 @@
+"""The catalogue and the merchant's settings. Money columns hold integer minor units."""
+from sqlalchemy import CheckConstraint, Index
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class ShopSettings(db.Model):
+    """One row (id=1) of merchant settings; read through domain.shopconfig, which caches it."""
+
+    __tablename__ = "shop_settings"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(120), nullable=False, default="My Shop")
+    tagline = db.Column(db.String(200), nullable=False, default="")
+    email = db.Column(db.String(200), nullable=False, default="")
+    phone = db.Column(db.String(50), nullable=False, default="")
+    hours = db.Column(db.String(200), nullable=False, default="")
+    address = db.Column(db.String(300), nullable=False, default="")
+    currency = db.Column(db.String(3), nullable=False, default="USD")
+    # Basis points: 1000 = 10 %.
+    tax_rate_bp = db.Column(db.Integer, nullable=False, default=0)
+    prices_include_tax = db.Column(db.Boolean, nullable=False, default=False)
+    # Null means no free-shipping offer.
+    free_shipping_threshold = db.Column(db.Integer, nullable=True)
+    default_region = db.Column(db.String(60), nullable=False, default="Domestic")
+    timezone = db.Column(db.String(60), nullable=False, default="UTC")
+    low_stock_threshold = db.Column(db.Integer, nullable=False, default=5)
+    # Checkout: minutes a customer may cancel or change an order after placing it.
+    undo_minutes = db.Column(db.Integer, nullable=False, default=30, server_default="30")
+    # Bank transfers: where to pay, and the days before an unpaid order expires.
+    bank_account = db.Column(db.String(300), nullable=False, default="", server_default="")
+    bank_transfer_days = db.Column(db.Integer, nullable=False, default=3, server_default="3")
+    # A personal thank-you from the merchant, in every order confirmation.
+    thank_you_note = db.Column(db.Text, nullable=False, default="", server_default="")
+    # Carriers and their tracking links: [{"name": "CJ Logistics", "url": "https://…{number}"}].
+    carriers = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("tax_rate_bp >= 0 AND tax_rate_bp <= 10000", name="tax_rate_range"),
+    )
+
+
+class ShippingMethod(db.Model):
+    __tablename__ = "shipping_method"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(120), nullable=False)
+    region = db.Column(db.String(60), nullable=False, default="Domestic")
+    price = db.Column(db.Integer, nullable=False, default=0)
+    days_min = db.Column(db.Integer, nullable=False, default=1)
+    days_max = db.Column(db.Integer, nullable=False, default=3)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("days_min >= 0 AND days_max >= days_min", name="days_order"),
+    )
+
+
+class Category(db.Model):
+    __tablename__ = "category"
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(120), nullable=False, unique=True)
+    name = db.Column(db.String(120), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+
+PRODUCT_STATUSES = ("active", "draft", "archived")
+
+
+class Product(db.Model):
+    """A product and, denormalised for listings, its price range, stock and cover image.
+
+    Listing pages read only this table; domain.catalog.refresh_summary() keeps the summary
+    columns in step with the variants and images whenever those change.
+    """
+
+    __tablename__ = "product"
+    id = db.Column(db.Integer, primary_key=True)
+    slug = db.Column(db.String(160), nullable=False, unique=True)
+    title = db.Column(db.String(200), nullable=False)
+    summary = db.Column(db.String(300), nullable=False, default="")
+    description_md = db.Column(db.Text, nullable=False, default="")
+    # Rendered and sanitised when saved, so a page view never runs Markdown.
+    description_html = db.Column(db.Text, nullable=False, default="")
+    # Plain text of the description, for search.
+    description_text = db.Column(db.Text, nullable=False, default="")
+    specs = db.Column(db.JSON, nullable=False, default=list)
+    vendor = db.Column(db.String(120), nullable=False, default="")
+    product_type = db.Column(db.String(120), nullable=False, default="")
+    tags = db.Column(db.String(500), nullable=False, default="")
+    option1_name = db.Column(db.String(60), nullable=False, default="")
+    option2_name = db.Column(db.String(60), nullable=False, default="")
+    category_id = db.Column(db.Integer, db.ForeignKey("category.id", ondelete="SET NULL"), nullable=True)
+    status = db.Column(db.String(10), nullable=False, default="active")
+    featured = db.Column(db.Boolean, nullable=False, default=False)
+    featured_position = db.Column(db.Integer, nullable=False, default=0)
+    # Units sold; raised when orders are placed. Drives "best sellers".
+    sales_count = db.Column(db.Integer, nullable=False, default=0)
+    price_min = db.Column(db.Integer, nullable=False, default=0)
+    price_max = db.Column(db.Integer, nullable=False, default=0)
+    compare_at_min = db.Column(db.Integer, nullable=True)
+    stock_total = db.Column(db.Integer, nullable=False, default=0)
+    cover_key = db.Column(db.String(64), nullable=True)
+    cover_alt = db.Column(db.String(200), nullable=False, default="")
+    cover_width = db.Column(db.Integer, nullable=True)
+    cover_height = db.Column(db.Integer, nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    category = db.relationship("Category", lazy="joined", innerjoin=False)
+    variants = db.relationship(
+        "Variant", back_populates="product", order_by="Variant.position, Variant.id",
+        cascade="all, delete-orphan", lazy="select",
+    )
+    images = db.relationship(
+        "ProductImage", back_populates="product", order_by="ProductImage.position, ProductImage.id",
+        cascade="all, delete-orphan", lazy="select",
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'draft', 'archived')", name="status_known"),
+        Index("ix_product_listing", "status", "category_id", "created_at"),
+        Index("ix_product_price", "status", "price_min"),
+        Index("ix_product_featured", "status", "featured", "featured_position"),
+        # Best sellers on the home page, and a category page in each of its sort orders,
+        # read straight off an index instead of sorting every product of the shop.
+        Index("ix_product_best_sellers", "status", "sales_count"),
+        Index("ix_product_category_featured", "category_id", "status", featured.desc(),
+              "featured_position", sales_count.desc(), created_at.desc(), id.desc()),
+        Index("ix_product_category_price", "category_id", "status", "price_min"),
+    )
+
+    @property
+    def tag_list(self):
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class Variant(db.Model):
+    """A buyable version of a product, with its own SKU, price and stock."""
+
+    __tablename__ = "variant"
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), nullable=False)
+    sku = db.Column(db.String(64), nullable=False, unique=True)
+    option1 = db.Column(db.String(60), nullable=False, default="")
+    option2 = db.Column(db.String(60), nullable=False, default="")
+    price = db.Column(db.Integer, nullable=False)
+    compare_at_price = db.Column(db.Integer, nullable=True)
+    stock = db.Column(db.Integer, nullable=False, default=0)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    product = db.relationship("Product", back_populates="variants")
+
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        Index("ix_variant_product", "product_id", "position"),
+    )
+
+    @property
+    def title(self):
+        """'Large / Blue', or '' for a product without options."""
+        return " / ".join(o for o in (self.option1, self.option2) if o)
+
+
+class ProductImage(db.Model):
+    """An uploaded photo; files live under instance/uploads as <key>-<width>.webp."""
+
+    __tablename__ = "product_image"
+    id = db.Column(db.Integer, primary_key=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), nullable=False)
+    key = db.Column(db.String(64), nullable=False)
+    alt = db.Column(db.String(200), nullable=False, default="")
+    width = db.Column(db.Integer, nullable=False)
+    height = db.Column(db.Integer, nullable=False)
+    position = db.Column(db.Integer, nullable=False, default=0)
+
+    product = db.relationship("Product", back_populates="images")
+
+    __table_args__ = (Index("ix_product_image_product", "product_id", "position"),)

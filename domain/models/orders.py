@@ -1,0 +1,159 @@
+"""Orders, their lines and events, payments, and the outbox of messages to send.
+
+An order copies everything it shows (titles, SKUs, prices, tax, the address, the shipping
+method) at purchase time, so later catalogue changes never rewrite a customer's order.
+"""
+from sqlalchemy import CheckConstraint, Index
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+ORDER_STATUSES = ("placed", "paid", "packed", "shipped", "out_for_delivery", "delivered",
+                  "cancelled", "payment_expired")
+
+
+class Order(db.Model):
+    __tablename__ = "order"
+    id = db.Column(db.Integer, primary_key=True)
+    # Short, human-friendly and random: "K7Q-4D2M". Shown to customers and in URLs.
+    number = db.Column(db.String(12), nullable=False, unique=True)
+    # One per checkout form or one-click button: a resubmission finds the order it made.
+    checkout_token = db.Column(db.String(64), nullable=False, unique=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    email = db.Column(db.String(254), nullable=False)
+    locale = db.Column(db.String(10), nullable=False, default="en")
+    status = db.Column(db.String(20), nullable=False, default="placed")
+    currency = db.Column(db.String(3), nullable=False)
+    subtotal = db.Column(db.Integer, nullable=False)
+    discount = db.Column(db.Integer, nullable=False, default=0)
+    shipping = db.Column(db.Integer, nullable=False)
+    tax = db.Column(db.Integer, nullable=False)
+    tax_included = db.Column(db.Boolean, nullable=False)
+    tax_rate_bp = db.Column(db.Integer, nullable=False)
+    fees = db.Column(db.Integer, nullable=False, default=0)
+    total = db.Column(db.Integer, nullable=False)
+    shipping_method_id = db.Column(db.Integer, db.ForeignKey("shipping_method.id", ondelete="SET NULL"))
+    shipping_method_name = db.Column(db.String(120), nullable=False)
+    shipping_days_min = db.Column(db.Integer, nullable=False)
+    shipping_days_max = db.Column(db.Integer, nullable=False)
+    payment_method = db.Column(db.String(30), nullable=False)
+    ship_name = db.Column(db.String(120), nullable=False)
+    ship_phone = db.Column(db.String(50), nullable=False, default="")
+    ship_line1 = db.Column(db.String(200), nullable=False)
+    ship_line2 = db.Column(db.String(200), nullable=False, default="")
+    ship_city = db.Column(db.String(120), nullable=False)
+    ship_postcode = db.Column(db.String(20), nullable=False, default="")
+    ship_region = db.Column(db.String(60), nullable=False)
+    ship_country = db.Column(db.String(60), nullable=False, default="")
+    carrier = db.Column(db.String(60), nullable=False, default="")
+    tracking_number = db.Column(db.String(80), nullable=False, default="")
+    # The customer may cancel or change the order until then; the merchant fulfils after.
+    undo_until = db.Column(UTCDateTime, nullable=True)
+    # Bank transfers not paid by then expire and give their stock back.
+    pay_by = db.Column(UTCDateTime, nullable=True)
+    placed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    lines = db.relationship("OrderLine", back_populates="order", order_by="OrderLine.id",
+                            cascade="all, delete-orphan")
+    events = db.relationship("OrderEvent", back_populates="order",
+                             order_by="OrderEvent.created_at, OrderEvent.id",
+                             cascade="all, delete-orphan")
+    payments = db.relationship("Payment", back_populates="order", order_by="Payment.id",
+                               cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', "
+                        "'delivered', 'cancelled', 'payment_expired')", name="status_known"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        Index("ix_order_user", "user_id", "placed_at"),
+        Index("ix_order_status", "status", "placed_at"),
+    )
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_line"
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="CASCADE"), nullable=False)
+    variant_id = db.Column(db.Integer, db.ForeignKey("variant.id", ondelete="SET NULL"), nullable=True)
+    product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="SET NULL"), nullable=True)
+    title = db.Column(db.String(200), nullable=False)
+    variant_title = db.Column(db.String(130), nullable=False, default="")
+    sku = db.Column(db.String(64), nullable=False)
+    unit_price = db.Column(db.Integer, nullable=False)
+    quantity = db.Column(db.Integer, nullable=False)
+    tax_rate_bp = db.Column(db.Integer, nullable=False)
+
+    order = db.relationship("Order", back_populates="lines")
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),
+                      Index("ix_order_line_order", "order_id"))
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(db.Model):
+    """One stage an order reached: the tracking timeline and the notifications read these."""
+
+    __tablename__ = "order_event"
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="CASCADE"), nullable=False)
+    status = db.Column(db.String(20), nullable=False)
+    # "customer", "merchant:<email>" or "system".
+    actor = db.Column(db.String(260), nullable=False)
+    note = db.Column(db.String(500), nullable=False, default="")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="events")
+
+    __table_args__ = (Index("ix_order_event_order", "order_id", "created_at"),)
+
+
+class Payment(db.Model):
+    """A payment operation with a provider: authorize, capture or refund, and how it went."""
+
+    __tablename__ = "payment"
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="CASCADE"), nullable=False)
+    provider = db.Column(db.String(30), nullable=False)
+    operation = db.Column(db.String(20), nullable=False)
+    amount = db.Column(db.Integer, nullable=False)
+    # "pending", "succeeded" or "failed".
+    status = db.Column(db.String(20), nullable=False)
+    reference = db.Column(db.String(120), nullable=False, default="")
+    message = db.Column(db.String(300), nullable=False, default="")
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    order = db.relationship("Order", back_populates="payments")
+
+    __table_args__ = (Index("ix_payment_order", "order_id"),)
+
+
+class OutboxMessage(db.Model):
+    """A message to send, written in the same transaction as the change it reports.
+
+    The worker renders and sends it, retrying with backoff: a mail server that is down delays
+    mail and loses none, and never fails a checkout.
+    """
+
+    __tablename__ = "outbox_message"
+    id = db.Column(db.Integer, primary_key=True)
+    # What to say: "order_placed", "order_paid", ..., "password_reset".
+    kind = db.Column(db.String(40), nullable=False)
+    to_address = db.Column(db.String(254), nullable=False)
+    locale = db.Column(db.String(10), nullable=False, default="en")
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="CASCADE"), nullable=True)
+    # Extra values the message needs (a reset link's token, a note), as JSON.
+    data = db.Column(db.JSON, nullable=False, default=dict)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    attempts = db.Column(db.Integer, nullable=False, default=0)
+    next_attempt_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = db.Column(UTCDateTime, nullable=True)
+    last_error = db.Column(db.String(500), nullable=False, default="")
+
+    order = db.relationship("Order")
+
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "next_attempt_at"),
+                      Index("ix_outbox_order", "order_id"))

@@ -1,0 +1,287 @@
+"""Orders: placing one (idempotent, stock taken in the same transaction) and moving it through
+the pipeline. Every status change goes through set_status(), which checks the pipeline, writes
+an OrderEvent and queues the customer's message in the same transaction."""
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.exc import IntegrityError
+
+from . import cart as carts
+from . import catalog, notify, payments, pricing, stock
+from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
+from .extensions import db
+from .models import Order, OrderEvent, OrderLine
+
+# Where an order may go next from each status. Side exits: cancelled, payment_expired.
+PIPELINE = {
+    "placed": ("paid", "packed", "cancelled", "payment_expired"),
+    "paid": ("packed", "cancelled"),
+    "packed": ("shipped", "cancelled"),
+    "shipped": ("out_for_delivery", "delivered"),
+    "out_for_delivery": ("delivered",),
+    "delivered": (),
+    "cancelled": (),
+    "payment_expired": (),
+}
+STAGES = ("placed", "paid", "packed", "shipped", "out_for_delivery", "delivered")
+RELEASES_STOCK = ("cancelled", "payment_expired")
+NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def status_label(status):
+    return {
+        "placed": _("Order placed"), "paid": _("Paid"), "packed": _("Packed"),
+        "shipped": _("Shipped"), "out_for_delivery": _("Out for delivery"),
+        "delivered": _("Delivered"), "cancelled": _("Cancelled"),
+        "payment_expired": _("Payment expired"),
+    }[status]
+
+
+def new_number():
+    """'K7Q-4D2M': 32^7 (34 billion) possibilities, no 0/O or 1/I to misread."""
+    chars = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(7))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def _serializer(secret):
+    return URLSafeSerializer(secret or current_app.config["SECRET_KEY"], salt="order-tracking")
+
+
+def tracking_token(order, secret=None):
+    """The signed part of a guest's tracking link; it never expires, like the emails holding it."""
+    return _serializer(secret).dumps(order.number)
+
+
+def order_for_token(number, token, secret=None):
+    """The order a tracking link opens, or NotFound for a wrong or altered link."""
+    try:
+        signed_number = _serializer(secret).loads(token or "")
+    except BadSignature:
+        raise NotFound()
+    order = by_number(number)
+    if order is None or signed_number != order.number:
+        raise NotFound()
+    return order
+
+
+def by_number(number):
+    return db.session.scalar(db.select(Order).where(Order.number == (number or "").upper()))
+
+
+@dataclass
+class Checkout:
+    """What a shopper submitted: plain values, from the guest form or one-click defaults."""
+    checkout_token: str
+    email: str
+    address: dict
+    shipping_method_id: int | None
+    payment_method: str
+    locale: str = "en"
+    user_id: int | None = None
+    payment_details: dict = field(default_factory=dict)
+
+
+ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
+
+
+def _validate(config, checkout, lines):
+    problems = {}
+    email = (checkout.email or "").strip()
+    if "@" not in email or len(email) > 254 or " " in email:
+        problems["email"] = _("Please enter the email address for your receipt.")
+    address = {k: (checkout.address.get(k) or "").strip() for k in ADDRESS_FIELDS}
+    for name, message in (("name", _("Please enter the recipient's name.")),
+                          ("line1", _("Please enter the street address.")),
+                          ("city", _("Please enter the city."))):
+        if not address[name]:
+            problems[name] = message
+    if address["region"] not in config.regions:
+        problems["region"] = _("Please choose where we ship to.")
+    methods = config.methods_for(address["region"] or None)
+    if not any(m.id == _int(checkout.shipping_method_id) for m in methods):
+        problems["shipping_method"] = _("Please choose a shipping method for your region.")
+    if checkout.payment_method not in payments.PROVIDERS:
+        problems["payment_method"] = _("Please choose a payment method.")
+    if not lines:
+        problems["cart"] = _("Your cart is empty.")
+    if problems:
+        raise CheckoutInvalid(_("Please check the fields marked below."), problems)
+    return email, address
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def place_order(config, cart, checkout, now):
+    """Place and commit an order for what is in `cart`. Returns (order, created).
+
+    The same checkout token always gives the same single order: a double-click, a refresh or
+    a retried request finds the order the first one made (created is False). Stock is taken
+    with conditional updates in the order's transaction; OutOfStock, a declined card or a bad
+    form raise before anything is committed, and the cart is left as it was.
+    """
+    existing = db.session.scalar(db.select(Order).where(Order.checkout_token == checkout.checkout_token))
+    if existing is not None:
+        return existing, False
+    lines = carts.lines(cart, config.currency)
+    email, address = _validate(config, checkout, lines)
+    breakdown = pricing.breakdown(config, lines, shipping_method_id=_int(checkout.shipping_method_id),
+                                  region=address["region"])
+    method = breakdown.shipping_method
+    order = Order(
+        number=new_number(), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
+        email=email.lower(), locale=checkout.locale or "en", status="placed",
+        currency=config.currency, subtotal=breakdown.subtotal.amount,
+        discount=breakdown.discount.amount, shipping=breakdown.shipping.amount,
+        tax=breakdown.tax.amount, tax_included=breakdown.tax_included,
+        tax_rate_bp=breakdown.tax_rate_bp, fees=breakdown.fees.amount,
+        total=breakdown.total.amount, shipping_method_id=method.id,
+        shipping_method_name=method.name, shipping_days_min=method.days_min,
+        shipping_days_max=method.days_max, payment_method=checkout.payment_method,
+        undo_until=now + timedelta(minutes=config.undo_minutes), placed_at=now,
+        **{f"ship_{k}": v for k, v in address.items()})
+    for line in lines:
+        order.lines.append(OrderLine(
+            variant_id=line.variant_id, product_id=line.product_id, title=line.title,
+            variant_title=line.variant_title, sku=line.sku, unit_price=line.unit_price.amount,
+            quantity=line.quantity, tax_rate_bp=config.tax_rate_bp))
+    db.session.add(order)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request with the same token won the race: show the order it made.
+        db.session.rollback()
+        existing = db.session.scalar(db.select(Order).where(Order.checkout_token == checkout.checkout_token))
+        if existing is None:
+            raise
+        return existing, False
+
+    variants = catalog.variants_by_ids([line.variant_id for line in lines])
+    for line in lines:
+        variant = variants[line.variant_id]
+        stock.reserve(variant, line.quantity, carts.display_name(variant))
+
+    provider = payments.provider(order.payment_method)
+    _event(order, "placed", "customer", now)
+    result = provider.authorize(order, checkout.payment_details)
+    payments.record(order, "authorize", order.total, result)
+    if provider.pays_at_checkout:
+        # The confirmation already says it is paid: no second message.
+        set_status(order, "paid", "system", now, notify_customer=False)
+    elif order.payment_method == "bank_transfer":
+        order.pay_by = now + timedelta(days=config.bank_transfer_days)
+    cart.clear()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if provider.pays_at_checkout:
+            # Never "charged but no order": give the money back before reporting the failure.
+            provider.refund(order, order.total)
+        raise
+    return order, True
+
+
+def _event(order, status, actor, now, note="", notify_customer=True):
+    order.events.append(OrderEvent(status=status, actor=actor, note=note[:500], created_at=now))
+    if notify_customer:
+        notify.order_stage(order, status, now=now)
+
+
+def allowed_next(order):
+    """The statuses the merchant can move this order to now, in pipeline order."""
+    options = [s for s in PIPELINE[order.status]]
+    if order.status == "placed" and order.payment_method != "cash_on_delivery":
+        options = [s for s in options if s != "packed"]
+    if order.status == "placed" and order.payment_method != "bank_transfer":
+        options = [s for s in options if s != "payment_expired"]
+    if order.status == "placed" and order.payment_method == "cash_on_delivery":
+        options = [s for s in options if s != "paid"]
+    return options
+
+
+def set_status(order, status, actor, now, note="", carrier="", tracking_number="",
+               notify_customer=True):
+    """Move an order to `status` if the pipeline allows it from where it is; InvalidTransition
+    (with a message fit to show) if not. Writes the event and queues the customer's message."""
+    if status not in allowed_next(order):
+        raise InvalidTransition(_("An order that is “%(current)s” cannot become “%(next)s”.",
+                                  current=status_label(order.status),
+                                  next=status_label(status) if status in PIPELINE else status))
+    if status == "shipped":
+        carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+        if not carrier or not tracking_number:
+            raise InvalidTransition(_("Enter the carrier and the tracking number to mark the "
+                                      "order shipped."))
+        order.carrier, order.tracking_number = carrier[:60], tracking_number[:80]
+    provider = payments.provider(order.payment_method)
+    if status == "paid":
+        payments.record(order, "capture", order.total, provider.capture(order))
+    if status == "delivered" and order.payment_method == "cash_on_delivery":
+        payments.record(order, "capture", order.total, provider.capture(order))
+    if status in RELEASES_STOCK:
+        for line in order.lines:
+            stock.release(line.variant_id, line.product_id, line.quantity)
+        if provider.status(order) == "paid":
+            result = provider.refund(order, order.total)
+            if provider.manual_refunds:
+                result = payments.Result(payments.PENDING, message=_("Refund to be sent by the merchant."))
+            payments.record(order, "refund", order.total, result)
+    order.status = status
+    _event(order, status, actor, now, note, notify_customer=notify_customer)
+    db.session.flush()
+    return order
+
+
+def can_undo(order, now):
+    return order.status in ("placed", "paid") and order.undo_until is not None and now < order.undo_until
+
+
+def cancel_by_customer(order, now):
+    """The customer's own cancellation, allowed during the undo window only."""
+    if not can_undo(order, now):
+        raise UndoWindowClosed(_("This order can no longer be cancelled online: it is with the "
+                                 "shop now. Please contact us."))
+    return set_status(order, "cancelled", "customer", now, note=_("Cancelled by the customer."))
+
+
+def change_address_by_customer(order, address, now, config):
+    """Change where the order goes, during the undo window, within the same shipping region
+    (a new region could change the shipping price the customer already agreed to)."""
+    if not can_undo(order, now):
+        raise UndoWindowClosed(_("This order can no longer be changed online. Please contact us."))
+    checkout = Checkout(checkout_token="", email=order.email, address={**address, "region": order.ship_region},
+                        shipping_method_id=order.shipping_method_id, payment_method=order.payment_method)
+    _, clean = _validate(config, checkout, lines=[True])
+    for key, value in clean.items():
+        setattr(order, f"ship_{key}", value)
+    order.events.append(OrderEvent(status=order.status, actor="customer", created_at=now,
+                                   note=_("Delivery address changed.")))
+    db.session.flush()
+    return order
+
+
+def expire_unpaid(now):
+    """Bank-transfer orders not paid by their date expire and give their stock back."""
+    due = db.session.scalars(db.select(Order).where(
+        Order.status == "placed", Order.payment_method == "bank_transfer",
+        Order.pay_by.is_not(None), Order.pay_by < now)).all()
+    for order in due:
+        set_status(order, "payment_expired", "system", now,
+                   note=_("No payment arrived by the due date."))
+    return len(due)
+
+
+def expected_delivery(order):
+    """The latest expected delivery day: from shipping if shipped, else from placing."""
+    shipped = next((e.created_at for e in order.events if e.status == "shipped"), None)
+    start = shipped or order.placed_at
+    return start + timedelta(days=order.shipping_days_max + (0 if shipped else 1))
