@@ -6,12 +6,16 @@ def register_blueprints(app):
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .cart import bp as cart_bp
+    from .checkout import bp as checkout_bp
+    from .orders import bp as orders_bp
     from .policies import bp as policies_bp
     from .products import bp as products_bp
 
     common.init_app(app)
     app.register_blueprint(products_bp)
     app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(policies_bp)
     app.register_blueprint(admin_bp)

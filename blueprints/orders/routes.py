@@ -1,0 +1,2 @@
+"""Order tracking for customers and guests."""
+from . import bp  # noqa: F401
