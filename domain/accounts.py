@@ -1,10 +1,19 @@
-"""Accounts: customers and merchants share one table; only merchants reach the back office."""
+"""Accounts: customers and merchants share one table; only merchants reach the back office.
+
+Also the password reset by emailed link, changing the sign-in email, and the order history."""
+import hashlib
+import hmac
+from datetime import timedelta
+
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from .errors import InvalidCredentials, ShopError
+from . import notify
+from .catalog import Page, clamp_page
+from .errors import InvalidCredentials, InvalidResetLink, ShopError
 from .extensions import db
-from .models import User
+from .models import Order, User, utcnow
 
 MIN_PASSWORD = 10
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -49,3 +58,106 @@ def authenticate(email, password):
     if not user.check_password(password or ""):
         raise InvalidCredentials(_("That email and password do not match an account."))
     return user
+
+
+def change_email(user, new_email, current_password):
+    """Move the account to another email; the current password proves it is the owner asking.
+
+    Raises InvalidCredentials for a wrong password, ShopError for an unusable or taken email."""
+    if not user.check_password(current_password or ""):
+        raise InvalidCredentials(_("That is not your current password."))
+    email = normalize_email(new_email)
+    if "@" not in email:
+        raise ShopError(_("Please enter a valid email address."))
+    other = find_by_email(email)
+    if other is not None and other.id != user.id:
+        raise ShopError(_("Another account already uses that email."))
+    user.email = email
+    db.session.flush()
+    return user
+
+
+# Password reset. The link carries the user id and a fingerprint of the password hash, signed
+# with the app secret: setting a new password changes the hash, so each link works only once.
+RESET_MINUTES = 60
+RESET_SALT = "password-reset"
+
+
+class _ClockedSigner(TimestampSigner):
+    """Stamps tokens with the clock passed in, so tests can sign in the past."""
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+
+    def get_timestamp(self):
+        return int(self.now.timestamp()) if self.now else super().get_timestamp()
+
+
+def _reset_serializer(secret, now=None):
+    return URLSafeTimedSerializer(secret, salt=RESET_SALT, signer=_ClockedSigner,
+                                  signer_kwargs={"now": now})
+
+
+def _fingerprint(user, secret):
+    key = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def reset_token(user, secret, now=None):
+    return _reset_serializer(secret, now).dumps([user.id, _fingerprint(user, secret)])
+
+
+def request_password_reset(email, make_url, secret, now=None, locale="en"):
+    """Email a reset link if an account has that email. make_url(token) gives the link's
+    absolute URL. Returns the queued message, or None for an unknown email (callers must
+    answer the same either way, so nobody learns which emails have accounts)."""
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None:
+        return None
+    link = make_url(reset_token(user, secret, now))
+    return notify.enqueue("password_reset", user.email, user.locale or locale or "en", now=now,
+                          data={"url": link, "expires_minutes": RESET_MINUTES})
+
+
+def user_for_reset_token(token, secret, now=None):
+    """The account a reset link is for, or InvalidResetLink if it expired, was used or forged."""
+    now = now or utcnow()
+    used = InvalidResetLink(_("This reset link has already been used or is not valid. "
+                              "Please ask for a new one."))
+    try:
+        payload, signed_at = _reset_serializer(secret).loads(token or "", return_timestamp=True)
+        user_id, fingerprint = payload
+    except (BadSignature, TypeError, ValueError):
+        raise used
+    if now - signed_at > timedelta(minutes=RESET_MINUTES) or signed_at - now > timedelta(minutes=5):
+        raise InvalidResetLink(_("This reset link has expired: links work for %(num)d minutes. "
+                                 "Please ask for a new one.", num=RESET_MINUTES))
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not hmac.compare_digest(str(fingerprint), _fingerprint(user, secret)):
+        raise used
+    return user
+
+
+def reset_password(token, new_password, secret, now=None):
+    """Set a new password through a reset link; the link stops working once it has been used."""
+    user = user_for_reset_token(token, secret, now)
+    check_password_rules(new_password)
+    user.set_password(new_password)
+    db.session.flush()
+    return user
+
+
+ORDERS_PER_PAGE = 20
+
+
+def order_history(user_id, page=1, per_page=ORDERS_PER_PAGE):
+    """The customer's own orders, newest first, one page of them."""
+    mine = Order.user_id == user_id
+    total = db.session.scalar(db.select(func.count(Order.id)).where(mine)) or 0
+    page = clamp_page(page, total, per_page)
+    items = db.session.scalars(
+        db.select(Order).where(mine).order_by(Order.placed_at.desc(), Order.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)

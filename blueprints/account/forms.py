@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length
 
 
@@ -27,3 +27,42 @@ class RegisterForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """For buttons that post nothing but the CSRF token."""
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[_strip],
+                       validators=[DataRequired(), Email(check_deliverability=False)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password (at least 10 characters)"),
+                             validators=[DataRequired(), Length(max=200)])
+
+
+class AddressForm(FlaskForm):
+    """The rules (required fields, regions we ship to) are checked in domain/addresses.py."""
+
+    label = StringField(_l("Label (optional)"), filters=[_strip], validators=[Length(max=60)],
+                        description=_l("For example Home or Work."))
+    name = StringField(_l("Recipient's name"), filters=[_strip])
+    phone = TelField(_l("Phone (optional)"), filters=[_strip],
+                     description=_l("The courier calls this number if they cannot find you."))
+    line1 = StringField(_l("Street address"), filters=[_strip])
+    line2 = StringField(_l("Apartment, building, floor (optional)"), filters=[_strip])
+    city = StringField(_l("City"), filters=[_strip])
+    postcode = StringField(_l("Postcode (optional)"), filters=[_strip])
+    region = SelectField(_l("Shipping region"), choices=[], validate_choice=False)
+    country = StringField(_l("Country (optional)"), filters=[_strip])
+
+
+class PreferencesForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[Length(max=120)])
+    locale = SelectField(_l("Language"), choices=[])
+    shipping_method = SelectField(_l("Preferred shipping method"), choices=[])
+    payment_method = SelectField(_l("Preferred payment method"), choices=[])
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("New email"), filters=[_strip],
+                       validators=[DataRequired(), Email(check_deliverability=False)])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])

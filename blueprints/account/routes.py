@@ -1,20 +1,27 @@
-"""Sign in, register, sign out. Signing in moves the guest cart into the account's cart."""
-from flask import flash, redirect, request, session, url_for
-from flask_babel import gettext as _
+"""Sign in, register, sign out, and the account overview with the order history.
+Signing in moves the guest cart into the account's cart."""
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from domain import accounts
 from domain import cart as carts
 from domain.errors import ShopError
 from domain.extensions import db, limiter
+from domain.money import Money
+from domain.orders import status_label
 
-from ..common import safe_next
+from ..common import safe_next, shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, LoginForm, RegisterForm
 
 
-def _sign_in(user):
+def sign_in(user):
     guest = carts.GuestCart(session.get("cart", {}))
     notices = carts.merge(guest, carts.CustomerCart(user.id))
     session.pop("cart", None)
@@ -34,7 +41,7 @@ def login():
         except ShopError as error:
             form.password.errors.append(str(error))
         else:
-            _sign_in(user)
+            sign_in(user)
             db.session.commit()
             default = url_for("admin.dashboard") if user.is_merchant else url_for("products.home")
             return redirect(safe_next(form.next.data, default), code=303)
@@ -53,7 +60,7 @@ def register():
             db.session.rollback()
             form.email.errors.append(str(error))
         else:
-            _sign_in(user)
+            sign_in(user)
             db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(safe_next(form.next.data, url_for("products.home")), code=303)
@@ -73,4 +80,31 @@ def logout():
 @bp.get("/")
 @login_required
 def overview():
-    return render("account/overview.html", form=EmptyForm(), user=current_user)
+    history = accounts.order_history(current_user.id, request.args.get("page", 1))
+    return render("account/overview.html", block="orders", form=EmptyForm(), user=current_user,
+                  history=history, orders=[_order_row(order) for order in history.items])
+
+
+def _order_row(order):
+    """What the order history shows of an order: its date in the shop's zone, its total in
+    the currency it was paid in."""
+    try:
+        zone = ZoneInfo(shop().timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    placed = order.placed_at.astimezone(zone)
+    return {
+        "number": order.number,
+        "url": _tracking_url(order.number),
+        "date": format_date(placed, "medium", locale=str(get_locale())),
+        "iso_date": placed.date().isoformat(),
+        "status": order.status,
+        "status_label": status_label(order.status),
+        "total": Money(order.total, order.currency).format(str(get_locale())),
+    }
+
+
+def _tracking_url(number):
+    if "orders.track_order" in current_app.view_functions:
+        return url_for("orders.track_order", number=number)
+    return "/orders/" + quote(number, safe="")

@@ -1,0 +1,86 @@
+"""Account settings: name, language, preferred shipping and payment, and the sign-in email."""
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from domain import accounts, preferences
+from domain.errors import InvalidCredentials, ShopError
+from domain.extensions import db, limiter
+from shop import LANGUAGES
+
+from ..common import format_money, shop
+from ..htmx import render
+from . import bp
+from .forms import EmailChangeForm, PreferencesForm
+
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
+
+def _preferences_form(from_request=True):
+    """The form filled from what the customer saved (and from the request, when it is theirs)."""
+    user = current_user
+    data = {"name": user.name, "locale": user.locale or "",
+            "shipping_method": str(user.preferred_shipping_method_id or ""),
+            "payment_method": user.preferred_payment_method or ""}
+    form = PreferencesForm(data=data) if from_request else PreferencesForm(formdata=None, data=data)
+    config = shop()
+    several_regions = len(config.regions) > 1
+    form.locale.choices = [("", _("The language of my browser"))] + [
+        (code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES]
+    form.shipping_method.choices = [("", _("No preference"))] + [
+        (str(m.id), (f"{m.name} ({m.region}), " if several_regions else f"{m.name}, ")
+         + format_money(m.price)) for m in config.shipping_methods]
+    form.payment_method.choices = [("", _("No preference"))] + preferences.payment_methods()
+    return form
+
+
+def _show(form, email_form):
+    status = 422 if request.method == "POST" else 200
+    summary = preferences.one_click(current_user._get_current_object(), shop())
+    return render("account/settings.html", form=form, email_form=email_form, one_click=summary,
+                  status=status)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = _preferences_form()
+    if form.validate_on_submit():
+        method = form.shipping_method.data
+        try:
+            preferences.set_preferences(current_user._get_current_object(), shop(),
+                                        form.name.data, form.locale.data,
+                                        int(method) if method else None,
+                                        form.payment_method.data, LANGUAGES)
+        except ShopError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            # The language chosen here applies now, over one picked earlier in the footer.
+            session.pop("lang", None)
+            flash(_("Your preferences are saved."), "success")
+            return redirect(url_for(".settings"), code=303)
+    return _show(form, EmailChangeForm(prefix="email", formdata=None))
+
+
+@bp.post("/settings/email")
+@login_required
+@limiter.limit("10 per hour", error_message="Too many attempts. Please wait and try again.")
+def change_email():
+    email_form = EmailChangeForm(prefix="email")
+    if email_form.validate_on_submit():
+        try:
+            accounts.change_email(current_user._get_current_object(), email_form.email.data,
+                                  email_form.current_password.data)
+        except InvalidCredentials as error:
+            db.session.rollback()
+            email_form.current_password.errors.append(str(error))
+        except ShopError as error:
+            db.session.rollback()
+            email_form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your sign-in email is now %(email)s.", email=current_user.email), "success")
+            return redirect(url_for(".settings"), code=303)
+    return _show(_preferences_form(from_request=False), email_form)
