@@ -1,0 +1,98 @@
+"""The emails of the outbox, rendered from templates/emails/<kind>.txt and .html in the
+customer's language, with absolute links to the order's tracking page.
+
+The worker has no visitor and no request: renderer(app) renders each message inside a request
+context built on SHOP_URL, so url_for(..., _external=True) gives the shop's public address,
+and inside force_locale(message.locale), so the words and the money are the customer's.
+"""
+import re
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext as _
+
+from domain import mailer, orders, tracking
+
+from .common import shop
+from .orders.timekeeping import now
+
+
+def _subjects():
+    """Evaluated at render time, inside the message's locale."""
+    return {
+        "order_placed": lambda n: _("Thank you for your order %(number)s", number=n),
+        "order_paid": lambda n: _("Payment received for order %(number)s", number=n),
+        "order_packed": lambda n: _("Order %(number)s is packed", number=n),
+        "order_shipped": lambda n: _("Order %(number)s is on its way", number=n),
+        "order_out_for_delivery": lambda n: _("Order %(number)s is out for delivery today", number=n),
+        "order_delivered": lambda n: _("Order %(number)s was delivered", number=n),
+        "order_cancelled": lambda n: _("Order %(number)s was cancelled", number=n),
+        "order_payment_expired": lambda n: _("Order %(number)s was cancelled: no payment arrived",
+                                             number=n),
+        "password_reset": lambda n: _("Reset your password"),
+    }
+
+
+def kind_label(kind):
+    """What a message is, for the back office."""
+    return {
+        "order_placed": _("Order confirmation"), "order_paid": _("Payment received"),
+        "order_packed": _("Packed"), "order_shipped": _("Shipped"),
+        "order_out_for_delivery": _("Out for delivery"), "order_delivered": _("Delivered"),
+        "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
+        "password_reset": _("Password reset"),
+    }.get(kind, kind)
+
+
+KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
+         "order_delivered", "order_cancelled", "order_payment_expired", "password_reset")
+
+
+def tracking_link(order):
+    """The order's tracking page as an absolute URL that opens it for whoever holds the email,
+    signed in or not: the signed token is the guest's key (see blueprints/orders/access.py)."""
+    return url_for("orders.track_order", number=order.number, t=orders.tracking_token(order),
+                   _external=True)
+
+
+def sender():
+    host = urlsplit(current_app.config.get("SHOP_URL") or "").hostname or "localhost"
+    if host.replace(".", "").isdigit():
+        host = "localhost"
+    config = shop()
+    return mailer.sender_address(current_app.config.get("MAIL_FROM"), config.name, config.email,
+                                 fallback_host=host)
+
+
+def render_parts(message):
+    """(subject, text, html) for a message; call inside a request context and its locale."""
+    if message.kind not in KINDS:
+        raise ValueError(f"no email template for message kind {message.kind!r}")
+    order = message.order
+    if message.kind.startswith("order_") and order is None:
+        raise ValueError(f"message {message.id} ({message.kind}) has no order")
+    context = {"message": message, "order": order, "data": message.data or {}}
+    if order is not None:
+        view = tracking.tracking(order, shop(), now())
+        context.update(view=view, track_url=tracking_link(order))
+    subject = _subjects()[message.kind](order.number if order else "")
+    text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)
+    # Optional sections leave blank lines behind them; one is enough between paragraphs.
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    html = render_template(f"emails/{message.kind}.html", subject=subject, **context)
+    return subject, text, html
+
+
+def render_message(message):
+    """The EmailMessage for an outbox message; call inside a request context and its locale."""
+    subject, text, html = render_parts(message)
+    return mailer.compose(message, sender(), subject, text, html)
+
+
+def renderer(app):
+    """The render callback for mailer.send_due, usable where there is no request (the worker)."""
+    def render(message):
+        with app.test_request_context(base_url=app.config["SHOP_URL"]), \
+                force_locale(message.locale or "en"):
+            return render_message(message)
+    return render

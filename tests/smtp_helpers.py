@@ -1,0 +1,61 @@
+"""A real SMTP server in the test process (aiosmtpd) on 127.0.0.1, and a port nobody answers on."""
+import contextlib
+import email
+import socket
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.original_content or e.content, policy=policy.default)
+                for e in self.envelopes]
+
+
+class DeadPort:
+    """A port bound but not listening: connecting to it is refused, as with a mail server
+    that is down, and nothing else can take it until release()."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+
+    def release(self):
+        self.sock.close()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def smtp_server(port=None, **smtp_options):
+    """Yield (inbox, port) while an SMTP server listens on 127.0.0.1:port."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port(), **smtp_options)
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+def text_and_html(message):
+    """The plain-text and HTML parts of a multipart/alternative message, decoded, with the
+    wire's CRLF line ends read as newlines."""
+    return tuple(message.get_body((kind,)).get_content().replace("\r\n", "\n")
+                 for kind in ("plain", "html"))

@@ -1,0 +1,84 @@
+"""`flask --app shop worker`: sends the outbox and expires unpaid bank transfers, in a loop.
+
+Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
+one by mistake sends nothing twice (messages are claimed, see domain/mailer.py), but it only
+adds load. SIGTERM or SIGINT stops it after the message it is sending.
+"""
+import signal
+import threading
+import time
+from datetime import datetime, timezone
+
+# The wait between passes is sliced so a stop request is seen within this many seconds.
+SLICE = 0.5
+
+
+def clock(app):
+    """The worker's now; tests freeze it with app.config["CLOCK"], as for the web pages."""
+    frozen = app.config.get("CLOCK")
+    return frozen() if frozen else datetime.now(timezone.utc)
+
+
+def run_pass(app, transport, render, echo, should_stop=None, limit=50):
+    """One pass: expire bank transfers past their date, then send what is due. Each step
+    commits on its own, so a failure in one does not undo the other."""
+    from domain import mailer, orders
+    from domain.extensions import db
+
+    with app.app_context():
+        now = clock(app)
+        try:
+            expired = orders.expire_unpaid(now)
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            echo(f"expiring unpaid orders failed: {mailer.describe_error(error)}")
+        else:
+            if expired:
+                echo(f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}")
+        return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
+                               report=lambda outcome: echo(str(outcome)))
+
+
+def run(app, once=False, interval=5.0, echo=print):
+    """Loop until SIGTERM/SIGINT (or one pass with once=True). A failed pass (the database
+    busy, say) is reported and tried again after the interval; with once=True it raises."""
+    from blueprints.mail import renderer
+    from domain import mailer
+
+    transport = mailer.transport_for(app.config.get("SMTP_URL"), app.config["MAIL_FOLDER"])
+    render = renderer(app)
+    stop = threading.Event()
+    previous = {} if once else _on_stop_signals(stop)
+    if not once:
+        echo(f"mail worker: sending through {transport}, every {interval:g} s; stop with Ctrl-C")
+    try:
+        while not stop.is_set():
+            try:
+                run_pass(app, transport, render, echo, should_stop=stop.is_set)
+            except Exception as error:
+                if once:
+                    raise
+                echo(f"pass failed, trying again in {interval:g} s: {mailer.describe_error(error)}")
+            if once:
+                break
+            deadline = time.monotonic() + interval
+            while not stop.is_set() and time.monotonic() < deadline:
+                stop.wait(min(SLICE, max(0.0, deadline - time.monotonic())))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if not once:
+        echo("mail worker stopped")
+
+
+def _on_stop_signals(stop):
+    """Make SIGTERM and SIGINT set `stop`; returns the handlers to put back afterwards."""
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+        except ValueError:
+            # Not the main thread (an embedding server): the caller stops it another way.
+            pass
+    return previous
