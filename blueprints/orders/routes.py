@@ -1,2 +1,43 @@
-"""Order tracking for customers and guests."""
-from . import bp  # noqa: F401
+"""Order tracking for customers and guests: the tracking page and the lookup form."""
+from flask import redirect, request, url_for
+from flask_babel import gettext as _
+
+from domain import orders, tracking
+from domain.extensions import limiter
+
+from ..common import shop
+from ..htmx import render
+from . import bp, timekeeping
+from .access import tracking_url_args, viewable_order
+from .forms import LookupForm
+
+timekeeping.register(bp)
+
+
+@bp.get("/<number>")
+def track_order(number):
+    """The order's progress; htmx polls just the timeline block while it is on its way."""
+    order = viewable_order(number)
+    link_args = tracking_url_args(order)
+    return render("orders/track.html", block="timeline", order=order,
+                  view=tracking.tracking(order, shop(), timekeeping.now()), link_args=link_args,
+                  tracking_token=link_args.get("t", ""),
+                  just_placed=request.args.get("placed") == "1")
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 30 per hour", methods=["POST"])
+def lookup():
+    """Find an order by its number and email; the same answer for a wrong one of either."""
+    form = LookupForm()
+    error = None
+    if form.validate_on_submit():
+        order = tracking.lookup(form.number.data, form.email.data)
+        if order is not None:
+            return redirect(url_for(".track_order", number=order.number,
+                                    t=orders.tracking_token(order)), code=303)
+        error = _("We could not find an order with that number and email.")
+    elif request.method == "POST":
+        error = _("We could not find an order with that number and email.")
+    status = 422 if request.method == "POST" else 200
+    return render("orders/lookup.html", block="form", form=form, error=error, status=status)

@@ -1,0 +1,42 @@
+"""Back-office order forms: moving one order on, and marking several packed or shipped."""
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, StringField
+from wtforms.validators import Length, ValidationError
+
+from domain.fulfilment import BULK_LIMIT
+
+
+class StatusForm(FlaskForm):
+    """One of the order page's action buttons, with what that step needs."""
+
+    status = HiddenField()
+    carrier = StringField(_l("Carrier"), validators=[Length(max=60)])
+    tracking_number = StringField(_l("Tracking number"), validators=[Length(max=80)])
+    note = StringField(_l("Note for the order history (optional)"), validators=[Length(max=500)])
+    confirm = BooleanField(_l("Yes, cancel this order: the customer is told, the stock goes back "
+                              "and any payment is refunded."))
+
+    def validate_confirm(self, field):
+        if self.status.data == "cancelled" and not field.data:
+            raise ValidationError(_("Tick the box to confirm that this order should be cancelled."))
+
+    def values(self):
+        return {"status": self.status.data or "", "note": (self.note.data or "").strip(),
+                "carrier": self.carrier.data or "", "tracking_number": self.tracking_number.data or ""}
+
+
+class BulkForm(FlaskForm):
+    """The list's checkboxes (named "order") and per-row tracking numbers ("tracking-<number>")
+    are read from the submission as sent; this form checks the token and the shared fields."""
+
+    carrier = StringField(_l("Carrier for the orders marked shipped"), validators=[Length(max=60)])
+    # Where to go back to: the list as the merchant left it.
+    status = HiddenField()
+    q = HiddenField()
+    page = HiddenField()
+
+    def selection(self, formdata):
+        numbers = [n.strip() for n in formdata.getlist("order") if n.strip()][:BULK_LIMIT]
+        tracking = {n: (formdata.get(f"tracking-{n}") or "").strip() for n in numbers}
+        return numbers, tracking

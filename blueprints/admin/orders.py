@@ -1,0 +1,120 @@
+"""Back office: the order list, one order with its next steps, bulk packing and shipping, and
+the packing slip. Every status change goes through domain.fulfilment, which calls set_status."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from domain import fulfilment, orders, payments
+from domain.errors import ShopError
+from domain.extensions import db
+from domain.models import ORDER_STATUSES
+
+from ..htmx import render
+from ..orders.timekeeping import now
+from . import bp
+from .order_forms import BulkForm, StatusForm
+
+
+def _order(number):
+    order = orders.by_number(number)
+    if order is None:
+        abort(404)
+    return order
+
+
+def _actor():
+    return f"merchant:{current_user.email}"
+
+
+def _filters(status, q):
+    return (status if status in ORDER_STATUSES else ""), (q or "").strip()[:100]
+
+
+def _list_url(status, q, page):
+    """The order list as the merchant left it (url_for drops the empty arguments)."""
+    status, q = _filters(status, q)
+    page = int(page) if str(page or "").isdigit() and int(page) > 1 else None
+    return url_for(".orders", status=status or None, q=q or None, page=page)
+
+
+@bp.get("/orders", endpoint="orders")
+def order_list():
+    status, q = _filters(request.args.get("status", ""), request.args.get("q", ""))
+    listing = fulfilment.order_list(status, q, request.args.get("page", 1), now=now())
+    bulk_form = BulkForm(formdata=None, data={"status": status, "q": q, "page": listing.page.page})
+    return render("admin/orders.html", listing=listing, status_filter=status, q=q,
+                  bulk_form=bulk_form, statuses=ORDER_STATUSES, status_label=orders.status_label)
+
+
+@bp.post("/orders/bulk")
+def orders_bulk():
+    """Mark the ticked orders packed or shipped; report each one that was refused, and why."""
+    form = BulkForm()
+    back = _list_url(form.status.data, form.q.data, form.page.data)
+    action = request.form.get("action", "")
+    if not form.validate_on_submit() or action not in fulfilment.BULK_STATUSES:
+        flash(_("Nothing was changed: please try again."), "error")
+        return redirect(back, code=303)
+    numbers, tracking_numbers = form.selection(request.form)
+    if not numbers:
+        flash(_("Tick the orders to change first."), "error")
+        return redirect(back, code=303)
+    outcomes = fulfilment.bulk_set_status(numbers, action, _actor(), now(),
+                                          carrier=form.carrier.data or "",
+                                          tracking_numbers=tracking_numbers)
+    db.session.commit()
+    _report(outcomes, action)
+    return redirect(back, code=303)
+
+
+def _report(outcomes, action):
+    done = [o.number for o in outcomes if o.ok]
+    if done:
+        flash(_("Marked “%(status)s”: %(numbers)s.", status=orders.status_label(action),
+                numbers=", ".join(done)), "success")
+    refused = {}
+    for outcome in outcomes:
+        if not outcome.ok:
+            refused.setdefault(outcome.message, []).append(outcome.number)
+    for message, numbers in refused.items():
+        flash(_("Not changed: %(numbers)s. %(reason)s", numbers=", ".join(numbers), reason=message),
+              "error")
+
+
+def _order_page(order, failed=None, error=None, status=200):
+    """The order with its history and next steps; `failed` is the action form as it was sent."""
+    moment = now()
+    return render("admin/order.html", order=order, actions=fulfilment.actions(order, moment),
+                  can_undo=orders.can_undo(order, moment), failed=failed, error=error,
+                  status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
+                  providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order))
+
+
+@bp.get("/orders/<number>", endpoint="order")
+def order_detail(number):
+    return _order_page(_order(number))
+
+
+@bp.post("/orders/<number>/status")
+def order_status(number):
+    order = _order(number)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _order_page(order, failed=form, status=422)
+    values = form.values()
+    try:
+        fulfilment.apply(order, values["status"], _actor(), now(), note=values["note"],
+                         carrier=values["carrier"], tracking_number=values["tracking_number"])
+    except ShopError as error:
+        db.session.rollback()
+        return _order_page(_order(number), failed=form, error=str(error), status=422)
+    db.session.commit()
+    flash(_("Order %(number)s is now “%(status)s”.", number=order.number,
+            status=orders.status_label(order.status)), "success")
+    return redirect(url_for(".order", number=order.number), code=303)
+
+
+@bp.get("/orders/<number>/packing-slip")
+def packing_slip(number):
+    """A page to print on A4 and put in the parcel: what is in it and where it goes, no prices."""
+    return render_template("admin/packing_slip.html", order=_order(number))

@@ -1,0 +1,61 @@
+"""Placing orders for web and browser tests, through domain.orders.place_order as checkout does."""
+from datetime import datetime, timezone
+
+from domain import cart as carts
+from domain import orders, shopconfig
+from domain.extensions import db
+from domain.models import Order
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+ADDRESS = {"name": "Kim Minji", "phone": "010-0000-0000", "line1": "1 Sejong-daero",
+           "line2": "Apt 301", "city": "Seoul", "postcode": "04524", "region": "Domestic",
+           "country": "KR"}
+
+
+def shop_with_a_product(make, **settings):
+    """A KRW shop with one shipping method and one product; returns their ids."""
+    values = dict(name="Moonjar Studio", currency="KRW", tax_rate_bp=1000, prices_include_tax=True,
+                  free_shipping_threshold=None, undo_minutes=0, bank_transfer_days=3,
+                  timezone="UTC", bank_account="Hana Bank 123-456789-01 (Moonjar Studio)",
+                  carriers=[{"name": "CJ Logistics",
+                             "url": "https://trace.cjlogistics.example/track?no={number}"}])
+    values.update(settings)
+    make.settings(**values)
+    method = make.shipping("Standard", price=3000, days_min=2, days_max=3)
+    product = make.product("Moon jar", variants=[{"sku": "MJ-S", "option1": "Small",
+                                                  "price": 39000, "stock": 50}],
+                           option1_name="Size")
+    return {"method": method, "variant": product["variant_ids"][0]}
+
+
+def place(app, setup, email="minji@example.com", payment="bank_transfer", user_id=None,
+          quantity=1, now=NOW, token=None):
+    """Place an order and return {"number", "token", "id"} (token: the guest tracking token)."""
+    with app.test_request_context():
+        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+        cart = carts.GuestCart({str(setup["variant"]): quantity})
+        details = {"card_number": "4242424242424242"} if payment == "test_card" else {}
+        checkout = orders.Checkout(
+            checkout_token=token or f"tok-{email}-{payment}-{now.timestamp()}-{user_id}-{quantity}",
+            email=email, address=dict(ADDRESS), shipping_method_id=setup["method"],
+            payment_method=payment, user_id=user_id, payment_details=details)
+        order, _created = orders.place_order(config, cart, checkout, now)
+        return {"number": order.number, "token": orders.tracking_token(order), "id": order.id}
+
+
+def advance(app, number, *statuses, now=NOW, carrier="CJ Logistics", tracking_number="6543210987"):
+    """Move an order through statuses as the merchant would, and commit."""
+    with app.test_request_context():
+        order = orders.by_number(number)
+        for status in statuses:
+            orders.set_status(order, status, "merchant:test", now, carrier=carrier,
+                              tracking_number=tracking_number)
+        db.session.commit()
+
+
+def order_state(app, number):
+    """(status, [event statuses]) as stored."""
+    with app.app_context():
+        db.session.expire_all()
+        order = db.session.scalar(db.select(Order).where(Order.number == number))
+        return order.status, [e.status for e in order.events]
