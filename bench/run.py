@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import checkout as checkout_bench  # noqa: E402
 from bench import seed  # noqa: E402
 from bench.load import BROWSER_ENCODING, Server, ensure_wrk, run_wrk  # noqa: E402
 from bench.wsgi import BARE_PATH  # noqa: E402
@@ -47,9 +48,10 @@ ASSET_GLOBS = ("static/css/*.css", "static/vendor/*.js", "static/js/*.js")
 class Scenario:
     """One wrk run. kind "ceiling" is the reference the pages are compared with.
 
-    A scenario that needs more than a GET (checkout: a cart cookie and a form POST) brings its
-    own Lua script, which should `dofile("bench/report.lua")` for the result line, and extra
-    headers such as a Cookie prepared before the run.
+    A scenario that needs more than a GET brings its own Lua script, which should
+    `dofile("bench/report.lua")` for the result line, and extra headers such as a Cookie
+    prepared before the run. Checkout needs a session and fresh one-time tokens per order,
+    which wrk cannot carry: bench/checkout.py drives it with Python threads instead.
     """
 
     name: str
@@ -113,6 +115,11 @@ def judge(row):
     problems = []
     if not row["requests"]:
         return "FAIL", ["no request completed within the run"]
+    if row["kind"] == "checkout":
+        # A write per order, serialised by SQLite: measured and reported, with no target yet.
+        if row["errors"]:
+            return "FAIL", [f"{row['errors']} failed orders: {'; '.join(row['error_detail'])}"]
+        return "measured", []
     if row["ratio"] < MIN_RATIO:
         problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_RATIO:.0%}")
     if row["p95_ms"] >= MAX_P95_MS:
@@ -134,6 +141,11 @@ def print_load_table(rows, connections, ceiling_rps):
         print(f"{row['name']:<10}{row['rps']:>10.1f}{row['ratio']:>8.2f}{row['p50_ms']:>9.1f}"
               f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}  {row['result']}"
               + (f" ({'; '.join(row['problems'])})" if row["problems"] else ""))
+    checkout = next((row for row in rows if row["kind"] == "checkout"), None)
+    if checkout:
+        print(f"checkout: {checkout['customers']} signed-in customers in Python threads placing "
+              "one-click orders; req/s is orders/s, latencies are the buy-now POST's (the whole "
+              "order, committed). Each order also costs a product page GET, not counted.")
 
 
 def print_sizes(pages, assets, product_verdict, asset_total, asset_verdict):
@@ -229,6 +241,11 @@ def main(argv=None):
         print(f"  {info['products']} products, {info['variants']} variants "
               f"in {time.monotonic() - started:.1f} s", flush=True)
 
+        wanted = {name.strip() for name in args.only.split(",")} | {"bare"} if args.only else None
+        checkout_info = None
+        if wanted is None or "checkout" in wanted:
+            checkout_info = checkout_bench.prepare(database_uri, str(workdir))
+
         if args.analyze:
             with sqlite3.connect(workdir / "shop.sqlite") as connection:
                 connection.execute("ANALYZE")
@@ -237,8 +254,7 @@ def main(argv=None):
         server = Server(workdir, database_uri, args.workers, args.threads)
         server.wait_ready()
         chosen = scenarios(info)
-        if args.only:
-            wanted = {name.strip() for name in args.only.split(",")} | {"bare"}
+        if wanted is not None:
             chosen = [s for s in chosen if s.name in wanted]
         pages = {s.name: page_weight(server.base, s) for s in chosen if s.kind == "page"}
         assets = asset_weights(server.base)
@@ -271,6 +287,14 @@ def main(argv=None):
                 "bytes_per_response": result["bytes"] / max(1, result["requests"]),
                 "backlog_s": round(backlog, 1),
             })
+        if checkout_info:
+            print(f"  checkout  /checkout/buy-now with {len(checkout_info['emails'])} customers ...",
+                  flush=True)
+            result = checkout_bench.run(server.base, checkout_info, args.duration)
+            server.settle()
+            after = next((i + 1 for i, r in enumerate(rows) if r["name"] == "product"), len(rows))
+            rows.insert(after, {"name": "checkout", "path": "/checkout/buy-now", "kind": "checkout",
+                                **result, "bytes_per_response": 0, "backlog_s": 0})
         ceilings = [r["rps"] for r in rows if r["kind"] == "ceiling"]
         ceiling_rps = sum(ceilings) / len(ceilings)
         drift = (max(ceilings) - min(ceilings)) / max(ceilings) if max(ceilings) else 0.0

@@ -1,2 +1,165 @@
-"""Checkout: the guest page, one-click buying, and the customer's undo window."""
-from . import bp  # noqa: F401
+"""The checkout page: one page for guests and customers, at /checkout.
+
+The price breakdown is at the top before anything is typed; htmx recomputes it (GET, so it
+never touches the checkout token) when the region or the shipping method changes, and the
+"Update shipping" button does the same without JavaScript. Placing the order is one call to
+domain.orders.place_order, idempotent through the form's one-time checkout token.
+"""
+import secrets
+from datetime import datetime, timezone
+
+from flask import current_app, flash, make_response, redirect, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from domain import cart as carts
+from domain import orders, payments, pricing
+from domain.errors import CheckoutInvalid, ShopError
+from domain.extensions import db
+
+from ..common import current_cart, shop
+from ..htmx import render, wants_fragment
+from ..orders.access import tracking_url_args
+from . import bp
+from .forms import CheckoutForm
+
+PAGE = "checkout/checkout.html"
+METHODS = "checkout/_shipping_methods.html"
+
+
+def now():
+    """The request's clock; tests freeze it with app.config["CLOCK"], as the tracking page does."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(token):
+    # Orders keep up to 64 characters; a blank token would match every other blank one.
+    return bool(token) and 16 <= len(token) <= 64
+
+
+def see_other(url):
+    """Redirect after a successful POST: a 303, or HX-Redirect for an htmx fragment request
+    (a redirect there would swap the next page into a fragment's place)."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def tracking_url(order, **extra):
+    return url_for("orders.track_order", **tracking_url_args(order), **extra)
+
+
+@bp.get("/checkout")
+def page():
+    """The form, prefilled for customers; for htmx, just the recomputed summary."""
+    cart = current_cart()
+    config = shop()
+    lines = carts.lines(cart, config.currency)
+    db.session.commit()  # lines of products taken off sale were dropped from a customer's cart
+    if not lines:
+        flash(_("Your cart is empty, so there is nothing to check out yet."), "warning")
+        return see_other(url_for("cart.view"))
+    form = CheckoutForm(formdata=None)
+    prefill(form, config, request.args)
+    oob = (METHODS,) if request.args.get("refresh") == "methods" else ()
+    return render(PAGE, block="summary", oob=oob, **page_context(form, config, lines))
+
+
+@bp.post("/checkout")
+def place():
+    """Place the order, or show the form again with what to fix (422)."""
+    cart = current_cart()
+    config = shop()
+    form = CheckoutForm()
+    if "recalculate" in request.form:
+        lines = carts.lines(cart, config.currency)
+        if not lines:
+            return redirect(url_for("cart.view"), code=303)
+        return render(PAGE, **page_context(form, config, lines))
+    if not valid_token(form.checkout_token.data):
+        form.checkout_token.data = new_token()
+        return _again(form, cart, config, _("This form had expired. Please check it and place "
+                                            "your order again."))
+    if not form.validate_on_submit():
+        return _again(form, cart, config, _("Please check the fields marked below."))
+    try:
+        order, _created = orders.place_order(config, cart, checkout_from(form), now())
+    except CheckoutInvalid as error:
+        db.session.rollback()
+        if "cart" in error.fields:
+            flash(error.fields["cart"], "warning")
+            return redirect(url_for("cart.view"), code=303)
+        form.add_errors(error.fields)
+        return _again(form, cart, config, str(error))
+    except ShopError as error:
+        db.session.rollback()
+        return _again(form, cart, config, str(error))
+    return redirect(tracking_url(order, placed=1), code=303)
+
+
+def _again(form, cart, config, problem):
+    """The form as sent, with the same checkout token, the problem at the top and each field's
+    message beside it. The cart is as it was."""
+    lines = carts.lines(cart, config.currency)
+    return render(PAGE, status=422, problem=problem, **page_context(form, config, lines))
+
+
+def checkout_from(form):
+    return orders.Checkout(
+        checkout_token=form.checkout_token.data, email=form.email.data or "",
+        address=form.address(), shipping_method_id=form.shipping_method.data,
+        payment_method=form.payment_method.data or "", locale=str(get_locale()),
+        user_id=current_user.id if current_user.is_authenticated else None,
+        payment_details={"card_number": form.card_number.data or ""})
+
+
+def saved_addresses():
+    return list(current_user.addresses) if current_user.is_authenticated else []
+
+
+def prefill(form, config, args):
+    """A fresh form: a new token, the customer's email and saved (or default) address and
+    preferences, and the region and shipping method a summary request asks about."""
+    form.checkout_token.data = new_token()
+    addresses = saved_addresses()
+    chosen = next((a for a in addresses if str(a.id) == args.get("address")), None) \
+        or next((a for a in addresses if a.is_default), None)
+    if current_user.is_authenticated:
+        form.email.data = current_user.email
+        form.payment_method.data = current_user.preferred_payment_method
+        form.shipping_method.data = str(current_user.preferred_shipping_method_id or "")
+    if chosen is not None:
+        for name in form.address():
+            form[name].data = getattr(chosen, name)
+    if args.get("region"):
+        form.region.data = args["region"]
+    if args.get("shipping_method"):
+        form.shipping_method.data = args["shipping_method"]
+
+
+def page_context(form, config, lines):
+    """The form with its choices, and the summary for the chosen region and method."""
+    region = form.region.data if form.region.data in config.regions else config.default_region
+    form.region.data = region
+    breakdown = pricing.breakdown(config, lines, shipping_method_id=form.shipping_method.data,
+                                  region=region)
+    options = [(method, pricing.breakdown(config, lines, shipping_method_id=method.id,
+                                          region=region).shipping)
+               for method in breakdown.shipping_methods]
+    chosen = breakdown.shipping_method
+    return {
+        "form": form, "breakdown": breakdown, "shipping_options": options,
+        "regions": config.regions or [region],
+        "chosen_method_id": chosen.id if chosen else None,
+        "providers": list(payments.PROVIDERS.values()),
+        "saved_addresses": saved_addresses(),
+        "field_errors": [(field.id, message) for field in form for message in field.errors
+                         if field.name != "csrf_token"],
+    }
