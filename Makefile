@@ -30,7 +30,7 @@ translations: $(VENV)/.runtime ## Compile the .po translations into .mo files
 
 extract-messages: $(VENV)/.runtime ## Update the .po files from the strings in code and templates
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -N --no-location -i translations/messages.pot -d translations
+	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
 
 migrate: $(VENV)/.runtime ## Apply database migrations
 	$(BIN)/flask db upgrade
@@ -38,9 +38,16 @@ migrate: $(VENV)/.runtime ## Apply database migrations
 demo: migrate ## Load the demo shop if the database is empty
 	$(BIN)/flask load-demo --if-empty
 
-run: translations demo ## Set up everything and serve the shop at http://$(HOST):$(PORT)
+# The mail worker runs in the background beside gunicorn and is stopped when gunicorn exits
+# (make runs each recipe line in its own shell, hence one line with continuations).
+run: translations demo ## Set up everything and serve the shop at http://$(HOST):$(PORT), with the mail worker
+	$(BIN)/flask worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
+
+worker: migrate ## Send queued emails and expire unpaid bank transfers until stopped (make run starts one)
+	$(BIN)/flask worker
 
 test: $(VENV)/.dev translations node_modules/axe-core/axe.min.js ## Run the whole test suite, browser tests included
 	$(BIN)/python -m pytest -n auto -q

@@ -89,3 +89,13 @@ def register(app):
             raise click.ClickException(
                 "Some rows were not imported; fix those lines and import the file again "
                 "(imported products are updated, not duplicated).")
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="One pass, then exit (for cron and tests).")
+    @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+                  help="Seconds between passes.")
+    def worker_command(once, interval):
+        """Send queued emails (retrying failures) and expire unpaid bank transfers, until stopped."""
+        import worker
+        worker.run(current_app._get_current_object(), once=once, interval=interval,
+                   echo=lambda line: click.echo(line))

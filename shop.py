@@ -76,6 +76,12 @@ def create_app(test_config=None):
         COMPRESS_BR_WINDOW=18,
         COMPRESS_REGISTER=True,
         TRUST_PROXY=os.environ.get("TRUST_PROXY", "") == "1",
+        # Order emails link here; the worker renders them without a request to take it from.
+        SHOP_URL=os.environ.get("SHOP_URL", "").strip().rstrip("/") or "http://127.0.0.1:5000",
+        # Unset: the worker writes each email as an .eml file into MAIL_FOLDER instead.
+        SMTP_URL=os.environ.get("SMTP_URL", "").strip(),
+        MAIL_FROM=os.environ.get("MAIL_FROM", "").strip(),
+        MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
         PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
     )
@@ -127,6 +133,9 @@ def select_locale():
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang
+    from flask_login import current_user
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 

@@ -52,6 +52,13 @@ def format_money(amount):
     return Money(int(amount), shop().currency).format(str(get_locale()))
 
 
+def format_order_money(amount, currency):
+    """An amount of an order, in the currency it was placed in (the shop's may have changed)."""
+    if amount is None:
+        return ""
+    return Money(int(amount), currency).format(str(get_locale()))
+
+
 def image_src(key, width):
     return url_for("products.media", filename="products/" + file_name(key, width))
 
@@ -72,6 +79,8 @@ def image_fallback(key, width):
 
 def init_app(app):
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["order_money"] = format_order_money
+    app.jinja_env.globals["order_money"] = format_order_money
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     register_error_pages(app)

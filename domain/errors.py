@@ -63,3 +63,15 @@ class CheckoutInvalid(ShopError):
 
 class UndoWindowClosed(ShopError):
     """The customer's time to cancel or change the order has passed."""
+
+
+class InvalidResetLink(ShopError):
+    """A password reset link that expired, was already used, or was never ours."""
+
+
+class InvalidAddress(ShopError):
+    """An address form with missing or unusable fields; `fields` maps field names to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})

@@ -128,9 +128,9 @@ def place_order(config, cart, checkout, now):
     with conditional updates in the order's transaction; OutOfStock, a declined card or a bad
     form raise before anything is committed, and the cart is left as it was.
     """
-    existing = db.session.scalar(db.select(Order).where(Order.checkout_token == checkout.checkout_token))
+    existing = _by_token(checkout.checkout_token)
     if existing is not None:
-        return existing, False
+        return _retried(existing, cart), False
     lines = carts.lines(cart, config.currency)
     email, address = _validate(config, checkout, lines)
     breakdown = pricing.breakdown(config, lines, shipping_method_id=_int(checkout.shipping_method_id),
@@ -159,25 +159,32 @@ def place_order(config, cart, checkout, now):
     except IntegrityError:
         # Another request with the same token won the race: show the order it made.
         db.session.rollback()
-        existing = db.session.scalar(db.select(Order).where(Order.checkout_token == checkout.checkout_token))
+        existing = _by_token(checkout.checkout_token)
         if existing is None:
             raise
-        return existing, False
+        return _retried(existing, cart), False
 
-    variants = catalog.variants_by_ids([line.variant_id for line in lines])
-    for line in lines:
-        variant = variants[line.variant_id]
-        stock.reserve(variant, line.quantity, carts.display_name(variant))
+    try:
+        variants = catalog.variants_by_ids([line.variant_id for line in lines])
+        for line in lines:
+            variant = variants[line.variant_id]
+            stock.reserve(variant, line.quantity, carts.display_name(variant))
 
-    provider = payments.provider(order.payment_method)
-    _event(order, "placed", "customer", now)
-    result = provider.authorize(order, checkout.payment_details)
-    payments.record(order, "authorize", order.total, result)
-    if provider.pays_at_checkout:
-        # The confirmation already says it is paid: no second message.
-        set_status(order, "paid", "system", now, notify_customer=False)
-    elif order.payment_method == "bank_transfer":
-        order.pay_by = now + timedelta(days=config.bank_transfer_days)
+        provider = payments.provider(order.payment_method)
+        _event(order, "placed", "customer", now)
+        result = provider.authorize(order, checkout.payment_details)
+        payments.record(order, "authorize", order.total, result)
+        if provider.pays_at_checkout:
+            # The confirmation already says it is paid: no second message.
+            set_status(order, "paid", "system", now, notify_customer=False)
+        elif order.payment_method == "bank_transfer":
+            order.pay_by = now + timedelta(days=config.bank_transfer_days)
+    except Exception:
+        # The order row and the stock already taken are flushed: undo them here, so a caller
+        # that commits later (to save a cart, say) can never commit half an order, and SQLite's
+        # write lock is given back at once rather than when the request ends.
+        db.session.rollback()
+        raise
     cart.clear()
     try:
         db.session.commit()
@@ -188,6 +195,21 @@ def place_order(config, cart, checkout, now):
             provider.refund(order, order.total)
         raise
     return order, True
+
+
+def _by_token(checkout_token):
+    return db.session.scalar(db.select(Order).where(Order.checkout_token == checkout_token))
+
+
+def _retried(order, cart):
+    """A retry of a checkout that already made `order`. A guest's double-click sends the cart
+    cookie as it was before the first answer arrived; if that copy still holds exactly what
+    was bought, it is the same purchase and is emptied too, or the answer to the retry would
+    put the bought items back into the cart. A cart holding anything else is left alone."""
+    if cart.items() and cart.items() == {line.variant_id: line.quantity for line in order.lines}:
+        cart.clear()
+        db.session.commit()
+    return order
 
 
 def _event(order, status, actor, now, note="", notify_customer=True):
@@ -260,7 +282,7 @@ def change_address_by_customer(order, address, now, config):
         raise UndoWindowClosed(_("This order can no longer be changed online. Please contact us."))
     checkout = Checkout(checkout_token="", email=order.email, address={**address, "region": order.ship_region},
                         shipping_method_id=order.shipping_method_id, payment_method=order.payment_method)
-    _, clean = _validate(config, checkout, lines=[True])
+    _email, clean = _validate(config, checkout, lines=[True])
     for key, value in clean.items():
         setattr(order, f"ship_{key}", value)
     order.events.append(OrderEvent(status=order.status, actor="customer", created_at=now,

@@ -23,6 +23,13 @@ TEXT_LIMITS = {
     "name": 120, "tagline": 200, "email": 200, "phone": 50, "hours": 200, "address": 300,
     "default_region": 60, "timezone": 60,
 }
+# Kept as typed, line breaks included: an account holder on one line, the number on the next.
+MULTILINE_LIMITS = {"bank_account": 300, "thank_you_note": 1000}
+MAX_UNDO_MINUTES = 24 * 60
+MAX_BANK_TRANSFER_DAYS = 60
+MAX_CARRIERS = 20
+CARRIER_NAME_LIMIT = 60
+CARRIER_URL_LIMIT = 500
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -92,14 +99,51 @@ def _texts(values, errors):
     return cleaned
 
 
+def _multiline(values, errors):
+    cleaned = {}
+    for field, limit in MULTILINE_LIMITS.items():
+        if values.get(field) is None:
+            continue
+        lines = [re.sub(r"[ \t]+", " ", line).strip() for line in values[field].splitlines()]
+        value = "\n".join(lines).strip()
+        if len(value) > limit:
+            errors[field] = _("Please keep this to %(num)d characters.", num=limit)
+        cleaned[field] = value
+    return cleaned
+
+
+def _whole_numbers(values, errors):
+    """undo_minutes and bank_transfer_days; None leaves the stored value as it is."""
+    cleaned = {}
+    for field, low, high, message in (
+            ("undo_minutes", 0, MAX_UNDO_MINUTES,
+             _("Enter a whole number of minutes from 0 to %(num)d.", num=MAX_UNDO_MINUTES)),
+            ("bank_transfer_days", 1, MAX_BANK_TRANSFER_DAYS,
+             _("Enter a whole number of days from 1 to %(num)d.", num=MAX_BANK_TRANSFER_DAYS))):
+        value = values.get(field)
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[field] = message
+        cleaned[field] = value
+    return cleaned
+
+
 def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
-                  low_stock_threshold, locale="en", **texts):
+                  low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
+                  bank_account=None, thank_you_note=None, **texts):
     """Check and store the shop's settings (the text fields are named as on ShopSettings).
+    The order settings (undo_minutes, bank_transfer_days, bank_account, thank_you_note) are
+    left as they are when None.
 
     Raises InvalidSettings naming every field that is wrong; nothing is changed then.
     """
     errors = {}
     cleaned = _texts(texts, errors)
+    cleaned.update(_multiline({"bank_account": bank_account, "thank_you_note": thank_you_note},
+                              errors))
+    cleaned.update(_whole_numbers({"undo_minutes": undo_minutes,
+                                   "bank_transfer_days": bank_transfer_days}, errors))
     if not cleaned.get("name"):
         errors["name"] = _("The shop needs a name.")
     if cleaned.get("email") and not _EMAIL.match(cleaned["email"]):
@@ -136,6 +180,41 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
     row.low_stock_threshold = low_stock_threshold
     db.session.flush()
     return row
+
+
+def save_carriers(rows):
+    """Store the carriers the merchant ships with and their tracking-page address templates.
+
+    `rows` are {"name", "url"} dicts as typed; rows left blank are ignored. The URL must be a
+    web address with {number} where the tracking number goes. Raises InvalidSettings keyed
+    "carriers-<row index>-name" / "-url"; nothing is changed then. Returns the stored list.
+    """
+    errors, carriers, seen = {}, [], set()
+    for index, row in enumerate(rows):
+        name = re.sub(r"\s+", " ", row.get("name") or "").strip()
+        url = (row.get("url") or "").strip()
+        if not name and not url:
+            continue
+        if not name or len(name) > CARRIER_NAME_LIMIT:
+            errors[f"carriers-{index}-name"] = _(
+                "Enter the carrier's name, up to %(num)d characters.", num=CARRIER_NAME_LIMIT)
+        elif name.lower() in seen:
+            errors[f"carriers-{index}-name"] = _("This carrier is already in the list.")
+        seen.add(name.lower())
+        if (not url.lower().startswith(("https://", "http://")) or "{number}" not in url
+                or len(url) > CARRIER_URL_LIMIT or any(ch.isspace() for ch in url)):
+            errors[f"carriers-{index}-url"] = _(
+                "Enter the carrier's tracking address starting with https:// and containing "
+                "{number} where the tracking number goes.")
+        carriers.append({"name": name, "url": url})
+    if len(carriers) > MAX_CARRIERS:
+        errors["carriers"] = _("Please keep the list to %(num)d carriers.", num=MAX_CARRIERS)
+    if errors:
+        raise InvalidSettings(errors)
+    row = get_settings_row()
+    row.carriers = carriers
+    db.session.flush()
+    return carriers
 
 
 def shipping_methods():

@@ -31,6 +31,9 @@ def _base_config(tmp_path, uri):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "STOREFRONT_VERSION_FILE": str(tmp_path / "storefront.version"),
         "SERVER_NAME": None,
+        # Emails stay inside the test's folder, whatever the environment says.
+        "MAIL_FOLDER": str(tmp_path / "outbox"),
+        "SMTP_URL": "",
     }
 
 

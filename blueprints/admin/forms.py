@@ -6,12 +6,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
                      SelectChoice, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
-    ValidationError
+    StopValidation, ValidationError
 
 from domain.errors import ShopError
 from domain.money import to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
-from domain.settings import CURRENCIES, amount_example, bp_to_percent, money_from_text
+from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, amount_example,
+                             bp_to_percent, money_from_text)
 
 from ..common import shop
 
@@ -176,6 +177,45 @@ class CategoryForm(FlaskForm):
                             validators=[Optional(), NumberRange(min=0, max=10_000)])
 
 
+class RequiredIfSent:
+    """A number field that may be left out of a submission, but not sent blank."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.raw_data:
+            raise StopValidation()
+        if not _raw(field):
+            # In place of WTForms' "Not a valid integer value."
+            field.errors = []
+            raise StopValidation(_("Enter a whole number."))
+
+
+class CarrierRowForm(Form):
+    """One carrier: its name and the address of its tracking page; blank rows are ignored."""
+
+    name = StringField(_l("Carrier name"), validators=[Length(max=60)])
+    url = StringField(_l("Tracking page address"), validators=[Length(max=500)],
+                      description=_l("e.g. https://carrier.example/track?no={number}"))
+
+
+class CarriersForm(FlaskForm):
+    carriers = FieldList(FormField(CarrierRowForm), min_entries=1, max_entries=40)
+
+    @classmethod
+    def from_config(cls, config, blank_rows=2):
+        form = cls(formdata=None, data={"carriers": [{"name": n, "url": u} for n, u in config.carriers]})
+        if not config.carriers:
+            form.carriers.entries.clear()
+        for _row in range(blank_rows):
+            form.carriers.append_entry()
+        return form
+
+    def rows(self):
+        return [{"name": row.form.name.data or "", "url": row.form.url.data or ""}
+                for row in self.carriers]
+
+
 class SettingsForm(FlaskForm):
     name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
     tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
@@ -196,6 +236,20 @@ class SettingsForm(FlaskForm):
     low_stock_threshold = IntegerField(
         _l("Low-stock warning at (units)"),
         validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    undo_minutes = IntegerField(
+        _l("Minutes a customer may cancel or change an order"),
+        validators=[RequiredIfSent(), NumberRange(min=0, max=MAX_UNDO_MINUTES)],
+        description=_l("Orders are ready to pack once this time has passed. 0 turns it off."))
+    bank_account = TextAreaField(
+        _l("Bank account for transfers"), validators=[Length(max=300)],
+        description=_l("Bank, account holder and account number, as customers should see them."))
+    bank_transfer_days = IntegerField(
+        _l("Days to pay by bank transfer"),
+        validators=[RequiredIfSent(), NumberRange(min=1, max=MAX_BANK_TRANSFER_DAYS)],
+        description=_l("Unpaid orders are cancelled after this and their stock goes back."))
+    thank_you_note = TextAreaField(
+        _l("Thank-you note"), validators=[Length(max=1000)],
+        description=_l("Shown after checkout, on the order page and on packing slips."))
 
     @classmethod
     def from_config(cls, config):
@@ -207,13 +261,20 @@ class SettingsForm(FlaskForm):
             "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency),
             "default_region": config.default_region, "timezone": config.timezone,
             "low_stock_threshold": config.low_stock_threshold,
+            "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
+            "bank_transfer_days": config.bank_transfer_days,
+            "thank_you_note": config.thank_you_note,
         })
 
     def values(self):
         fields = ("name", "tagline", "email", "phone", "hours", "address", "currency",
                   "tax_rate", "prices_include_tax", "free_shipping_threshold", "default_region",
                   "timezone", "low_stock_threshold")
-        return {name: self[name].data for name in fields}
+        values = {name: self[name].data for name in fields}
+        # Order settings left out of a submission (an older form) keep their stored values.
+        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note"):
+            values[name] = self[name].data if self[name].raw_data else None
+        return values
 
 
 class ShippingForm(FlaskForm):

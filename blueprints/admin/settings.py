@@ -10,12 +10,12 @@ from domain.models import ShippingMethod
 from ..common import shop
 from ..htmx import render
 from . import bp
-from .forms import EmptyForm, SettingsForm, ShippingForm, add_domain_errors
+from .forms import CarriersForm, EmptyForm, SettingsForm, ShippingForm, add_domain_errors
 
 PAGE = "admin/settings.html"
 
 
-def _page(settings_form=None, new_method_form=None, failed=None, status=200):
+def _page(settings_form=None, new_method_form=None, failed=None, status=200, carriers_form=None):
     """The settings page; `failed` is (shipping method id, form) to show as it was sent."""
     config = shop()
     methods = []
@@ -29,7 +29,7 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200):
     return render(PAGE, form=settings_form or SettingsForm.from_config(config),
                   methods=methods, new_method_form=new_method_form,
                   failed_id=failed[0] if failed else None, empty_form=EmptyForm(formdata=None),
-                  status=status)
+                  carriers_form=carriers_form or CarriersForm.from_config(config), status=status)
 
 
 def _saved(message):
@@ -54,6 +54,30 @@ def settings_save():
             return _page(settings_form=add_domain_errors(form, error), status=422)
         return _saved(_("Settings saved."))
     return _page(settings_form=form, status=422)
+
+
+@bp.post("/settings/carriers")
+def carriers_save():
+    form = CarriersForm()
+    if form.validate_on_submit():
+        try:
+            shop_settings.save_carriers(form.rows())
+        except ShopError as error:
+            db.session.rollback()
+            return _page(carriers_form=_carrier_errors(form, error), status=422)
+        return _saved(_("Carriers saved."))
+    return _page(carriers_form=form, status=422)
+
+
+def _carrier_errors(form, error):
+    """Put save_carriers' "carriers-<row>-<field>" messages next to those fields."""
+    messages = dict(getattr(error, "errors", {}))
+    for row in form.carriers:
+        for field in row.form:
+            if field.name in messages:
+                field.errors = list(field.errors) + [messages.pop(field.name)]
+    form.form_errors = list(form.form_errors) + list(messages.values())
+    return form
 
 
 @bp.post("/settings/shipping")

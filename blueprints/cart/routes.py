@@ -2,12 +2,14 @@
 htmx the changed region and the header badge are swapped in place."""
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from domain import cart as carts
 from domain import pricing
 from domain.errors import ShopError
 from domain.extensions import db
 
+from ..checkout.oneclick import one_click_offer
 from ..common import current_cart, shop
 from ..htmx import render, wants_fragment
 from ..products.routes import product_context
@@ -16,7 +18,9 @@ from . import bp
 
 def cart_context(cart, **extra):
     config = shop()
-    return {"breakdown": pricing.breakdown(config, carts.lines(cart, config.currency)), **extra}
+    lines = carts.lines(cart, config.currency)
+    return {"breakdown": pricing.breakdown(config, lines),
+            "one_click": one_click_offer(current_user, lines) if lines else None, **extra}
 
 
 @bp.get("/cart")

@@ -2,12 +2,14 @@
 import os
 
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
+from flask_login import current_user
 
 from domain import catalog, pricing
 from domain.errors import NotFound
 from domain.money import Money
 from shop import LANGUAGES
 
+from ..checkout.oneclick import one_click_offer
 from ..common import safe_next, shop
 from ..htmx import render
 from ..pagecache import cached_page
@@ -64,8 +66,9 @@ def product_context(slug, variant_id=None):
         abort(404)
     variant = catalog.pick_variant(product, variant_id)
     config = shop()
-    breakdown = pricing.breakdown(config, [single_line(variant, config.currency)] if variant else [])
-    return {"product": product, "variant": variant, "breakdown": breakdown}
+    lines = [single_line(variant, config.currency)] if variant else []
+    return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
+            "one_click": one_click_offer(current_user, lines) if variant else None}
 
 
 @bp.get("/products/<slug>")

@@ -57,6 +57,16 @@ def test_korean_translations_keep_every_placeholder():
             continue
         source = message.id if isinstance(message.id, str) else " ".join(message.id)
         target = message.string if isinstance(message.string, str) else " ".join(message.string)
+        if not target.strip():
+            continue  # untranslated: reported by the test above
         if set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(target)):
             broken.append(message.id)
     assert broken == []
+
+
+def test_no_message_is_both_a_plain_string_and_a_plural():
+    """_("Item") and ngettext("Item", ...) share one catalogue entry: the plain call would get
+    the plural's translation and its %(num)d, and the page would fail in Korean."""
+    plural = {m.id[0] for m in catalogue("ko") if m.id and not isinstance(m.id, str)}
+    plain = {m.id for m in catalogue("ko") if m.id and isinstance(m.id, str)}
+    assert plural & plain == set()

@@ -198,7 +198,7 @@ def test_product_page_shows_the_full_price_breakdown_before_any_input(client, sh
         response = client.get("/products/blue-mug", headers=headers)
         body = html(response)
         table = re.search(r'<table class="breakdown">.*?</table>', body, re.S).group(0)
-        assert re.search(r"Item</th><td>₩39,000</td>", table)
+        assert re.search(r"1 item</th><td>₩39,000</td>", table)
         assert re.search(r'Shipping <span class="detail">\(Standard, 2–3 days, Domestic\)'
                          r"</span></th>\s*<td>₩3,000</td>", table)
         assert re.search(r"Tax included \(10 %\)</th><td>₩3,818</td>", table)
