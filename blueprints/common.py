@@ -1,5 +1,7 @@
 """Per-request helpers shared by the blueprints: the shop's settings, the visitor's cart,
 and the template filters for money and images."""
+from datetime import datetime, timezone
+
 from flask import current_app, g, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -9,6 +11,12 @@ from domain import shopconfig
 from domain.images import file_name, widths_for
 from domain.money import Money
 from domain.stock import stock_message, stock_state
+
+
+def now():
+    """The request's clock: aware UTC. Tests freeze it with app.config["CLOCK"], a callable."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)
 
 
 def shop():

@@ -1,5 +1,4 @@
 """Password reset by emailed link: ask for a link, then set a new password through it."""
-from datetime import datetime, timezone
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
@@ -8,6 +7,7 @@ from domain import accounts
 from domain.errors import InvalidResetLink, ShopError
 from domain.extensions import db, limiter
 
+from ..common import now
 from ..htmx import render
 from . import bp
 from .forms import ResetRequestForm, ResetPasswordForm
@@ -15,12 +15,6 @@ from .routes import sign_in
 
 LIMIT = "5 per hour"
 LIMIT_MESSAGE = "Too many reset requests. Please wait a while and try again."
-
-
-def _now():
-    # Tests freeze the clock with app.config["CLOCK"], as for the order pages.
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 def _secret():
@@ -49,7 +43,7 @@ def reset_request():
     """The same answer whether or not the email has an account."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data, _reset_url, _secret(), now=_now(),
+        accounts.request_password_reset(form.email.data, _reset_url, _secret(), now=now(),
                                         locale=str(get_locale()))
         db.session.commit()
         return redirect(url_for(".reset_sent"), code=303)
@@ -67,13 +61,13 @@ def reset_password(token):
     form = ResetPasswordForm()
     try:
         if form.validate_on_submit():
-            user = accounts.reset_password(token, form.password.data, _secret(), _now())
+            user = accounts.reset_password(token, form.password.data, _secret(), now())
             sign_in(user)
             db.session.commit()
             flash(_("Your password is changed, and you are signed in."), "success")
             target = url_for("admin.dashboard") if user.is_merchant else url_for(".overview")
             return redirect(target, code=303)
-        accounts.user_for_reset_token(token, _secret(), _now())
+        accounts.user_for_reset_token(token, _secret(), now())
     except InvalidResetLink as error:
         db.session.rollback()
         return render("account/reset_invalid.html", message=str(error), status=400)

@@ -6,9 +6,8 @@ never touches the checkout token) when the region or the shipping method changes
 domain.orders.place_order, idempotent through the form's one-time checkout token.
 """
 import secrets
-from datetime import datetime, timezone
 
-from flask import current_app, flash, make_response, redirect, request, url_for
+from flask import flash, make_response, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -17,7 +16,7 @@ from domain import orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
 
-from ..common import current_cart, shop
+from ..common import current_cart, now, shop
 from ..htmx import render, wants_fragment
 from ..orders.access import tracking_url_args
 from . import bp
@@ -25,12 +24,6 @@ from .forms import CheckoutForm
 
 PAGE = "checkout/checkout.html"
 METHODS = "checkout/_shipping_methods.html"
-
-
-def now():
-    """The request's clock; tests freeze it with app.config["CLOCK"], as the tracking page does."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 def new_token():

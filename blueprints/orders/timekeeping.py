@@ -4,19 +4,13 @@ Times are stored in UTC; customers and the merchant read them in the shop's zone
 whatever the server's zone. Tests freeze the clock with app.config["CLOCK"], a callable
 returning an aware UTC datetime.
 """
-from datetime import datetime, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask import current_app
 from flask_babel import get_locale
 
-from ..common import shop
-
-
-def now():
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
+from ..common import now, shop  # noqa: F401  (the order views import now from here)
 
 
 def shop_zone():
