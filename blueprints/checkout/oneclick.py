@@ -12,7 +12,7 @@ from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from domain import cart as carts
-from domain import orders, payments, pricing
+from domain import orders, preferences, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
 from domain.orders import ADDRESS_FIELDS
@@ -47,37 +47,23 @@ class OneClickOffer:
             locale=str(get_locale()), user_id=user.id)
 
 
-def _default_address(user):
-    return next((a for a in user.addresses if a.is_default), None)
-
-
-def _usable_payment(key):
-    """Card payments need the card number at each purchase (the shop never stores one), so
-    only methods settled after checkout (bank transfer, cash on delivery) work with one click."""
-    provider = payments.PROVIDERS.get(key or "")
-    return provider if provider is not None and not provider.pays_at_checkout else None
-
-
 def one_click_offer(user, lines):
     """The one-click offer for buying `lines` (pricing.Line), or None when the visitor is not a
-    signed-in customer or lacks a default address or a usable preferred payment method."""
+    signed-in customer or one-click is not ready for them (domain.preferences.one_click decides:
+    default address, a payment settled after checkout, a shipping method for the region)."""
     if not getattr(user, "is_authenticated", False) or user.is_merchant:
         return None
-    address = _default_address(user)
-    provider = _usable_payment(user.preferred_payment_method)
-    if address is None or provider is None:
-        return None
     config = shop()
-    methods = config.methods_for(address.region)
-    if address.region not in config.regions or not methods:
+    plan = preferences.one_click(user, config)
+    if not plan.ready:
         return None
-    preferred = next((m for m in methods if m.id == user.preferred_shipping_method_id), None)
-    method = preferred or min(methods, key=lambda m: (m.price, m.days_max))
+    address, method = plan.address, plan.shipping
     breakdown = pricing.breakdown(config, lines, shipping_method_id=method.id, region=address.region)
     return OneClickOffer(
         address={name: getattr(address, name) or "" for name in ADDRESS_FIELDS},
-        place=address.label or address.line1, shipping_method_id=method.id,
-        payment_method=provider.key, payment_label=str(provider.label), breakdown=breakdown)
+        place=plan.address_label, shipping_method_id=method.id,
+        payment_method=user.preferred_payment_method, payment_label=str(plan.payment),
+        breakdown=breakdown)
 
 
 @bp.post("/checkout/buy-now")
