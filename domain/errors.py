@@ -75,3 +75,32 @@ class InvalidAddress(ShopError):
     def __init__(self, message, fields=None):
         super().__init__(message)
         self.fields = dict(fields or {})
+
+
+class InvalidReturnRule(ShopError):
+    """A return rule or return setting the merchant entered that cannot be used; `fields` maps
+    field names to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+class ReturnNotAllowed(ShopError):
+    """A return request the rules do not allow; `fields` maps form fields to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+class InvalidReturnTransition(ShopError):
+    """A return cannot move to that stage from where it is."""
+
+
+class RefundFailed(ShopError):
+    """The payment provider refused or did not answer a refund; nothing was refunded."""
+
+
+class InsufficientCredit(ShopError):
+    """Less store credit is left than the amount asked for."""

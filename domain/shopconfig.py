@@ -17,7 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Category, Product, ProductImage, ShippingMethod, ShopSettings, Variant
+from .models import (Category, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
+                     ShippingMethod, ShopSettings, Variant)
 
 _lock = threading.Lock()
 _cache = {}
@@ -165,7 +166,8 @@ def changed(version_file):
 
 
 # What a storefront page shows: a commit that changes any of these makes cached pages stale.
-STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod)
+STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
+                     ReturnRule, ReturnPolicy, PolicyPage)
 _FLAG = "storefront_changed"
 
 

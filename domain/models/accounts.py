@@ -22,9 +22,13 @@ class User(UserMixin, db.Model):
     preferred_shipping_method_id = db.Column(
         db.Integer, db.ForeignKey("shipping_method.id", ondelete="SET NULL"), nullable=True)
     preferred_payment_method = db.Column(db.String(30), nullable=True)
+    # Store credit in the shop's minor units; domain.credit moves it, with a ledger entry each time.
+    credit_balance = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")
+
+    __table_args__ = (CheckConstraint("credit_balance >= 0", name="credit_not_negative"),)
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)

@@ -32,6 +32,8 @@ class Order(db.Model):
     tax_rate_bp = db.Column(db.Integer, nullable=False)
     fees = db.Column(db.Integer, nullable=False, default=0)
     total = db.Column(db.Integer, nullable=False)
+    # Store credit spent on this order; the payment provider is asked for the rest (amount_due).
+    credit_applied = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     shipping_method_id = db.Column(db.Integer, db.ForeignKey("shipping_method.id", ondelete="SET NULL"))
     shipping_method_name = db.Column(db.String(120), nullable=False)
     shipping_days_min = db.Column(db.Integer, nullable=False)
@@ -62,10 +64,16 @@ class Order(db.Model):
     payments = db.relationship("Payment", back_populates="order", order_by="Payment.id",
                                cascade="all, delete-orphan")
 
+    @property
+    def amount_due(self):
+        """What the payment provider is asked for: the total less any store credit spent."""
+        return self.total - (self.credit_applied or 0)
+
     __table_args__ = (
         CheckConstraint("status IN ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', "
                         "'delivered', 'cancelled', 'payment_expired')", name="status_known"),
         CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint("credit_applied >= 0 AND credit_applied <= total", name="credit_within_total"),
         Index("ix_order_user", "user_id", "placed_at"),
         Index("ix_order_status", "status", "placed_at"),
     )

@@ -1,0 +1,108 @@
+"""Whether an order line may be returned now, and if not, why, in words a customer understands.
+
+The window counts whole days in the shop's time zone: delivered on 1 March with a 30-day window,
+the last day to ask is 31 March, until midnight where the shop is.
+"""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..models import Product
+from .rules import DEFAULT, Rule, all_rules, pick, policy, rule_for
+
+# Returns in these states hold their units; a rejected return gives them back.
+HOLDS_UNITS = ("requested", "approved", "received", "refund_failed", "refunded", "exchanged",
+               "credited")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    ok: bool
+    reason: str
+    rule: Rule
+    returnable_quantity: int
+    # The last moment a return may be asked for (UTC), when the window has started.
+    window_closes: datetime | None
+
+
+def _first(order, status):
+    return next((e.created_at for e in order.events if e.status == status), None)
+
+
+def window_start(order, return_policy=None):
+    """When the return window opened: delivery, else shipping plus the transit allowance."""
+    delivered = _first(order, "delivered")
+    if delivered is not None:
+        return delivered
+    shipped = _first(order, "shipped")
+    if shipped is None:
+        return None
+    return_policy = return_policy or policy()
+    return shipped + timedelta(days=return_policy.transit_days)
+
+
+def window_closes(start, window_days, zone):
+    """The end of the window's last day, in the shop's zone, as an aware UTC datetime."""
+    local_day = start.astimezone(zone).date() + timedelta(days=window_days + 1)
+    return datetime.combine(local_day, time(0), tzinfo=zone).astimezone(timezone.utc) \
+        - timedelta(microseconds=1)
+
+
+def returned_quantity(line, order):
+    """Units of this line already in a return that was not rejected."""
+    return sum(rl.quantity for ret in order.returns if ret.status in HOLDS_UNITS
+               for rl in ret.lines if rl.order_line_id == line.id)
+
+
+def _zone(config):
+    try:
+        return ZoneInfo(config.timezone or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def eligible(order, line, now, config, rule=None, return_policy=None):
+    """Eligibility of one order line at `now` under the rules that apply to its product."""
+    if rule is None:
+        rule = rule_for(line.product_id, _category_id(line)) if line.product_id else DEFAULT
+    left = line.quantity - returned_quantity(line, order)
+    if order.status in ("cancelled", "payment_expired"):
+        return Eligibility(False, _("This order was cancelled"), rule, 0, None)
+    if not rule.returnable:
+        return Eligibility(False, _("Final sale"), rule, 0, None)
+    start = window_start(order, return_policy)
+    if start is None:
+        return Eligibility(False, _("Not delivered yet"), rule, 0, None)
+    zone = _zone(config)
+    closes = window_closes(start, rule.window_days, zone)
+    if now > closes:
+        day = format_date(closes.astimezone(zone), "d MMMM", locale=str(get_locale() or "en"))
+        return Eligibility(False, _("Window closed on %(day)s", day=day), rule, 0, closes)
+    if left <= 0:
+        return Eligibility(False, _("Already returned"), rule, 0, closes)
+    return Eligibility(True, "", rule, left, closes)
+
+
+def _category_id(line):
+    return db.session.scalar(db.select(Product.category_id).where(Product.id == line.product_id))
+
+
+def order_eligibility(order, now, config):
+    """{order_line_id: Eligibility} for every line, loading the rules once."""
+    rows = all_rules()
+    return_policy = policy()
+    product_ids = [line.product_id for line in order.lines if line.product_id]
+    categories = dict(db.session.execute(
+        db.select(Product.id, Product.category_id).where(Product.id.in_(product_ids))).all()) \
+        if product_ids else {}
+    result = {}
+    for line in order.lines:
+        rule = pick(rows, line.product_id, categories.get(line.product_id)) \
+            if line.product_id else DEFAULT
+        result[line.id] = eligible(order, line, now, config, rule=rule, return_policy=return_policy)
+    return result
