@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import catalog, notify, payments, pricing, stock
+from . import catalog, credit, notify, payments, pricing, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .models import Order, OrderEvent, OrderLine
@@ -83,6 +83,8 @@ class Checkout:
     locale: str = "en"
     user_id: int | None = None
     payment_details: dict = field(default_factory=dict)
+    # Spend the customer's store credit on the order first (signed-in customers only).
+    use_credit: bool = False
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -104,7 +106,7 @@ def _validate(config, checkout, lines):
     methods = config.methods_for(address["region"] or None)
     if not any(m.id == _int(checkout.shipping_method_id) for m in methods):
         problems["shipping_method"] = _("Please choose a shipping method for your region.")
-    if checkout.payment_method not in payments.PROVIDERS:
+    if not any(p.key == checkout.payment_method for p in payments.selectable()):
         problems["payment_method"] = _("Please choose a payment method.")
     if not lines:
         problems["cart"] = _("Your cart is empty.")
@@ -169,13 +171,17 @@ def place_order(config, cart, checkout, now):
         for line in lines:
             variant = variants[line.variant_id]
             stock.reserve(variant, line.quantity, carts.display_name(variant))
+        if checkout.use_credit and checkout.user_id is not None:
+            _apply_credit(order, checkout.user_id, now)
 
         provider = payments.provider(order.payment_method)
         _event(order, "placed", "customer", now)
-        result = provider.authorize(order, checkout.payment_details)
-        payments.record(order, "authorize", order.total, result)
-        if provider.pays_at_checkout:
-            # The confirmation already says it is paid: no second message.
+        if order.amount_due:
+            result = provider.authorize(order, checkout.payment_details)
+            payments.record(order, "authorize", order.amount_due, result)
+        if provider.pays_at_checkout or not order.amount_due:
+            # Paid now: by card, or by store credit alone whatever the method chosen (the
+            # provider is not asked for nothing). The confirmation already says it is paid.
             set_status(order, "paid", "system", now, notify_customer=False)
         elif order.payment_method == "bank_transfer":
             order.pay_by = now + timedelta(days=config.bank_transfer_days)
@@ -190,11 +196,20 @@ def place_order(config, cart, checkout, now):
         db.session.commit()
     except Exception:
         db.session.rollback()
-        if provider.pays_at_checkout:
+        if provider.pays_at_checkout and order.amount_due:
             # Never "charged but no order": give the money back before reporting the failure.
-            provider.refund(order, order.total)
+            provider.refund(order, order.amount_due)
         raise
     return order, True
+
+
+def _apply_credit(order, user_id, now):
+    """Pay what the customer's store credit covers of the order, read under the order's own
+    write lock so that the spend cannot find less than was read."""
+    amount = min(credit.balance(user_id, for_update=True), order.total)
+    if amount > 0:
+        credit.spend(user_id, amount, order.currency, order, now)
+        order.credit_applied = amount
 
 
 def _by_token(checkout_token):
@@ -225,7 +240,7 @@ def allowed_next(order):
         options = [s for s in options if s != "packed"]
     if order.status == "placed" and order.payment_method != "bank_transfer":
         options = [s for s in options if s != "payment_expired"]
-    if order.status == "placed" and order.payment_method == "cash_on_delivery":
+    if order.status == "placed" and order.payment_method == "cash_on_delivery" and order.amount_due:
         options = [s for s in options if s != "paid"]
     return options
 
@@ -245,18 +260,23 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
                                       "order shipped."))
         order.carrier, order.tracking_number = carrier[:60], tracking_number[:80]
     provider = payments.provider(order.payment_method)
-    if status == "paid":
-        payments.record(order, "capture", order.total, provider.capture(order))
-    if status == "delivered" and order.payment_method == "cash_on_delivery":
-        payments.record(order, "capture", order.total, provider.capture(order))
+    # The provider only ever handles what store credit did not pay (amount_due).
+    if status == "paid" and order.amount_due:
+        payments.record(order, "capture", order.amount_due, provider.capture(order))
+    if status == "delivered" and order.payment_method == "cash_on_delivery" and order.amount_due:
+        payments.record(order, "capture", order.amount_due, provider.capture(order))
     if status in RELEASES_STOCK:
         for line in order.lines:
             stock.release(line.variant_id, line.product_id, line.quantity)
-        if provider.status(order) == "paid":
-            result = provider.refund(order, order.total)
+        if order.amount_due and provider.status(order) == "paid":
+            result = provider.refund(order, order.amount_due)
             if provider.manual_refunds:
                 result = payments.Result(payments.PENDING, message=_("Refund to be sent by the merchant."))
-            payments.record(order, "refund", order.total, result)
+            payments.record(order, "refund", order.amount_due, result)
+        if order.credit_applied and order.user_id is not None:
+            credit.grant(order.user_id, order.credit_applied, order.currency,
+                         _("Order %(number)s cancelled", number=order.number), now,
+                         order_id=order.id)
     order.status = status
     _event(order, status, actor, now, note, notify_customer=notify_customer)
     db.session.flush()

@@ -1,5 +1,5 @@
-"""Sign in, register, sign out, and the account overview with the order history.
-Signing in moves the guest cart into the account's cart."""
+"""Sign in, register, sign out, and the account overview with the order history and the
+store credit. Signing in moves the guest cart into the account's cart."""
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from domain import accounts
+from domain import accounts, credit
 from domain import cart as carts
 from domain.errors import ShopError
 from domain.extensions import db, limiter
@@ -19,6 +19,9 @@ from ..common import safe_next, shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, LoginForm, RegisterForm
+
+# The overview shows the latest few; the balance already sums them all.
+CREDIT_ENTRIES = 10
 
 
 def sign_in(user):
@@ -82,7 +85,9 @@ def logout():
 def overview():
     history = accounts.order_history(current_user.id, request.args.get("page", 1))
     return render("account/overview.html", block="orders", form=EmptyForm(), user=current_user,
-                  history=history, orders=[_order_row(order) for order in history.items])
+                  history=history, orders=[_order_row(order) for order in history.items],
+                  credit_balance=current_user.credit_balance,
+                  credit_entries=credit.history(current_user.id, limit=CREDIT_ENTRIES))
 
 
 def _order_row(order):

@@ -2,7 +2,7 @@
 the coupon field) and hand plain values to domain.orders, which checks the rest."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, StringField, TelField
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TelField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from domain import payments
@@ -48,6 +48,8 @@ class CheckoutForm(AddressForm):
     payment_method = StringField(_l("Payment method"))
     card_number = StringField(_l("Card number"), filters=[_strip], validators=[Length(max=30)])
     coupon = StringField(_l("Coupon code (optional)"), filters=[_strip], validators=[Length(max=40)])
+    # Drawn by hand too: its label states the balance. Only signed-in customers with credit see it.
+    use_credit = BooleanField(_l("Use my store credit"))
 
     def validate_card_number(self, field):
         provider = payments.PROVIDERS.get(self.payment_method.data or "")

@@ -2,8 +2,9 @@
 
 The offer uses the customer's default address, preferred payment method and preferred
 shipping method (else the cheapest for the address's region), and the button states the total
-it will charge. A posted button whose total no longer matches (the quantity or a price
-changed since the page was drawn) places nothing and shows the new total to confirm.
+it will charge. Store credit, if any, always pays first, and the button's note says how much.
+A posted button whose total no longer matches (the quantity or a price changed since the page
+was drawn) places nothing and shows the new total to confirm.
 """
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from domain import cart as carts
 from domain import orders, preferences, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
+from domain.money import Money
 from domain.orders import ADDRESS_FIELDS
 
 from ..common import current_cart, format_money, shop
@@ -34,17 +36,23 @@ class OneClickOffer:
     payment_method: str
     payment_label: str
     breakdown: pricing.Breakdown
+    # The part of the total the customer's store credit pays (zero without credit).
+    credit: Money
     token: str = field(default_factory=new_token)
 
     @property
     def total(self):
         return self.breakdown.total
 
+    @property
+    def to_pay(self):
+        return self.total - self.credit
+
     def checkout(self, token, user):
         return orders.Checkout(
             checkout_token=token, email=user.email, address=dict(self.address),
             shipping_method_id=self.shipping_method_id, payment_method=self.payment_method,
-            locale=str(get_locale()), user_id=user.id)
+            locale=str(get_locale()), user_id=user.id, use_credit=bool(self.credit))
 
 
 def one_click_offer(user, lines):
@@ -59,11 +67,12 @@ def one_click_offer(user, lines):
         return None
     address, method = plan.address, plan.shipping
     breakdown = pricing.breakdown(config, lines, shipping_method_id=method.id, region=address.region)
+    credit = Money(min(user.credit_balance or 0, breakdown.total.amount), config.currency)
     return OneClickOffer(
         address={name: getattr(address, name) or "" for name in ADDRESS_FIELDS},
         place=plan.address_label, shipping_method_id=method.id,
         payment_method=user.preferred_payment_method, payment_label=str(plan.payment),
-        breakdown=breakdown)
+        breakdown=breakdown, credit=credit)
 
 
 @bp.post("/checkout/buy-now")

@@ -15,6 +15,7 @@ from domain import cart as carts
 from domain import orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
+from domain.money import Money
 
 from ..common import current_cart, now, shop
 from ..htmx import render, wants_fragment
@@ -110,7 +111,13 @@ def checkout_from(form):
         address=form.address(), shipping_method_id=form.shipping_method.data,
         payment_method=form.payment_method.data or "", locale=str(get_locale()),
         user_id=current_user.id if current_user.is_authenticated else None,
-        payment_details={"card_number": form.card_number.data or ""})
+        payment_details={"card_number": form.card_number.data or ""},
+        use_credit=bool(form.use_credit.data) and credit_balance() > 0)
+
+
+def credit_balance():
+    """The signed-in customer's store credit (0 for guests), from the already loaded user."""
+    return current_user.credit_balance if current_user.is_authenticated else 0
 
 
 def saved_addresses():
@@ -124,6 +131,8 @@ def prefill(form, config, args):
     addresses = saved_addresses()
     chosen = next((a for a in addresses if str(a.id) == args.get("address")), None) \
         or next((a for a in addresses if a.is_default), None)
+    # Credit is used unless the shopper unticked it: a summary request says which it was.
+    form.use_credit.data = args.get("use_credit") == "1" if args.get("credit_offered") else True
     if current_user.is_authenticated:
         form.email.data = current_user.email
         form.payment_method.data = current_user.preferred_payment_method
@@ -147,11 +156,16 @@ def page_context(form, config, lines):
                                           region=region).shipping)
                for method in breakdown.shipping_methods]
     chosen = breakdown.shipping_method
+    available = Money(credit_balance(), config.currency)
+    applied = Money(min(available.amount, breakdown.total.amount) if form.use_credit.data else 0,
+                    config.currency)
     return {
+        "credit_available": available, "credit_applied": applied,
+        "to_pay": breakdown.total - applied,
         "form": form, "breakdown": breakdown, "shipping_options": options,
         "regions": config.regions or [region],
         "chosen_method_id": chosen.id if chosen else None,
-        "providers": list(payments.PROVIDERS.values()),
+        "providers": payments.selectable(),
         "saved_addresses": saved_addresses(),
         "field_errors": [(field.id, message) for field in form for message in field.errors
                          if field.name != "csrf_token"],

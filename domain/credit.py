@@ -1,0 +1,86 @@
+"""Store credit: a balance on the customer's account, given for returns and cancelled orders and
+spent at checkout.
+
+User.credit_balance is the running balance the checkout reads in one query; CreditEntry rows
+are the ledger the customer sees. Both change together, only here, in the caller's
+transaction: these functions flush and never commit. Amounts are integer minor units.
+"""
+from flask_babel import get_locale, gettext as _
+
+from .errors import InsufficientCredit, NotFound
+from .extensions import db
+from .models import CreditEntry, User
+from .money import Money
+
+
+def _positive(amount):
+    # A zero or negative movement would be a bug in the caller, not something to show a customer.
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValueError(f"credit amounts are positive integers of minor units, got {amount!r}")
+
+
+def balance(user_id, for_update=False):
+    """The customer's store credit now, in minor units (0 for no account).
+
+    for_update locks the row until the transaction ends (PostgreSQL; SQLite's writer lock
+    already serialises checkouts), so the amount read is the amount a spend will find.
+    """
+    if user_id is None:
+        return 0
+    query = db.select(User.credit_balance).where(User.id == user_id)
+    if for_update:
+        query = query.with_for_update()
+    return db.session.scalar(query) or 0
+
+
+def _move(user_id, delta, *conditions):
+    """Change the balance by `delta` with one UPDATE; the number of rows it changed (0 or 1).
+    "fetch" refreshes a User already loaded in the session (current_user, say), so a page
+    drawn after this never shows the old balance."""
+    result = db.session.execute(
+        db.update(User).where(User.id == user_id, *conditions)
+        .values(credit_balance=User.credit_balance + delta)
+        .execution_options(synchronize_session="fetch"))
+    return result.rowcount
+
+
+def grant(user_id, amount, currency, note, now, return_id=None, order_id=None):
+    """Add `amount` to the customer's credit, with a ledger entry saying why. Returns the entry."""
+    _positive(amount)
+    if _move(user_id, amount) != 1:
+        raise NotFound(_("That customer account no longer exists."))
+    entry = CreditEntry(user_id=user_id, amount=amount, currency=currency, note=str(note)[:300],
+                        return_id=return_id, order_id=order_id, created_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def spend(user_id, amount, currency, order, now):
+    """Take `amount` from the customer's credit for `order`, or raise InsufficientCredit and
+    change nothing. The check and the change are one conditional UPDATE, so two checkouts at
+    the same moment cannot both spend the same credit."""
+    _positive(amount)
+    if _move(user_id, -amount, User.credit_balance >= amount) != 1:
+        left = balance(user_id)
+        locale = str(get_locale() or "en")
+        raise InsufficientCredit(_(
+            "Your store credit is %(left)s, less than the %(amount)s this order would use: it "
+            "may have just been used by another order. Nothing was ordered or charged; please "
+            "check the total and try again.", left=Money(left, currency).format(locale),
+            amount=Money(amount, currency).format(locale)))
+    entry = CreditEntry(user_id=user_id, amount=-amount, currency=currency,
+                        note=_("Order %(number)s", number=order.number), order_id=order.id,
+                        created_at=now)
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def history(user_id, limit=None):
+    """The customer's credit entries, newest first."""
+    query = (db.select(CreditEntry).where(CreditEntry.user_id == user_id)
+             .order_by(CreditEntry.created_at.desc(), CreditEntry.id.desc()))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
