@@ -1,12 +1,15 @@
-"""Policy pages. Shipping is drawn from the shipping settings; the others are placeholders
-until the merchant's own policy texts exist."""
+"""Policy pages. Shipping is drawn from the shipping settings and returns from the return
+rules, so neither can say something the shop does not do; privacy and terms are the texts the
+merchant writes in the back office."""
 from flask import abort
+
+from domain import policies
+from domain import returns as return_rules
+from domain.pricing import format_rate
 
 from ..htmx import render
 from ..pagecache import cached_page
 from . import bp
-
-PLACEHOLDERS = ("returns", "privacy", "terms")
 
 
 @bp.get("/shipping")
@@ -15,9 +18,27 @@ def shipping():
     return render("policies/shipping.html")
 
 
+@bp.get("/returns")
+@cached_page
+def returns():
+    return render("policies/returns.html", view=policies.returns_policy())
+
+
 @bp.get("/<name>")
 @cached_page
-def placeholder(name):
-    if name not in PLACEHOLDERS:
+def page(name):
+    if name not in policies.PAGES:
         abort(404)
-    return render("policies/placeholder.html", name=name)
+    return render("policies/page.html", name=name, page=policies.page(name))
+
+
+@bp.app_template_filter("rule_actions")
+def rule_actions(rule):
+    """"Refund, Exchange, Store credit": what a return rule lets customers choose."""
+    return ", ".join(return_rules.action_label(action) for action in rule.actions)
+
+
+@bp.app_template_filter("bp_percent")
+def bp_percent(basis_points):
+    """1000 -> "10", as a percentage is written."""
+    return format_rate(basis_points or 0)

@@ -4,7 +4,7 @@ import os
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
 from flask_login import current_user
 
-from domain import catalog, pricing
+from domain import catalog, policies, pricing, returns
 from domain.errors import NotFound
 from domain.money import Money
 from shop import LANGUAGES
@@ -67,8 +67,11 @@ def product_context(slug, variant_id=None):
     variant = catalog.pick_variant(product, variant_id)
     config = shop()
     lines = [single_line(variant, config.currency)] if variant else []
+    rule = policies.storefront_rule(product.id, product.category_id,
+                                    current_app.config["STOREFRONT_VERSION_FILE"])
     return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
-            "one_click": one_click_offer(current_user, lines) if variant else None}
+            "one_click": one_click_offer(current_user, lines) if variant else None,
+            "return_summary": returns.summary(rule, config.currency)}
 
 
 @bp.get("/products/<slug>")

@@ -1,8 +1,9 @@
 """A believable demo shop: Moonjar Studio, a small ceramics studio in Seoul.
 
 Everything is made here, reproducibly (a seeded random.Random): settings, shipping, five
-categories, forty products with glaze and size variants, and product photos drawn with Pillow
-(no downloads) that go through the real upload pipeline in domain.images. The caller commits.
+categories, forty products with glaze and size variants, return rules and policy texts, and
+product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
+domain.images. The caller commits.
 """
 import random
 import secrets
@@ -16,6 +17,7 @@ from ..shopconfig import get_settings_row
 from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
                         SHIPPING, VENDOR)
 from .photos import photo_plan, render_all
+from .policies import write_policies
 
 
 @dataclass
@@ -80,6 +82,7 @@ def _write_shop(rng, now):
         product.sales_count = spec.get("sold", 0)
         result.products.append(product)
         result.variants += len(product.variants)
+    write_policies(categories, result.products, now, settings.currency)
     for role, email, name, merchant in (("merchant", MERCHANT_EMAIL, "Studio Owner", True),
                                         ("customer", CUSTOMER_EMAIL, "Minji Park", False)):
         if accounts.find_by_email(email):

@@ -6,7 +6,16 @@ SETTINGS = dict(
     email="hello@moonjar.example", phone="+82 2-555-0142", hours="Tue–Sat 11:00–18:00 (KST)",
     address="12 Bukchon-ro 5-gil, Jongno-gu, Seoul 03053, Korea", currency="KRW",
     tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50_000,
-    default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=5)
+    default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=5,
+    bank_account="Shinhan Bank 110-000-000000\nAccount holder: Moonjar Studio (Kim Soyeon)",
+    thank_you_note=("Thank you for choosing a piece from our studio. Every bowl and cup was "
+                    "thrown, glazed and packed by hand in Bukchon; we hope it gets used "
+                    "every day.\n— Soyeon and the Moonjar team"),
+    carriers=[{"name": "CJ Logistics",
+               "url": "https://trace.cjlogistics.com/next/tracking.html?wblNo={number}"},
+              {"name": "Korea Post EMS",
+               "url": "https://service.epost.go.kr/trace.RetrieveEmsRigiTraceList.comm?"
+                      "POST_CODE={number}"}])
 SHIPPING = [("Standard", "Domestic", 3000, 2, 3), ("Express", "Domestic", 6000, 1, 1),
             ("International", "International", 25_000, 7, 14)]
 MERCHANT_EMAIL = "merchant@example.com"

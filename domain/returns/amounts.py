@@ -5,9 +5,11 @@ less what the rules keep back from a refund: the restocking fee, a percentage of
 flat return shipping fee, once per return. Store credit gets the full price paid and an exchange
 costs nothing, which the policy page says in the same words.
 """
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..money import _round_div
+from .rules import line_rules
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,48 @@ class Estimate:
     lines: tuple = field(default_factory=tuple)
 
 
+def discount_shares(order):
+    """{order_line_id: its part of the order discount}, in proportion to the lines' prices.
+
+    Rounding each part on its own could give back a unit more or less than the discount, so the
+    units left over go to the lines with the largest remainders: the parts add up exactly.
+    """
+    if not order.discount or not order.subtotal:
+        return {}
+    exact = {line.id: line.unit_price * line.quantity * order.discount for line in order.lines}
+    shares = {line_id: value // order.subtotal for line_id, value in exact.items()}
+    left = order.discount - sum(shares.values())
+    by_remainder = sorted(exact, key=lambda line_id: (-(exact[line_id] % order.subtotal), line_id))
+    for line_id in by_remainder[:left]:
+        shares[line_id] += 1
+    return shares
+
+
 def paid_for(order, line, quantity):
     """What the customer paid for `quantity` units of `line`, tax included, after discounts."""
-    amount = line.unit_price * quantity
+    share = discount_shares(order).get(line.id, 0)
+    if quantity != line.quantity:
+        share = _round_div(share * quantity, line.quantity)
+    amount = line.unit_price * quantity - share
     if not order.tax_included:
+        # The order taxed its goods after the discount, so the line's tax is on what is left.
         amount += _round_div(amount * line.tax_rate_bp, 10000)
-    if order.discount and order.subtotal:
-        amount -= _round_div(amount * order.discount, order.subtotal)
     return amount
 
 
 def estimate(order, selections, action, rules):
-    """The amounts of returning `selections` (Selection) for `action`; `rules` maps each
-    order_line_id to its Rule (eligibility.order_eligibility gives them)."""
+    """The amounts of returning `selections` (Selection) for `action`. `rules` maps each
+    order_line_id to its Rule or to its Eligibility (as eligibility.order_eligibility gives
+    them); given the shop config instead, as the shared plan calls it, the rules are looked up."""
+    if not isinstance(rules, Mapping):
+        rules = line_rules(order)
     lines_by_id = {line.id: line for line in order.lines}
     lines = []
     items = restocking = shipping = 0
     for selection in selections:
         line = lines_by_id[selection.order_line_id]
         rule = rules[line.id]
+        rule = getattr(rule, "rule", rule)
         amount = paid_for(order, line, selection.quantity)
         fee = _round_div(amount * rule.restocking_fee_bp, 10000) if action == "refund" else 0
         if action == "refund" and rule.return_shipping == "flat":

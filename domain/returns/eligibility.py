@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Product
-from .rules import DEFAULT, Rule, all_rules, pick, policy, rule_for
+from .rules import DEFAULT, Rule, line_rules, policy, rule_for
 
 # Returns in these states hold their units; a rejected return gives them back.
 HOLDS_UNITS = ("requested", "approved", "received", "refund_failed", "refunded", "exchanged",
@@ -73,6 +73,10 @@ def eligible(order, line, now, config, rule=None, return_policy=None):
     left = line.quantity - returned_quantity(line, order)
     if order.status in ("cancelled", "payment_expired"):
         return Eligibility(False, _("This order was cancelled"), rule, 0, None)
+    if order.payment_method == "exchange":
+        # A replacement was paid for on the first order: its refund belongs there, so the shop
+        # handles a second exchange or a return of it in person.
+        return Eligibility(False, _("A replacement: please contact us to return it"), rule, 0, None)
     if not rule.returnable:
         return Eligibility(False, _("Final sale"), rule, 0, None)
     start = window_start(order, return_policy)
@@ -94,15 +98,7 @@ def _category_id(line):
 
 def order_eligibility(order, now, config):
     """{order_line_id: Eligibility} for every line, loading the rules once."""
-    rows = all_rules()
+    rules = line_rules(order)
     return_policy = policy()
-    product_ids = [line.product_id for line in order.lines if line.product_id]
-    categories = dict(db.session.execute(
-        db.select(Product.id, Product.category_id).where(Product.id.in_(product_ids))).all()) \
-        if product_ids else {}
-    result = {}
-    for line in order.lines:
-        rule = pick(rows, line.product_id, categories.get(line.product_id)) \
-            if line.product_id else DEFAULT
-        result[line.id] = eligible(order, line, now, config, rule=rule, return_policy=return_policy)
-    return result
+    return {line.id: eligible(order, line, now, config, rule=rules[line.id],
+                              return_policy=return_policy) for line in order.lines}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from .. import text
 from ..errors import InvalidReturnRule
@@ -122,6 +123,17 @@ def pick(rows, product_id, category_id):
 def all_rules():
     """Every ReturnRule row: few enough (one per category or exception) to load at once."""
     return db.session.scalars(db.select(ReturnRule)).all()
+
+
+def line_rules(order):
+    """{order_line_id: Rule} for every line of an order, loading the rules once."""
+    rows = all_rules()
+    product_ids = [line.product_id for line in order.lines if line.product_id]
+    categories = dict(db.session.execute(
+        db.select(Product.id, Product.category_id).where(Product.id.in_(product_ids))).all()) \
+        if product_ids else {}
+    return {line.id: pick(rows, line.product_id, categories.get(line.product_id))
+            if line.product_id else DEFAULT for line in order.lines}
 
 
 @dataclass(frozen=True)
@@ -270,9 +282,9 @@ def summary(rule, currency, locale=None):
     if days == 0:
         line = _("Free returns on the day of delivery") if free else _("Returns on the day of delivery")
     elif free:
-        line = _("Free returns within %(days)s days", days=days)
+        line = ngettext("Free returns within %(num)d day", "Free returns within %(num)d days", days)
     else:
-        line = _("Returns within %(days)s days", days=days)
+        line = ngettext("Returns within %(num)d day", "Returns within %(num)d days", days)
     if not free:
         if rule.return_shipping == "flat":
             fee = Money(rule.return_shipping_fee, currency).format(locale)

@@ -62,6 +62,20 @@ def check_settings():
                for m in db.session.scalars(db.select(ShippingMethod))}
     assert methods == {("Standard", "Domestic", 3000, 2, 3), ("Express", "Domestic", 6000, 1, 1),
                        ("International", "International", 25_000, 7, 14)}
+    assert shop.bank_account and shop.thank_you_note
+    assert "{number}" in dict(shop.carriers)["CJ Logistics"]
+
+
+def check_policies(client):
+    """Every kind of return rule, the refund promise and policy texts ready to adapt."""
+    policy = client.get("/policies/returns").get_data(as_text=True)
+    assert "We refund within 3 days of receiving your return." in policy
+    assert "₩6,000, kept from refunds" in policy and "10 % of the price, from refunds" in policy
+    assert "Yes: final sale" in policy and "Courier pickup" in policy and "Drop-off" in policy
+    for name in ("privacy", "terms"):
+        assert "not been written yet" not in client.get(f"/policies/{name}").get_data(as_text=True)
+    assert "Free returns within 30 days" in client.get("/products/everyday-mug").get_data(as_text=True)
+    assert "Final sale" in client.get("/products/latte-cup").get_data(as_text=True)
 
 
 def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, client, login):
@@ -80,6 +94,7 @@ def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, clie
     assert "Moonjar Studio" in home and "Everyday Mug" in home
     page = client.get("/products/everyday-mug").get_data(as_text=True)
     assert "₩28,000" in page and "Celadon" in page and "Dishwasher safe" in page
+    check_policies(client)
 
     email, password = accounts["merchant"]
     assert login({"email": email, "password": password}).headers["Location"].endswith("/admin/")

@@ -1,0 +1,119 @@
+"""Policy pages: the returns policy as shoppers read it, and the privacy and terms texts the
+merchant writes in Markdown.
+
+Storefront pages only read here. A missing ReturnPolicy row is shown with its defaults rather
+than created, because a page view must not write (returns.policy() inserts the row).
+"""
+import threading
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from flask_babel import gettext as _
+
+from . import text
+from .errors import InvalidReturnRule
+from .extensions import db
+from .models import PolicyPage, Product, ReturnPolicy, Variant
+from .returns import rules as return_rules
+from .shopconfig import version as storefront_version
+
+PAGES = ("privacy", "terms")
+MAX_PAGE_LENGTH = 50_000
+
+
+@dataclass(frozen=True)
+class ReturnsPolicy:
+    """What /policies/returns shows: the settings row, the rules table and the ways back."""
+    policy: object
+    rows: list
+    methods: list
+
+
+def policy_or_defaults():
+    """The ReturnPolicy row, or an unsaved one with the model's defaults (changed_at None)."""
+    row = db.session.get(ReturnPolicy, 1)
+    if row is not None:
+        return row
+    defaults = {column.name: column.default.arg for column in ReturnPolicy.__table__.columns
+                if column.default is not None and not callable(column.default.arg)}
+    return ReturnPolicy(id=1, **defaults)
+
+
+def returns_policy():
+    policy = policy_or_defaults()
+    return ReturnsPolicy(policy=policy, rows=return_rules.rules_table(),
+                         methods=return_rules.methods(policy))
+
+
+def page(name):
+    """The stored privacy or terms page, or None while the merchant has not written it."""
+    return db.session.get(PolicyPage, name)
+
+
+def save_page(name, body_md, now):
+    """Store a policy's Markdown with its sanitised HTML; InvalidReturnRule if it is too long."""
+    if name not in PAGES:
+        raise InvalidReturnRule(_("There is no such policy page."))
+    body_md = (body_md or "").strip()
+    if len(body_md) > MAX_PAGE_LENGTH:
+        raise InvalidReturnRule(
+            _("Please keep the policy to %(num)d characters.", num=MAX_PAGE_LENGTH),
+            {"body_md": _("Please keep the policy to %(num)d characters.", num=MAX_PAGE_LENGTH)})
+    row = db.session.get(PolicyPage, name)
+    if row is None:
+        row = PolicyPage(name=name)
+        db.session.add(row)
+    row.body_md = body_md
+    row.body_html = text.render_markdown(body_md)
+    row.updated_at = now
+    db.session.flush()
+    return row
+
+
+def find_product(reference):
+    """A product by one of its SKUs or its slug (as in its address), or None."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    # Pasted addresses work too: "/products/rice-bowl" or the full URL.
+    slug = reference.rstrip("/").rsplit("/", 1)[-1]
+    by_sku = db.select(Variant.product_id).where(db.func.lower(Variant.sku) == reference.lower())
+    return db.session.scalar(db.select(Product).where(db.or_(
+        Product.id.in_(by_sku), Product.slug == slug.lower())).order_by(Product.id).limit(1))
+
+
+def save_product_rule(reference, values, now, currency):
+    """Save the rule of the product a merchant named by SKU or slug; the product or raises."""
+    product = find_product(reference)
+    if product is None:
+        message = _("No product has the SKU or address “%(ref)s”.", ref=(reference or "")[:60])
+        if not (reference or "").strip():
+            message = _("Enter the product's SKU or the last part of its address.")
+        raise InvalidReturnRule(message, {"product": message})
+    return_rules.save_rule("product", product.id, values, now, currency)
+    return product
+
+
+# The product page shows each product's return summary. Reading the rules there would add a
+# query to the busiest page, so every process keeps them, reloaded when the storefront version
+# moves on (ReturnRule is one of the storefront's models), like the shop's settings.
+_lock = threading.Lock()
+_snapshots = {}
+
+
+def _load_rules():
+    return tuple(SimpleNamespace(product_id=row.product_id, category_id=row.category_id,
+                                 **{f: getattr(row, f) for f in return_rules.FIELDS})
+                 for row in return_rules.all_rules())
+
+
+def storefront_rule(product_id, category_id, version_file):
+    """The rule in force for a product, as returns.rule_for() finds it, from the snapshot."""
+    current = storefront_version(version_file)
+    entry = _snapshots.get(version_file)
+    if entry is None or entry[0] != current:
+        with _lock:
+            entry = (current, _load_rules())
+            _snapshots[version_file] = entry
+    return return_rules.pick(entry[1], product_id, category_id)
+

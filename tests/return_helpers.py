@@ -1,0 +1,67 @@
+"""Orders and returns built row by row for the return rules' unit tests.
+
+Checkout would choose the prices, taxes and times itself; these tests need exact lines, a given
+discount and a delivery at a given moment, so they write the rows directly.
+"""
+from datetime import datetime, timezone
+from itertools import count
+
+from domain import shopconfig
+from domain.extensions import db
+from domain.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
+from domain.money import _round_div
+
+PLACED = datetime(2026, 2, 20, 9, 0, tzinfo=timezone.utc)
+_numbers = count(1)
+
+
+def shop_config(app, make, timezone_name="UTC", currency="KRW"):
+    """The shop's config snapshot after setting its time zone and currency."""
+    make.settings(timezone=timezone_name, currency=currency)
+    return shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+
+
+def order_with(lines, currency="KRW", tax_included=True, tax_rate_bp=1000, discount=0,
+               status="delivered", events=()):
+    """An order of `lines` [(product_id, unit_price, quantity)] with `events`
+    [(status, created_at)] as its timeline; flushed, so its lines have ids."""
+    n = next(_numbers)
+    subtotal = sum(price * quantity for _product, price, quantity in lines)
+    goods = subtotal - discount
+    if tax_included:
+        tax = goods - _round_div(goods * 10000, 10000 + tax_rate_bp)
+        total = goods
+    else:
+        tax = _round_div(goods * tax_rate_bp, 10000)
+        total = goods + tax
+    order = Order(
+        number=f"T{n:02d}-TEST", checkout_token=f"return-test-{n}", email="minji@example.com",
+        status=status, currency=currency, subtotal=subtotal, discount=discount, shipping=0,
+        tax=tax, tax_included=tax_included, tax_rate_bp=tax_rate_bp, total=total,
+        shipping_method_name="Standard", shipping_days_min=2, shipping_days_max=3,
+        payment_method="bank_transfer", ship_name="Kim Minji", ship_line1="1 Sejong-daero",
+        ship_city="Seoul", ship_region="Domestic", placed_at=PLACED)
+    for i, (product_id, price, quantity) in enumerate(lines, 1):
+        order.lines.append(OrderLine(product_id=product_id, title=f"Item {i}", sku=f"SKU-{n}-{i}",
+                                     unit_price=price, quantity=quantity, tax_rate_bp=tax_rate_bp))
+    for event_status, created_at in events:
+        order.events.append(OrderEvent(status=event_status, actor="merchant:test",
+                                       created_at=created_at))
+    db.session.add(order)
+    db.session.flush()
+    # Read back what the database keeps (UTC times), as a later request would see it.
+    db.session.expire(order)
+    return order
+
+
+def return_of(order, quantities, status="requested", action="refund"):
+    """A return of {order_line: quantity} in `status`, written as lifecycle would leave it."""
+    n = next(_numbers)
+    ret = ReturnRequest(number=f"R-TEST{n:03d}", request_token=f"return-token-{n}", order=order,
+                        status=status, action=action, reason="size_fit", currency=order.currency)
+    for line, quantity in quantities.items():
+        ret.lines.append(ReturnLine(order_line_id=line.id, product_id=line.product_id,
+                                    quantity=quantity, amount=line.unit_price * quantity))
+    db.session.add(ret)
+    db.session.flush()
+    return ret
