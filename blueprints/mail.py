@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import mailer, orders, tracking
+from domain import mailer, orders, payments, returns, tracking
+from domain.extensions import db
+from domain.models import ReturnRequest
 
 from .common import shop
 from .orders.timekeeping import now
@@ -30,6 +32,16 @@ def _subjects():
         "order_payment_expired": lambda n: _("Order %(number)s was cancelled: no payment arrived",
                                              number=n),
         "password_reset": lambda n: _("Reset your password"),
+        # Return messages get the return's number (R-...).
+        "return_requested": lambda n: _("We received your return request %(number)s", number=n),
+        "return_approved": lambda n: _("Your return %(number)s is approved", number=n),
+        "return_rejected": lambda n: _("About your return request %(number)s", number=n),
+        "return_received": lambda n: _("Your returned items arrived (%(number)s)", number=n),
+        "return_refunded": lambda n: _("Your refund for return %(number)s is on its way", number=n),
+        "return_refund_failed": lambda n: _("Your refund for return %(number)s is delayed",
+                                            number=n),
+        "return_exchanged": lambda n: _("Your exchange %(number)s is complete", number=n),
+        "return_credited": lambda n: _("Store credit added for return %(number)s", number=n),
     }
 
 
@@ -41,11 +53,18 @@ def kind_label(kind):
         "order_out_for_delivery": _("Out for delivery"), "order_delivered": _("Delivered"),
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
         "password_reset": _("Password reset"),
+        "return_requested": _("Return requested"), "return_approved": _("Return approved"),
+        "return_rejected": _("Return rejected"), "return_received": _("Return received"),
+        "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
+        "return_exchanged": _("Exchange complete"), "return_credited": _("Store credit given"),
     }.get(kind, kind)
 
 
+RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "return_received",
+                "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
-         "order_delivered", "order_cancelled", "order_payment_expired", "password_reset")
+         "order_delivered", "order_cancelled", "order_payment_expired", "password_reset",
+         *RETURN_KINDS)
 
 
 def tracking_link(order):
@@ -53,6 +72,27 @@ def tracking_link(order):
     signed in or not: the signed token is the guest's key (see blueprints/orders/access.py)."""
     return url_for("orders.track_order", number=order.number, t=orders.tracking_token(order),
                    _external=True)
+
+
+def return_context(ret):
+    """What every return email shows: the return's page (signed for guests, like the order's
+    link), the way the parcel travels, how the money comes back, the replacement order."""
+    order = ret.order
+    method = next(((label, instructions) for key, label, instructions
+                   in returns.methods(returns.policy()) if key == ret.method), (ret.method, ""))
+    money, credit = returns.refund_parts(ret)
+    return {
+        "ret": ret,
+        "return_url": url_for("returns.view_return", number=ret.number,
+                              t=orders.tracking_token(order), _external=True),
+        "action_label": returns.action_label(ret.action),
+        "method_label": method[0], "method_instructions": method[1],
+        "refund_money": money, "refund_credit": credit,
+        "payment_label": payments.provider(order.payment_method).label,
+        "refund_promise_days": returns.policy().refund_promise_days,
+        "replacement": ret.exchange_order,
+        "replacement_url": tracking_link(ret.exchange_order) if ret.exchange_order else None,
+    }
 
 
 def sender():
@@ -75,7 +115,14 @@ def render_parts(message):
     if order is not None:
         view = tracking.tracking(order, shop(), now())
         context.update(view=view, track_url=tracking_link(order))
-    subject = _subjects()[message.kind](order.number if order else "")
+    number = order.number if order else ""
+    if message.kind in RETURN_KINDS:
+        ret = db.session.get(ReturnRequest, (message.data or {}).get("return_id") or 0)
+        if ret is None:
+            raise ValueError(f"message {message.id} ({message.kind}) has no return")
+        context.update(return_context(ret))
+        number = ret.number
+    subject = _subjects()[message.kind](number)
     text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)
     # Optional sections leave blank lines behind them; one is enough between paragraphs.
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

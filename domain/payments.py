@@ -30,6 +30,8 @@ class Provider:
     pays_at_checkout = False
     # Merchants record refunds by hand (with the bank's reference) rather than by API.
     manual_refunds = True
+    # Offered to shoppers at checkout and in their preferences.
+    selectable = True
 
     def authorize(self, order, details):
         return Result(PENDING, reference=order.number)
@@ -41,10 +43,14 @@ class Provider:
         return Result(SUCCEEDED, reference=reference)
 
     def status(self, order):
-        succeeded = {p.operation for p in order.payments if p.status == SUCCEEDED}
-        if "refund" in succeeded:
+        """"unpaid", "paid", "partially_refunded" (a return refunded part of it) or "refunded"."""
+        back = sum(p.amount for p in order.payments
+                   if p.operation == "refund" and p.status == SUCCEEDED)
+        if back and back >= captured(order):
             return "refunded"
-        if "capture" in succeeded:
+        if back:
+            return "partially_refunded"
+        if any(p.operation == "capture" and p.status == SUCCEEDED for p in order.payments):
             return "paid"
         return "unpaid"
 
@@ -64,18 +70,38 @@ class CashOnDelivery(Provider):
     label = _l("Cash on delivery")
 
 
+class Exchange(Provider):
+    """The replacement order of an exchange: nothing to pay, never offered at checkout."""
+
+    key = "exchange"
+    label = _l("Exchange (no charge)")
+    selectable = False
+    manual_refunds = False
+
+    def refund(self, order, amount, reference=""):
+        return Result(FAILED, message=_l("A replacement order was not paid for, so there is "
+                                         "nothing to refund on it."))
+
+
 class TestCard(Provider):
     """A card processor for demos and tests, decided by the card number:
-    4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines, 4000 0000 0000 0119 times out."""
+    4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines, 4000 0000 0000 0119 times out,
+    and 4000 0000 0000 0341 pays but every refund of it fails (as Stripe's test card of that
+    number does), to try a failed refund. The card's outcome travels in the payment reference,
+    since card numbers are never stored."""
 
     key = "test_card"
     label = _l("Card (test mode)")
     pays_at_checkout = True
     manual_refunds = False
     APPROVE, DECLINE, TIMEOUT = "4242424242424242", "4000000000000002", "4000000000000119"
+    REFUND_FAILS = "4000000000000341"
+    NO_REFUNDS = "test_norefund_"
 
     def authorize(self, order, details):
         number = "".join(ch for ch in str(details.get("card_number", "")) if ch.isdigit())
+        if number == self.REFUND_FAILS:
+            return Result(SUCCEEDED, reference=f"{self.NO_REFUNDS}{order.checkout_token[:16]}")
         if number == self.DECLINE:
             raise PaymentDeclined(_l("Your card was declined by the bank. Nothing was charged: "
                                      "try another card or another payment method."))
@@ -88,13 +114,18 @@ class TestCard(Provider):
         return Result(SUCCEEDED, reference=f"test_{order.checkout_token[:16]}")
 
     def capture(self, order):
-        return Result(SUCCEEDED, reference=f"test_{order.checkout_token[:16]}")
+        authorized = next((p.reference for p in order.payments if p.operation == "authorize"
+                           and p.status == SUCCEEDED), "")
+        return Result(SUCCEEDED, reference=authorized or f"test_{order.checkout_token[:16]}")
 
     def refund(self, order, amount, reference=""):
+        if any(p.reference.startswith(self.NO_REFUNDS) for p in order.payments):
+            return Result(FAILED, message=_l("The card issuer declined the refund (test card "
+                                             "4000 0000 0000 0341)."))
         return Result(SUCCEEDED, reference=reference or f"test_refund_{order.number}")
 
 
-PROVIDERS = {p.key: p for p in (BankTransfer(), CashOnDelivery(), TestCard())}
+PROVIDERS = {p.key: p for p in (BankTransfer(), CashOnDelivery(), TestCard(), Exchange())}
 
 
 def provider(key):
@@ -102,6 +133,23 @@ def provider(key):
         return PROVIDERS[key]
     except KeyError:
         raise PaymentDeclined(_l("Please choose a payment method."))
+
+
+def captured(order):
+    """Money captured for `order`, in minor units."""
+    return sum(p.amount for p in order.payments
+               if p.operation == "capture" and p.status == SUCCEEDED)
+
+
+def refunded(order):
+    """Money refunded, or on its way back (a manual refund still to be sent), for `order`."""
+    return sum(p.amount for p in order.payments
+               if p.operation == "refund" and p.status in (SUCCEEDED, PENDING))
+
+
+def selectable():
+    """The providers a shopper may choose, in the order checkout lists them."""
+    return [p for p in PROVIDERS.values() if p.selectable]
 
 
 def record(order, operation, amount, result):

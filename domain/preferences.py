@@ -22,7 +22,7 @@ def _providers():
     except ImportError:
         return FALLBACK_PAYMENT_METHODS
     return {key: (provider.label, bool(getattr(provider, "pays_at_checkout", False)))
-            for key, provider in PROVIDERS.items()}
+            for key, provider in PROVIDERS.items() if getattr(provider, "selectable", True)}
 
 
 def payment_methods():

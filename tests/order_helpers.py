@@ -29,16 +29,17 @@ def shop_with_a_product(make, **settings):
 
 
 def place(app, setup, email="minji@example.com", payment="bank_transfer", user_id=None,
-          quantity=1, now=NOW, token=None):
+          quantity=1, now=NOW, token=None, card="4242424242424242", use_credit=False):
     """Place an order and return {"number", "token", "id"} (token: the guest tracking token)."""
     with app.test_request_context():
         config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
         cart = carts.GuestCart({str(setup["variant"]): quantity})
-        details = {"card_number": "4242424242424242"} if payment == "test_card" else {}
+        details = {"card_number": card} if payment == "test_card" else {}
         checkout = orders.Checkout(
             checkout_token=token or f"tok-{email}-{payment}-{now.timestamp()}-{user_id}-{quantity}",
             email=email, address=dict(ADDRESS), shipping_method_id=setup["method"],
-            payment_method=payment, user_id=user_id, payment_details=details)
+            payment_method=payment, user_id=user_id, payment_details=details,
+            use_credit=use_credit)
         order, _created = orders.place_order(config, cart, checkout, now)
         return {"number": order.number, "token": orders.tracking_token(order), "id": order.id}
 
@@ -51,6 +52,27 @@ def advance(app, number, *statuses, now=NOW, carrier="CJ Logistics", tracking_nu
             orders.set_status(order, status, "merchant:test", now, carrier=carrier,
                               tracking_number=tracking_number)
         db.session.commit()
+
+
+# How the merchant takes each kind of order to the customer's door.
+TO_THE_DOOR = {"bank_transfer": ("paid", "packed", "shipped", "delivered"),
+               "cash_on_delivery": ("packed", "shipped", "delivered"),
+               "test_card": ("packed", "shipped", "delivered")}
+
+
+def delivered_order(app, setup, payment="test_card", now=NOW, **kwargs):
+    """Place an order (see place) and deliver it at `now`; returns what place returns.
+    A stage the order already passed (paid at checkout, or by store credit) is skipped."""
+    order = place(app, setup, payment=payment, now=now, **kwargs)
+    with app.test_request_context():
+        placed = orders.by_number(order["number"])
+        for status in TO_THE_DOOR[payment]:
+            if status in orders.allowed_next(placed):
+                orders.set_status(placed, status, "merchant:test", now, carrier="CJ Logistics",
+                                  tracking_number="6543210987")
+        assert placed.status == "delivered", placed.status
+        db.session.commit()
+    return order
 
 
 def order_state(app, number):

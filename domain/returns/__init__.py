@@ -10,3 +10,16 @@ __all__ = ["ACTIONS", "DEFAULT", "Eligibility", "Estimate", "REASONS", "Rule", "
            "Selection", "action_label", "delete_rule", "eligible", "estimate", "methods",
            "order_eligibility", "paid_for", "policy", "rule_for", "rules_table", "save_policy",
            "save_rule", "summary", "window_closes", "window_start"]
+
+from .insights import DisappointingProduct, disappointing_products, waiting_count  # noqa: E402
+
+__all__ += ["DisappointingProduct", "disappointing_products", "waiting_count"]
+
+from .lifecycle import PIPELINE, approve, complete, receive, reject, request_return  # noqa: E402
+from .progress import (RefundClock, Stage, by_number, overdue_count, queue,  # noqa: E402
+                       refund_clock, status_label, timeline)
+from .refunds import refund_parts  # noqa: E402
+
+__all__ += ["PIPELINE", "RefundClock", "Stage", "approve", "by_number", "complete",
+            "overdue_count", "queue", "receive", "refund_clock", "refund_parts", "reject",
+            "request_return", "status_label", "timeline"]

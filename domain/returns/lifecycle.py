@@ -1,0 +1,265 @@
+"""A return's way from request to refund, exchange or store credit.
+
+Every step checks PIPELINE, writes a ReturnEvent and queues the customer's email in the caller's
+transaction: the steps flush and never commit, so a view that fails after one leaves nothing
+half done. Stock moves only through domain.stock, money only through domain.payments (see
+refunds.py) and store credit only through domain.credit.
+"""
+import secrets
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from .. import notify, stock
+from ..errors import InvalidReturnTransition, ReturnNotAllowed
+from ..extensions import db
+from ..models import ReturnEvent, ReturnLine, ReturnRequest
+from ..orders import NUMBER_ALPHABET
+from . import exchange
+from .amounts import Selection, estimate
+from .eligibility import order_eligibility
+from .rules import ACTIONS, REASONS, action_label, methods, policy
+
+# Where a return may go next. A failed refund may be tried again, or settled as store credit.
+PIPELINE = {
+    "requested": ("approved", "rejected"),
+    "approved": ("received",),
+    "received": ("refunded", "exchanged", "credited", "refund_failed"),
+    "refund_failed": ("refunded", "credited", "refund_failed"),
+    "rejected": (),
+    "refunded": (),
+    "exchanged": (),
+    "credited": (),
+}
+FINAL = ("rejected", "refunded", "exchanged", "credited")
+REASON_TEXT_MAX = 1000
+
+
+def new_number():
+    """'R-7KQ4D2M', from the same unambiguous alphabet as order numbers."""
+    return "R-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(7))
+
+
+def line_name(order_line):
+    """How a line is named in messages: 'Moon jar · Small'."""
+    if order_line.variant_title:
+        return f"{order_line.title} · {order_line.variant_title}"
+    return order_line.title
+
+
+def _by_token(request_token):
+    return db.session.scalar(db.select(ReturnRequest)
+                             .where(ReturnRequest.request_token == request_token))
+
+
+def _merged(selections):
+    """Quantities per order line, in the order first chosen; zero quantities are dropped."""
+    merged = {}
+    for selection in selections:
+        try:
+            quantity = int(selection.quantity)
+        except (TypeError, ValueError):
+            quantity = -1
+        line_id = selection.order_line_id
+        previous = merged.get(line_id)
+        if previous is not None:
+            quantity += previous.quantity
+        wanted = _int(selection.exchange_variant_id)
+        merged[line_id] = Selection(line_id, quantity,
+                                    wanted or (previous.exchange_variant_id if previous else None))
+    return [s for s in merged.values() if s.quantity != 0]
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check(order, selections, action, reason, reason_text, method, now, config):
+    """The problems with a request as {field: message}, and the eligibility of each line."""
+    problems = {}
+    lines = {line.id: line for line in order.lines}
+    eligibility = order_eligibility(order, now, config)
+    chosen = []
+    for selection in _merged(selections):
+        line = lines.get(selection.order_line_id)
+        if line is None:
+            problems["lines"] = _("That item is not part of this order.")
+            continue
+        key, name = f"line-{line.id}", line_name(line)
+        verdict = eligibility[line.id]
+        if selection.quantity < 0:
+            problems[key] = _("%(item)s: enter how many to return.", item=name)
+        elif not verdict.ok:
+            problems[key] = _("%(item)s: %(reason)s", item=name, reason=verdict.reason)
+        elif selection.quantity > verdict.returnable_quantity:
+            problems[key] = _("%(item)s: only %(num)d can be returned.", item=name,
+                              num=verdict.returnable_quantity)
+        elif action in ACTIONS and action not in verdict.rule.actions:
+            problems[key] = _("%(item)s: %(action)s is not offered for this item.", item=name,
+                              action=action_label(action).lower())
+        chosen.append((line, selection))
+    if not chosen and "lines" not in problems and not any(k.startswith("line-") for k in problems):
+        problems["lines"] = _("Choose at least one item to return.")
+    if action not in ACTIONS:
+        problems["action"] = _("Choose a refund, an exchange or store credit.")
+    elif action == "credit" and order.user_id is None:
+        problems["action"] = _("Sign in to choose store credit: store credit is kept on an "
+                               "account. Or choose a refund.")
+    if reason not in REASONS:
+        problems["reason"] = _("Choose the reason for the return.")
+    elif reason == "other" and not reason_text:
+        problems["reason_text"] = _("Tell us the reason in a few words.")
+    if len(reason_text) > REASON_TEXT_MAX:
+        problems["reason_text"] = _("Please keep the reason under %(max)d characters.",
+                                    max=REASON_TEXT_MAX)
+    if method not in [key for key, _label, _text in methods(policy())]:
+        problems["method"] = _("Choose how the parcel comes back to us.")
+    if action == "exchange" and chosen:
+        problems.update(exchange.check_variants(chosen))
+    return problems, eligibility, chosen
+
+
+def request_return(order, selections, action, reason, reason_text, method, request_token, now,
+                   config, actor="customer"):
+    """Ask to return lines of `order`. Returns (ReturnRequest, created).
+
+    The same request token always gives the same single return (created False): a
+    double-click or a retried form finds the first one. ReturnNotAllowed (with `fields`, each
+    message naming the line it is about) when the rules do not allow what was asked.
+    """
+    existing = _by_token(request_token)
+    if existing is not None:
+        return existing, False
+    reason_text = (reason_text or "").strip()
+    problems, eligibility, chosen = _check(order, selections, action, reason, reason_text,
+                                           method, now, config)
+    if problems:
+        message = next(iter(problems.values())) if len(problems) == 1 \
+            else _("Please check the fields marked below.")
+        raise ReturnNotAllowed(message, problems)
+    picked = [Selection(line.id, s.quantity,
+                        s.exchange_variant_id if action == "exchange" else None)
+              for line, s in chosen]
+    amounts = estimate(order, picked, action, {k: v.rule for k, v in eligibility.items()})
+    ret = ReturnRequest(
+        number=new_number(), request_token=request_token, status="requested", action=action,
+        reason=reason, reason_text=reason_text, method=method, currency=order.currency,
+        items_amount=amounts.items_amount, restocking_fee=amounts.restocking_fee,
+        return_shipping_fee=amounts.return_shipping_fee, refund_amount=amounts.refund_amount,
+        created_at=now)
+    for line in amounts.lines:
+        ret.lines.append(ReturnLine(
+            order_line_id=line.order_line.id, product_id=line.order_line.product_id,
+            quantity=line.quantity, amount=line.amount, restocking_fee=line.restocking_fee,
+            exchange_variant_id=line.exchange_variant_id))
+    ret.order = order
+    db.session.add(ret)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request with the same token won the race: show the return it made.
+        db.session.rollback()
+        existing = _by_token(request_token)
+        if existing is None:
+            raise
+        return existing, False
+    record(ret, "requested", actor, now)
+    return ret, True
+
+
+def record(ret, status, actor, now, note="", email=True, data=None):
+    """Move `ret` to `status`, write its event and queue the customer's email."""
+    ret.status = status
+    ret.events.append(ReturnEvent(status=status, actor=actor, note=str(note)[:500],
+                                  created_at=now))
+    if status in FINAL:
+        ret.closed_at = now
+    db.session.flush()
+    if email:
+        order = ret.order
+        notify.enqueue(f"return_{status}", order.email, order.locale, order=order,
+                       data={"return_id": ret.id, **(data or {})}, now=now)
+
+
+def ensure_can(ret, status):
+    """InvalidReturnTransition, fit to show, unless the pipeline allows `status` next."""
+    from .progress import status_label
+    if status not in PIPELINE.get(ret.status, ()):
+        raise InvalidReturnTransition(_(
+            "Return %(number)s is “%(current)s” and cannot become “%(next)s”.",
+            number=ret.number, current=status_label(ret.status, merchant=True),
+            next=status_label(status, merchant=True)))
+
+
+def approve(ret, actor, now):
+    """Accept a requested return. An exchange reserves its replacements now and ships them as a
+    linked order; if one has sold out since, the return is approved as a refund instead."""
+    ensure_can(ret, "approved")
+    note, data = "", None
+    if ret.action == "exchange":
+        sold_out = exchange.make_replacement(ret, now)
+        if sold_out:
+            exchange.switch_to_refund(ret)
+            note = _("%(items)s sold out before approval: approved as a refund instead.",
+                     items=", ".join(sold_out))
+            data = {"exchange_unavailable": True, "sold_out": sold_out}
+        else:
+            note = _("Replacement order %(number)s.", number=ret.exchange_order.number)
+    record(ret, "approved", actor, now, note=note, data=data)
+    return ret
+
+
+def reject(ret, actor, now, reason):
+    """Refuse a requested return, with the reason the customer will read. Its units can be
+    asked for again in another return."""
+    ensure_can(ret, "rejected")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidReturnTransition(_("Tell the customer why the return is rejected."))
+    ret.rejection_reason = reason[:500]
+    record(ret, "rejected", actor, now, note=ret.rejection_reason)
+    return ret
+
+
+def _restock_decision(restock, line_id):
+    restock = restock or {}
+    return bool(restock.get(line_id, restock.get(str(line_id), False)))
+
+
+def receive(ret, actor, now, restock):
+    """The parcel arrived. `restock` maps each return line's id to True (back into stock) or
+    False (written off); a line left out is written off, so damaged goods are never sold by
+    mistake. Starts the refund promise's clock."""
+    ensure_can(ret, "received")
+    back, written_off = [], []
+    for line in ret.lines:
+        order_line = line.order_line
+        line.restocked = _restock_decision(restock, line.id)
+        if line.restocked:
+            stock.release(order_line.variant_id, order_line.product_id, line.quantity)
+            back.append(f"{line.quantity} × {line_name(order_line)}")
+        else:
+            written_off.append(f"{line.quantity} × {line_name(order_line)}")
+    ret.received_at = now
+    if ret.action != "exchange":
+        ret.refund_due_at = now + timedelta(days=policy().refund_promise_days)
+    notes = []
+    if back:
+        notes.append(_("Back in stock: %(items)s.", items=", ".join(back)))
+    if written_off:
+        notes.append(_("Written off: %(items)s.", items=", ".join(written_off)))
+    record(ret, "received", actor, now, note=" ".join(notes))
+    return ret
+
+
+def complete(ret, actor, now, reference="", as_credit=False):
+    """Settle a received return: refund it (manual providers need the merchant's reference),
+    grant its store credit, or close its exchange. A refund the provider refuses leaves the
+    return "refund_failed", to be tried again. `as_credit` settles a refund as store credit
+    instead (signed-in customers only), for a refund that cannot go through."""
+    from .refunds import settle
+    return settle(ret, actor, now, reference=reference, as_credit=as_credit)

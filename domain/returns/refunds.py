@@ -1,0 +1,129 @@
+"""Settling a received return: money back through the payment provider, store credit, or the
+end of an exchange.
+
+What goes back is never more than the order brought in: the money refunded stays within what
+was captured less what was already refunded, and the part of an order paid with store credit
+goes back as store credit, after the money.
+"""
+from flask_babel import gettext as _
+
+from .. import payments
+from ..errors import InvalidReturnTransition, PaymentFailed, RefundFailed
+from ..extensions import db
+from ..models import CreditEntry
+from ..money import Money
+from .lifecycle import ensure_can, record
+
+
+def credit_returned(order):
+    """Store credit already given back for returns of `order`."""
+    return db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0))
+        .where(CreditEntry.order_id == order.id, CreditEntry.return_id.is_not(None),
+               CreditEntry.amount > 0)) or 0
+
+
+def remaining(order):
+    """(money, total): what may still go back as money, and in all (money plus credit)."""
+    captured, refunded = payments.captured(order), payments.refunded(order)
+    money = max(0, captured - refunded)
+    total = max(0, captured + (order.credit_applied or 0) - refunded - credit_returned(order))
+    return money, total
+
+
+def split(ret):
+    """(money, credit) a refund of `ret` gives back now: money first, the rest as credit."""
+    order = ret.order
+    money_left, total_left = remaining(order)
+    amount = min(ret.refund_amount, total_left)
+    money = min(amount, money_left)
+    credit = amount - money if order.user_id is not None else 0
+    return money, credit
+
+
+def refund_parts(ret):
+    """(money, credit) a settled refund gave back, for its page and emails."""
+    credit = db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0))
+        .where(CreditEntry.return_id == ret.id)) or 0
+    if ret.status == "credited":
+        return 0, credit
+    return max(0, ret.refund_amount - credit), credit
+
+
+def _money(amount, currency, locale="en"):
+    return Money(amount, currency).format(locale)
+
+
+def _grant(ret, amount, actor, now, note):
+    from .. import credit
+    credit.grant(ret.order.user_id, amount, ret.currency, note, now, return_id=ret.id,
+                 order_id=ret.order.id)
+
+
+def settle(ret, actor, now, reference="", as_credit=False):
+    if ret.action == "exchange" and not as_credit:
+        ensure_can(ret, "exchanged")
+        record(ret, "exchanged", actor, now)
+        return ret
+    if ret.action == "credit" or as_credit:
+        return _credit(ret, actor, now)
+    return _refund(ret, actor, now, (reference or "").strip())
+
+
+def _credit(ret, actor, now):
+    ensure_can(ret, "credited")
+    order = ret.order
+    if order.user_id is None:
+        raise InvalidReturnTransition(_("Store credit needs a customer account; this order "
+                                        "was placed as a guest."))
+    _money_left, total_left = remaining(order)
+    note = ""
+    if ret.refund_amount > total_left:
+        ret.refund_amount = total_left
+        note = _("Limited to what remains of the order's payment.")
+    if ret.refund_amount:
+        _grant(ret, ret.refund_amount, actor, now,
+               _("Return %(number)s", number=ret.number))
+    record(ret, "credited", actor, now, note=note)
+    return ret
+
+
+def _refund(ret, actor, now, reference):
+    ensure_can(ret, "refunded")
+    order = ret.order
+    provider = payments.provider(order.payment_method)
+    money, credit = split(ret)
+    if money and provider.manual_refunds and not reference:
+        raise InvalidReturnTransition(_(
+            "Send the refund of %(amount)s by %(method)s first, then enter the reference of "
+            "that transfer so the customer can trace it.",
+            amount=_money(money, ret.currency), method=str(provider.label).lower()))
+    notes = []
+    if money:
+        try:
+            result = provider.refund(order, money, reference=reference or ret.number)
+        except (PaymentFailed, RefundFailed) as error:
+            result = payments.Result(payments.FAILED, message=str(error))
+        if provider.manual_refunds and result.status != payments.FAILED:
+            result = payments.Result(payments.SUCCEEDED, reference=reference,
+                                     message=result.message)
+        payments.record(order, "refund", money, result)
+        if result.status == payments.FAILED:
+            message = str(result.message) or _("The payment provider refused the refund.")
+            # A retry that fails again is noted for the merchant; the customer already knows.
+            record(ret, "refund_failed", actor, now, note=message,
+                   email=ret.status != "refund_failed")
+            return ret
+        notes.append(_("%(amount)s refunded to %(method)s (reference %(reference)s).",
+                       amount=_money(money, ret.currency), method=provider.label,
+                       reference=result.reference or "-"))
+    if credit:
+        _grant(ret, credit, actor, now, _("Return %(number)s: the part paid with store credit",
+                                          number=ret.number))
+        notes.append(_("%(amount)s back as store credit.", amount=_money(credit, ret.currency)))
+    if money + credit < ret.refund_amount:
+        ret.refund_amount = money + credit
+        notes.append(_("Limited to what remains of the order's payment."))
+    record(ret, "refunded", actor, now, note=" ".join(notes))
+    return ret
