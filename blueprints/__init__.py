@@ -10,6 +10,7 @@ def register_blueprints(app):
     from .orders import bp as orders_bp
     from .policies import bp as policies_bp
     from .products import bp as products_bp
+    from .returns import bp as returns_bp
 
     common.init_app(app)
     app.register_blueprint(products_bp)
@@ -18,4 +19,5 @@ def register_blueprints(app):
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(policies_bp)
+    app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("returns", __name__)
+
+from . import routes, summaries  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""The return form. It checks what a form can (a reason from the list, the text's length, whole
+quantities) and hands plain values to domain.returns, which checks the rest: eligibility,
+quantities left to return, the actions the rules allow, exchange variants."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from domain.returns import REASONS, Selection
+
+
+class ReturnForm(FlaskForm):
+    """One order's return: the quantity and exchange selects are drawn per line by hand
+    (named qty-<line id> and exchange-<line id>), since their options depend on the order."""
+
+    request_token = HiddenField()
+    reason = SelectField(_l("Why are you returning them?"),
+                         validators=[InputRequired(_l("Choose why you are returning the items."))])
+    reason_text = TextAreaField(_l("Anything else we should know? (optional)"),
+                                filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                                validators=[Length(max=1000)])
+    # Drawn as radio groups whose options depend on the chosen lines.
+    action = StringField(_l("What would you like instead?"))
+    method = StringField(_l("How will the items come back to us?"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [("", _l("Choose a reason"))] + list(REASONS.items())
+
+    def add_errors(self, fields):
+        """Show the domain's messages (ReturnNotAllowed.fields) next to their fields; returns
+        the ones that belong to no field of this form (the per-line ones)."""
+        rest = {}
+        for name, message in (fields or {}).items():
+            if name in self and name not in ("csrf_token", "request_token"):
+                self[name].errors = [*self[name].errors, message]
+            else:
+                rest[name] = message
+        return rest
+
+
+def _whole(value):
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def chosen_quantities(values, order):
+    """{order_line_id: quantity} as sent, for every line of the order (0 when absent)."""
+    return {line.id: _whole(values.get(f"qty-{line.id}")) for line in order.lines}
+
+
+def chosen_variants(values, order):
+    """{order_line_id: variant id wanted in exchange, or None}."""
+    chosen = {}
+    for line in order.lines:
+        raw = values.get(f"exchange-{line.id}")
+        chosen[line.id] = _whole(raw) or None
+    return chosen
+
+
+def selections(quantities, variants, action):
+    """What the customer asks to return, as domain Selections; lines at 0 are left out."""
+    return [Selection(line_id, quantity, variants.get(line_id) if action == "exchange" else None)
+            for line_id, quantity in quantities.items() if quantity > 0]

@@ -1,0 +1,118 @@
+"""What the return form shows: each line with how many may go back (or why none may), the
+actions and exchange options the chosen lines allow, and the estimate of what comes back.
+
+The domain (domain.returns.request_return) checks all of it again when the form is sent; this
+module only decides what to offer, so a customer is never shown a choice that will be refused.
+"""
+from dataclasses import dataclass, field
+
+from flask_login import current_user
+
+from domain import returns
+from domain.extensions import db
+from domain.models import Product, Variant
+
+
+@dataclass
+class LineRow:
+    line: object
+    verdict: object
+    quantity: int
+    # The product's other options at the price paid, sold-out ones included (shown disabled).
+    options: list = field(default_factory=list)
+    exchange_variant_id: int | None = None
+    error: str = ""
+    exchange_error: str = ""
+
+    @property
+    def choices(self):
+        return range(self.verdict.returnable_quantity + 1)
+
+
+def owner_signed_in(order):
+    """Store credit lives on an account, so only the order's signed-in owner is offered it."""
+    return current_user.is_authenticated and order.user_id == current_user.id
+
+
+def exchange_options(order):
+    """{order_line_id: [Variant]}: the other active options of each line's product at the price
+    paid, as domain.returns.exchange.check_variants accepts them. One query."""
+    product_ids = {line.product_id for line in order.lines if line.product_id}
+    if not product_ids:
+        return {}
+    variants = db.session.scalars(
+        db.select(Variant).join(Product).where(Variant.product_id.in_(product_ids),
+                                               Product.status == "active")
+        .order_by(Variant.product_id, Variant.position, Variant.id)).all()
+    return {line.id: [v for v in variants if v.product_id == line.product_id
+                      and v.id != line.variant_id and v.price == line.unit_price]
+            for line in order.lines}
+
+
+def default_quantities(order, eligibility):
+    """The form's first state: one unit when a single line can go back (the usual return of a
+    one-item order), else nothing chosen, so nobody sends back more than they meant to."""
+    open_lines = [line_id for line_id, verdict in eligibility.items() if verdict.ok]
+    return {line.id: 1 if open_lines == [line.id] else 0 for line in order.lines}
+
+
+def offered_actions(rows, may_credit):
+    """The actions every one of `rows` allows, in the form's order."""
+    if not rows:
+        return ()
+    allowed = set(returns.ACTIONS)
+    for row in rows:
+        allowed &= set(row.verdict.rule.actions)
+        if not row.options:
+            allowed.discard("exchange")
+    if not may_credit:
+        allowed.discard("credit")
+    return tuple(a for a in returns.ACTIONS if a in allowed)
+
+
+def form_context(order, form, quantities, variants, now, config, eligibility=None, errors=None):
+    """Everything the form template needs; `errors` are the domain's {field: message} that
+    belong to a line (line-<id>, exchange-<id>, lines)."""
+    errors = errors or {}
+    eligibility = eligibility or returns.order_eligibility(order, now, config)
+    options = exchange_options(order)
+    rows = []
+    for line in order.lines:
+        verdict = eligibility[line.id]
+        rows.append(LineRow(line, verdict, min(quantities.get(line.id, 0),
+                                               verdict.returnable_quantity),
+                            options.get(line.id, []), variants.get(line.id),
+                            errors.get(f"line-{line.id}", ""),
+                            errors.get(f"exchange-{line.id}", "")))
+    chosen = [row for row in rows if row.quantity]
+    actions = offered_actions(chosen or [row for row in rows if row.verdict.ok],
+                              owner_signed_in(order))
+    if form.action.data not in actions:
+        form.action.data = actions[0] if actions else ""
+    ways = returns.methods(returns.policy())
+    if form.method.data not in [key for key, _label, _text in ways]:
+        form.method.data = ways[0][0] if ways else ""
+    estimate = None
+    if chosen and form.action.data:
+        estimate = returns.estimate(
+            order, [returns.Selection(row.line.id, row.quantity) for row in chosen],
+            form.action.data, {line_id: v.rule for line_id, v in eligibility.items()})
+    field_errors = [(f.id, message) for f in form for message in f.errors
+                    if f.name not in ("csrf_token", "request_token")]
+    field_errors += [(_anchor(key), message) for key, message in errors.items()]
+    return {
+        "order": order, "form": form, "rows": rows, "chosen": chosen, "actions": actions,
+        "methods": ways, "estimate": estimate, "lines_error": errors.get("lines", ""),
+        "customer_pays_shipping": any(row.verdict.rule.return_shipping == "customer"
+                                      for row in chosen),
+        "refund_promise_days": returns.policy().refund_promise_days,
+        "can_return": any(row.verdict.ok for row in rows),
+        "field_errors": field_errors,
+    }
+
+
+def _anchor(key):
+    """The id of the control a domain message is about."""
+    if key.startswith("line-"):
+        return key
+    return "return-lines" if key == "lines" else key

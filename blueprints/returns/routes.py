@@ -1,0 +1,134 @@
+"""Self-service returns for customers and guests: the return form of an order, and a return's
+own page with its progress.
+
+Who may ask and see is decided exactly as for the order's tracking page (viewable_order): the
+signed-in owner, a merchant, or whoever holds the order's signed link (?t=..., carried through
+the form as a hidden field). The estimate is recomputed by htmx when the choices change (a POST
+marked "recalculate", which never touches the request token) and by the "Update estimate"
+button without JavaScript. Asking is one call to domain.returns.request_return, idempotent
+through the form's one-time request token.
+"""
+import secrets
+
+from flask import abort, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+
+from domain import returns
+from domain.errors import ReturnNotAllowed
+from domain.extensions import db
+
+from ..common import now, shop
+from ..htmx import render, wants_fragment
+from ..orders.access import link_token, tracking_url_args, viewable_order
+from . import bp
+from .forms import ReturnForm, chosen_quantities, chosen_variants, selections
+from .page import default_quantities, form_context, owner_signed_in
+
+PAGE = "returns/request.html"
+ACTIONS_PARTIAL = "returns/_actions.html"
+
+
+def new_token():
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(token):
+    # Returns keep up to 64 characters; a blank token would match every other blank one.
+    return bool(token) and 16 <= len(token) <= 64
+
+
+def return_url(ret):
+    """The return's page, with the order's signed link for visitors who are not its owner."""
+    t = tracking_url_args(ret.order).get("t")
+    return url_for("returns.view_return", number=ret.number, **({"t": t} if t else {}))
+
+
+@bp.get("/orders/<number>/return")
+def request_form(number):
+    """The return form, with the estimate for its first state."""
+    order = viewable_order(number)
+    form = ReturnForm(formdata=None, request_token=new_token())
+    eligibility = returns.order_eligibility(order, now(), shop())
+    return _page(order, form, default_quantities(order, eligibility), {}, eligibility=eligibility)
+
+
+@bp.post("/orders/<number>/return")
+def create_return(number):
+    """Ask for the return, or show the form again with what to fix (422). "recalculate" only
+    redraws the estimate (and, for htmx, the actions the chosen lines allow)."""
+    order = viewable_order(number)
+    form = ReturnForm()
+    quantities = chosen_quantities(request.form, order)
+    variants = chosen_variants(request.form, order)
+    if "recalculate" in request.form:
+        return _page(order, form, quantities, variants, block="estimate", oob=(ACTIONS_PARTIAL,))
+    if not valid_token(form.request_token.data):
+        form.request_token.data = new_token()
+        return _page(order, form, quantities, variants, status=422,
+                     problem=_("This form had expired. Please check it and send it again."))
+    if not form.validate_on_submit() or not _credit_allowed(order, form):
+        return _page(order, form, quantities, variants, status=422,
+                     problem=_("Please check the fields marked below."))
+    try:
+        ret, _created = returns.request_return(
+            order, selections(quantities, variants, form.action.data), form.action.data,
+            form.reason.data, form.reason_text.data or "", form.method.data,
+            form.request_token.data, now(), shop())
+    except ReturnNotAllowed as error:
+        db.session.rollback()
+        rest = form.add_errors(error.fields)
+        return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
+    db.session.commit()
+    return _see_other(return_url(ret))
+
+
+@bp.get("/returns/<number>")
+def view_return(number):
+    """A return's progress; htmx polls the timeline block while the return is open."""
+    ret = returns.by_number(number)
+    if ret is None:
+        abort(404)
+    # The same door as the order's page: the owner, a merchant, or the order's signed link.
+    order = viewable_order(ret.order.number)
+    return render("returns/return.html", block="timeline", ret=ret, order=order,
+                  stages=returns.timeline(ret), status_label=returns.status_label(ret.status),
+                  clock=returns.refund_clock(ret, now(), shop().timezone),
+                  method=_method(ret), link_token=link_token(), polling=ret.closed_at is None,
+                  order_url=url_for("orders.track_order", **tracking_url_args(order)),
+                  replacement_url=url_for("orders.track_order",
+                                          **tracking_url_args(ret.exchange_order))
+                  if ret.exchange_order else None)
+
+
+def _credit_allowed(order, form):
+    if form.action.data == "credit" and not owner_signed_in(order):
+        form.action.errors = [*form.action.errors, _(
+            "Sign in to your account to choose store credit, or choose a refund.")]
+        return False
+    return True
+
+
+def _method(ret):
+    """(label, instructions) of the way the return travels back."""
+    for key, label, instructions in returns.methods(returns.policy()):
+        if key == ret.method:
+            return label, instructions
+    return ret.method, ""
+
+
+def _page(order, form, quantities, variants, status=200, problem=None, block="form", oob=(),
+          **extra):
+    context = form_context(order, form, quantities, variants, now(), shop(), **extra)
+    return render(PAGE, block=block, oob=oob, status=status, problem=problem,
+                  link_token=link_token(),
+                  order_url=url_for("orders.track_order", **tracking_url_args(order)),
+                  **context)
+
+
+def _see_other(url):
+    """303 after a successful POST; HX-Redirect for an htmx fragment request."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)

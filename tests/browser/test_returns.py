@@ -1,0 +1,97 @@
+"""A customer returns an item on a phone and follows it until the money is back; the merchant
+approves, receives and refunds it in the back office."""
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.order_helpers import NOW, delivered_order, shop_with_a_product
+
+RETURN_HEADING = re.compile(r"^Return R-[A-Z0-9]{7}$")
+
+
+@pytest.fixture
+def phone(browser, browser_context_args):
+    """A phone whose pages the axe audit may be injected into (past the strict CSP)."""
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def delivered(app, make):
+    """A customer's order of two moon jars (paid by card), delivered two days ago."""
+    app.config["CLOCK"] = lambda: NOW + timedelta(days=2)
+    setup = shop_with_a_product(make)
+    customer = make.user(email="minji@example.com", name="Kim Minji")
+    order = delivered_order(app, setup, payment="test_card", user_id=customer["id"], quantity=2)
+    return {"customer": customer, **order}
+
+
+def sign_in(page, live_server, user, landing):
+    page.goto(f"{live_server}/account/login")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(landing(page)).to_be_visible()
+
+
+def test_a_customer_returns_one_jar_and_follows_it_to_refunded(phone, browser, browser_context_args,
+                                                               live_server, make, delivered,
+                                                               axe_violations):
+    """From the order page to the form, the estimate before sending, then the return's page
+    moving to "Refunded" once the merchant has approved, received and refunded it."""
+    page = phone
+    sign_in(page, live_server, delivered["customer"],
+            lambda p: p.get_by_role("link", name="Account", exact=True))
+    page.goto(f"{live_server}/orders/{delivered['number']}")
+    page.get_by_role("link", name="Return or exchange items").click()
+    expect(page.get_by_role("heading", name="Return or exchange items", level=1)).to_be_visible()
+
+    quantity = page.get_by_role("combobox", name=re.compile("^How many to send back Moon jar"))
+    expect(quantity).to_have_value("1")
+    estimate = page.locator("#estimate")
+    expect(estimate).to_contain_text("You get back ₩39,000")
+    quantity.select_option("2")
+    expect(estimate).to_contain_text("You get back ₩78,000")
+    page.get_by_role("radio", name="Store credit").check()
+    expect(estimate).to_contain_text("You get ₩78,000 in store credit")
+    page.get_by_role("radio", name="Refund").check()
+    quantity.select_option("1")
+    expect(estimate).to_contain_text("You get back ₩39,000")
+    expect(page.get_by_role("table", name="Estimated refund")).to_contain_text("Free")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Send return request").click()
+    expect(page.get_by_label("Why are you returning them?")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("Choose why you are returning the items.").last).to_be_visible()
+    page.get_by_label("Why are you returning them?").select_option(label="Wrong size or fit")
+    expect(page.get_by_role("radio", name="Drop-off")).to_be_checked()
+    page.get_by_role("button", name="Send return request").click()
+
+    expect(page.get_by_role("heading", name=RETURN_HEADING, level=1)).to_be_visible()
+    number = page.get_by_role("heading", level=1).inner_text().split()[-1]
+    timeline = page.get_by_role("list").filter(has_text="Return requested")
+    expect(timeline.locator('[aria-current="step"]')).to_contain_text("Return requested")
+    expect(page.get_by_role("table", name="What you get back")).to_contain_text("₩39,000")
+    assert axe_violations(page) == []
+
+    merchant = make.user(email="boss@example.com", merchant=True)
+    office = browser.new_context(**browser_context_args).new_page()
+    sign_in(office, live_server, merchant, lambda p: p.get_by_role("heading", name="Dashboard"))
+    office.goto(f"{live_server}/admin/returns/{number}")
+    office.get_by_role("button", name="Approve").click()
+    office.get_by_role("button", name="Mark received").click()
+    office.get_by_role("button", name="Refund ₩39,000").click()
+    expect(office.get_by_text(re.compile("Nothing more to do"))).to_be_visible()
+    office.context.close()
+
+    page.reload()
+    expect(timeline.locator('[aria-current="step"]')).to_contain_text("Refunded")
+    expect(page.get_by_role("status").filter(has_text="Refunded.")).to_be_visible()
+
+    page.goto(f"{live_server}/orders/{delivered['number']}")
+    expect(page.get_by_role("link", name=re.compile(f"Return {number}"))).to_contain_text("Refunded")
+    expect(page.get_by_role("link", name="Return or exchange items")).to_be_visible()  # one jar left
