@@ -2,9 +2,9 @@
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
-from domain import products
+from domain import products, returns
 
-from ..common import shop
+from ..common import now, shop
 from ..htmx import render
 from . import bp
 
@@ -24,5 +24,6 @@ def dashboard():
     config = shop()
     counts, low_stock = products.inventory_overview(config.low_stock_threshold)
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
+                  returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
                   no_shipping=not config.shipping_methods,
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for())

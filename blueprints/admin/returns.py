@@ -1,0 +1,140 @@
+"""Back office: the returns queue, one return with its next step, and the products that come
+back most. Every change goes through domain.returns (approve, reject, receive, complete),
+which checks the transition, writes the return's event and queues the customer's email."""
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from domain import payments, returns
+from domain.errors import ShopError
+from domain.extensions import db
+from domain.models import RETURN_STATUSES
+
+from ..common import now, shop
+from ..htmx import render
+from . import bp
+from .forms import EmptyForm
+from .return_forms import CompleteForm, ReceiveForm, RejectForm
+
+
+@bp.app_template_global("return_status_label")
+def return_status_label(status):
+    """A return's status in the merchant's words (the order page lists an order's returns)."""
+    return returns.status_label(status, merchant=True)
+
+
+def _return(number):
+    ret = returns.by_number(number)
+    if ret is None:
+        abort(404)
+    return ret
+
+
+def _actor():
+    return f"merchant:{current_user.email}"
+
+
+@bp.get("/returns", endpoint="returns")
+def return_queue():
+    status = request.args.get("status", "")
+    status = status if status in RETURN_STATUSES else ""
+    overdue = request.args.get("overdue") == "1"
+    moment = now()
+    rows = returns.queue(status=status or None, overdue=overdue, now=moment)
+    return render("admin/returns.html", block="queue", rows=rows, status_filter=status,
+                  overdue=overdue, statuses=RETURN_STATUSES,
+                  clocks={r.id: returns.refund_clock(r, moment, shop().timezone) for r in rows},
+                  action_label=returns.action_label)
+
+
+def _failure(ret):
+    """What the payment provider said when the last refund attempt failed."""
+    if ret.status != "refund_failed":
+        return ""
+    failed = [e for e in ret.events if e.status == "refund_failed"]
+    return failed[-1].note if failed else ""
+
+
+def _return_page(ret, error=None, status=200, reject_form=None, complete_form=None):
+    moment = now()
+    provider = payments.PROVIDERS.get(ret.order.payment_method)
+    return render("admin/return.html", ret=ret, order=ret.order, error=error, status=status,
+                  timeline=returns.timeline(ret), 
+                  clock=returns.refund_clock(ret, moment, shop().timezone),
+                  manual_refund=provider is None or provider.manual_refunds,
+                  provider=provider, failure=_failure(ret), reasons=returns.REASONS,
+                  action_label=returns.action_label,
+                  form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
+                  reject_form=reject_form or RejectForm(formdata=None),
+                  complete_form=complete_form or CompleteForm(formdata=None))
+
+
+@bp.get("/returns/<number>", endpoint="return_detail")
+def return_detail(number):
+    return _return_page(_return(number))
+
+
+def _change(number, step, success, **forms):
+    """Run one domain step on the return; 422 with the message and nothing changed if it is
+    refused, else commit and go back to the return's page."""
+    ret = _return(number)
+    try:
+        step(ret)
+    except ShopError as error:
+        db.session.rollback()
+        return _return_page(_return(number), error=str(error), status=422, **forms)
+    db.session.commit()
+    # A refused refund is kept (as refund_failed, to retry), but it is not good news.
+    flash(success(ret), "error" if ret.status == "refund_failed" else "success")
+    return redirect(url_for(".return_detail", number=ret.number), code=303)
+
+
+def _invalid(number, **forms):
+    return _return_page(_return(number), status=422,
+                        error=_("Nothing was changed: please correct the fields marked below."),
+                        **forms)
+
+
+def _now_status(ret):
+    return _("Return %(number)s is now “%(status)s”.", number=ret.number,
+             status=return_status_label(ret.status))
+
+
+@bp.post("/returns/<number>/approve")
+def return_approve(number):
+    if not EmptyForm().validate_on_submit():
+        return _invalid(number)
+    return _change(number, lambda ret: returns.approve(ret, _actor(), now()), _now_status)
+
+
+@bp.post("/returns/<number>/reject")
+def return_reject(number):
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _invalid(number, reject_form=form)
+    return _change(number, lambda ret: returns.reject(ret, _actor(), now(), form.reason.data.strip()),
+                   _now_status, reject_form=form)
+
+
+@bp.post("/returns/<number>/receive")
+def return_receive(number):
+    form = ReceiveForm()
+    if not form.validate_on_submit():
+        return _invalid(number)
+    return _change(number, lambda ret: returns.receive(
+        ret, _actor(), now(), form.restock(ret.lines, request.form)), _now_status)
+
+
+@bp.post("/returns/<number>/complete")
+def return_complete(number):
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        return _invalid(number, complete_form=form)
+    return _change(number, lambda ret: returns.complete(ret, _actor(), now(), reference=form.value(),
+                                                        as_credit=form.as_credit.data == "1"),
+                   _now_status, complete_form=form)
+
+
+@bp.get("/returns/insights")
+def return_insights():
+    return render("admin/return_insights.html", rows=returns.disappointing_products())
