@@ -23,13 +23,16 @@ def balance(user_id, for_update=False):
     """The customer's store credit now, in minor units (0 for no account).
 
     for_update locks the row until the transaction ends (PostgreSQL; SQLite's writer lock
-    already serialises checkouts), so the amount read is the amount a spend will find.
+    already serialises checkouts), so the amount read is the amount a spend will find. It is
+    FOR NO KEY UPDATE: the order row the checkout has just inserted holds a key-share lock on
+    its customer, and a plain FOR UPDATE would wait on the other checkouts' key-share locks
+    while they wait on ours (a deadlock).
     """
     if user_id is None:
         return 0
     query = db.select(User.credit_balance).where(User.id == user_id)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=True)
     return db.session.scalar(query) or 0
 
 
