@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import notify, stock
 from ..errors import InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
-from ..models import ReturnEvent, ReturnLine, ReturnRequest
+from ..models import ReturnEvent, ReturnLine, ReturnRequest, utcnow
 from ..orders import NUMBER_ALPHABET
 from . import exchange
 from .amounts import Selection, estimate
@@ -186,13 +187,32 @@ def record(ret, status, actor, now, note="", email=True, data=None):
 
 
 def ensure_can(ret, status):
-    """InvalidReturnTransition, fit to show, unless the pipeline allows `status` next."""
+    """InvalidReturnTransition, fit to show, unless the pipeline allows `status` next and this
+    request is the one that moves the return.
+
+    The claim is a conditional UPDATE on the status and last change the caller read: of two
+    clicks on "Refund" at once, the second waits for the first to commit and then finds the
+    return changed, so the provider is never asked to refund twice and stock never moves twice.
+    """
     from .progress import status_label
     if status not in PIPELINE.get(ret.status, ()):
         raise InvalidReturnTransition(_(
             "Return %(number)s is “%(current)s” and cannot become “%(next)s”.",
             number=ret.number, current=status_label(ret.status, merchant=True),
             next=status_label(status, merchant=True)))
+    stamp = utcnow()
+    claimed = db.session.execute(
+        db.update(ReturnRequest)
+        .where(ReturnRequest.id == ret.id, ReturnRequest.status == ret.status,
+               ReturnRequest.updated_at == ret.updated_at)
+        .values(updated_at=stamp)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed == 1:
+        set_committed_value(ret, "updated_at", stamp)
+    else:
+        raise InvalidReturnTransition(_(
+            "Return %(number)s was changed a moment ago. Reload the page to see where it is.",
+            number=ret.number))
 
 
 def approve(ret, actor, now):
