@@ -263,6 +263,12 @@ def test_an_exchange_reserves_and_ships_the_replacement(app, shop):
         assert ret.status == "exchanged" and ret.closed_at == LATER
         assert emails(ret) == ["return_requested", "return_approved", "return_received",
                                "return_exchanged"]
+        # Delivered, the replacement cannot be sent back online: its price was paid on the
+        # first order, so the shop handles it in person.
+        for status in ("shipped", "delivered"):
+            orders.set_status(replacement, status, MERCHANT, LATER, carrier="CJ", tracking_number="1")
+        verdict = returns.eligible(replacement, replacement.lines[0], LATER, config(app))
+        assert not verdict.ok and verdict.reason == "A replacement: please contact us to return it"
 
 
 def test_an_exchange_whose_replacement_sold_out_is_approved_as_a_refund(app, shop):
