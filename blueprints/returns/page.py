@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from flask_login import current_user
 
 from domain import returns
-from domain.extensions import db
-from domain.models import Product, Variant
+from domain.returns import exchange
 
 
 @dataclass
@@ -32,21 +31,6 @@ class LineRow:
 def owner_signed_in(order):
     """Store credit lives on an account, so only the order's signed-in owner is offered it."""
     return current_user.is_authenticated and order.user_id == current_user.id
-
-
-def exchange_options(order):
-    """{order_line_id: [Variant]}: the other active options of each line's product at the price
-    paid, as domain.returns.exchange.check_variants accepts them. One query."""
-    product_ids = {line.product_id for line in order.lines if line.product_id}
-    if not product_ids:
-        return {}
-    variants = db.session.scalars(
-        db.select(Variant).join(Product).where(Variant.product_id.in_(product_ids),
-                                               Product.status == "active")
-        .order_by(Variant.product_id, Variant.position, Variant.id)).all()
-    return {line.id: [v for v in variants if v.product_id == line.product_id
-                      and v.id != line.variant_id and v.price == line.unit_price]
-            for line in order.lines}
 
 
 def default_quantities(order, eligibility):
@@ -75,7 +59,7 @@ def form_context(order, form, quantities, variants, now, config, eligibility=Non
     belong to a line (line-<id>, exchange-<id>, lines)."""
     errors = errors or {}
     eligibility = eligibility or returns.order_eligibility(order, now, config)
-    options = exchange_options(order)
+    options = exchange.options(order)
     rows = []
     for line in order.lines:
         verdict = eligibility[line.id]

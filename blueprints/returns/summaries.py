@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from domain import returns
 from domain.extensions import db
-from domain.models import Order, ReturnRequest
+from domain.models import ReturnRequest
 
 from ..common import now, shop
 from ..orders.access import tracking_url_args
@@ -70,11 +70,7 @@ def customer_returns():
     """The signed-in customer's returns, newest first: (number, order number, status, url)."""
     if not current_user.is_authenticated:
         return []
-    rows = db.session.execute(
-        db.select(ReturnRequest.number, Order.number, ReturnRequest.status)
-        .join(Order, ReturnRequest.order_id == Order.id)
-        .where(Order.user_id == current_user.id)
-        .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc()).limit(50)).all()
+    rows = returns.for_customer(current_user.id)
     return [(number, order_number, returns.status_label(status),
              url_for("returns.view_return", number=number))
             for number, order_number, status in rows]

@@ -11,9 +11,9 @@ from .. import cart as carts
 from .. import catalog, orders, payments, stock
 from ..errors import OutOfStock
 from ..extensions import db
-from ..models import Order, OrderEvent, OrderLine
+from ..models import Order, OrderEvent, OrderLine, Product, Variant
 from .amounts import Selection, estimate
-from .rules import DEFAULT, all_rules, pick
+from .rules import line_rules
 
 
 def _name(line):
@@ -112,23 +112,27 @@ def _replacement_order(ret, reserved, now):
     return order
 
 
-def rules_by_line(order):
-    """{order_line_id: Rule} for the lines of `order`, as eligibility reads them."""
-    from ..models import Product
-    rows = all_rules()
-    product_ids = [line.product_id for line in order.lines if line.product_id]
-    categories = dict(db.session.execute(
-        db.select(Product.id, Product.category_id).where(Product.id.in_(product_ids))).all()) \
-        if product_ids else {}
-    return {line.id: pick(rows, line.product_id, categories.get(line.product_id))
-            if line.product_id else DEFAULT for line in order.lines}
+def options(order):
+    """{order_line_id: [Variant]}: what each line may be exchanged for, as check_variants
+    accepts it: the other options of its product, still for sale, at the price paid. One query;
+    stock is left to the caller to show (a sold-out option is shown, but disabled)."""
+    product_ids = {line.product_id for line in order.lines if line.product_id}
+    if not product_ids:
+        return {}
+    variants = db.session.scalars(
+        db.select(Variant).join(Product).where(Variant.product_id.in_(product_ids),
+                                               Product.status == "active")
+        .order_by(Variant.product_id, Variant.position, Variant.id)).all()
+    return {line.id: [v for v in variants if v.product_id == line.product_id
+                      and v.id != line.variant_id and v.price == line.unit_price]
+            for line in order.lines}
 
 
 def switch_to_refund(ret):
     """Turn an exchange whose replacement sold out into a refund, with the fees the rules set
     for refunds, so the customer gets exactly what a refund would have given."""
     selections = [Selection(line.order_line_id, line.quantity) for line in ret.lines]
-    amounts = estimate(ret.order, selections, "refund", rules_by_line(ret.order))
+    amounts = estimate(ret.order, selections, "refund", line_rules(ret.order))
     ret.action = "refund"
     ret.items_amount = amounts.items_amount
     ret.restocking_fee = amounts.restocking_fee

@@ -117,3 +117,13 @@ def queue(status=None, overdue=False, now=None):
         query = query.where(_overdue(now or utcnow()))
     query = query.order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc())
     return db.session.scalars(query).all()
+
+
+def for_customer(user_id, limit=50):
+    """A customer's returns, newest first: (return number, order number, status)."""
+    from ..models import Order
+    return db.session.execute(
+        db.select(ReturnRequest.number, Order.number, ReturnRequest.status)
+        .join(Order, ReturnRequest.order_id == Order.id)
+        .where(Order.user_id == user_id)
+        .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc()).limit(limit)).all()
