@@ -9,7 +9,7 @@ class RejectForm(FlaskForm):
     """The customer reads the reason in their email, so it is required."""
 
     reason = TextAreaField(_l("Reason for the customer"),
-                           validators=[DataRequired(_l("Tell the customer why the return is refused.")),
+                           validators=[DataRequired(_l("Tell the customer why the return is rejected.")),
                                        Length(max=500)])
 
 

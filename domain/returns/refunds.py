@@ -98,7 +98,7 @@ def _refund(ret, actor, now, reference):
         raise InvalidReturnTransition(_(
             "Send the refund of %(amount)s by %(method)s first, then enter the reference of "
             "that transfer so the customer can trace it.",
-            amount=_money(money, ret.currency), method=str(provider.label).lower()))
+            amount=_money(money, ret.currency), method=provider.label))
     notes = []
     if money:
         try:

@@ -161,7 +161,7 @@ def test_reject_needs_a_reason(client, post, app, setup, merchant):
     response = post(f"/admin/returns/{rma}/reject", {"reason": "  "}, token_from=f"/admin/returns/{rma}")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Tell the customer why the return is refused." in html
+    assert "Tell the customer why the return is rejected." in html
     assert status_of(app, rma) == "requested"
     response = post(f"/admin/returns/{rma}/reject", {"reason": "Used & washed"},
                     token_from=f"/admin/returns/{rma}")
@@ -286,15 +286,15 @@ def test_the_refund_clock_counts_down_then_turns_overdue(client, app, setup, mer
 def test_the_dashboard_counts_returns_to_decide_and_overdue_refunds(client, app, setup, merchant):
     """Both counts link to the filtered queue; the overdue one is marked as an error."""
     html = client.get("/admin/").get_data(as_text=True)
-    assert "<strong>0</strong> waiting for your decision" in html
-    assert re.search(r'<a href="/admin/returns\?overdue=1"><strong>0</strong> overdue refunds', html)
+    assert "0 returns waiting for your decision" in html
+    assert re.search(r'<a href="/admin/returns\?overdue=1">0 overdue refunds', html)
     waiting = ask(app, delivered(app, setup, token="a"))
     late = ask(app, delivered(app, setup, token="b"))
     step(app, late, "approve", "receive", when=NOW + DAY)
     app.config["CLOCK"] = lambda: NOW + 10 * DAY
     html = client.get("/admin/").get_data(as_text=True)
-    assert re.search(r'<a href="/admin/returns\?status=requested"><strong>1</strong> waiting for your decision', html)
-    assert re.search(r'<a href="/admin/returns\?overdue=1" class="error"><strong>1</strong> overdue refunds', html)
+    assert re.search(r'<a href="/admin/returns\?status=requested">1 return waiting for your decision', html)
+    assert re.search(r'<a href="/admin/returns\?overdue=1" class="error">1 overdue refund\b', html)
     assert waiting in client.get("/admin/returns?status=requested").get_data(as_text=True)
 
 
