@@ -1,8 +1,8 @@
 """Policy pages: the returns policy as shoppers read it, and the privacy and terms texts the
 merchant writes in Markdown.
 
-Storefront pages only read here. A missing ReturnPolicy row is shown with its defaults rather
-than created, because a page view must not write (returns.policy() inserts the row).
+Storefront pages only read here: until the merchant saves the return settings, the page shows
+their defaults (changed_at unset, so no "last changed" date).
 """
 import threading
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from . import text
 from .errors import InvalidReturnRule
 from .extensions import db
-from .models import PolicyPage, Product, ReturnPolicy, Variant
+from .models import PolicyPage, Product, Variant
 from .returns import rules as return_rules
 from .shopconfig import version as storefront_version
 
@@ -29,18 +29,8 @@ class ReturnsPolicy:
     methods: list
 
 
-def policy_or_defaults():
-    """The ReturnPolicy row, or an unsaved one with the model's defaults (changed_at None)."""
-    row = db.session.get(ReturnPolicy, 1)
-    if row is not None:
-        return row
-    defaults = {column.name: column.default.arg for column in ReturnPolicy.__table__.columns
-                if column.default is not None and not callable(column.default.arg)}
-    return ReturnPolicy(id=1, **defaults)
-
-
 def returns_policy():
-    policy = policy_or_defaults()
+    policy = return_rules.policy()
     return ReturnsPolicy(policy=policy, rows=return_rules.rules_table(),
                          methods=return_rules.methods(policy))
 

@@ -41,7 +41,7 @@ def _page(status=200, block=None, shop_form=None, category_form=None, product_fo
     """The rules page; a form passed in is shown as the merchant sent it, with its errors."""
     rows = returns.rules_table()
     category_form = category_form or _category_form(rows)
-    processing_form = processing_form or ProcessingForm.from_policy(policies.policy_or_defaults())
+    processing_form = processing_form or ProcessingForm.from_policy(returns.policy())
     return render(PAGE, block=block, status=status, rows=rows,
                   shop_form=shop_form or RuleForm.from_rule(rows[0].rule),
                   category_form=category_form.set_choices(shop().categories),

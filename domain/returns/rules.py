@@ -74,12 +74,22 @@ def _rule(row, scope, scope_id=None):
 
 
 def policy():
-    """The one ReturnPolicy row, made with its defaults the first time it is asked for."""
+    """The ReturnPolicy row, or, until the merchant first saves one, an unsaved row holding the
+    defaults. Reading never writes: the order and return pages ask for it on every view."""
+    row = db.session.get(ReturnPolicy, 1)
+    if row is not None:
+        return row
+    defaults = {column.name: column.default.arg for column in ReturnPolicy.__table__.columns
+                if column.default is not None and not callable(column.default.arg)}
+    return ReturnPolicy(id=1, **defaults)
+
+
+def _stored_policy():
+    """The ReturnPolicy row for a change, made with its defaults the first time."""
     row = db.session.get(ReturnPolicy, 1)
     if row is None:
-        row = ReturnPolicy(id=1)
+        row = policy()
         db.session.add(row)
-        db.session.flush()
     return row
 
 
@@ -216,7 +226,7 @@ def save_rule(scope, scope_id, values, now, currency="USD"):
     for key, value in clean.items():
         setattr(row, key, value)
     row.updated_at = now
-    policy().changed_at = now
+    _stored_policy().changed_at = now
     db.session.flush()
     return row
 
@@ -228,7 +238,7 @@ def delete_rule(scope, scope_id, now):
     row = _row(scope, scope_id)
     if row is not None:
         db.session.delete(row)
-        policy().changed_at = now
+        _stored_policy().changed_at = now
         db.session.flush()
 
 
@@ -253,7 +263,7 @@ def save_policy(values, now):
     clean["general_md"] = (values.get("general_md") or "").strip()
     if problems:
         raise InvalidReturnRule(_("Please check the fields marked below."), problems)
-    row = policy()
+    row = _stored_policy()
     for key, value in clean.items():
         setattr(row, key, value)
     row.general_html = text.render_markdown(row.general_md)

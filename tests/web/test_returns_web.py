@@ -8,7 +8,7 @@ import pytest
 from domain import cart as carts
 from domain import orders, returns, shopconfig
 from domain.extensions import db
-from domain.models import ReturnRequest
+from domain.models import ReturnPolicy, ReturnRequest
 from tests.conftest import CSRF_RE
 from domain.payments import TestCard
 from tests.order_helpers import ADDRESS, NOW, advance, delivered_order, shop_with_a_product
@@ -260,6 +260,22 @@ def test_the_order_page_links_to_the_form_and_lists_its_returns(app, client, sho
     html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
     number = location.split("?")[0].rsplit("/", 1)[1]
     assert f"Return {number}" in html and "Return requested" in html and f'href="{location}"' in html
+
+
+def test_viewing_the_order_page_and_the_form_writes_nothing(app, client, shop, count_queries):
+    """Before the merchant saves any return settings, the pages that read them use the
+    defaults and never insert a row: a page view must not take the database's write lock."""
+    order = place_delivered(app, shop)
+    with app.app_context():
+        db.session.execute(db.delete(ReturnPolicy))
+        db.session.commit()
+    with count_queries() as queries:
+        client.get(f"/orders/{order['number']}", query_string={"t": order["token"]})
+        client.get(f"/orders/{order['number']}/return", query_string={"t": order["token"]})
+    writes = [q for q in queries if q.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    with app.app_context():
+        assert db.session.get(ReturnPolicy, 1) is None
 
 
 def test_past_the_window_the_order_page_says_when_it_closed(app, client, shop):
