@@ -28,6 +28,8 @@ class OrderReturns:
     can_return: bool
     # The end of the last return window, when every window has closed; else None.
     closed_at: object
+    # The end of the last window still open, to tell the customer how long they have.
+    open_until: object
     # (number, status label, url) of each return of the order.
     returns: list
 
@@ -54,7 +56,7 @@ def order_returns(order):
     listed = [(ret.number, returns.status_label(ret.status), _link(ret, order))
               for ret in _load_returns(order)]
     if order.status not in MAY_HAVE_OPENED:
-        return OrderReturns(False, None, listed)
+        return OrderReturns(False, None, None, listed)
     clock = now()
     verdicts = returns.order_eligibility(order, clock, shop()).values()
     can_return = any(v.ok for v in verdicts)
@@ -62,7 +64,8 @@ def order_returns(order):
     closed_at = None
     if not can_return and order.status == "delivered" and closes and max(closes) < clock:
         closed_at = max(closes)
-    return OrderReturns(can_return, closed_at, listed)
+    open_until = max((v.window_closes for v in verdicts if v.ok and v.window_closes), default=None)
+    return OrderReturns(can_return, closed_at, open_until, listed)
 
 
 @bp.app_template_global("customer_returns")

@@ -256,6 +256,7 @@ def test_the_order_page_links_to_the_form_and_lists_its_returns(app, client, sho
     order = place_delivered(app, shop)
     html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
     assert f'href="/orders/{order["number"]}/return?t={order["token"]}">Return or exchange items' in html
+    assert "You can ask for a return until April 2, 2026." in html
     location = ask(client, order).headers["Location"]
     html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
     number = location.split("?")[0].rsplit("/", 1)[1]
