@@ -59,7 +59,9 @@ def _return_page(ret, error=None, status=200, reject_form=None, complete_form=No
     moment = now()
     provider = payments.PROVIDERS.get(ret.order.payment_method)
     return render("admin/return.html", ret=ret, order=ret.order, error=error, status=status,
-                  timeline=returns.timeline(ret), 
+                  timeline=returns.timeline(ret),
+                  split=returns.refund_split(ret) if ret.status in ("received", "refund_failed")
+                  and ret.action == "refund" else None,
                   clock=returns.refund_clock(ret, moment, shop().timezone),
                   manual_refund=provider is None or provider.manual_refunds,
                   provider=provider, failure=_failure(ret), reasons=returns.REASONS,

@@ -8,6 +8,7 @@ from .lifecycle import PIPELINE, approve, complete, receive, reject, request_ret
 from .progress import (RefundClock, Stage, by_number, for_customer, overdue_count, queue,
                        refund_clock, status_label, timeline)
 from .refunds import refund_parts
+from .refunds import split as refund_split
 from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, delete_rule, methods,
                     policy, rule_for, rules_table, save_policy, save_rule, summary)
 
@@ -15,7 +16,7 @@ __all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimat
            "REASONS", "RefundClock", "Rule", "RuleRow", "Selection", "Stage", "action_label",
            "approve", "by_number", "complete", "delete_rule", "disappointing_products", "eligible",
            "estimate", "for_customer", "methods", "order_eligibility", "overdue_count", "paid_for",
-           "policy", "queue", "receive", "refund_clock", "refund_parts", "reject",
+           "policy", "queue", "receive", "refund_clock", "refund_parts", "refund_split", "reject",
            "request_return", "rule_for", "rules_table", "save_policy", "save_rule",
            "status_label", "summary", "timeline", "waiting_count", "window_closes",
            "window_start"]

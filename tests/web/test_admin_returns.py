@@ -337,3 +337,22 @@ def test_the_insights_page_shows_return_rate_and_top_reason(client, app, setup, 
     assert "Products that disappoint" in html
     row = re.search(r"Moon jar</a></th>(.*?)</tr>", html, re.S).group(1)
     assert "50 %" in row and "Arrived damaged (2)" in row
+
+
+def test_the_refund_button_says_which_part_goes_back_as_store_credit(client, make, app, setup, merchant):
+    """Of a ₩42,000 order, ₩20,000 was paid with store credit: before refunding the ₩39,000 jar
+    the merchant reads that ₩22,000 goes back to the card and ₩17,000 as credit."""
+    from domain import credit
+    customer = make.user(email="minji@example.com")
+    with app.test_request_context():
+        credit.grant(customer["id"], 20000, "KRW", "Welcome", NOW)
+        db.session.commit()
+    order = place(app, setup, payment="test_card", user_id=customer["id"], use_credit=True,
+                  token="credit-split")
+    advance(app, order["number"], "packed", "shipped", "delivered")
+    rma = ask(app, order["number"])
+    step(app, rma, "approve", "receive")
+    html = page(client, rma)
+    assert ("₩22,000 goes back to Card (test mode) and ₩17,000 as store credit: that part of "
+            "the order was paid with credit.") in html
+    assert "Refund ₩39,000" in html
