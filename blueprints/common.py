@@ -1,5 +1,6 @@
 """Per-request helpers shared by the blueprints: the shop's settings, the visitor's cart,
-and the template filters for money and images."""
+one-time form tokens, and the template filters for money and images."""
+import secrets
 from datetime import datetime, timezone
 
 from flask import current_app, g, session, url_for
@@ -24,6 +25,16 @@ def shop():
     if "shop" not in g:
         g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
     return g.shop
+
+
+def new_token():
+    """A one-time form token: a checkout or a return request sent twice is made only once."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_token(token):
+    # Orders and returns keep up to 64 characters; a blank token would match every other blank one.
+    return bool(token) and 16 <= len(token) <= 64
 
 
 def current_cart():

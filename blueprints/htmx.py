@@ -4,7 +4,7 @@ One template per page; the regions htmx swaps are {% block %}s inside it. An htm
 is neither boosted nor a history restore gets just the block (plus out-of-band partials such as
 the cart badge); every other request gets the whole page from the same template.
 """
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -34,3 +34,13 @@ def trigger(response, event):
     """Ask htmx to fire a client-side event after the swap (ignored without htmx)."""
     response.headers["HX-Trigger"] = event
     return response
+
+
+def see_other(url):
+    """Redirect after a successful POST: a 303, or HX-Redirect for an htmx fragment request
+    (a redirect there would swap the next page into a fragment's place)."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)

@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext as _
 from domain import mailer, orders, payments, returns, tracking
 from domain.extensions import db
 from domain.models import ReturnRequest
+from domain.returns import offer
 
 from .common import shop
 from .orders.timekeeping import now
@@ -78,18 +79,18 @@ def return_context(ret):
     """What every return email shows: the return's page (signed for guests, like the order's
     link), the way the parcel travels, how the money comes back, the replacement order."""
     order = ret.order
-    method = next(((label, instructions) for key, label, instructions
-                   in returns.methods(returns.policy()) if key == ret.method), (ret.method, ""))
+    return_policy = returns.policy()
+    method_label, method_instructions = offer.method_of(ret, return_policy)
     money, credit = returns.refund_parts(ret)
     return {
         "ret": ret,
         "return_url": url_for("returns.view_return", number=ret.number,
                               t=orders.tracking_token(order), _external=True),
         "action_label": returns.action_label(ret.action),
-        "method_label": method[0], "method_instructions": method[1],
+        "method_label": method_label, "method_instructions": method_instructions,
         "refund_money": money, "refund_credit": credit,
         "payment_label": payments.provider(order.payment_method).label,
-        "refund_promise_days": returns.policy().refund_promise_days,
+        "refund_promise_days": return_policy.refund_promise_days,
         "replacement": ret.exchange_order,
         "replacement_url": tracking_link(ret.exchange_order) if ret.exchange_order else None,
     }

@@ -87,3 +87,9 @@ def history(user_id, limit=None):
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def applied(balance, total):
+    """The part of `total` (Money) that `balance` minor units of store credit pay: credit pays
+    first, up to the whole total. Checkout states it and place_order spends it by this rule."""
+    return Money(min(balance or 0, total.amount), total.currency)

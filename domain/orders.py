@@ -14,6 +14,7 @@ from . import cart as carts
 from . import catalog, credit, notify, payments, pricing, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
+from .money import Money
 from .models import Order, OrderEvent, OrderLine
 
 # Where an order may go next from each status. Side exits: cancelled, payment_expired.
@@ -39,6 +40,16 @@ def status_label(status):
         "delivered": _("Delivered"), "cancelled": _("Cancelled"),
         "payment_expired": _("Payment expired"),
     }[status]
+
+
+def line_name(line):
+    """How an order line is named in messages: 'Moon jar · Small'."""
+    return f"{line.title} · {line.variant_title}" if line.variant_title else line.title
+
+
+def reached_at(order, status):
+    """When the order first reached `status`, from its events; None if it has not."""
+    return next((e.created_at for e in order.events if e.status == status), None)
 
 
 def new_number():
@@ -206,7 +217,8 @@ def place_order(config, cart, checkout, now):
 def _apply_credit(order, user_id, now):
     """Pay what the customer's store credit covers of the order, read under the order's own
     write lock so that the spend cannot find less than was read."""
-    amount = min(credit.balance(user_id, for_update=True), order.total)
+    amount = credit.applied(credit.balance(user_id, for_update=True),
+                            Money(order.total, order.currency)).amount
     if amount > 0:
         credit.spend(user_id, amount, order.currency, order, now)
         order.credit_applied = amount
@@ -240,7 +252,7 @@ def allowed_next(order):
         options = [s for s in options if s != "packed"]
     if order.status == "placed" and order.payment_method != "bank_transfer":
         options = [s for s in options if s != "payment_expired"]
-    if order.status == "placed" and order.payment_method == "cash_on_delivery" and order.amount_due:
+    if order.status == "placed" and order.collects_on_delivery:
         options = [s for s in options if s != "paid"]
     return options
 
@@ -263,7 +275,7 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
     # The provider only ever handles what store credit did not pay (amount_due).
     if status == "paid" and order.amount_due:
         payments.record(order, "capture", order.amount_due, provider.capture(order))
-    if status == "delivered" and order.payment_method == "cash_on_delivery" and order.amount_due:
+    if status == "delivered" and order.collects_on_delivery:
         payments.record(order, "capture", order.amount_due, provider.capture(order))
     if status in RELEASES_STOCK:
         for line in order.lines:
@@ -324,6 +336,6 @@ def expire_unpaid(now):
 
 def expected_delivery(order):
     """The latest expected delivery day: from shipping if shipped, else from placing."""
-    shipped = next((e.created_at for e in order.events if e.status == "shipped"), None)
+    shipped = reached_at(order, "shipped")
     start = shipped or order.placed_at
     return start + timedelta(days=order.shipping_days_max + (0 if shipped else 1))

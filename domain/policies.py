@@ -4,18 +4,15 @@ merchant writes in Markdown.
 Storefront pages only read here: until the merchant saves the return settings, the page shows
 their defaults (changed_at unset, so no "last changed" date).
 """
-import threading
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from flask_babel import gettext as _
 
-from . import text
+from . import shopconfig, text
 from .errors import InvalidReturnRule
 from .extensions import db
 from .models import PolicyPage, Product, Variant
 from .returns import rules as return_rules
-from .shopconfig import version as storefront_version
 
 PAGES = ("privacy", "terms")
 MAX_PAGE_LENGTH = 50_000
@@ -84,26 +81,8 @@ def save_product_rule(reference, values, now, currency):
     return product
 
 
-# The product page shows each product's return summary. Reading the rules there would add a
-# query to the busiest page, so every process keeps them, reloaded when the storefront version
-# moves on (ReturnRule is one of the storefront's models), like the shop's settings.
-_lock = threading.Lock()
-_snapshots = {}
-
-
-def _load_rules():
-    return tuple(SimpleNamespace(product_id=row.product_id, category_id=row.category_id,
-                                 **{f: getattr(row, f) for f in return_rules.FIELDS})
-                 for row in return_rules.all_rules())
-
-
 def storefront_rule(product_id, category_id, version_file):
-    """The rule in force for a product, as returns.rule_for() finds it, from the snapshot."""
-    current = storefront_version(version_file)
-    entry = _snapshots.get(version_file)
-    if entry is None or entry[0] != current:
-        with _lock:
-            entry = (current, _load_rules())
-            _snapshots[version_file] = entry
-    return return_rules.pick(entry[1], product_id, category_id)
-
+    """The rule in force for a product, as returns.rule_for() finds it, from the rules the
+    shop's cached settings snapshot holds: the product page, the busiest, adds no query."""
+    return return_rules.pick(shopconfig.current(version_file).return_rules, product_id,
+                             category_id)

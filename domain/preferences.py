@@ -3,26 +3,16 @@ one-click checkout uses with their default address."""
 from dataclasses import dataclass, field
 
 from babel.lists import format_list
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _
 
-from . import addresses
+from . import addresses, payments
 from .errors import ShopError
 from .extensions import db
 
-# Used only while domain/payments.py cannot be imported (it is the source of truth):
-# key -> (label, paid at checkout).
-FALLBACK_PAYMENT_METHODS = {"bank_transfer": (_l("Bank transfer"), False),
-                            "cash_on_delivery": (_l("Cash on delivery"), False),
-                            "test_card": (_l("Card (test)"), True)}
-
 
 def _providers():
-    try:
-        from .payments import PROVIDERS
-    except ImportError:
-        return FALLBACK_PAYMENT_METHODS
-    return {key: (provider.label, bool(getattr(provider, "pays_at_checkout", False)))
-            for key, provider in PROVIDERS.items() if getattr(provider, "selectable", True)}
+    """{key: (label, paid at checkout)} of the payment methods a customer may choose."""
+    return {p.key: (p.label, p.pays_at_checkout) for p in payments.selectable()}
 
 
 def payment_methods():

@@ -11,6 +11,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from itertools import chain
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -65,6 +67,9 @@ class ShopConfig:
     carriers: tuple = field(default_factory=tuple)
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
+    # Every ReturnRule, detached: the product page shows each product's return summary from
+    # these (domain.returns.rules.pick) rather than querying the busiest page.
+    return_rules: tuple = field(default_factory=tuple)
 
     def methods_for(self, region=None):
         region = region or self.default_region
@@ -73,6 +78,10 @@ class ShopConfig:
     @property
     def regions(self):
         return sorted({m.region for m in self.shipping_methods})
+
+    @property
+    def zone(self):
+        return zone(self.timezone)
 
     @property
     def tax_rate_percent(self):
@@ -89,6 +98,14 @@ class ShopConfig:
 
     def category(self, slug):
         return next((c for c in self.categories if c.slug == slug), None)
+
+
+def zone(name):
+    """The time zone a setting names; UTC for an empty or unknown name."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def get_settings_row():
@@ -125,6 +142,10 @@ def load():
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
         categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description) for c in categories),
+        return_rules=tuple(
+            SimpleNamespace(**{column.name: getattr(rule, column.name)
+                               for column in ReturnRule.__table__.columns})
+            for rule in db.session.scalars(db.select(ReturnRule))),
     )
 
 

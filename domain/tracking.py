@@ -32,7 +32,7 @@ class Stage:
 
 
 def _stage_label(order, status):
-    if status == "paid" and order.payment_method == "cash_on_delivery" and order.amount_due:
+    if status == "paid" and order.collects_on_delivery:
         return _("Pay on delivery")
     return orders.status_label(status)
 
@@ -49,8 +49,7 @@ def timeline(order):
     """The stages to show, in order. A cancelled or expired order shows the stages it reached
     and then its final state as the current one; the stages it will never reach are left out."""
     reached = _first_reached(order)
-    # An order store credit paid in full has nothing for the courier to collect.
-    cod = order.payment_method == "cash_on_delivery" and order.amount_due > 0
+    cod = order.collects_on_delivery
     if cod and "delivered" in reached:
         # The courier collects the money on delivery: that is when it was paid.
         reached.setdefault("paid", reached["delivered"])

@@ -1,5 +1,5 @@
 """Placing orders for web and browser tests, through domain.orders.place_order as checkout does."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from domain import cart as carts
 from domain import orders, shopconfig
@@ -7,6 +7,8 @@ from domain.extensions import db
 from domain.models import Order
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
+# Two days after an order delivered at NOW: well inside its return window.
+LATER = NOW + timedelta(days=2)
 ADDRESS = {"name": "Kim Minji", "phone": "010-0000-0000", "line1": "1 Sejong-daero",
            "line2": "Apt 301", "city": "Seoul", "postcode": "04524", "region": "Domestic",
            "country": "KR"}
@@ -29,11 +31,12 @@ def shop_with_a_product(make, **settings):
 
 
 def place(app, setup, email="minji@example.com", payment="bank_transfer", user_id=None,
-          quantity=1, now=NOW, token=None, card="4242424242424242", use_credit=False):
-    """Place an order and return {"number", "token", "id"} (token: the guest tracking token)."""
+          quantity=1, now=NOW, token=None, card="4242424242424242", use_credit=False, items=None):
+    """Place an order and return {"number", "token", "id"} (token: the guest tracking token).
+    It buys `quantity` of the setup's variant, or `items` ({variant id: quantity}) if given."""
     with app.test_request_context():
         config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-        cart = carts.GuestCart({str(setup["variant"]): quantity})
+        cart = carts.GuestCart(items or {str(setup["variant"]): quantity})
         details = {"card_number": card} if payment == "test_card" else {}
         checkout = orders.Checkout(
             checkout_token=token or f"tok-{email}-{payment}-{now.timestamp()}-{user_id}-{quantity}",

@@ -1,18 +1,42 @@
-"""Orders and returns built row by row for the return rules' unit tests.
+"""Returns for tests: asked for through domain.returns as the return form does, or built row
+by row with their orders for the return rules' unit tests.
 
-Checkout would choose the prices, taxes and times itself; these tests need exact lines, a given
-discount and a delivery at a given moment, so they write the rows directly.
+Checkout would choose the prices, taxes and times itself; the rules' tests need exact lines, a
+given discount and a delivery at a given moment, so they write the rows directly.
 """
+import uuid
 from datetime import datetime, timezone
 from itertools import count
 
-from domain import shopconfig
+from domain import orders, returns, shopconfig
 from domain.extensions import db
 from domain.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
 from domain.money import _round_div
+from domain.returns import Selection
+from tests.order_helpers import LATER
 
 PLACED = datetime(2026, 2, 20, 9, 0, tzinfo=timezone.utc)
 _numbers = count(1)
+
+
+def rule_values(**changes):
+    """A valid return rule form: 30 days, every action, free return shipping, no fees."""
+    base = {"window_days": 30, "allow_refund": True, "allow_exchange": True, "allow_credit": True,
+            "final_sale": False, "restocking_fee_bp": 0, "return_shipping": "free",
+            "return_shipping_fee": 0, "conditions": ""}
+    base.update(changes)
+    return base
+
+
+def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text="",
+               method="dropoff", token=None, exchange_to=None, now=LATER):
+    """Ask to return the first line of order `number`, as the return form would; (return,
+    created). Runs in the caller's request context and leaves the commit to it."""
+    order = orders.by_number(number)
+    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    selection = Selection(order.lines[0].id, quantity, exchange_to)
+    return returns.request_return(order, [selection], action, reason, text, method,
+                                  token or uuid.uuid4().hex, now, config)
 
 
 def shop_config(app, make, timezone_name="UTC", currency="KRW"):
@@ -54,11 +78,11 @@ def order_with(lines, currency="KRW", tax_included=True, tax_rate_bp=1000, disco
     return order
 
 
-def return_of(order, quantities, status="requested", action="refund"):
+def return_of(order, quantities, status="requested", action="refund", reason="size_fit"):
     """A return of {order_line: quantity} in `status`, written as lifecycle would leave it."""
     n = next(_numbers)
     ret = ReturnRequest(number=f"R-TEST{n:03d}", request_token=f"return-token-{n}", order=order,
-                        status=status, action=action, reason="size_fit", currency=order.currency)
+                        status=status, action=action, reason=reason, currency=order.currency)
     for line, quantity in quantities.items():
         ret.lines.append(ReturnLine(order_line_id=line.id, product_id=line.product_id,
                                     quantity=quantity, amount=line.unit_price * quantity))

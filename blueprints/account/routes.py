@@ -1,7 +1,6 @@
 """Sign in, register, sign out, and the account overview with the order history and the
 store credit. Signing in moves the guest cart into the account's cart."""
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 from flask import current_app, flash, redirect, request, session, url_for
@@ -15,8 +14,9 @@ from domain.extensions import db, limiter
 from domain.money import Money
 from domain.orders import status_label
 
-from ..common import safe_next, shop
+from ..common import safe_next
 from ..htmx import render
+from ..orders.timekeeping import shop_zone
 from . import bp
 from .forms import EmptyForm, LoginForm, RegisterForm
 
@@ -93,11 +93,7 @@ def overview():
 def _order_row(order):
     """What the order history shows of an order: its date in the shop's zone, its total in
     the currency it was paid in."""
-    try:
-        zone = ZoneInfo(shop().timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    placed = order.placed_at.astimezone(zone)
+    placed = order.placed_at.astimezone(shop_zone())
     return {
         "number": order.number,
         "url": _tracking_url(order.number),

@@ -17,6 +17,8 @@ from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTE
 from ..common import shop
 
 BLANK_VARIANT_ROWS = 3
+# The hint under every Markdown text box of the back office.
+MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists with “- ”, links as [text](https://…).")
 
 
 def _raw(field):
@@ -126,9 +128,8 @@ class ProductForm(FlaskForm):
                                validators=[Length(max=60)])
     specs = SpecsField(_l("Specifications"),
                        description=_l("One per line, like “Material: stoneware”."))
-    description_md = TextAreaField(
-        _l("Description"), validators=[Length(max=20_000)],
-        description=_l("Markdown: **bold**, *italic*, lists with “- ”, links as [text](https://…)."))
+    description_md = TextAreaField(_l("Description"), validators=[Length(max=20_000)],
+                                   description=MARKDOWN_HINT)
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=200)
 
     def set_choices(self, categories, archived=False):

@@ -22,7 +22,8 @@ def _order(number):
     return order
 
 
-def _actor():
+def merchant_actor():
+    """Who the order's and returns' events name for a change made in the back office."""
     return f"merchant:{current_user.email}"
 
 
@@ -59,7 +60,7 @@ def orders_bulk():
     if not numbers:
         flash(_("Tick the orders to change first."), "error")
         return redirect(back, code=303)
-    outcomes = fulfilment.bulk_set_status(numbers, action, _actor(), now(),
+    outcomes = fulfilment.bulk_set_status(numbers, action, merchant_actor(), now(),
                                           carrier=form.carrier.data or "",
                                           tracking_numbers=tracking_numbers)
     db.session.commit()
@@ -103,7 +104,7 @@ def order_status(number):
         return _order_page(order, failed=form, status=422)
     values = form.values()
     try:
-        fulfilment.apply(order, values["status"], _actor(), now(), note=values["note"],
+        fulfilment.apply(order, values["status"], merchant_actor(), now(), note=values["note"],
                          carrier=values["carrier"], tracking_number=values["tracking_number"])
     except ShopError as error:
         db.session.rollback()

@@ -10,7 +10,7 @@ from wtforms.validators import Length, ValidationError
 
 from domain.pricing import format_rate
 
-from .forms import MoneyField
+from .forms import MARKDOWN_HINT, MoneyField
 
 # Where a domain message about a value belongs on the form.
 DOMAIN_FIELDS = {"restocking_fee_bp": "restocking_fee"}
@@ -61,26 +61,23 @@ class RuleForm(FlaskForm):
     conditions = StringField(_l("Conditions"), validators=[Length(max=500)],
                              description=_l("e.g. Unused, in the original box."))
 
+    # Named as on the rule; the two fees are converted on the way in and out.
+    FIELDS = ("window_days", "allow_refund", "allow_exchange", "allow_credit", "final_sale",
+              "return_shipping", "conditions")
+
     @classmethod
     def from_rule(cls, rule, **extra):
-        data = {name: getattr(rule, name) for name in (
-            "window_days", "allow_refund", "allow_exchange", "allow_credit", "final_sale",
-            "return_shipping", "conditions")}
-        data["restocking_fee"] = rule.restocking_fee_bp
-        data["return_shipping_fee"] = rule.return_shipping_fee or None
-        return cls(formdata=None, data=dict(data, **extra))
+        data = {name: getattr(rule, name) for name in cls.FIELDS}
+        return cls(formdata=None, data=dict(data, restocking_fee=rule.restocking_fee_bp,
+                                            return_shipping_fee=rule.return_shipping_fee or None,
+                                            **extra))
 
     def values(self):
         """The rule as returns.save_rule() takes it."""
-        return {
-            "window_days": self.window_days.data,
-            "allow_refund": self.allow_refund.data, "allow_exchange": self.allow_exchange.data,
-            "allow_credit": self.allow_credit.data, "final_sale": self.final_sale.data,
-            "restocking_fee_bp": self.restocking_fee.data or 0,
-            "return_shipping": self.return_shipping.data,
-            "return_shipping_fee": self.return_shipping_fee.data or 0,
-            "conditions": self.conditions.data or "",
-        }
+        return dict({name: self[name].data for name in self.FIELDS},
+                    restocking_fee_bp=self.restocking_fee.data or 0,
+                    return_shipping_fee=self.return_shipping_fee.data or 0,
+                    conditions=self.conditions.data or "")
 
 
 class CategoryRuleForm(RuleForm):
@@ -110,9 +107,8 @@ class ProcessingForm(FlaskForm):
     refund_promise_days = IntegerField(
         _l("Refund within (days of receiving a return)"),
         description=_l("Shown on the policy page as your promise."))
-    general_md = TextAreaField(
-        _l("General rules"), validators=[Length(max=20_000)],
-        description=_l("Markdown: **bold**, *italic*, lists with “- ”, links as [text](https://…)."))
+    general_md = TextAreaField(_l("General rules"), validators=[Length(max=20_000)],
+                               description=MARKDOWN_HINT)
 
     FIELDS = ("transit_days", "pickup_enabled", "pickup_instructions", "dropoff_enabled",
               "dropoff_instructions", "refund_promise_days", "general_md")

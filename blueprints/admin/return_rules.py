@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from domain import policies, returns
 from domain.errors import InvalidReturnRule
 from domain.extensions import db
-from domain.models import Category, Product
+from domain.models import Product
 from domain.text import render_markdown
 
 from ..common import now, shop
@@ -20,11 +20,13 @@ PAGE = "admin/return_rules.html"
 
 
 def _category_form(rows):
-    """The category form, filled from the category named in ?category= (else the shop's rule)."""
-    category = db.session.get(Category, request.args.get("category", 0, type=int))
-    if category is None:
+    """The category form, filled from the category named in ?category= (else the shop's rule).
+    The rules table already holds every category's rule in force."""
+    wanted = request.args.get("category", 0, type=int)
+    row = next((r for r in rows if r.scope == "category" and r.scope_id == wanted), None)
+    if row is None:
         return CategoryRuleForm.from_rule(rows[0].rule)
-    return CategoryRuleForm.from_rule(returns.rule_for(None, category.id), category_id=category.id)
+    return CategoryRuleForm.from_rule(row.rule, category_id=row.scope_id)
 
 
 def _product_form(rows):

@@ -3,7 +3,6 @@ back most. Every change goes through domain.returns (approve, reject, receive, c
 which checks the transition, writes the return's event and queues the customer's email."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from domain import payments, returns
 from domain.errors import ShopError
@@ -14,6 +13,7 @@ from ..common import now, shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm
+from .orders import merchant_actor
 from .return_forms import CompleteForm, ReceiveForm, RejectForm
 
 
@@ -30,10 +30,6 @@ def _return(number):
     return ret
 
 
-def _actor():
-    return f"merchant:{current_user.email}"
-
-
 @bp.get("/returns", endpoint="returns")
 def return_queue():
     status = request.args.get("status", "")
@@ -47,24 +43,13 @@ def return_queue():
                   action_label=returns.action_label)
 
 
-def _failure(ret):
-    """What the payment provider said when the last refund attempt failed."""
-    if ret.status != "refund_failed":
-        return ""
-    failed = [e for e in ret.events if e.status == "refund_failed"]
-    return failed[-1].note if failed else ""
-
-
 def _return_page(ret, error=None, status=200, reject_form=None, complete_form=None):
-    moment = now()
     provider = payments.PROVIDERS.get(ret.order.payment_method)
     return render("admin/return.html", ret=ret, order=ret.order, error=error, status=status,
-                  timeline=returns.timeline(ret),
-                  split=returns.refund_split(ret) if ret.status in ("received", "refund_failed")
-                  and ret.action == "refund" else None,
-                  clock=returns.refund_clock(ret, moment, shop().timezone),
+                  timeline=returns.timeline(ret), split=returns.refund_due(ret),
+                  clock=returns.refund_clock(ret, now(), shop().timezone),
                   manual_refund=provider is None or provider.manual_refunds,
-                  provider=provider, failure=_failure(ret), reasons=returns.REASONS,
+                  provider=provider, failure=returns.last_failure(ret), reasons=returns.REASONS,
                   action_label=returns.action_label,
                   form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
                   reject_form=reject_form or RejectForm(formdata=None),
@@ -76,7 +61,7 @@ def return_detail(number):
     return _return_page(_return(number))
 
 
-def _change(number, step, success, **forms):
+def _change(number, step, **forms):
     """Run one domain step on the return; 422 with the message and nothing changed if it is
     refused, else commit and go back to the return's page."""
     ret = _return(number)
@@ -87,7 +72,9 @@ def _change(number, step, success, **forms):
         return _return_page(_return(number), error=str(error), status=422, **forms)
     db.session.commit()
     # A refused refund is kept (as refund_failed, to retry), but it is not good news.
-    flash(success(ret), "error" if ret.status == "refund_failed" else "success")
+    flash(_("Return %(number)s is now “%(status)s”.", number=ret.number,
+            status=return_status_label(ret.status)),
+          "error" if ret.status == "refund_failed" else "success")
     return redirect(url_for(".return_detail", number=ret.number), code=303)
 
 
@@ -97,16 +84,11 @@ def _invalid(number, **forms):
                         **forms)
 
 
-def _now_status(ret):
-    return _("Return %(number)s is now “%(status)s”.", number=ret.number,
-             status=return_status_label(ret.status))
-
-
 @bp.post("/returns/<number>/approve")
 def return_approve(number):
     if not EmptyForm().validate_on_submit():
         return _invalid(number)
-    return _change(number, lambda ret: returns.approve(ret, _actor(), now()), _now_status)
+    return _change(number, lambda ret: returns.approve(ret, merchant_actor(), now()))
 
 
 @bp.post("/returns/<number>/reject")
@@ -114,8 +96,9 @@ def return_reject(number):
     form = RejectForm()
     if not form.validate_on_submit():
         return _invalid(number, reject_form=form)
-    return _change(number, lambda ret: returns.reject(ret, _actor(), now(), form.reason.data.strip()),
-                   _now_status, reject_form=form)
+    return _change(number, lambda ret: returns.reject(ret, merchant_actor(), now(),
+                                                      form.reason.data.strip()),
+                   reject_form=form)
 
 
 @bp.post("/returns/<number>/receive")
@@ -123,8 +106,8 @@ def return_receive(number):
     form = ReceiveForm()
     if not form.validate_on_submit():
         return _invalid(number)
-    return _change(number, lambda ret: returns.receive(
-        ret, _actor(), now(), form.restock(ret.lines, request.form)), _now_status)
+    return _change(number, lambda ret: returns.receive(ret, merchant_actor(), now(),
+                                                       form.restock(ret.lines, request.form)))
 
 
 @bp.post("/returns/<number>/complete")
@@ -132,9 +115,10 @@ def return_complete(number):
     form = CompleteForm()
     if not form.validate_on_submit():
         return _invalid(number, complete_form=form)
-    return _change(number, lambda ret: returns.complete(ret, _actor(), now(), reference=form.value(),
+    return _change(number, lambda ret: returns.complete(ret, merchant_actor(), now(),
+                                                        reference=form.value(),
                                                         as_credit=form.as_credit.data == "1"),
-                   _now_status, complete_form=form)
+                   complete_form=form)
 
 
 @bp.get("/returns/insights")

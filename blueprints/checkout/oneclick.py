@@ -13,17 +13,17 @@ from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from domain import cart as carts
-from domain import orders, preferences, pricing
+from domain import credit, orders, preferences, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
 from domain.money import Money
 from domain.orders import ADDRESS_FIELDS
 
-from ..common import current_cart, format_money, shop
-from ..htmx import render
+from ..common import current_cart, format_money, new_token, shop, valid_token
+from ..htmx import render, see_other
 from . import bp
 from .forms import BuyNowForm
-from .routes import new_token, now, see_other, tracking_url, valid_token
+from .routes import now, tracking_url
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,12 @@ def one_click_offer(user, lines):
         return None
     address, method = plan.address, plan.shipping
     breakdown = pricing.breakdown(config, lines, shipping_method_id=method.id, region=address.region)
-    credit = Money(min(user.credit_balance or 0, breakdown.total.amount), config.currency)
+    paid_by_credit = credit.applied(user.credit_balance, breakdown.total)
     return OneClickOffer(
         address={name: getattr(address, name) or "" for name in ADDRESS_FIELDS},
         place=plan.address_label, shipping_method_id=method.id,
         payment_method=user.preferred_payment_method, payment_label=str(plan.payment),
-        breakdown=breakdown, credit=credit)
+        breakdown=breakdown, credit=paid_by_credit)
 
 
 @bp.post("/checkout/buy-now")

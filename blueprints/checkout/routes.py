@@ -5,45 +5,24 @@ never touches the checkout token) when the region or the shipping method changes
 "Update shipping" button does the same without JavaScript. Placing the order is one call to
 domain.orders.place_order, idempotent through the form's one-time checkout token.
 """
-import secrets
-
-from flask import flash, make_response, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from domain import cart as carts
-from domain import orders, payments, pricing
+from domain import credit, orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 from domain.extensions import db
 from domain.money import Money
 
-from ..common import current_cart, now, shop
-from ..htmx import render, wants_fragment
+from ..common import current_cart, new_token, now, shop, valid_token
+from ..htmx import render, see_other
 from ..orders.access import tracking_url_args
 from . import bp
 from .forms import CheckoutForm
 
 PAGE = "checkout/checkout.html"
 METHODS = "checkout/_shipping_methods.html"
-
-
-def new_token():
-    return secrets.token_urlsafe(24)
-
-
-def valid_token(token):
-    # Orders keep up to 64 characters; a blank token would match every other blank one.
-    return bool(token) and 16 <= len(token) <= 64
-
-
-def see_other(url):
-    """Redirect after a successful POST: a 303, or HX-Redirect for an htmx fragment request
-    (a redirect there would swap the next page into a fragment's place)."""
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
 
 
 def tracking_url(order, **extra):
@@ -157,8 +136,8 @@ def page_context(form, config, lines):
                for method in breakdown.shipping_methods]
     chosen = breakdown.shipping_method
     available = Money(credit_balance(), config.currency)
-    applied = Money(min(available.amount, breakdown.total.amount) if form.use_credit.data else 0,
-                    config.currency)
+    applied = (credit.applied(available.amount, breakdown.total) if form.use_credit.data
+               else Money.zero(config.currency))
     return {
         "credit_available": available, "credit_applied": applied,
         "to_pay": breakdown.total - applied,

@@ -4,8 +4,6 @@ page, until the window closes and the order is the merchant's to fulfil.
 Whoever may see the order may act on it (blueprints.orders.access.viewable_order): its
 signed-in owner, or a guest holding the tracking link's token, posted back as `t`.
 """
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from babel.dates import format_date, format_time
 from flask import flash, redirect, request
 from flask_babel import get_locale, gettext as _
@@ -17,6 +15,7 @@ from domain.extensions import db
 from ..common import shop
 from ..htmx import render
 from ..orders.access import link_token, viewable_order
+from ..orders.timekeeping import shop_zone
 from . import bp
 from .forms import AddressChangeForm
 from .routes import now, tracking_url
@@ -78,17 +77,10 @@ def undo_address_form(order):
     return AddressChangeForm(formdata=None, data=_current_address(order))
 
 
-def _shop_zone():
-    try:
-        return ZoneInfo(shop().timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @bp.app_template_filter("undo_deadline")
 def undo_deadline(value):
     """'14:32' in the shop's time zone, with the date too when it is not today there."""
-    zone = _shop_zone()
+    zone = shop_zone()
     local, today = value.astimezone(zone), now().astimezone(zone)
     locale = str(get_locale())
     time = format_time(local, "short", locale=locale)

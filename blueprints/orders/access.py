@@ -32,9 +32,14 @@ def viewable_order(number):
     abort(404)
 
 
+def is_owner(order):
+    """Whether the visitor is signed in to the account that placed `order`."""
+    return current_user.is_authenticated and order.user_id == current_user.id
+
+
 def tracking_url_args(order):
     """url_for arguments for the order's tracking page that work for this visitor."""
     args = {"number": order.number}
-    if not (current_user.is_authenticated and order.user_id == current_user.id):
+    if not is_owner(order):
         args["t"] = orders.tracking_token(order)
     return args

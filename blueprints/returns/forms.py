@@ -53,11 +53,7 @@ def chosen_quantities(values, order):
 
 def chosen_variants(values, order):
     """{order_line_id: variant id wanted in exchange, or None}."""
-    chosen = {}
-    for line in order.lines:
-        raw = values.get(f"exchange-{line.id}")
-        chosen[line.id] = _whole(raw) or None
-    return chosen
+    return {line.id: _whole(values.get(f"exchange-{line.id}")) or None for line in order.lines}
 
 
 def selections(quantities, variants, action):

@@ -2,14 +2,15 @@
 actions and exchange options the chosen lines allow, and the estimate of what comes back.
 
 The domain (domain.returns.request_return) checks all of it again when the form is sent; this
-module only decides what to offer, so a customer is never shown a choice that will be refused.
+module only gathers what domain.returns.offer decides to offer, so a customer is never shown a
+choice that will be refused.
 """
 from dataclasses import dataclass, field
 
-from flask_login import current_user
-
 from domain import returns
-from domain.returns import exchange
+from domain.returns import exchange, offer
+
+from ..orders.access import is_owner
 
 
 @dataclass
@@ -28,32 +29,6 @@ class LineRow:
         return range(self.verdict.returnable_quantity + 1)
 
 
-def owner_signed_in(order):
-    """Store credit lives on an account, so only the order's signed-in owner is offered it."""
-    return current_user.is_authenticated and order.user_id == current_user.id
-
-
-def default_quantities(order, eligibility):
-    """The form's first state: one unit when a single line can go back (the usual return of a
-    one-item order), else nothing chosen, so nobody sends back more than they meant to."""
-    open_lines = [line_id for line_id, verdict in eligibility.items() if verdict.ok]
-    return {line.id: 1 if open_lines == [line.id] else 0 for line in order.lines}
-
-
-def offered_actions(rows, may_credit):
-    """The actions every one of `rows` allows, in the form's order."""
-    if not rows:
-        return ()
-    allowed = set(returns.ACTIONS)
-    for row in rows:
-        allowed &= set(row.verdict.rule.actions)
-        if not row.options:
-            allowed.discard("exchange")
-    if not may_credit:
-        allowed.discard("credit")
-    return tuple(a for a in returns.ACTIONS if a in allowed)
-
-
 def form_context(order, form, quantities, variants, now, config, eligibility=None, errors=None):
     """Everything the form template needs; `errors` are the domain's {field: message} that
     belong to a line (line-<id>, exchange-<id>, lines)."""
@@ -69,11 +44,15 @@ def form_context(order, form, quantities, variants, now, config, eligibility=Non
                             errors.get(f"line-{line.id}", ""),
                             errors.get(f"exchange-{line.id}", "")))
     chosen = [row for row in rows if row.quantity]
-    actions = offered_actions(chosen or [row for row in rows if row.verdict.ok],
-                              owner_signed_in(order))
+    # The actions the chosen lines allow; before any is chosen, those the returnable ones do.
+    considered = chosen or [row for row in rows if row.verdict.ok]
+    # Store credit lives on an account, so only the order's signed-in owner is offered it.
+    actions = offer.offered_actions([(row.verdict.rule, bool(row.options)) for row in considered],
+                                    is_owner(order))
     if form.action.data not in actions:
         form.action.data = actions[0] if actions else ""
-    ways = returns.methods(returns.policy())
+    return_policy = returns.policy()
+    ways = returns.methods(return_policy)
     if form.method.data not in [key for key, _label, _text in ways]:
         form.method.data = ways[0][0] if ways else ""
     estimate = None
@@ -89,14 +68,12 @@ def form_context(order, form, quantities, variants, now, config, eligibility=Non
         "methods": ways, "estimate": estimate, "lines_error": errors.get("lines", ""),
         "customer_pays_shipping": any(row.verdict.rule.return_shipping == "customer"
                                       for row in chosen),
-        "refund_promise_days": returns.policy().refund_promise_days,
+        "refund_promise_days": return_policy.refund_promise_days,
         "can_return": any(row.verdict.ok for row in rows),
         "field_errors": field_errors,
     }
 
 
 def _anchor(key):
-    """The id of the control a domain message is about."""
-    if key.startswith("line-"):
-        return key
+    """The id of the control a domain message is about: its key, except for the lines' group."""
     return "return-lines" if key == "lines" else key

@@ -8,39 +8,28 @@ marked "recalculate", which never touches the request token) and by the "Update 
 button without JavaScript. Asking is one call to domain.returns.request_return, idempotent
 through the form's one-time request token.
 """
-import secrets
-
-from flask import abort, make_response, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 
 from domain import returns
 from domain.errors import ReturnNotAllowed
 from domain.extensions import db
+from domain.returns import offer
 
-from ..common import now, shop
-from ..htmx import render, wants_fragment
-from ..orders.access import link_token, tracking_url_args, viewable_order
+from ..common import new_token, now, shop, valid_token
+from ..htmx import render, see_other
+from ..orders.access import is_owner, link_token, tracking_url_args, viewable_order
 from . import bp
 from .forms import ReturnForm, chosen_quantities, chosen_variants, selections
-from .page import default_quantities, form_context, owner_signed_in
+from .page import form_context
 
 PAGE = "returns/request.html"
 ACTIONS_PARTIAL = "returns/_actions.html"
 
 
-def new_token():
-    return secrets.token_urlsafe(24)
-
-
-def valid_token(token):
-    # Returns keep up to 64 characters; a blank token would match every other blank one.
-    return bool(token) and 16 <= len(token) <= 64
-
-
-def return_url(ret):
-    """The return's page, with the order's signed link for visitors who are not its owner."""
-    t = tracking_url_args(ret.order).get("t")
-    return url_for("returns.view_return", number=ret.number, **({"t": t} if t else {}))
+def return_url(number, order):
+    """A return's page, with the order's signed link for visitors who are not its owner."""
+    return url_for("returns.view_return", **{**tracking_url_args(order), "number": number})
 
 
 @bp.get("/orders/<number>/return")
@@ -49,7 +38,8 @@ def request_form(number):
     order = viewable_order(number)
     form = ReturnForm(formdata=None, request_token=new_token())
     eligibility = returns.order_eligibility(order, now(), shop())
-    return _page(order, form, default_quantities(order, eligibility), {}, eligibility=eligibility)
+    return _page(order, form, offer.default_quantities(order, eligibility), {},
+                 eligibility=eligibility)
 
 
 @bp.post("/orders/<number>/return")
@@ -79,7 +69,7 @@ def create_return(number):
         rest = form.add_errors(error.fields)
         return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
     db.session.commit()
-    return _see_other(return_url(ret))
+    return see_other(return_url(ret.number, ret.order))
 
 
 @bp.get("/returns/<number>")
@@ -93,7 +83,8 @@ def view_return(number):
     return render("returns/return.html", block="timeline", ret=ret, order=order,
                   stages=returns.timeline(ret), status_label=returns.status_label(ret.status),
                   clock=returns.refund_clock(ret, now(), shop().timezone),
-                  method=_method(ret), link_token=link_token(), polling=ret.closed_at is None,
+                  method=offer.method_of(ret), link_token=link_token(),
+                  polling=ret.closed_at is None,
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),
                   replacement_url=url_for("orders.track_order",
                                           **tracking_url_args(ret.exchange_order))
@@ -101,19 +92,12 @@ def view_return(number):
 
 
 def _credit_allowed(order, form):
-    if form.action.data == "credit" and not owner_signed_in(order):
+    """Store credit lives on an account: only the order's signed-in owner may choose it."""
+    if form.action.data == "credit" and not is_owner(order):
         form.action.errors = [*form.action.errors, _(
             "Sign in to your account to choose store credit, or choose a refund.")]
         return False
     return True
-
-
-def _method(ret):
-    """(label, instructions) of the way the return travels back."""
-    for key, label, instructions in returns.methods(returns.policy()):
-        if key == ret.method:
-            return label, instructions
-    return ret.method, ""
 
 
 def _page(order, form, quantities, variants, status=200, problem=None, block="form", oob=(),
@@ -124,11 +108,3 @@ def _page(order, form, quantities, variants, status=200, problem=None, block="fo
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),
                   **context)
 
-
-def _see_other(url):
-    """303 after a successful POST; HX-Redirect for an htmx fragment request."""
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)

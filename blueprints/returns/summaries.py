@@ -13,13 +13,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from domain import returns
 from domain.extensions import db
 from domain.models import ReturnRequest
+from domain.returns import offer
 
 from ..common import now, shop
-from ..orders.access import tracking_url_args
 from . import bp
-
-# Before shipping no line can be returned yet; skip the rule look-ups for those orders.
-MAY_HAVE_OPENED = ("shipped", "out_for_delivery", "delivered")
+from .routes import return_url
 
 
 @dataclass(frozen=True)
@@ -32,11 +30,6 @@ class OrderReturns:
     open_until: object
     # (number, status label, url) of each return of the order.
     returns: list
-
-
-def _link(ret, order):
-    t = tracking_url_args(order).get("t")
-    return url_for("returns.view_return", number=ret.number, **({"t": t} if t else {}))
 
 
 def _load_returns(order):
@@ -53,19 +46,11 @@ def _load_returns(order):
 @bp.app_template_global("order_returns")
 def order_returns(order):
     """The returns section of an order's page."""
-    listed = [(ret.number, returns.status_label(ret.status), _link(ret, order))
+    # Loaded first, so the eligibility below finds the returns already there.
+    listed = [(ret.number, returns.status_label(ret.status), return_url(ret.number, order))
               for ret in _load_returns(order)]
-    if order.status not in MAY_HAVE_OPENED:
-        return OrderReturns(False, None, None, listed)
-    clock = now()
-    verdicts = returns.order_eligibility(order, clock, shop()).values()
-    can_return = any(v.ok for v in verdicts)
-    closes = [v.window_closes for v in verdicts if v.window_closes is not None]
-    closed_at = None
-    if not can_return and order.status == "delivered" and closes and max(closes) < clock:
-        closed_at = max(closes)
-    open_until = max((v.window_closes for v in verdicts if v.ok and v.window_closes), default=None)
-    return OrderReturns(can_return, closed_at, open_until, listed)
+    window = offer.return_window(order, now(), shop())
+    return OrderReturns(window.can_return, window.closed_at, window.open_until, listed)
 
 
 @bp.app_template_global("customer_returns")

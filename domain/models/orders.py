@@ -69,6 +69,12 @@ class Order(db.Model):
         """What the payment provider is asked for: the total less any store credit spent."""
         return self.total - (self.credit_applied or 0)
 
+    @property
+    def collects_on_delivery(self):
+        """Cash on delivery with something left to pay: the courier collects amount_due. An
+        order store credit paid in full is paid from the start, whatever method was chosen."""
+        return self.payment_method == "cash_on_delivery" and self.amount_due > 0
+
     __table_args__ = (
         CheckConstraint("status IN ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', "
                         "'delivered', 'cancelled', 'payment_expired')", name="status_known"),

@@ -4,10 +4,10 @@ exchange, refunds), where returns stand (progress) and what they teach (insights
 from .amounts import Estimate, Selection, estimate, paid_for
 from .eligibility import Eligibility, eligible, order_eligibility, window_closes, window_start
 from .insights import DisappointingProduct, disappointing_products, waiting_count
-from .lifecycle import PIPELINE, approve, complete, receive, reject, request_return
+from .lifecycle import PIPELINE, approve, receive, reject, request_return
 from .progress import (RefundClock, Stage, by_number, for_customer, overdue_count, queue,
                        refund_clock, status_label, timeline)
-from .refunds import refund_parts
+from .refunds import complete, last_failure, refund_due, refund_parts
 from .refunds import split as refund_split
 from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, delete_rule, methods,
                     policy, rule_for, rules_table, save_policy, save_rule, summary)
@@ -15,8 +15,9 @@ from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, dele
 __all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
            "REASONS", "RefundClock", "Rule", "RuleRow", "Selection", "Stage", "action_label",
            "approve", "by_number", "complete", "delete_rule", "disappointing_products", "eligible",
-           "estimate", "for_customer", "methods", "order_eligibility", "overdue_count", "paid_for",
-           "policy", "queue", "receive", "refund_clock", "refund_parts", "refund_split", "reject",
+           "estimate", "for_customer", "last_failure", "methods", "order_eligibility",
+           "overdue_count", "paid_for", "policy", "queue", "receive", "refund_clock", "refund_due",
+           "refund_parts", "refund_split", "reject",
            "request_return", "rule_for", "rules_table", "save_policy", "save_rule",
            "status_label", "summary", "timeline", "waiting_count", "window_closes",
            "window_start"]

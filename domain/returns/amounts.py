@@ -8,7 +8,7 @@ costs nothing, which the policy page says in the same words.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..money import _round_div
+from ..money import Money, _round_div
 from .rules import line_rules
 
 
@@ -56,33 +56,38 @@ def discount_shares(order):
     return shares
 
 
-def paid_for(order, line, quantity):
-    """What the customer paid for `quantity` units of `line`, tax included, after discounts."""
-    share = discount_shares(order).get(line.id, 0)
+def paid_for(order, line, quantity, shares=None):
+    """What the customer paid for `quantity` units of `line`, tax included, after discounts.
+    `shares` is discount_shares(order), for a caller pricing several lines."""
+    if shares is None:
+        shares = discount_shares(order)
+    share = shares.get(line.id, 0)
     if quantity != line.quantity:
         share = _round_div(share * quantity, line.quantity)
     amount = line.unit_price * quantity - share
     if not order.tax_included:
         # The order taxed its goods after the discount, so the line's tax is on what is left.
-        amount += _round_div(amount * line.tax_rate_bp, 10000)
+        amount += Money(amount, order.currency).percent_bp(line.tax_rate_bp).amount
     return amount
 
 
 def estimate(order, selections, action, rules):
     """The amounts of returning `selections` (Selection) for `action`. `rules` maps each
     order_line_id to its Rule or to its Eligibility (as eligibility.order_eligibility gives
-    them); given the shop config instead, as the shared plan calls it, the rules are looked up."""
+    them); given anything else (the shop config), the rules are looked up."""
     if not isinstance(rules, Mapping):
         rules = line_rules(order)
     lines_by_id = {line.id: line for line in order.lines}
+    shares = discount_shares(order)
     lines = []
     items = restocking = shipping = 0
     for selection in selections:
         line = lines_by_id[selection.order_line_id]
         rule = rules[line.id]
         rule = getattr(rule, "rule", rule)
-        amount = paid_for(order, line, selection.quantity)
-        fee = _round_div(amount * rule.restocking_fee_bp, 10000) if action == "refund" else 0
+        amount = paid_for(order, line, selection.quantity, shares)
+        fee = Money(amount, order.currency).percent_bp(rule.restocking_fee_bp).amount \
+            if action == "refund" else 0
         if action == "refund" and rule.return_shipping == "flat":
             # One parcel goes back, so one fee: the highest that applies to what is in it.
             shipping = max(shipping, rule.return_shipping_fee)

@@ -5,19 +5,16 @@ the last day to ask is 31 March, until midnight where the shop is.
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from .. import shopconfig
 from ..extensions import db
 from ..models import Product
+from ..orders import reached_at
 from .rules import DEFAULT, Rule, line_rules, policy, rule_for
-
-# Returns in these states hold their units; a rejected return gives them back.
-HOLDS_UNITS = ("requested", "approved", "received", "refund_failed", "refunded", "exchanged",
-               "credited")
 
 
 @dataclass(frozen=True)
@@ -30,16 +27,12 @@ class Eligibility:
     window_closes: datetime | None
 
 
-def _first(order, status):
-    return next((e.created_at for e in order.events if e.status == status), None)
-
-
 def window_start(order, return_policy=None):
     """When the return window opened: delivery, else shipping plus the transit allowance."""
-    delivered = _first(order, "delivered")
+    delivered = reached_at(order, "delivered")
     if delivered is not None:
         return delivered
-    shipped = _first(order, "shipped")
+    shipped = reached_at(order, "shipped")
     if shipped is None:
         return None
     return_policy = return_policy or policy()
@@ -54,16 +47,10 @@ def window_closes(start, window_days, zone):
 
 
 def returned_quantity(line, order):
-    """Units of this line already in a return that was not rejected."""
-    return sum(rl.quantity for ret in order.returns if ret.status in HOLDS_UNITS
+    """Units of this line already in a return that was not rejected (a rejected return gives
+    its units back)."""
+    return sum(rl.quantity for ret in order.returns if ret.status != "rejected"
                for rl in ret.lines if rl.order_line_id == line.id)
-
-
-def _zone(config):
-    try:
-        return ZoneInfo(config.timezone or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def eligible(order, line, now, config, rule=None, return_policy=None):
@@ -82,7 +69,7 @@ def eligible(order, line, now, config, rule=None, return_policy=None):
     start = window_start(order, return_policy)
     if start is None:
         return Eligibility(False, _("Not delivered yet"), rule, 0, None)
-    zone = _zone(config)
+    zone = shopconfig.zone(config.timezone)
     closes = window_closes(start, rule.window_days, zone)
     if now > closes:
         day = format_date(closes.astimezone(zone), "d MMMM", locale=str(get_locale() or "en"))

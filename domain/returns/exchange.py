@@ -16,21 +16,17 @@ from .amounts import Selection, estimate
 from .rules import line_rules
 
 
-def _name(line):
-    from .lifecycle import line_name
-    return line_name(line)
-
-
 def check_variants(chosen):
-    """{field: message} for the chosen (order_line, Selection) pairs of an exchange: each needs
-    another active option of its product, at the price paid, with enough stock right now."""
+    """{field: message} for the chosen (order_line, Selection) pairs of an exchange, their
+    exchange_variant_id read as an int or None: each needs another active option of its
+    product, at the price paid, with enough stock right now."""
     problems = {}
     variants = catalog.variants_by_ids([s.exchange_variant_id for _line, s in chosen
                                         if s.exchange_variant_id])
     wanted = {}
     for line, selection in chosen:
-        key, name = f"exchange-{line.id}", _name(line)
-        variant = variants.get(_int(selection.exchange_variant_id))
+        key, name = f"exchange-{line.id}", orders.line_name(line)
+        variant = variants.get(selection.exchange_variant_id)
         if variant is None:
             problems[key] = _("%(item)s: choose the option you want instead.", item=name)
         elif variant.product_id != line.product_id or variant.id == line.variant_id:
@@ -49,13 +45,6 @@ def check_variants(chosen):
     return problems
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def make_replacement(ret, now):
     """Reserve the replacements and create their order, linked as ret.exchange_order. Returns
     the names of the options that sold out (then nothing is reserved and no order is made)."""
@@ -63,7 +52,7 @@ def make_replacement(ret, now):
     reserved, sold_out = [], []
     for line in ret.lines:
         variant = variants.get(line.exchange_variant_id)
-        name = carts.display_name(variant) if variant else _name(line.order_line)
+        name = carts.display_name(variant) if variant else orders.line_name(line.order_line)
         if variant is None or variant.product.status != "active":
             sold_out.append(name)
             continue

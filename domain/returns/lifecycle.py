@@ -1,4 +1,5 @@
-"""A return's way from request to refund, exchange or store credit.
+"""A return's way from request to receipt; refunds.py settles it (refund, exchange or store
+credit) with the same steps.
 
 Every step checks PIPELINE, writes a ReturnEvent and queues the customer's email in the caller's
 transaction: the steps flush and never commit, so a view that fails after one leaves nothing
@@ -16,10 +17,11 @@ from .. import notify, stock
 from ..errors import InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
 from ..models import ReturnEvent, ReturnLine, ReturnRequest, utcnow
-from ..orders import NUMBER_ALPHABET
+from ..orders import NUMBER_ALPHABET, line_name
 from . import exchange
 from .amounts import Selection, estimate
 from .eligibility import order_eligibility
+from .progress import status_label
 from .rules import ACTIONS, REASONS, action_label, methods, policy
 
 # Where a return may go next. A failed refund may be tried again, or settled as store credit.
@@ -40,13 +42,6 @@ REASON_TEXT_MAX = 1000
 def new_number():
     """'R-7KQ4D2M', from the same unambiguous alphabet as order numbers."""
     return "R-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(7))
-
-
-def line_name(order_line):
-    """How a line is named in messages: 'Moon jar · Small'."""
-    if order_line.variant_title:
-        return f"{order_line.title} · {order_line.variant_title}"
-    return order_line.title
 
 
 def _by_token(request_token):
@@ -103,7 +98,7 @@ def _check(order, selections, action, reason, reason_text, method, now, config):
             problems[key] = _("%(item)s: %(action)s is not offered for this item.", item=name,
                               action=action_label(action).lower())
         chosen.append((line, selection))
-    if not chosen and "lines" not in problems and not any(k.startswith("line-") for k in problems):
+    if not chosen and "lines" not in problems:
         problems["lines"] = _("Choose at least one item to return.")
     if action not in ACTIONS:
         problems["action"] = _("Choose a refund, an exchange or store credit.")
@@ -145,7 +140,7 @@ def request_return(order, selections, action, reason, reason_text, method, reque
     picked = [Selection(line.id, s.quantity,
                         s.exchange_variant_id if action == "exchange" else None)
               for line, s in chosen]
-    amounts = estimate(order, picked, action, {k: v.rule for k, v in eligibility.items()})
+    amounts = estimate(order, picked, action, eligibility)
     ret = ReturnRequest(
         number=new_number(), request_token=request_token, status="requested", action=action,
         reason=reason, reason_text=reason_text, method=method, currency=order.currency,
@@ -194,7 +189,6 @@ def ensure_can(ret, status):
     clicks on "Refund" at once, the second waits for the first to commit and then finds the
     return changed, so the provider is never asked to refund twice and stock never moves twice.
     """
-    from .progress import status_label
     if status not in PIPELINE.get(ret.status, ()):
         raise InvalidReturnTransition(_(
             "Return %(number)s is “%(current)s” and cannot become “%(next)s”.",
@@ -274,12 +268,3 @@ def receive(ret, actor, now, restock):
         notes.append(_("Written off: %(items)s.", items=", ".join(written_off)))
     record(ret, "received", actor, now, note=" ".join(notes))
     return ret
-
-
-def complete(ret, actor, now, reference="", as_credit=False):
-    """Settle a received return: refund it (manual providers need the merchant's reference),
-    grant its store credit, or close its exchange. A refund the provider refuses leaves the
-    return "refund_failed", to be tried again. `as_credit` settles a refund as store credit
-    instead (signed-in customers only), for a refund that cannot go through."""
-    from .refunds import settle
-    return settle(ret, actor, now, reference=reference, as_credit=as_credit)

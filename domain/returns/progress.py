@@ -2,17 +2,19 @@
 merchant's queue."""
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from .. import shopconfig
 from ..extensions import db
-from ..models import ReturnRequest, utcnow
+from ..models import Order, ReturnRequest, utcnow
 
 # The returns the refund promise's clock runs for: received, and not yet settled.
 CLOCK_RUNS = ("received", "refund_failed")
 FINAL_OF_ACTION = {"refund": "refunded", "exchange": "exchanged", "credit": "credited"}
+# The stages a received return moves on to: each ends its timeline.
+AFTER_RECEIVED = ("refund_failed",) + tuple(FINAL_OF_ACTION.values())
 
 
 def status_label(status, merchant=False):
@@ -64,9 +66,7 @@ def timeline(ret):
     reached = _reached(ret)
     if ret.status == "rejected":
         statuses = ["requested", "rejected"]
-    elif ret.status == "refund_failed":
-        statuses = ["requested", "approved", "received", "refund_failed"]
-    elif ret.status in ("refunded", "credited", "exchanged"):
+    elif ret.status in AFTER_RECEIVED:
         statuses = ["requested", "approved", "received", ret.status]
     else:
         statuses = ["requested", "approved", "received", FINAL_OF_ACTION[ret.action]]
@@ -89,10 +89,7 @@ def refund_clock(ret, now, timezone="UTC"):
     counted on the shop's calendar, so "due in 1 day" always means tomorrow there."""
     if ret.status not in CLOCK_RUNS or ret.refund_due_at is None:
         return None
-    try:
-        zone = ZoneInfo(timezone or "UTC")
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = shopconfig.zone(timezone)
     days = (ret.refund_due_at.astimezone(zone).date() - now.astimezone(zone).date()).days
     return RefundClock(ret.refund_due_at, days, now > ret.refund_due_at)
 
@@ -121,9 +118,9 @@ def queue(status=None, overdue=False, now=None):
 
 def for_customer(user_id, limit=50):
     """A customer's returns, newest first: (return number, order number, status)."""
-    from ..models import Order
     return db.session.execute(
         db.select(ReturnRequest.number, Order.number, ReturnRequest.status)
         .join(Order, ReturnRequest.order_id == Order.id)
         .where(Order.user_id == user_id)
         .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc()).limit(limit)).all()
+

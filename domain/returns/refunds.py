@@ -7,20 +7,24 @@ goes back as store credit, after the money.
 """
 from flask_babel import gettext as _
 
-from .. import payments
+from .. import credit, payments
 from ..errors import InvalidReturnTransition, PaymentFailed, RefundFailed
 from ..extensions import db
 from ..models import CreditEntry
 from ..money import Money
 from .lifecycle import ensure_can, record
+from .progress import CLOCK_RUNS
+
+
+def _credit_sum(*conditions):
+    return db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0)).where(*conditions)) or 0
 
 
 def credit_returned(order):
     """Store credit already given back for returns of `order`."""
-    return db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0))
-        .where(CreditEntry.order_id == order.id, CreditEntry.return_id.is_not(None),
-               CreditEntry.amount > 0)) or 0
+    return _credit_sum(CreditEntry.order_id == order.id, CreditEntry.return_id.is_not(None),
+                       CreditEntry.amount > 0)
 
 
 def remaining(order):
@@ -43,9 +47,7 @@ def split(ret):
 
 def refund_parts(ret):
     """(money, credit) a settled refund gave back, for its page and emails."""
-    credit = db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0))
-        .where(CreditEntry.return_id == ret.id)) or 0
+    credit = _credit_sum(CreditEntry.return_id == ret.id)
     if ret.status == "credited":
         return 0, credit
     return max(0, ret.refund_amount - credit), credit
@@ -55,13 +57,16 @@ def _money(amount, currency, locale="en"):
     return Money(amount, currency).format(locale)
 
 
-def _grant(ret, amount, actor, now, note):
-    from .. import credit
+def _grant(ret, amount, now, note):
     credit.grant(ret.order.user_id, amount, ret.currency, note, now, return_id=ret.id,
                  order_id=ret.order.id)
 
 
-def settle(ret, actor, now, reference="", as_credit=False):
+def complete(ret, actor, now, reference="", as_credit=False):
+    """Settle a received return: refund it (manual providers need the merchant's reference),
+    grant its store credit, or close its exchange. A refund the provider refuses leaves the
+    return "refund_failed", to be tried again. `as_credit` settles a refund as store credit
+    instead (signed-in customers only), for a refund that cannot go through."""
     if ret.action == "exchange" and not as_credit:
         ensure_can(ret, "exchanged")
         record(ret, "exchanged", actor, now)
@@ -83,8 +88,7 @@ def _credit(ret, actor, now):
         ret.refund_amount = total_left
         note = _("Limited to what remains of the order's payment.")
     if ret.refund_amount:
-        _grant(ret, ret.refund_amount, actor, now,
-               _("Return %(number)s", number=ret.number))
+        _grant(ret, ret.refund_amount, now, _("Return %(number)s", number=ret.number))
     record(ret, "credited", actor, now, note=note)
     return ret
 
@@ -93,7 +97,7 @@ def _refund(ret, actor, now, reference):
     ensure_can(ret, "refunded")
     order = ret.order
     provider = payments.provider(order.payment_method)
-    money, credit = split(ret)
+    money, credit_back = split(ret)
     if money and provider.manual_refunds and not reference:
         raise InvalidReturnTransition(_(
             "Send the refund of %(amount)s by %(method)s first, then enter the reference of "
@@ -118,12 +122,29 @@ def _refund(ret, actor, now, reference):
         notes.append(_("%(amount)s refunded to %(method)s (reference %(reference)s).",
                        amount=_money(money, ret.currency), method=provider.label,
                        reference=result.reference or "-"))
-    if credit:
-        _grant(ret, credit, actor, now, _("Return %(number)s: the part paid with store credit",
-                                          number=ret.number))
-        notes.append(_("%(amount)s back as store credit.", amount=_money(credit, ret.currency)))
-    if money + credit < ret.refund_amount:
-        ret.refund_amount = money + credit
+    if credit_back:
+        _grant(ret, credit_back, now, _("Return %(number)s: the part paid with store credit",
+                                        number=ret.number))
+        notes.append(_("%(amount)s back as store credit.",
+                       amount=_money(credit_back, ret.currency)))
+    if money + credit_back < ret.refund_amount:
+        ret.refund_amount = money + credit_back
         notes.append(_("Limited to what remains of the order's payment."))
     record(ret, "refunded", actor, now, note=" ".join(notes))
     return ret
+
+
+def refund_due(ret):
+    """(money, credit) a refund of `ret` gives back now, while one is due (the clock runs);
+    else None."""
+    if ret.status in CLOCK_RUNS and ret.action == "refund":
+        return split(ret)
+    return None
+
+
+def last_failure(ret):
+    """The provider's message about the failed refund `ret` is waiting on, else ""."""
+    if ret.status != "refund_failed":
+        return ""
+    failed = [e for e in ret.events if e.status == "refund_failed"]
+    return failed[-1].note if failed else ""

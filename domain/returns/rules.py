@@ -14,11 +14,11 @@ from .. import text
 from ..errors import InvalidReturnRule
 from ..extensions import db
 from ..models import Category, Product, ReturnPolicy, ReturnRule
-from ..models.returns import RETURN_SHIPPING
+from ..models.returns import RETURN_ACTIONS, RETURN_SHIPPING
 from ..money import Money
 from ..pricing import format_rate
 
-ACTIONS = ("refund", "exchange", "credit")
+ACTIONS = RETURN_ACTIONS
 SCOPES = ("shop", "category", "product")
 
 REASONS = {
@@ -175,7 +175,7 @@ def rules_table():
     return table
 
 
-def _clean(values, currency):
+def _clean(values):
     problems = {}
     clean = {}
     try:
@@ -217,7 +217,7 @@ def save_rule(scope, scope_id, values, now, currency="USD"):
     values (return_shipping_fee already in minor units). Changes the policy page's date."""
     if scope not in SCOPES or (scope == "shop") != (scope_id is None):
         raise InvalidReturnRule(_("Choose what the rule applies to."))
-    clean = _clean(values, currency)
+    clean = _clean(values)
     row = _row(scope, scope_id)
     if row is None:
         row = ReturnRule(category_id=scope_id if scope == "category" else None,

@@ -37,6 +37,14 @@ def browser_context_args(browser_context_args, playwright):
 
 
 @pytest.fixture
+def phone(browser, browser_context_args):
+    """A phone whose pages the axe audit may be injected into (past the strict CSP)."""
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free local port; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

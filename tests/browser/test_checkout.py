@@ -11,14 +11,6 @@ ORDER_HEADING = re.compile(r"^Order [A-Z0-9]{3}-[A-Z0-9]{4}$")
 
 
 @pytest.fixture
-def phone(browser, browser_context_args):
-    """A phone whose pages the axe audit may be injected into (past the strict CSP)."""
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def shop(make):
     return krw_shop(make)
 

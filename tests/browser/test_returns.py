@@ -12,14 +12,6 @@ RETURN_HEADING = re.compile(r"^Return R-[A-Z0-9]{7}$")
 
 
 @pytest.fixture
-def phone(browser, browser_context_args):
-    """A phone whose pages the axe audit may be injected into (past the strict CSP)."""
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def delivered(app, make):
     """A customer's order of two moon jars (paid by card), delivered two days ago."""
     app.config["CLOCK"] = lambda: NOW + timedelta(days=2)

@@ -7,18 +7,11 @@ import pytest
 from domain import orders, returns, shopconfig
 from tests.order_helpers import advance, place, shop_with_a_product
 from tests.return_helpers import order_with, return_of, shop_config
+from tests.return_helpers import rule_values as values
 
 SEOUL = ZoneInfo("Asia/Seoul")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 TICK = timedelta(microseconds=1)
-
-
-def values(**changes):
-    base = {"window_days": 30, "allow_refund": True, "allow_exchange": True, "allow_credit": True,
-            "final_sale": False, "restocking_fee_bp": 0, "return_shipping": "free",
-            "return_shipping_fee": 0}
-    base.update(changes)
-    return base
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ import pytest
 
 from domain import returns
 from domain.extensions import db
-from domain.models import Order, ReturnLine, ReturnRequest
+from domain.models import Order
 from tests.order_helpers import advance, place, shop_with_a_product
+from tests.return_helpers import return_of
 
 
 @pytest.fixture
@@ -20,13 +21,7 @@ def add_return(app, number, quantity, reason, status="requested"):
     """A return of `quantity` units of the order's only line, stored as the lifecycle would."""
     with app.app_context():
         order = db.session.scalar(db.select(Order).where(Order.number == number))
-        line = order.lines[0]
-        n = db.session.scalar(db.select(db.func.count(ReturnRequest.id))) + 1
-        ret = ReturnRequest(number=f"R-TEST{n:03d}", request_token=f"token-{n}", order_id=order.id,
-                            status=status, action="refund", reason=reason, currency=order.currency)
-        ret.lines.append(ReturnLine(order_line_id=line.id, product_id=line.product_id,
-                                    quantity=quantity))
-        db.session.add(ret)
+        return_of(order, {order.lines[0]: quantity}, status=status, reason=reason)
         db.session.commit()
 
 

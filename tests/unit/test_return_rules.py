@@ -7,18 +7,10 @@ from domain import returns
 from domain.errors import InvalidReturnRule
 from domain.extensions import db
 from domain.models import ReturnRule
+from tests.return_helpers import rule_values as values
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(hours=5)
-
-
-def values(**changes):
-    """A valid rule form: 30 days, every action, free return shipping."""
-    base = {"window_days": 30, "allow_refund": True, "allow_exchange": True, "allow_credit": True,
-            "final_sale": False, "restocking_fee_bp": 0, "return_shipping": "free",
-            "return_shipping_fee": 0, "conditions": ""}
-    base.update(changes)
-    return base
 
 
 @pytest.fixture

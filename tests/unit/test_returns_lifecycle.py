@@ -1,6 +1,5 @@
 """A return's way through the shop: asked for, approved or rejected, received, and settled as an
 exchange, a refund or store credit, with the stock, the emails and the timeline that go with it."""
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,9 +10,9 @@ from domain.extensions import db
 from domain.models import Order, OutboxMessage, ReturnRequest, Variant
 from domain.orders import NUMBER_ALPHABET
 from domain.returns import Selection, lifecycle
-from tests.order_helpers import NOW, delivered_order, shop_with_a_product
+from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
+from tests.return_helpers import ask_return as ask
 
-LATER = NOW + timedelta(days=2)
 MERCHANT = "merchant:owner@moonjar.example"
 
 
@@ -33,15 +32,6 @@ def shop(app, make):
 
 def config(app):
     return shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-
-
-def ask(app, number, quantity=1, action="refund", reason="size_fit", text="", method="dropoff",
-        token=None, exchange_to=None, now=LATER):
-    """Ask to return the first line of order `number`, as the return form would."""
-    order = orders.by_number(number)
-    selection = Selection(order.lines[0].id, quantity, exchange_to)
-    return returns.request_return(order, [selection], action, reason, text, method,
-                                  token or uuid.uuid4().hex, now, config(app))
 
 
 def stock_of(variant_id):

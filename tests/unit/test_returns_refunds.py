@@ -1,19 +1,17 @@
 """Settling returns: money back through the payment provider (exact to the minor unit, never more
 than was paid), the merchant's reference for manual refunds, failed refunds and their retry, and
 store credit."""
-import uuid
 from datetime import timedelta
 
 import pytest
 
-from domain import credit, orders, payments, returns, shopconfig
+from domain import credit, orders, payments, returns
 from domain.errors import InvalidReturnTransition, RefundFailed
 from domain.extensions import db
 from domain.models import CreditEntry, OutboxMessage
-from domain.returns import Selection
-from tests.order_helpers import NOW, delivered_order, shop_with_a_product
+from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
+from tests.return_helpers import ask_return
 
-LATER = NOW + timedelta(days=2)
 MERCHANT = "merchant:owner@moonjar.example"
 FEES = {"window_days": 30, "allow_refund": True, "allow_exchange": True, "allow_credit": True,
         "restocking_fee_bp": 1000, "return_shipping": "flat", "return_shipping_fee": 3000}
@@ -27,11 +25,7 @@ def shop(app, make):
 
 def received(app, number, quantity=1, action="refund", token=None):
     """A return of the first line of order `number`, approved and received (written off)."""
-    order = orders.by_number(number)
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-    ret, _created = returns.request_return(
-        order, [Selection(order.lines[0].id, quantity)], action, "size_fit", "", "dropoff",
-        token or uuid.uuid4().hex, LATER, config)
+    ret, _created = ask_return(app, number, quantity, action, token=token)
     returns.approve(ret, MERCHANT, LATER)
     returns.receive(ret, MERCHANT, LATER, {})
     return ret

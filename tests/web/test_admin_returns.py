@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from domain import orders, payments, returns, shopconfig
+from domain import payments, returns
 from domain.extensions import db
 from domain.models import ReturnRequest, Variant
-from tests.order_helpers import NOW, advance, place, shop_with_a_product
+from tests.order_helpers import NOW, delivered_order, shop_with_a_product
+from tests.return_helpers import ask_return
 
 DAY = timedelta(days=1)
 
@@ -29,23 +30,17 @@ def merchant(make, login):
 
 def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=None):
     """An order delivered at NOW; returns its number."""
-    order = place(app, setup, payment=payment, quantity=quantity, user_id=user_id,
-                  token=token or f"{payment}-{quantity}-{user_id}")
-    steps = ("packed", "shipped", "delivered") if payment == "test_card" else \
-        ("paid", "packed", "shipped", "delivered")
-    advance(app, order["number"], *steps)
-    return order["number"]
+    return delivered_order(app, setup, payment=payment, quantity=quantity, user_id=user_id,
+                           token=token or f"{payment}-{quantity}-{user_id}")["number"]
 
 
 def ask(app, number, quantity=1, action="refund", reason="damaged", text="", when=NOW + DAY,
         token=None, exchange_variant_id=None):
     """The customer asks to return units of the order's line; returns the RMA."""
     with app.test_request_context():
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-        order = orders.by_number(number)
-        ret, _created = returns.request_return(
-            order, [returns.Selection(order.lines[0].id, quantity, exchange_variant_id)], action, reason, text,
-            "dropoff", token or f"ask-{number}-{quantity}-{action}-{when.timestamp()}", when, config)
+        ret, _created = ask_return(
+            app, number, quantity, action, reason, text, exchange_to=exchange_variant_id,
+            token=token or f"ask-{number}-{quantity}-{action}-{when.timestamp()}", now=when)
         db.session.commit()
         return ret.number
 
@@ -347,9 +342,8 @@ def test_the_refund_button_says_which_part_goes_back_as_store_credit(client, mak
     with app.test_request_context():
         credit.grant(customer["id"], 20000, "KRW", "Welcome", NOW)
         db.session.commit()
-    order = place(app, setup, payment="test_card", user_id=customer["id"], use_credit=True,
-                  token="credit-split")
-    advance(app, order["number"], "packed", "shipped", "delivered")
+    order = delivered_order(app, setup, payment="test_card", user_id=customer["id"],
+                            use_credit=True, token="credit-split")
     rma = ask(app, order["number"])
     step(app, rma, "approve", "receive")
     html = page(client, rma)

@@ -1,21 +1,18 @@
 """Return emails: one for each stage a return reaches, naming the return, its items and the amount,
 with a signed link that opens the return's page without signing in."""
 import re
-import uuid
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
 from blueprints import mail
-from domain import credit, orders, returns, shopconfig
+from domain import credit, orders, returns
 from domain.extensions import db
 from domain.models import OutboxMessage, Variant
-from domain.returns import Selection
-from tests.order_helpers import NOW, delivered_order, shop_with_a_product
+from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
+from tests.return_helpers import ask_return
 from tests.smtp_helpers import text_and_html
 
-LATER = NOW + timedelta(days=2)
 MERCHANT = "merchant:owner@moonjar.example"
 
 
@@ -38,11 +35,7 @@ def shop(app, make):
 def walk(app, placed, steps, action="refund", exchange_to=None, reference=""):
     """Ask for a return of the order's first line, take it through `steps`, commit; its number."""
     with app.test_request_context():
-        order = orders.by_number(placed["number"])
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-        ret, _created = returns.request_return(
-            order, [Selection(order.lines[0].id, 1, exchange_to)], action, "size_fit", "",
-            "dropoff", uuid.uuid4().hex, LATER, config)
+        ret, _created = ask_return(app, placed["number"], action=action, exchange_to=exchange_to)
         for step in steps:
             if step == "approve":
                 returns.approve(ret, MERCHANT, LATER)
@@ -146,11 +139,8 @@ def test_a_sold_out_exchange_says_it_becomes_a_refund(app, shop):
     """The customer learns before sending anything that the money comes back instead."""
     placed = delivered_order(app, shop["vase"])
     with app.test_request_context():
-        order = orders.by_number(placed["number"])
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-        ret, _c = returns.request_return(order, [Selection(order.lines[0].id, 1, shop["blue"])],
-                                         "exchange", "size_fit", "", "dropoff", "tok-sold-out",
-                                         LATER, config)
+        ret, _c = ask_return(app, placed["number"], action="exchange", token="tok-sold-out",
+                             exchange_to=shop["blue"])
         db.session.get(Variant, shop["blue"]).stock = 0
         returns.approve(ret, MERCHANT, LATER)
         db.session.commit()

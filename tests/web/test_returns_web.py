@@ -5,17 +5,15 @@ from datetime import timedelta
 
 import pytest
 
-from domain import cart as carts
-from domain import orders, returns, shopconfig
+from domain import orders, returns
 from domain.extensions import db
 from domain.models import ReturnPolicy, ReturnRequest
-from tests.conftest import CSRF_RE
 from domain.payments import TestCard
-from tests.order_helpers import ADDRESS, NOW, advance, delivered_order, shop_with_a_product
+from tests.conftest import CSRF_RE
+from tests.order_helpers import LATER, NOW, advance, delivered_order, place, shop_with_a_product
 
 TOKEN_RE = re.compile(r'name="request_token"[^>]*value="([^"]+)"')
 HX = {"HX-Request": "true"}
-LATER = NOW + timedelta(days=2)
 
 
 @pytest.fixture
@@ -33,17 +31,13 @@ def shop(app, make):
 
 def place_delivered(app, shop, email="minji@example.com", user_id=None, cup=True, key="a"):
     """A delivered order of a moon jar (and a final-sale cup); {"number", "token", "lines"}."""
-    with app.test_request_context():
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
-        items = {str(shop["variant"]): 2, **({str(shop["cup"]): 1} if cup else {})}
-        checkout = orders.Checkout(
-            checkout_token=f"tok-returns-{key}-{email}", email=email, address=dict(ADDRESS),
-            shipping_method_id=shop["method"], payment_method="bank_transfer", user_id=user_id)
-        order, _created = orders.place_order(config, carts.GuestCart(items), checkout, NOW)
-        number, token = order.number, orders.tracking_token(order)
-        lines = {line.title: line.id for line in order.lines}
-    advance(app, number, "paid", "packed", "shipped", "delivered")
-    return {"number": number, "token": token, "jar": next(iter(lines.values())), "lines": lines}
+    items = {str(shop["variant"]): 2, **({str(shop["cup"]): 1} if cup else {})}
+    placed = delivered_order(app, shop, payment="bank_transfer", email=email, user_id=user_id,
+                             token=f"tok-returns-{key}-{email}", items=items)
+    with app.app_context():
+        lines = {line.title: line.id for line in orders.by_number(placed["number"]).lines}
+    return {"number": placed["number"], "token": placed["token"],
+            "jar": next(iter(lines.values())), "lines": lines}
 
 
 def form_page(client, order, token=True):
@@ -292,7 +286,6 @@ def test_past_the_window_the_order_page_says_when_it_closed(app, client, shop):
 
 def test_an_order_not_shipped_yet_offers_no_return(app, client, shop):
     """Paid but not shipped: no return button; the form says "Not delivered yet"."""
-    from tests.order_helpers import place
     order = place(app, shop)
     advance(app, order["number"], "paid")
     html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
