@@ -13,12 +13,12 @@ def register(app):
         """Create a merchant account for the back office."""
         from domain import accounts
         from domain.errors import ShopError
-        from domain.extensions import db
+        from domain.transaction import unit_of_work
         try:
-            accounts.register(email, password, merchant=True)
+            with unit_of_work():
+                accounts.register(email, password, merchant=True)
         except ShopError as error:
             raise click.ClickException(str(error))
-        db.session.commit()
         click.echo(f"Merchant {email} created. Sign in at /account/login.")
 
     @app.cli.command("load-demo")
@@ -27,7 +27,7 @@ def register(app):
     def load_demo(if_empty):
         """Fill an empty shop with a demo: Moonjar Studio, handmade stoneware."""
         from domain import demo
-        from domain.extensions import db
+        from domain.transaction import unit_of_work
         if not demo.catalogue_is_empty():
             if if_empty:
                 click.echo("The shop is already set up; the demo was not loaded.")
@@ -36,8 +36,8 @@ def register(app):
                 "The shop is already set up (it has products, accounts or settings); "
                 "load-demo only fills a new shop.")
         click.echo("Loading the demo shop (drawing product photos takes a few seconds)...")
-        result = demo.load_demo(current_app.config["UPLOAD_FOLDER"])
-        db.session.commit()
+        with unit_of_work():
+            result = demo.load_demo(current_app.config["UPLOAD_FOLDER"])
         click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
                    f"categories, {result.variants} variants, {result.images} photos.")
         for role, email, password in result.accounts:
@@ -66,9 +66,8 @@ def register(app):
     @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
     def import_products(csv_path):
         """Import or update products from a Shopify product export (CSV)."""
-        from domain import importer, shopconfig
+        from domain import importer, shopconfig, transaction
         from domain.errors import ImportFailed
-        from domain.extensions import db
         try:
             columns, groups, problems = importer.read_csv(csv_path)
         except ImportFailed as error:
@@ -78,8 +77,8 @@ def register(app):
             report = importer.import_products(
                 bar, columns, currency, current_app.config["UPLOAD_FOLDER"],
                 base_dir=os.path.dirname(os.path.abspath(csv_path)),
-                after_each=db.session.commit)
-        db.session.commit()
+                # Each product is a unit of its own: a bad row keeps only its product out.
+                after_each=lambda: transaction.finish(True))
         report.problems[:0] = problems
         click.echo(f"Created {report.created}, updated {report.updated}, "
                    f"skipped {report.skipped} products (prices read as {currency}).")

@@ -6,7 +6,7 @@ from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-LANGUAGES = ("en", "ko")
+from domain.shopconfig import LANGUAGES
 
 
 def database_url(instance_path):
@@ -93,12 +93,15 @@ def create_app(test_config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from domain import shopconfig
+    from domain import shopconfig, transaction
     from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
     from domain.models import User
 
     db.init_app(app)
     shopconfig.watch_changes()
+    transaction.install()
+    from blueprints import transaction as request_transaction
+    request_transaction.init_app(app)  # first, so that it settles the request last
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -20,18 +20,16 @@ def clock(app):
 
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
-    """One pass: expire bank transfers past their date, then send what is due. Each step
-    commits on its own, so a failure in one does not undo the other."""
-    from domain import mailer, orders
-    from domain.extensions import db
+    """One pass: expire bank transfers past their date, then send what is due. Each is a job
+    with transactions of its own, so a failure in one does not undo the other."""
+    from domain import mailer, orders, transaction
 
     with app.app_context():
         now = clock(app)
         try:
-            expired = orders.expire_unpaid(now)
-            db.session.commit()
+            with transaction.unit_of_work():
+                expired = orders.expire_unpaid(now)
         except Exception as error:
-            db.session.rollback()
             echo(f"expiring unpaid orders failed: {mailer.describe_error(error)}")
         else:
             if expired:

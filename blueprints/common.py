@@ -1,23 +1,13 @@
 """Per-request helpers shared by the blueprints: the shop's settings, the visitor's cart,
-one-time form tokens, and the template filters for money and images."""
+one-time form tokens, safe redirects and the error pages. Template filters, globals and the
+request's clock are in templating.py."""
 import secrets
-from datetime import datetime, timezone
 
-from flask import current_app, g, session, url_for
-from flask_babel import get_locale
+from flask import current_app, g, session
 from flask_login import current_user
 
 from domain import cart as carts
 from domain import shopconfig
-from domain.images import file_name, widths_for
-from domain.money import Money
-from domain.stock import stock_message, stock_state
-
-
-def now():
-    """The request's clock: aware UTC. Tests freeze it with app.config["CLOCK"], a callable."""
-    clock = current_app.config.get("CLOCK")
-    return clock() if clock else datetime.now(timezone.utc)
 
 
 def shop():
@@ -45,14 +35,6 @@ def current_cart():
     return carts.GuestCart(data)
 
 
-def cart_count():
-    """Items in the visitor's cart, without touching the session for visitors who have none."""
-    if current_user.is_authenticated:
-        return carts.count(carts.CustomerCart(current_user.id))
-    data = session.get("cart")
-    return carts.count(carts.GuestCart(data)) if data else 0
-
-
 def safe_next(target, default):
     """target if it is a path on this site, else default: an open redirect would let links abuse
     the shop's name. Browsers drop tabs and newlines inside URLs (slash, tab, slash, evil.com
@@ -63,67 +45,21 @@ def safe_next(target, default):
     return target
 
 
-def format_money(amount):
-    if amount is None:
-        return ""
-    if isinstance(amount, Money):
-        return amount.format(str(get_locale()))
-    return Money(int(amount), shop().currency).format(str(get_locale()))
-
-
-def format_order_money(amount, currency):
-    """An amount of an order, in the currency it was placed in (the shop's may have changed)."""
-    if amount is None:
-        return ""
-    return Money(int(amount), currency).format(str(get_locale()))
-
-
-def image_src(key, width):
-    return url_for("products.media", filename="products/" + file_name(key, width))
-
-
-def image_srcset(key, width):
-    return ", ".join(f"{image_src(key, w)} {w}w" for w in widths_for(width))
-
-
-def image_thumb(key, width):
-    return image_src(key, widths_for(width)[0])
-
-
-def image_fallback(key, width):
-    """The src for browsers without srcset: the middle size."""
-    sizes = widths_for(width)
-    return image_src(key, sizes[len(sizes) // 2])
-
-
 def init_app(app):
-    app.jinja_env.filters["money"] = format_money
-    app.jinja_env.filters["order_money"] = format_order_money
-    app.jinja_env.globals["order_money"] = format_order_money
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
+    from . import templating
+    templating.init_app(app)
     register_error_pages(app)
-
-    @app.context_processor
-    def inject():
-        return {
-            "shop": shop(),
-            "cart_count": cart_count,
-            "image_src": image_src,
-            "image_srcset": image_srcset,
-            "image_fallback": image_fallback,
-            "image_thumb": image_thumb,
-            "stock_message": lambda stock: stock_message(stock, shop().low_stock_threshold),
-            "stock_state": lambda stock: stock_state(stock, shop().low_stock_threshold),
-            "current_locale": str(get_locale()),
-        }
 
 
 def register_error_pages(app):
     from flask_babel import gettext as _
 
-    from .htmx import render, wants_fragment
     from flask_wtf.csrf import CSRFError
+
+    from domain import transaction
+    from domain.errors import NotFound, ShopError
+
+    from .htmx import render, wants_fragment
 
     def page(status, title, message):
         """The error as a page; for an htmx fragment request, as the content of <main>, so a
@@ -160,9 +96,16 @@ def register_error_pages(app):
         return page(429, _("Too many attempts"),
                     _("Too many attempts in a short time. Please wait a minute and try again."))
 
+    @app.errorhandler(ShopError)
+    def refused(error):
+        """A domain refusal no view caught: its message, and nothing of the request is kept."""
+        return page(404 if isinstance(error, NotFound) else 422, _("That did not work"),
+                    str(error))
+
     @app.errorhandler(500)
     def server_error(error):
-        from domain.extensions import db
-        db.session.rollback()
+        # A failed flush leaves the session unusable until it is rolled back, and the page
+        # below reads the shop's settings.
+        transaction.finish(False)
         return page(500, _("Something went wrong"),
                     _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."))

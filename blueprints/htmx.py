@@ -17,14 +17,16 @@ def wants_fragment():
             and request.headers.get("HX-History-Restore-Request") != "true")
 
 
-def render(template, block=None, oob=(), status=200, **context):
-    """Render the page, or only `block` of it (and the `oob` partial templates) for htmx."""
+def render(template, block=None, oob=(), status=200, page_only=None, **context):
+    """Render the page, or only `block` of it (and the `oob` partial templates) for htmx.
+    `page_only`, a callable returning more context, is called only when the whole page is
+    drawn: what lies outside `block` costs nothing on a fragment request (a poll, say)."""
     if block and wants_fragment():
         html = render_block(template, block, **context)
         for partial in oob:
             html += render_template(partial, oob=True, **context)
     else:
-        html = render_template(template, **context)
+        html = render_template(template, **context, **(page_only() if page_only else {}))
     response = make_response(html, status)
     response.vary.add("HX-Request")
     return response

@@ -17,7 +17,7 @@ from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
-from .orders.timekeeping import now
+from .templating import now
 
 
 def _subjects():

@@ -5,6 +5,8 @@ User.credit_balance is the running balance the checkout reads in one query; Cred
 are the ledger the customer sees. Both change together, only here, in the caller's
 transaction: these functions flush and never commit. Amounts are integer minor units.
 """
+from dataclasses import dataclass
+
 from flask_babel import get_locale, gettext as _
 
 from .errors import InsufficientCredit, NotFound
@@ -93,3 +95,19 @@ def applied(balance, total):
     """The part of `total` (Money) that `balance` minor units of store credit pay: credit pays
     first, up to the whole total. Checkout states it and place_order spends it by this rule."""
     return Money(min(balance or 0, total.amount), total.currency)
+
+
+@dataclass(frozen=True)
+class AtCheckout:
+    """What store credit does to a checkout: the balance offered, the part of the total it
+    pays when the shopper keeps it ticked, and what is left to pay."""
+
+    available: Money
+    applied: Money
+    to_pay: Money
+
+
+def at_checkout(balance, total, wanted):
+    """Store credit at checkout, by the rule place_order spends it with (`applied`)."""
+    used = applied(balance, total) if wanted else Money.zero(total.currency)
+    return AtCheckout(Money(balance or 0, total.currency), used, total - used)

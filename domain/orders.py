@@ -4,6 +4,7 @@ an OrderEvent and queues the customer's message in the same transaction."""
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClos
 from .extensions import db
 from .money import Money
 from .models import Order, OrderEvent, OrderLine
+from .transaction import on_rollback
 
 # Where an order may go next from each status. Side exits: cancelled, payment_expired.
 PIPELINE = {
@@ -134,12 +136,14 @@ def _int(value):
 
 
 def place_order(config, cart, checkout, now):
-    """Place and commit an order for what is in `cart`. Returns (order, created).
+    """Place an order for what is in `cart`, in the caller's transaction. Returns
+    (order, created).
 
     The same checkout token always gives the same single order: a double-click, a refresh or
     a retried request finds the order the first one made (created is False). Stock is taken
     with conditional updates in the order's transaction; OutOfStock, a declined card or a bad
-    form raise before anything is committed, and the cart is left as it was.
+    form roll back what was written and raise, and the cart is left as it was. A card charged
+    here is refunded if the transaction is rolled back instead of committed (on_rollback).
     """
     existing = _by_token(checkout.checkout_token)
     if existing is not None:
@@ -189,6 +193,9 @@ def place_order(config, cart, checkout, now):
         _event(order, "placed", "customer", now)
         if order.amount_due:
             result = provider.authorize(order, checkout.payment_details)
+            if provider.pays_at_checkout:
+                # Never "charged but no order": whatever rolls this order back gives it back.
+                on_rollback(partial(provider.refund, order, order.amount_due))
             payments.record(order, "authorize", order.amount_due, result)
         if provider.pays_at_checkout or not order.amount_due:
             # Paid now: by card, or by store credit alone whatever the method chosen (the
@@ -197,20 +204,12 @@ def place_order(config, cart, checkout, now):
         elif order.payment_method == "bank_transfer":
             order.pay_by = now + timedelta(days=config.bank_transfer_days)
     except Exception:
-        # The order row and the stock already taken are flushed: undo them here, so a caller
-        # that commits later (to save a cart, say) can never commit half an order, and SQLite's
-        # write lock is given back at once rather than when the request ends.
+        # The order row and the stock already taken are flushed: undo them here (a ShopError
+        # changes nothing, domain.transaction), so a caller that goes on to commit can never
+        # commit half an order, and SQLite's write lock is given back at once.
         db.session.rollback()
         raise
     cart.clear()
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if provider.pays_at_checkout and order.amount_due:
-            # Never "charged but no order": give the money back before reporting the failure.
-            provider.refund(order, order.amount_due)
-        raise
     return order, True
 
 
@@ -235,7 +234,6 @@ def _retried(order, cart):
     put the bought items back into the cart. A cart holding anything else is left alone."""
     if cart.items() and cart.items() == {line.variant_id: line.quantity for line in order.lines}:
         cart.clear()
-        db.session.commit()
     return order
 
 

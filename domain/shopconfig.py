@@ -22,6 +22,10 @@ from .extensions import db
 from .models import (Category, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
                      ShippingMethod, ShopSettings, Variant)
 
+# The languages the shop speaks (translations/<code>), each named in itself for the pickers.
+LANGUAGES = ("en", "ko")
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+
 _lock = threading.Lock()
 _cache = {}
 

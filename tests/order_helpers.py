@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from domain import cart as carts
-from domain import orders, shopconfig
+from domain import orders, shopconfig, transaction
 from domain.extensions import db
 from domain.models import Order
 
@@ -43,7 +43,8 @@ def place(app, setup, email="minji@example.com", payment="bank_transfer", user_i
             email=email, address=dict(ADDRESS), shipping_method_id=setup["method"],
             payment_method=payment, user_id=user_id, payment_details=details,
             use_credit=use_credit)
-        order, _created = orders.place_order(config, cart, checkout, now)
+        with transaction.unit_of_work():
+            order, _created = orders.place_order(config, cart, checkout, now)
         return {"number": order.number, "token": orders.tracking_token(order), "id": order.id}
 
 

@@ -30,13 +30,14 @@ def rule_values(**changes):
 
 def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text="",
                method="dropoff", token=None, exchange_to=None, now=LATER):
-    """Ask to return the first line of order `number`, as the return form would; (return,
-    created). Runs in the caller's request context and leaves the commit to it."""
+    """Ask to return the first line of order `number`, as the return form would for the
+    order's own customer (signed in, for a member's order); (return, created). Runs in the
+    caller's request context and leaves the commit to it."""
     order = orders.by_number(number)
     config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
     selection = Selection(order.lines[0].id, quantity, exchange_to)
     return returns.request_return(order, [selection], action, reason, text, method,
-                                  token or uuid.uuid4().hex, now, config)
+                                  token or uuid.uuid4().hex, now, config, asker_id=order.user_id)
 
 
 def shop_config(app, make, timezone_name="UTC", currency="KRW"):

@@ -5,7 +5,6 @@ from flask_login import current_user, login_required
 
 from domain import addresses
 from domain.errors import InvalidAddress, NotFound
-from domain.extensions import db
 
 from ..common import shop
 from ..htmx import render
@@ -48,7 +47,6 @@ def _show(form, address=None):
 
 
 def _refused(form, error):
-    db.session.rollback()
     for name, message in error.fields.items():
         getattr(form, name).errors = list(getattr(form, name).errors) + [message]
     form.form_errors.append(str(error))
@@ -71,7 +69,6 @@ def address_new():
         except InvalidAddress as error:
             _refused(form, error)
         else:
-            db.session.commit()
             flash(_("Address saved."), "success")
             return redirect(url_for(".address_list"), code=303)
     return _show(form)
@@ -88,7 +85,6 @@ def address_edit(address_id):
         except InvalidAddress as error:
             _refused(form, error)
         else:
-            db.session.commit()
             flash(_("Address saved."), "success")
             return redirect(url_for(".address_list"), code=303)
     return _show(form, address)
@@ -102,7 +98,6 @@ def address_delete(address_id):
             addresses.delete(current_user.id, address_id)
         except NotFound:
             abort(404)
-        db.session.commit()
         flash(_("Address deleted."), "success")
     return redirect(url_for(".address_list"), code=303)
 
@@ -115,6 +110,5 @@ def address_default(address_id):
             addresses.make_default(current_user.id, address_id)
         except NotFound:
             abort(404)
-        db.session.commit()
         flash(_("Default address changed."), "success")
     return redirect(url_for(".address_list"), code=303)

@@ -5,10 +5,10 @@ from flask_babel import get_locale, gettext as _
 
 from domain import accounts
 from domain.errors import InvalidResetLink, ShopError
-from domain.extensions import db, limiter
+from domain.extensions import limiter
 
-from ..common import now
 from ..htmx import render
+from ..templating import now
 from . import bp
 from .forms import ResetRequestForm, ResetPasswordForm
 from .routes import sign_in
@@ -45,7 +45,6 @@ def reset_request():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, _reset_url, _secret(), now=now(),
                                         locale=str(get_locale()))
-        db.session.commit()
         return redirect(url_for(".reset_sent"), code=303)
     status = 422 if request.method == "POST" else 200
     return render("account/reset_request.html", block="form", form=form, status=status)
@@ -63,16 +62,13 @@ def reset_password(token):
         if form.validate_on_submit():
             user = accounts.reset_password(token, form.password.data, _secret(), now())
             sign_in(user)
-            db.session.commit()
             flash(_("Your password is changed, and you are signed in."), "success")
             target = url_for("admin.dashboard") if user.is_merchant else url_for(".overview")
             return redirect(target, code=303)
         accounts.user_for_reset_token(token, _secret(), now())
     except InvalidResetLink as error:
-        db.session.rollback()
         return render("account/reset_invalid.html", message=str(error), status=400)
     except ShopError as error:
-        db.session.rollback()
         form.password.errors.append(str(error))
     status = 422 if request.method == "POST" else 200
     return render("account/reset_password.html", block="form", form=form, token=token,

@@ -10,13 +10,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from domain import accounts, credit
 from domain import cart as carts
 from domain.errors import ShopError
-from domain.extensions import db, limiter
+from domain.extensions import limiter
 from domain.money import Money
 from domain.orders import status_label
 
-from ..common import safe_next
+from ..common import safe_next, shop
 from ..htmx import render
-from ..orders.timekeeping import shop_zone
+from ..returns.context import customer_returns
 from . import bp
 from .forms import EmptyForm, LoginForm, RegisterForm
 
@@ -45,7 +45,6 @@ def login():
             form.password.errors.append(str(error))
         else:
             sign_in(user)
-            db.session.commit()
             default = url_for("admin.dashboard") if user.is_merchant else url_for("products.home")
             return redirect(safe_next(form.next.data, default), code=303)
     status = 422 if request.method == "POST" else 200
@@ -60,11 +59,9 @@ def register():
         try:
             user = accounts.register(form.email.data, form.password.data, form.name.data)
         except ShopError as error:
-            db.session.rollback()
             form.email.errors.append(str(error))
         else:
             sign_in(user)
-            db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(safe_next(form.next.data, url_for("products.home")), code=303)
     status = 422 if request.method == "POST" else 200
@@ -86,14 +83,16 @@ def overview():
     history = accounts.order_history(current_user.id, request.args.get("page", 1))
     return render("account/overview.html", block="orders", form=EmptyForm(), user=current_user,
                   history=history, orders=[_order_row(order) for order in history.items],
-                  credit_balance=current_user.credit_balance,
-                  credit_entries=credit.history(current_user.id, limit=CREDIT_ENTRIES))
+                  page_only=lambda: {
+                      "credit_balance": current_user.credit_balance,
+                      "credit_entries": credit.history(current_user.id, limit=CREDIT_ENTRIES),
+                      "my_returns": customer_returns(current_user.id)})
 
 
 def _order_row(order):
     """What the order history shows of an order: its date in the shop's zone, its total in
     the currency it was paid in."""
-    placed = order.placed_at.astimezone(shop_zone())
+    placed = order.placed_at.astimezone(shop().zone)
     return {
         "number": order.number,
         "url": _tracking_url(order.number),

@@ -5,15 +5,14 @@ from flask_login import current_user, login_required
 
 from domain import accounts, preferences
 from domain.errors import InvalidCredentials, ShopError
-from domain.extensions import db, limiter
-from shop import LANGUAGES
+from domain.extensions import limiter
+from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
-from ..common import format_money, shop
+from ..common import shop
 from ..htmx import render
+from ..templating import format_money
 from . import bp
 from .forms import EmailChangeForm, PreferencesForm
-
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
 
 def _preferences_form(from_request=True):
@@ -53,10 +52,8 @@ def settings():
                                         int(method) if method else None,
                                         form.payment_method.data, LANGUAGES)
         except ShopError as error:
-            db.session.rollback()
             form.form_errors.append(str(error))
         else:
-            db.session.commit()
             # The language chosen here applies now, over one picked earlier in the footer.
             session.pop("lang", None)
             flash(_("Your preferences are saved."), "success")
@@ -74,13 +71,10 @@ def change_email():
             accounts.change_email(current_user._get_current_object(), email_form.email.data,
                                   email_form.current_password.data)
         except InvalidCredentials as error:
-            db.session.rollback()
             email_form.current_password.errors.append(str(error))
         except ShopError as error:
-            db.session.rollback()
             email_form.email.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("Your sign-in email is now %(email)s.", email=current_user.email), "success")
             return redirect(url_for(".settings"), code=303)
     return _show(_preferences_form(from_request=False), email_form)

@@ -38,9 +38,7 @@ def category_create():
         try:
             category = catalogue.create_category(form.name.data, position=form.position.data or 0)
         except ShopError as error:
-            db.session.rollback()
             return _page(new_form=form, error=str(error), status=422)
-        db.session.commit()
         flash(_("Category “%(name)s” was added.", name=category.name), "success")
         return redirect(url_for(".categories"), code=303)
     return _page(new_form=form, status=422)
@@ -54,9 +52,7 @@ def category_update(category_id):
         try:
             catalogue.update_category(category, form.name.data, form.position.data or 0)
         except ShopError as error:
-            db.session.rollback()
             return _page(failed=(category_id, form), error=str(error), status=422)
-        db.session.commit()
         flash(_("Category “%(name)s” was saved.", name=category.name), "success")
         return redirect(url_for(".categories"), code=303)
     return _page(failed=(category_id, form), status=422)

@@ -6,11 +6,10 @@ from flask_login import current_user
 
 from domain import fulfilment, orders, payments
 from domain.errors import ShopError
-from domain.extensions import db
 from domain.models import ORDER_STATUSES
 
 from ..htmx import render
-from ..orders.timekeeping import now
+from ..templating import now
 from . import bp
 from .order_forms import BulkForm, StatusForm
 
@@ -63,7 +62,6 @@ def orders_bulk():
     outcomes = fulfilment.bulk_set_status(numbers, action, merchant_actor(), now(),
                                           carrier=form.carrier.data or "",
                                           tracking_numbers=tracking_numbers)
-    db.session.commit()
     _report(outcomes, action)
     return redirect(back, code=303)
 
@@ -107,9 +105,7 @@ def order_status(number):
         fulfilment.apply(order, values["status"], merchant_actor(), now(), note=values["note"],
                          carrier=values["carrier"], tracking_number=values["tracking_number"])
     except ShopError as error:
-        db.session.rollback()
         return _order_page(_order(number), failed=form, error=str(error), status=422)
-    db.session.commit()
     flash(_("Order %(number)s is now “%(status)s”.", number=order.number,
             status=orders.status_label(order.status)), "success")
     return redirect(url_for(".order", number=order.number), code=303)

@@ -8,7 +8,7 @@ from domain.models import OutboxMessage
 
 from ..htmx import render
 from ..mail import kind_label
-from ..orders.timekeeping import now
+from ..templating import now
 from . import bp
 
 

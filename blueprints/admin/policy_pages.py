@@ -4,11 +4,10 @@ from flask_babel import gettext as _
 
 from domain import policies
 from domain.errors import InvalidReturnRule
-from domain.extensions import db
 from domain.text import render_markdown
 
-from ..common import now
 from ..htmx import render
+from ..templating import now
 from . import bp
 from .return_rule_forms import PolicyPageForm, add_rule_errors
 
@@ -41,9 +40,7 @@ def policy_page_save(name):
         try:
             policies.save_page(name, form.body_md.data, now())
         except InvalidReturnRule as error:
-            db.session.rollback()
             return _page(name, add_rule_errors(form, error), status=422)
-        db.session.commit()
         flash(_("The policy was saved and is on the shop now."), "success")
         return redirect(url_for(".policy_page", name=name), code=303)
     return _page(name, form, status=422)

@@ -63,9 +63,7 @@ def product_new():
         try:
             product = catalogue.create_product(form.variant_rows(), **form.product_fields())
         except ShopError as error:
-            db.session.rollback()
             return _page(form, error=str(error), status=422)
-        db.session.commit()
         flash(_("“%(title)s” was created.", title=product.title), "success")
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, status=422)
@@ -81,9 +79,7 @@ def product_edit(product_id):
         try:
             catalogue.update_product(product, form.variant_rows(), **form.product_fields())
         except ShopError as error:
-            db.session.rollback()
             return _page(form, product, error=str(error), status=422)
-        db.session.commit()
         flash(_("Your changes to “%(title)s” were saved.", title=product.title), "success")
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, product, status=422)
@@ -103,7 +99,6 @@ def product_archive(product_id):
     product = _product(product_id)
     if EmptyForm().validate_on_submit():
         catalogue.archive_product(product)
-        db.session.commit()
         flash(_("“%(title)s” is archived and no longer shown in the shop.", title=product.title),
               "success")
     return redirect(url_for(".product_edit", product_id=product.id), code=303)
@@ -118,10 +113,8 @@ def image_add(product_id):
             images.add_image(product, image_form.photo.data.read(),
                              current_app.config["UPLOAD_FOLDER"], image_form.alt.data)
         except ShopError as error:
-            db.session.rollback()
             image_form.photo.errors.append(str(error))
         else:
-            db.session.commit()
             flash(_("The photo was added."), "success")
             return redirect(url_for(".product_edit", product_id=product.id, _anchor="photos"),
                             code=303)
@@ -136,6 +129,5 @@ def image_delete(product_id, image_id):
         abort(404)
     if EmptyForm().validate_on_submit():
         images.remove_image(product, image)
-        db.session.commit()
         flash(_("The photo was removed."), "success")
     return redirect(url_for(".product_edit", product_id=product.id, _anchor="photos"), code=303)

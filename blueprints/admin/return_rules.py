@@ -9,8 +9,9 @@ from domain.extensions import db
 from domain.models import Product
 from domain.text import render_markdown
 
-from ..common import now, shop
+from ..common import shop
 from ..htmx import render
+from ..templating import now
 from . import bp
 from .forms import EmptyForm
 from .return_rule_forms import (CategoryRuleForm, ProcessingForm, ProductRuleForm, RuleForm,
@@ -54,7 +55,6 @@ def _page(status=200, block=None, shop_form=None, category_form=None, product_fo
 
 
 def _saved(message, anchor="rules"):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".return_rules", _anchor=anchor), code=303)
 
@@ -71,7 +71,6 @@ def return_rules_shop():
         try:
             returns.save_rule("shop", None, form.values(), now(), shop().currency)
         except InvalidReturnRule as error:
-            db.session.rollback()
             return _page(422, shop_form=add_rule_errors(form, error))
         return _saved(_("The shop's return rule was saved."))
     return _page(422, shop_form=form)
@@ -85,7 +84,6 @@ def return_rules_category():
             returns.save_rule("category", form.category_id.data, form.values(), now(),
                               shop().currency)
         except InvalidReturnRule as error:
-            db.session.rollback()
             return _page(422, category_form=add_rule_errors(form, error))
         name = next(c.name for c in shop().categories if c.id == form.category_id.data)
         return _saved(_("The return rule for “%(name)s” was saved.", name=name))
@@ -100,7 +98,6 @@ def return_rules_product():
             product = policies.save_product_rule(form.product.data, form.values(), now(),
                                                  shop().currency)
         except InvalidReturnRule as error:
-            db.session.rollback()
             return _page(422, product_form=add_rule_errors(form, error))
         return _saved(_("The return rule for “%(name)s” was saved.", name=product.title))
     return _page(422, product_form=form)
@@ -124,7 +121,6 @@ def return_rules_processing():
         try:
             returns.save_policy(form.values(), now())
         except InvalidReturnRule as error:
-            db.session.rollback()
             return _page(422, processing_form=add_rule_errors(form, error))
         return _saved(_("Return settings saved."), anchor="processing")
     return _page(422, processing_form=form)

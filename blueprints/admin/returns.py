@@ -6,21 +6,15 @@ from flask_babel import gettext as _
 
 from domain import payments, returns
 from domain.errors import ShopError
-from domain.extensions import db
 from domain.models import RETURN_STATUSES
 
-from ..common import now, shop
+from ..common import shop
 from ..htmx import render
+from ..templating import now, return_status_label
 from . import bp
 from .forms import EmptyForm
 from .orders import merchant_actor
 from .return_forms import CompleteForm, ReceiveForm, RejectForm
-
-
-@bp.app_template_global("return_status_label")
-def return_status_label(status):
-    """A return's status in the merchant's words (the order page lists an order's returns)."""
-    return returns.status_label(status, merchant=True)
 
 
 def _return(number):
@@ -68,9 +62,7 @@ def _change(number, step, **forms):
     try:
         step(ret)
     except ShopError as error:
-        db.session.rollback()
         return _return_page(_return(number), error=str(error), status=422, **forms)
-    db.session.commit()
     # A refused refund is kept (as refund_failed, to retry), but it is not good news.
     flash(_("Return %(number)s is now “%(status)s”.", number=ret.number,
             status=return_status_label(ret.status)),

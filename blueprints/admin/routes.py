@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from domain import products, returns
 
-from ..common import now, shop
+from ..common import shop
 from ..htmx import render
+from ..templating import now
 from . import bp
 
 

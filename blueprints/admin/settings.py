@@ -33,7 +33,6 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200, car
 
 
 def _saved(message):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for(".settings"), code=303)
 
@@ -50,7 +49,6 @@ def settings_save():
         try:
             shop_settings.save_settings(locale=str(get_locale()), **form.values())
         except ShopError as error:
-            db.session.rollback()
             return _page(settings_form=add_domain_errors(form, error), status=422)
         return _saved(_("Settings saved."))
     return _page(settings_form=form, status=422)
@@ -63,7 +61,6 @@ def carriers_save():
         try:
             shop_settings.save_carriers(form.rows())
         except ShopError as error:
-            db.session.rollback()
             return _page(carriers_form=_carrier_errors(form, error), status=422)
         return _saved(_("Carriers saved."))
     return _page(carriers_form=form, status=422)
@@ -88,7 +85,6 @@ def shipping_create():
             shop_settings.save_shipping_method(None, currency=shop().currency,
                                                locale=str(get_locale()), **form.values())
         except ShopError as error:
-            db.session.rollback()
             return _page(new_method_form=add_domain_errors(form, error), status=422)
         return _saved(_("Shipping method “%(name)s” was added.", name=form.name.data.strip()))
     return _page(new_method_form=form, status=422)
@@ -103,7 +99,6 @@ def shipping_update(method_id):
             shop_settings.save_shipping_method(method, currency=shop().currency,
                                                locale=str(get_locale()), **form.values())
         except ShopError as error:
-            db.session.rollback()
             return _page(failed=(method_id, add_domain_errors(form, error)), status=422)
         return _saved(_("Shipping method “%(name)s” was saved.", name=method.name))
     return _page(failed=(method_id, form), status=422)

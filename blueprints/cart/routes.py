@@ -2,32 +2,21 @@
 htmx the changed region and the header badge are swapped in place."""
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from domain import cart as carts
-from domain import pricing
 from domain.errors import ShopError
-from domain.extensions import db
 
-from ..checkout.oneclick import one_click_offer
-from ..common import current_cart, shop
+from ..common import current_cart
 from ..htmx import render, wants_fragment
-from ..products.routes import product_context
+from ..products.context import product_context
 from . import bp
-
-
-def cart_context(cart, **extra):
-    config = shop()
-    lines = carts.lines(cart, config.currency)
-    return {"breakdown": pricing.breakdown(config, lines),
-            "one_click": one_click_offer(current_user, lines) if lines else None, **extra}
+from .context import cart_context
 
 
 @bp.get("/cart")
 def view():
     cart = current_cart()
     context = cart_context(cart)
-    db.session.commit()  # lines of products taken off sale were dropped from a customer's cart
     return render("cart/cart.html", block="cart_body", **context)
 
 
@@ -38,10 +27,8 @@ def add():
     try:
         variant = carts.add(current_cart(), variant_id, request.form.get("quantity", 1))
     except ShopError as error:
-        db.session.rollback()
         return render("products/product.html", block="buybox", status=422, error=str(error),
                       **product_context(slug, variant_id))
-    db.session.commit()
     if not wants_fragment():
         return redirect(url_for("cart.view"), code=303)
     return render("products/product.html", block="buybox", oob=("_cart_badge.html",),
@@ -54,10 +41,8 @@ def _change(action):
     try:
         action(cart)
     except ShopError as error:
-        db.session.rollback()
         return render("cart/cart.html", block="cart_body", oob=("_cart_badge.html",),
                       status=422, **cart_context(current_cart(), error=str(error)))
-    db.session.commit()
     if not wants_fragment():
         return redirect(url_for("cart.view"), code=303)
     return render("cart/cart.html", block="cart_body", oob=("_cart_badge.html",),

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkout", __name__)
 
-from . import routes, oneclick, undo  # noqa: E402,F401
+from . import oneclick, routes, undo  # noqa: E402,F401

@@ -12,21 +12,16 @@ from flask_login import current_user
 from domain import cart as carts
 from domain import credit, orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
-from domain.extensions import db
-from domain.money import Money
 
-from ..common import current_cart, new_token, now, shop, valid_token
+from ..common import current_cart, new_token, shop, valid_token
 from ..htmx import render, see_other
-from ..orders.access import tracking_url_args
+from ..templating import now
 from . import bp
+from .context import tracking_url
 from .forms import CheckoutForm
 
 PAGE = "checkout/checkout.html"
 METHODS = "checkout/_shipping_methods.html"
-
-
-def tracking_url(order, **extra):
-    return url_for("orders.track_order", **tracking_url_args(order), **extra)
 
 
 @bp.get("/checkout")
@@ -35,7 +30,6 @@ def page():
     cart = current_cart()
     config = shop()
     lines = carts.lines(cart, config.currency)
-    db.session.commit()  # lines of products taken off sale were dropped from a customer's cart
     if not lines:
         flash(_("Your cart is empty, so there is nothing to check out yet."), "warning")
         return see_other(url_for("cart.view"))
@@ -65,14 +59,12 @@ def place():
     try:
         order, _created = orders.place_order(config, cart, checkout_from(form), now())
     except CheckoutInvalid as error:
-        db.session.rollback()
         if "cart" in error.fields:
             flash(error.fields["cart"], "warning")
             return redirect(url_for("cart.view"), code=303)
         form.add_errors(error.fields)
         return _again(form, cart, config, str(error))
     except ShopError as error:
-        db.session.rollback()
         return _again(form, cart, config, str(error))
     return redirect(tracking_url(order, placed=1), code=303)
 
@@ -91,7 +83,7 @@ def checkout_from(form):
         payment_method=form.payment_method.data or "", locale=str(get_locale()),
         user_id=current_user.id if current_user.is_authenticated else None,
         payment_details={"card_number": form.card_number.data or ""},
-        use_credit=bool(form.use_credit.data) and credit_balance() > 0)
+        use_credit=bool(form.use_credit.data))
 
 
 def credit_balance():
@@ -135,12 +127,10 @@ def page_context(form, config, lines):
                                           region=region).shipping)
                for method in breakdown.shipping_methods]
     chosen = breakdown.shipping_method
-    available = Money(credit_balance(), config.currency)
-    applied = (credit.applied(available.amount, breakdown.total) if form.use_credit.data
-               else Money.zero(config.currency))
+    store_credit = credit.at_checkout(credit_balance(), breakdown.total, form.use_credit.data)
     return {
-        "credit_available": available, "credit_applied": applied,
-        "to_pay": breakdown.total - applied,
+        "credit_available": store_credit.available, "credit_applied": store_credit.applied,
+        "to_pay": store_credit.to_pay,
         "form": form, "breakdown": breakdown, "shipping_options": options,
         "regions": config.regions or [region],
         "chosen_method_id": chosen.id if chosen else None,

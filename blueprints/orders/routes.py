@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from domain import orders, tracking
 from domain.extensions import limiter
 
+from ..checkout.context import undo_address_form
 from ..common import shop
 from ..htmx import render
-from . import bp, timekeeping
+from ..returns.context import order_returns
+from ..templating import now
+from . import bp
 from .access import tracking_url_args, viewable_order
 from .forms import LookupForm
-
-timekeeping.register(bp)
 
 
 @bp.get("/<number>")
@@ -19,10 +20,12 @@ def track_order(number):
     """The order's progress; htmx polls just the timeline block while it is on its way."""
     order = viewable_order(number)
     link_args = tracking_url_args(order)
-    return render("orders/track.html", block="timeline", order=order,
-                  view=tracking.tracking(order, shop(), timekeeping.now()), link_args=link_args,
-                  tracking_token=link_args.get("t", ""),
-                  just_placed=request.args.get("placed") == "1")
+    view = tracking.tracking(order, shop(), now())
+    return render("orders/track.html", block="timeline", order=order, view=view,
+                  link_args=link_args, tracking_token=link_args.get("t", ""),
+                  just_placed=request.args.get("placed") == "1",
+                  page_only=lambda: {"returns_view": order_returns(order, now(), shop()),
+                                "undo_form": undo_address_form(order) if view.can_undo else None})
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -4,8 +4,6 @@ merchant writes in the back office."""
 from flask import abort
 
 from domain import policies
-from domain import returns as return_rules
-from domain.pricing import format_rate
 
 from ..htmx import render
 from ..pagecache import cached_page
@@ -30,15 +28,3 @@ def page(name):
     if name not in policies.PAGES:
         abort(404)
     return render("policies/page.html", name=name, page=policies.page(name))
-
-
-@bp.app_template_filter("rule_actions")
-def rule_actions(rule):
-    """"Refund, Exchange, Store credit": what a return rule lets customers choose."""
-    return ", ".join(return_rules.action_label(action) for action in rule.actions)
-
-
-@bp.app_template_filter("bp_percent")
-def bp_percent(basis_points):
-    """1000 -> "10", as a percentage is written."""
-    return format_rate(basis_points or 0)

@@ -2,18 +2,15 @@
 import os
 
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
-from flask_login import current_user
 
-from domain import catalog, policies, pricing, returns
-from domain.errors import NotFound
-from domain.money import Money
-from shop import LANGUAGES
+from domain import catalog
+from domain.shopconfig import LANGUAGES
 
-from ..checkout.oneclick import one_click_offer
 from ..common import safe_next, shop
 from ..htmx import render
 from ..pagecache import cached_page
 from . import bp
+from .context import product_context
 
 MEDIA_MAX_AGE = 365 * 24 * 3600
 
@@ -48,30 +45,6 @@ def search():
     sort = _sort(catalog.SEARCH_SORTS, "relevance")
     results = catalog.search(q, sort, request.args.get("page", 1))
     return render("products/search.html", block="results", q=q, results=results, sort=sort)
-
-
-def single_line(variant, currency):
-    product = variant.product
-    return pricing.Line(variant_id=variant.id, product_id=product.id, title=product.title,
-                        variant_title=variant.title, sku=variant.sku,
-                        unit_price=Money(variant.price, currency), quantity=1, slug=product.slug,
-                        stock=variant.stock)
-
-
-def product_context(slug, variant_id=None):
-    """Everything the product page shows for the chosen variant."""
-    try:
-        product = catalog.product_page(slug)
-    except NotFound:
-        abort(404)
-    variant = catalog.pick_variant(product, variant_id)
-    config = shop()
-    lines = [single_line(variant, config.currency)] if variant else []
-    rule = policies.storefront_rule(product.id, product.category_id,
-                                    current_app.config["STOREFRONT_VERSION_FILE"])
-    return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
-            "one_click": one_click_offer(current_user, lines) if variant else None,
-            "return_summary": returns.summary(rule, config.currency)}
 
 
 @bp.get("/products/<slug>")

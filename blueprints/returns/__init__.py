@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("returns", __name__)
 
-from . import routes, summaries  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from domain import returns
 from domain.returns import exchange, offer
 
-from ..orders.access import is_owner
-
 
 @dataclass
 class LineRow:
@@ -29,9 +27,11 @@ class LineRow:
         return range(self.verdict.returnable_quantity + 1)
 
 
-def form_context(order, form, quantities, variants, now, config, eligibility=None, errors=None):
-    """Everything the form template needs; `errors` are the domain's {field: message} that
-    belong to a line (line-<id>, exchange-<id>, lines)."""
+def form_context(order, form, quantities, variants, now, config, asker_id, eligibility=None,
+                 errors=None):
+    """Everything the form template needs, for the signed-in account `asker_id` (or None);
+    `errors` are the domain's {field: message} that belong to a line (line-<id>,
+    exchange-<id>, lines)."""
     errors = errors or {}
     eligibility = eligibility or returns.order_eligibility(order, now, config)
     options = exchange.options(order)
@@ -46,9 +46,8 @@ def form_context(order, form, quantities, variants, now, config, eligibility=Non
     chosen = [row for row in rows if row.quantity]
     # The actions the chosen lines allow; before any is chosen, those the returnable ones do.
     considered = chosen or [row for row in rows if row.verdict.ok]
-    # Store credit lives on an account, so only the order's signed-in owner is offered it.
     actions = offer.offered_actions([(row.verdict.rule, bool(row.options)) for row in considered],
-                                    is_owner(order))
+                                    offer.may_choose_credit(order, asker_id))
     if form.action.data not in actions:
         form.action.data = actions[0] if actions else ""
     return_policy = returns.policy()

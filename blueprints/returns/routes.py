@@ -10,26 +10,23 @@ through the form's one-time request token.
 """
 from flask import abort, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from domain import returns
 from domain.errors import ReturnNotAllowed
-from domain.extensions import db
 from domain.returns import offer
 
-from ..common import new_token, now, shop, valid_token
+from ..common import new_token, shop, valid_token
 from ..htmx import render, see_other
-from ..orders.access import is_owner, link_token, tracking_url_args, viewable_order
+from ..orders.access import link_token, tracking_url_args, viewable_order
+from ..templating import now
 from . import bp
+from .context import return_url
 from .forms import ReturnForm, chosen_quantities, chosen_variants, selections
 from .page import form_context
 
 PAGE = "returns/request.html"
 ACTIONS_PARTIAL = "returns/_actions.html"
-
-
-def return_url(number, order):
-    """A return's page, with the order's signed link for visitors who are not its owner."""
-    return url_for("returns.view_return", **{**tracking_url_args(order), "number": number})
 
 
 @bp.get("/orders/<number>/return")
@@ -56,19 +53,17 @@ def create_return(number):
         form.request_token.data = new_token()
         return _page(order, form, quantities, variants, status=422,
                      problem=_("This form had expired. Please check it and send it again."))
-    if not form.validate_on_submit() or not _credit_allowed(order, form):
+    if not form.validate_on_submit():
         return _page(order, form, quantities, variants, status=422,
                      problem=_("Please check the fields marked below."))
     try:
         ret, _created = returns.request_return(
             order, selections(quantities, variants, form.action.data), form.action.data,
             form.reason.data, form.reason_text.data or "", form.method.data,
-            form.request_token.data, now(), shop())
+            form.request_token.data, now(), shop(), asker_id=asker_id())
     except ReturnNotAllowed as error:
-        db.session.rollback()
         rest = form.add_errors(error.fields)
         return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
-    db.session.commit()
     return see_other(return_url(ret.number, ret.order))
 
 
@@ -91,18 +86,14 @@ def view_return(number):
                   if ret.exchange_order else None)
 
 
-def _credit_allowed(order, form):
-    """Store credit lives on an account: only the order's signed-in owner may choose it."""
-    if form.action.data == "credit" and not is_owner(order):
-        form.action.errors = [*form.action.errors, _(
-            "Sign in to your account to choose store credit, or choose a refund.")]
-        return False
-    return True
+def asker_id():
+    """The signed-in account asking for a return (None for a guest with the order's link)."""
+    return current_user.id if current_user.is_authenticated else None
 
 
 def _page(order, form, quantities, variants, status=200, problem=None, block="form", oob=(),
           **extra):
-    context = form_context(order, form, quantities, variants, now(), shop(), **extra)
+    context = form_context(order, form, quantities, variants, now(), shop(), asker_id(), **extra)
     return render(PAGE, block=block, oob=oob, status=status, problem=problem,
                   link_token=link_token(),
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),

@@ -5,8 +5,8 @@ from .amounts import Estimate, Selection, estimate, paid_for
 from .eligibility import Eligibility, eligible, order_eligibility, window_closes, window_start
 from .insights import DisappointingProduct, disappointing_products, waiting_count
 from .lifecycle import PIPELINE, approve, receive, reject, request_return
-from .progress import (RefundClock, Stage, by_number, for_customer, overdue_count, queue,
-                       refund_clock, status_label, timeline)
+from .progress import (RefundClock, Stage, by_number, for_customer, of_order, overdue_count,
+                       queue, refund_clock, status_label, timeline)
 from .refunds import complete, last_failure, refund_due, refund_parts
 from .refunds import split as refund_split
 from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, delete_rule, methods,
@@ -15,7 +15,7 @@ from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, dele
 __all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
            "REASONS", "RefundClock", "Rule", "RuleRow", "Selection", "Stage", "action_label",
            "approve", "by_number", "complete", "delete_rule", "disappointing_products", "eligible",
-           "estimate", "for_customer", "last_failure", "methods", "order_eligibility",
+           "estimate", "for_customer", "last_failure", "methods", "of_order", "order_eligibility",
            "overdue_count", "paid_for", "policy", "queue", "receive", "refund_clock", "refund_due",
            "refund_parts", "refund_split", "reject",
            "request_return", "rule_for", "rules_table", "save_policy", "save_rule",

@@ -21,6 +21,7 @@ from ..orders import NUMBER_ALPHABET, line_name
 from . import exchange
 from .amounts import Selection, estimate
 from .eligibility import order_eligibility
+from .offer import may_choose_credit
 from .progress import status_label
 from .rules import ACTIONS, REASONS, action_label, methods, policy
 
@@ -74,7 +75,7 @@ def _int(value):
         return None
 
 
-def _check(order, selections, action, reason, reason_text, method, now, config):
+def _check(order, selections, action, reason, reason_text, method, now, config, asker_id):
     """The problems with a request as {field: message}, and the eligibility of each line."""
     problems = {}
     lines = {line.id: line for line in order.lines}
@@ -102,7 +103,7 @@ def _check(order, selections, action, reason, reason_text, method, now, config):
         problems["lines"] = _("Choose at least one item to return.")
     if action not in ACTIONS:
         problems["action"] = _("Choose a refund, an exchange or store credit.")
-    elif action == "credit" and order.user_id is None:
+    elif action == "credit" and not may_choose_credit(order, asker_id):
         problems["action"] = _("Sign in to choose store credit: store credit is kept on an "
                                "account. Or choose a refund.")
     if reason not in REASONS:
@@ -120,8 +121,10 @@ def _check(order, selections, action, reason, reason_text, method, now, config):
 
 
 def request_return(order, selections, action, reason, reason_text, method, request_token, now,
-                   config, actor="customer"):
-    """Ask to return lines of `order`. Returns (ReturnRequest, created).
+                   config, asker_id=None, actor="customer"):
+    """Ask to return lines of `order`. Returns (ReturnRequest, created). `asker_id` is the
+    signed-in account asking (None for a guest holding the order's link): store credit is only
+    for the account that placed the order.
 
     The same request token always gives the same single return (created False): a
     double-click or a retried form finds the first one. ReturnNotAllowed (with `fields`, each
@@ -132,7 +135,7 @@ def request_return(order, selections, action, reason, reason_text, method, reque
         return existing, False
     reason_text = (reason_text or "").strip()
     problems, eligibility, chosen = _check(order, selections, action, reason, reason_text,
-                                           method, now, config)
+                                           method, now, config, asker_id)
     if problems:
         message = next(iter(problems.values())) if len(problems) == 1 \
             else _("Please check the fields marked below.")

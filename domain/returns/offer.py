@@ -22,10 +22,17 @@ def default_quantities(order, eligibility):
     return {line.id: 1 if open_lines == [line.id] else 0 for line in order.lines}
 
 
+def may_choose_credit(order, asker_id):
+    """Store credit lives on an account: only the account that placed the order may choose it
+    (not a guest, nor someone else holding the order's link). `asker_id` is the signed-in
+    account asking, or None."""
+    return order.user_id is not None and asker_id == order.user_id
+
+
 def offered_actions(lines, may_credit):
     """The actions every one of `lines` allows, in the form's order. `lines` are (Rule, whether
-    the line has another option to exchange it for); store credit only when `may_credit` (it
-    lives on an account, so only the order's signed-in owner is offered it)."""
+    the line has another option to exchange it for); store credit only when `may_credit`
+    (may_choose_credit)."""
     if not lines:
         return ()
     allowed = set(ACTIONS)

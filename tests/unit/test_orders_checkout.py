@@ -3,9 +3,10 @@ retries find their order, and the customer's address change works."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from domain import cart as carts
-from domain import orders, shopconfig
+from domain import orders, payments, shopconfig, transaction
 from domain.errors import OutOfStock, PaymentDeclined, UndoWindowClosed
 from domain.extensions import db
 from domain.models import Order, Variant
@@ -75,3 +76,40 @@ def test_the_customer_changes_the_address_within_the_window(app, ctx, setup):
     assert order.events[-1].note == "Delivery address changed."
     with pytest.raises(UndoWindowClosed):
         orders.change_address_by_customer(order, dict(ADDRESS), NOW + timedelta(minutes=30), config)
+
+
+@pytest.mark.parametrize("ending", ["rollback", "failed commit"])
+def test_a_card_charged_for_an_order_that_is_not_kept_is_refunded(app, ctx, setup, monkeypatch,
+                                                                   ending):
+    """Whatever ends the order's transaction without a commit gives the charge back, once."""
+    card = payments.PROVIDERS["test_card"]
+    refunds = []
+    real_refund = card.refund
+    monkeypatch.setattr(card, "refund", lambda order, amount, reference="": refunds.append(
+        (order.number, amount)) or real_refund(order, amount, reference))
+    order, _ = place(app, setup, carts.GuestCart({str(setup["variant"]): 1}),
+                     payment="test_card", card="4242424242424242")
+    number, charged = order.number, order.amount_due
+    if ending == "rollback":
+        transaction.finish(False)
+    else:
+        # A row the database refuses at commit time: the order cannot be kept.
+        db.session.add(Variant(product_id=order.lines[0].product_id, sku="SKU-1", price=1, stock=1))
+        with pytest.raises(IntegrityError):
+            transaction.finish(True)
+    assert refunds == [(number, charged)]
+    assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
+    transaction.finish(True)
+    assert refunds == [(number, charged)]
+
+
+def test_a_card_charged_for_a_committed_order_is_kept(app, ctx, setup, monkeypatch):
+    """A commit discards the undo: later rollbacks of other work refund nothing."""
+    card = payments.PROVIDERS["test_card"]
+    refunds = []
+    monkeypatch.setattr(card, "refund", lambda *args, **kwargs: refunds.append(args))
+    place(app, setup, carts.GuestCart({str(setup["variant"]): 1}), payment="test_card",
+          card="4242424242424242")
+    transaction.finish(True)
+    transaction.finish(False)
+    assert refunds == [] and db.session.scalar(db.select(db.func.count(Order.id))) == 1

@@ -342,3 +342,22 @@ def test_a_rejected_return_timeline_ends_with_the_rejection(app, shop):
         returns.reject(ret, MERCHANT, LATER, "Past the window.")
         assert [(s.status, s.problem, s.current) for s in returns.timeline(ret)] == [
             ("requested", False, False), ("rejected", True, True)]
+
+
+def test_store_credit_is_only_for_the_account_that_placed_the_order(app, shop, make):
+    """Someone else holding the order's link, signed in or not, cannot take its refund as credit."""
+    owner, stranger = make.user(), make.user()
+    placed = delivered_order(app, shop, email=owner["email"], user_id=owner["id"])
+    with app.test_request_context():
+        order = orders.by_number(placed["number"])
+        line = order.lines[0]
+        for asker in (None, stranger["id"]):
+            with pytest.raises(ReturnNotAllowed) as refused:
+                returns.request_return(order, [Selection(line.id, 1)], "credit", "size_fit", "",
+                                       "dropoff", f"tok-{asker}", LATER, config(app),
+                                       asker_id=asker)
+            assert "Sign in" in refused.value.fields["action"]
+        ret, created = returns.request_return(order, [Selection(line.id, 1)], "credit",
+                                              "size_fit", "", "dropoff", "tok-owner", LATER,
+                                              config(app), asker_id=owner["id"])
+        assert created and ret.action == "credit"

@@ -1,0 +1,34 @@
+"""What a product page shows, for the product page itself and for the views that draw its buy
+box again (adding to the cart, a one-click purchase that needs confirming)."""
+from flask import abort, current_app
+from flask_login import current_user
+
+from domain import catalog, oneclick, policies, pricing, returns
+from domain.errors import NotFound
+from domain.money import Money
+
+from ..common import shop
+
+
+def single_line(variant, currency):
+    product = variant.product
+    return pricing.Line(variant_id=variant.id, product_id=product.id, title=product.title,
+                        variant_title=variant.title, sku=variant.sku,
+                        unit_price=Money(variant.price, currency), quantity=1, slug=product.slug,
+                        stock=variant.stock)
+
+
+def product_context(slug, variant_id=None):
+    """Everything the product page shows for the chosen variant; 404 for an unknown product."""
+    try:
+        product = catalog.product_page(slug)
+    except NotFound:
+        abort(404)
+    variant = catalog.pick_variant(product, variant_id)
+    config = shop()
+    lines = [single_line(variant, config.currency)] if variant else []
+    rule = policies.storefront_rule(product.id, product.category_id,
+                                    current_app.config["STOREFRONT_VERSION_FILE"])
+    return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
+            "one_click": oneclick.offer(current_user, lines, config) if variant else None,
+            "return_summary": returns.summary(rule, config.currency)}

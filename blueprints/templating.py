@@ -1,0 +1,170 @@
+"""The one place for what templates may call: filters, globals, the values every page gets,
+and the request's clock.
+
+Everything here formats or links what a view already loaded; nothing queries the database.
+Views pass what a page shows in its context (blueprints/<name>/context.py builds what several
+pages share).
+"""
+from datetime import datetime, timezone
+
+from babel.dates import format_date, format_time, get_datetime_format
+from flask import current_app, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from domain import cart as carts
+from domain import returns
+from domain.images import file_name, widths_for
+from domain.money import Money
+from domain.pricing import format_rate
+from domain.stock import stock_message, stock_state
+
+from .common import shop
+
+
+def now():
+    """The request's clock: aware UTC. Tests freeze it with app.config["CLOCK"], a callable."""
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else datetime.now(timezone.utc)
+
+
+def _locale():
+    return str(get_locale())
+
+
+# Money ------------------------------------------------------------------------------------
+
+def format_money(amount):
+    """An amount in the shop's currency (or a Money in its own), in the visitor's language."""
+    if amount is None:
+        return ""
+    if isinstance(amount, Money):
+        return amount.format(_locale())
+    return Money(int(amount), shop().currency).format(_locale())
+
+
+def format_order_money(amount, currency):
+    """An amount of an order, in the currency it was placed in (the shop's may have changed)."""
+    if amount is None:
+        return ""
+    return Money(int(amount), currency).format(_locale())
+
+
+def bp_percent(basis_points):
+    """1000 -> "10", as a percentage is written."""
+    return format_rate(basis_points or 0)
+
+
+# Dates, in the shop's time zone -----------------------------------------------------------
+
+def shop_datetime(value):
+    """'Mar 3, 2026, 6:00 PM' in the shop's zone."""
+    if value is None:
+        return ""
+    local, locale = value.astimezone(shop().zone), _locale()
+    # The locale's own way of joining a medium date and a time, with minutes but no seconds.
+    return (get_datetime_format("medium", locale=locale).replace("'", "")
+            .replace("{0}", format_time(local, "short", locale=locale))
+            .replace("{1}", format_date(local, "medium", locale=locale)))
+
+
+def shop_date(value, form="medium"):
+    """The calendar day in the shop's zone: 'Mar 3, 2026'; form='full' adds the weekday."""
+    if value is None:
+        return ""
+    return format_date(value.astimezone(shop().zone), form, locale=_locale())
+
+
+def shop_time_or_datetime(value):
+    """'14:32' in the shop's zone, with the date too when it is not today there."""
+    zone = shop().zone
+    local, today, locale = value.astimezone(zone), now().astimezone(zone), _locale()
+    time = format_time(local, "short", locale=locale)
+    if local.date() == today.date():
+        return time
+    return f"{format_date(local, 'medium', locale=locale)} {time}"
+
+
+def iso_utc(value):
+    """For <time datetime="...">."""
+    return value.astimezone(timezone.utc).isoformat(timespec="minutes") if value else ""
+
+
+def minutes_until(moment):
+    """Whole minutes from now until `moment`, rounded up (0 once it has passed or is None)."""
+    seconds = (moment - now()).total_seconds() if moment else 0
+    return max(0, int(-(-seconds // 60)))
+
+
+# Photos -----------------------------------------------------------------------------------
+
+def image_src(key, width):
+    return url_for("products.media", filename="products/" + file_name(key, width))
+
+
+def image_srcset(key, width):
+    return ", ".join(f"{image_src(key, w)} {w}w" for w in widths_for(width))
+
+
+def image_thumb(key, width):
+    return image_src(key, widths_for(width)[0])
+
+
+def image_fallback(key, width):
+    """The src for browsers without srcset: the middle size."""
+    sizes = widths_for(width)
+    return image_src(key, sizes[len(sizes) // 2])
+
+
+# Returns ----------------------------------------------------------------------------------
+
+def rule_actions(rule):
+    """"Refund, Exchange, Store credit": what a return rule lets customers choose."""
+    return ", ".join(returns.action_label(action) for action in rule.actions)
+
+
+def return_status_label(status):
+    """A return's status in the merchant's words."""
+    return returns.status_label(status, merchant=True)
+
+
+# The visitor ------------------------------------------------------------------------------
+
+def cart_count():
+    """Items in the visitor's cart, without touching the session for visitors who have none
+    (a signed-in customer's count is one cheap query)."""
+    if current_user.is_authenticated:
+        return carts.count(carts.CustomerCart(current_user.id))
+    data = session.get("cart")
+    return carts.count(carts.GuestCart(data)) if data else 0
+
+
+FILTERS = {
+    "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
+    "shop_datetime": shop_datetime, "shop_date": shop_date, "iso_utc": iso_utc,
+    "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
+}
+GLOBALS = {
+    "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
+    "image_fallback": image_fallback, "image_thumb": image_thumb,
+    "minutes_until": minutes_until, "return_status_label": return_status_label,
+}
+
+
+def init_app(app):
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals.update(GLOBALS)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def every_page():
+        config = shop()
+        return {
+            "shop": config,
+            "stock_message": lambda stock: stock_message(stock, config.low_stock_threshold),
+            "stock_state": lambda stock: stock_state(stock, config.low_stock_threshold),
+            "current_locale": _locale(),
+            # The header's badge: counted before the template runs, which never queries.
+            "cart_count": cart_count(),
+        }

@@ -1,0 +1,113 @@
+"""One-click buying for signed-in customers: what the button offers, and what pressing it does.
+
+The offer uses the customer's default address, preferred payment method and preferred shipping
+method (else the cheapest for the address's region; domain.preferences.one_click decides), and
+states the total it will charge. Store credit, if any, always pays first. A button pressed
+after the total changed (a quantity or a price, since the page was drawn) places nothing and
+raises TotalChanged with the new offer, for the shopper to confirm.
+"""
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _, ngettext
+
+from . import credit, orders, preferences, pricing
+from .errors import CheckoutInvalid, ShopError
+from .money import Money
+from .orders import ADDRESS_FIELDS
+
+
+def new_token():
+    """The button's one-time checkout token: pressing it twice places one order."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What pressing 'Buy now' would do: where to, how paid, how shipped, and the total."""
+
+    address: dict
+    place: str
+    shipping_method_id: int
+    payment_method: str
+    payment_label: str
+    breakdown: pricing.Breakdown
+    # The part of the total the customer's store credit pays (zero without credit).
+    credit: Money
+    token: str = field(default_factory=new_token)
+
+    @property
+    def total(self):
+        return self.breakdown.total
+
+    @property
+    def to_pay(self):
+        return self.total - self.credit
+
+    def checkout(self, token, user, locale):
+        return orders.Checkout(
+            checkout_token=token, email=user.email, address=dict(self.address),
+            shipping_method_id=self.shipping_method_id, payment_method=self.payment_method,
+            locale=locale, user_id=user.id, use_credit=bool(self.credit))
+
+
+class Unavailable(ShopError):
+    """One-click buying is not set up for this customer, or the product is gone."""
+
+
+class TotalChanged(ShopError):
+    """The total is not the one the button showed; `offer` has the new one to confirm."""
+
+    def __init__(self, message, offer):
+        super().__init__(message)
+        self.offer = offer
+
+
+def offer(user, lines, config):
+    """The one-click offer for buying `lines` (pricing.Line), or None when the visitor is not a
+    signed-in customer or one-click is not ready for them (domain.preferences.one_click decides:
+    default address, a payment settled after checkout, a shipping method for the region)."""
+    if not getattr(user, "is_authenticated", False) or user.is_merchant:
+        return None
+    plan = preferences.one_click(user, config)
+    if not plan.ready:
+        return None
+    address, method = plan.address, plan.shipping
+    breakdown = pricing.breakdown(config, lines, shipping_method_id=method.id, region=address.region)
+    return Offer(
+        address={name: getattr(address, name) or "" for name in ADDRESS_FIELDS},
+        place=plan.address_label, shipping_method_id=method.id,
+        payment_method=user.preferred_payment_method, payment_label=str(plan.payment),
+        breakdown=breakdown, credit=credit.applied(user.credit_balance, breakdown.total))
+
+
+def buy(config, user, cart, lines, token, expected_total, now, locale, single_item=False):
+    """Place the one-click order for `lines` of `cart` at the total the button showed.
+    Returns (order, created) as place_order does.
+
+    Unavailable when one-click is not ready or (`single_item`, a product page's button) the
+    product is gone; TotalChanged when `expected_total` (minor units, as posted) is no longer
+    the total. An emptied cart goes on to place_order: it is how a retried button finds the
+    order its first press made.
+    """
+    current = offer(user, lines, config)
+    if current is None:
+        raise Unavailable(_("One-click buying needs a default address and a payment method paid "
+                            "after checkout (bank transfer or cash on delivery) in your account "
+                            "settings."))
+    if single_item and not lines:
+        raise Unavailable(_("That product is no longer available."))
+    if lines and str(current.total.amount) != (expected_total or ""):
+        items = sum(line.quantity for line in lines)
+        raise TotalChanged(_("The total is now %(total)s for %(items)s. Nothing was ordered yet: "
+                             "press “Buy now” again to buy at this total.",
+                             total=current.total.format(locale),
+                             items=ngettext("%(num)d item", "%(num)d items", items)), current)
+    try:
+        return orders.place_order(config, cart, current.checkout(token, user, locale), now)
+    except CheckoutInvalid as error:
+        if "cart" in error.fields:
+            raise Unavailable(error.fields["cart"])
+        raise Unavailable(_("One-click buying could not use your saved details: %(problems)s "
+                            "Please update them in your account settings.",
+                            problems=" ".join(error.fields.values())))
