@@ -139,11 +139,9 @@ def test_changing_the_address_after_the_window_is_refused(app, client, shop, gue
 def test_the_order_page_shows_the_undo_section_in_the_shop_time_zone(app, client, shop, guest_order):
     """Until 18:30 Seoul time (09:00 UTC + 30 minutes), with the cancel and address forms."""
     response = client.get(f"/orders/{guest_order['number']}", query_string={"t": guest_order["token"]})
-    if response.status_code == 404:
-        pytest.skip("the tracking page is not available in this build")
+    assert response.status_code == 200
     html = text(response)
-    if "undo-heading" not in html:
-        pytest.skip("the tracking page does not include orders/_undo.html yet")
+    assert "undo-heading" in html
     assert "You can cancel or change this order until 6:30 PM" in html
     assert "30 minutes left" in html
     assert re.search(rf'action="/orders/{guest_order["number"]}/cancel"', html)
