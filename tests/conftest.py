@@ -6,7 +6,6 @@ own database once and every test starts from emptied tables.
 """
 import contextlib
 import os
-import re
 import shutil
 import uuid
 
@@ -15,6 +14,7 @@ from sqlalchemy import create_engine, event, text
 
 from domain.extensions import db, limiter
 from shop import create_app
+from tests.page_helpers import csrf_token, sign_in
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
@@ -118,17 +118,6 @@ def ctx(app):
         yield app
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_token(client, path="/"):
-    """The CSRF token a page hands out, as a browser would read it from a form."""
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_RE.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
 @pytest.fixture
 def post(client):
     """POST with the page's CSRF token, like a browser submitting a form."""
@@ -207,9 +196,7 @@ def make(app):
 def login(client):
     """Sign a user in through the real sign-in form."""
     def _login(user):
-        token = csrf_token(client, "/account/login")
-        response = client.post("/account/login", data={
-            "csrf_token": token, "email": user["email"], "password": user["password"]})
+        response = sign_in(client, user["email"], user["password"])
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
         return response
     return _login
