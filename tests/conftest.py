@@ -1,4 +1,5 @@
-"""Fixtures: an app on a freshly migrated database per test, a client, and factories.
+"""Fixtures: an app on a freshly migrated database per test, a client, factories, the app on a
+live HTTP server, and the two small shops most order tests start from.
 
 SQLite (the default): the migrations run once per test worker into a template file, and each
 test gets its own copy. PostgreSQL: set TEST_DATABASE_URL to a server; each worker migrates its
@@ -7,13 +8,17 @@ own database once and every test starts from emptied tables.
 import contextlib
 import os
 import shutil
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, event, text
+from werkzeug.serving import make_server
 
 from domain.extensions import db, limiter
 from shop import create_app
+from tests.checkout_helpers import krw_shop
+from tests.order_helpers import NOW, shop_with_a_product
 from tests.page_helpers import csrf_token, sign_in
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -109,6 +114,18 @@ def app(database_template, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real threaded HTTP server on a free local port; yields its base URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd.request_queue_size = 128  # many browsers may knock at once
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -221,3 +238,16 @@ def count_queries(app):
         finally:
             event.remove(engine, "before_cursor_execute", listener)
     return _count
+
+
+@pytest.fixture
+def checkout_shop(make):
+    """krw_shop: the moon jar (Small) costs ₩39,000 + ₩3,000 shipping = ₩42,000."""
+    return krw_shop(make)
+
+
+@pytest.fixture
+def setup(app, make):
+    """shop_with_a_product (a ₩39,000 moon jar, ₩3,000 shipping), the request clock at NOW."""
+    app.config["CLOCK"] = lambda: NOW
+    return shop_with_a_product(make)
