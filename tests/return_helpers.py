@@ -10,7 +10,7 @@ from itertools import count
 
 from domain import orders, returns, shopconfig
 from domain.extensions import db
-from domain.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
+from domain.models import Order, OrderEvent, OrderLine, OutboxMessage, ReturnLine, ReturnRequest
 from domain.money import _round_div
 from domain.returns import Selection
 from tests.order_helpers import LATER, NOW, delivered_order
@@ -67,6 +67,12 @@ def step(app, rma, *names, when=NOW + DAY, restock=True):
             else:
                 getattr(returns, name)(ret, "merchant:test", when)
         db.session.commit()
+
+
+def return_emails(ret):
+    """The kinds of email queued about the return, in the order they were queued."""
+    return [m.kind for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
+            if (m.data or {}).get("return_id") == ret.id]
 
 
 def shop_config(app, make, timezone_name="UTC", currency="KRW"):
