@@ -3,12 +3,13 @@ import re
 
 from domain.extensions import db
 from domain.models import Address, Order, OutboxMessage, User, Variant
+from tests.page_helpers import csrf_of
 
 ADDRESS = {"name": "Kim Minji", "phone": "010-1234-5678", "line1": "1 Sejong-daero",
            "line2": "Apt 301", "city": "Seoul", "postcode": "04524", "region": "Domestic",
            "country": "KR"}
 TOKEN_RE = re.compile(r'name="checkout_token"[^>]*value="([^"]+)"')
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+EXPECTED_TOTAL = re.compile(r'name="expected_total" value="(\d+)"')
 
 
 def krw_shop(make, stock=10, undo_minutes=30):
@@ -35,10 +36,11 @@ def token_of(html):
     return match.group(1)
 
 
-def csrf_of(html):
-    match = CSRF_RE.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+def buy_now_form(html, variant_id, quantity=1):
+    """What the moon jar's product page form sends when 'Buy now' is pressed."""
+    return {"csrf_token": csrf_of(html), "product": "moon-jar", "variant_id": variant_id,
+            "quantity": quantity, "source": "product", "checkout_token": token_of(html),
+            "expected_total": EXPECTED_TOTAL.search(html).group(1)}
 
 
 def add_to_cart(client, variant_id, quantity=1, slug="moon-jar"):

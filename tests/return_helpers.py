@@ -1,21 +1,22 @@
-"""Returns for tests: asked for through domain.returns as the return form does, or built row
-by row with their orders for the return rules' unit tests.
+"""Returns for tests: asked for through domain.returns as the return form does, moved on as
+the merchant would, or built row by row with their orders for the return rules' unit tests.
 
 Checkout would choose the prices, taxes and times itself; the rules' tests need exact lines, a
 given discount and a delivery at a given moment, so they write the rows directly.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from itertools import count
 
 from domain import orders, returns, shopconfig
 from domain.extensions import db
-from domain.models import Order, OrderEvent, OrderLine, ReturnLine, ReturnRequest
+from domain.models import Order, OrderEvent, OrderLine, OutboxMessage, ReturnLine, ReturnRequest
 from domain.money import _round_div
 from domain.returns import Selection
-from tests.order_helpers import LATER
+from tests.order_helpers import LATER, NOW, delivered_order
 
 PLACED = datetime(2026, 2, 20, 9, 0, tzinfo=timezone.utc)
+DAY = timedelta(days=1)
 _numbers = count(1)
 
 
@@ -38,6 +39,41 @@ def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text
     selection = Selection(order.lines[0].id, quantity, exchange_to)
     return returns.request_return(order, [selection], action, reason, text, method,
                                   token or uuid.uuid4().hex, now, config, asker_id=order.user_id)
+
+
+def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=None):
+    """An order delivered at NOW; returns its number."""
+    return delivered_order(app, setup, payment=payment, quantity=quantity, user_id=user_id,
+                           token=token or f"{payment}-{quantity}-{user_id}")["number"]
+
+
+def ask(app, number, quantity=1, action="refund", reason="damaged", text="", when=NOW + DAY,
+        token=None, exchange_variant_id=None):
+    """The customer asks to return units of the order's line; returns the RMA."""
+    with app.test_request_context():
+        ret, _created = ask_return(
+            app, number, quantity, action, reason, text, exchange_to=exchange_variant_id,
+            token=token or f"ask-{number}-{quantity}-{action}-{when.timestamp()}", now=when)
+        db.session.commit()
+        return ret.number
+
+
+def step(app, rma, *names, when=NOW + DAY, restock=True):
+    """Move a return on as the merchant would, without the pages (for setting up a test)."""
+    with app.test_request_context():
+        ret = returns.by_number(rma)
+        for name in names:
+            if name == "receive":
+                returns.receive(ret, "merchant:test", when, {line.id: restock for line in ret.lines})
+            else:
+                getattr(returns, name)(ret, "merchant:test", when)
+        db.session.commit()
+
+
+def return_emails(ret):
+    """The kinds of email queued about the return, in the order they were queued."""
+    return [m.kind for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
+            if (m.data or {}).get("return_id") == ret.id]
 
 
 def shop_config(app, make, timezone_name="UTC", currency="KRW"):

@@ -1,10 +1,8 @@
 """Browser tests: the real app served on 127.0.0.1 in a thread, driven by Debian's Chromium
 through Playwright, on a phone-sized screen. Chromium is kept off the network."""
 import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,26 +43,18 @@ def phone(browser, browser_context_args):
 
 
 @pytest.fixture
-def live_server(app):
-    """The app served over HTTP on a free local port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
 def axe_violations():
-    """Run axe-core's WCAG 2.1 A/AA and best-practice rules on the page; returns violations."""
+    """Run axe-core's WCAG 2.1 A/AA and best-practice rules on the page, or only on the part
+    a CSS selector names (the part a feature draws); returns the violations."""
     if not os.path.exists(AXE_JS):
         pytest.fail("axe-core is missing: run `npm install` (make test does it)")
 
-    def _run(page):
+    def _run(page, selector=None):
         page.add_script_tag(path=AXE_JS)
-        return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
-            .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                        nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+        return page.evaluate("""async (selector) => (await axe.run(selector || document, {
+            runOnly: {type: 'tag',
+                      values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}))
+            .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                   nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""",
+            selector)
     return _run

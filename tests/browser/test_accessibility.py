@@ -4,14 +4,6 @@ from playwright.sync_api import expect
 
 
 @pytest.fixture
-def a11y_page(browser, browser_context_args):
-    # The audit script is injected into the page: let it past the shop's strict CSP.
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def catalogue(make):
     make.settings(name="Moonjar Studio", tagline="Handmade stoneware", currency="KRW",
                   tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50000,
@@ -31,30 +23,30 @@ def catalogue(make):
 @pytest.mark.parametrize("path", ["/", "/c/mugs", "/search?q=mug", "/products/speckled-mug",
                                   "/cart", "/account/login", "/account/register",
                                   "/policies/shipping", "/policies/returns", "/no-such-page"])
-def test_pages_have_no_accessibility_violations(a11y_page, live_server, catalogue, axe_violations,
+def test_pages_have_no_accessibility_violations(phone, live_server, catalogue, axe_violations,
                                                 path):
     """Each page, as a phone renders it, passes the automated WCAG audit."""
-    a11y_page.goto(live_server + path)
-    assert axe_violations(a11y_page) == []
+    phone.goto(live_server + path)
+    assert axe_violations(phone) == []
 
 
-def test_cart_with_items_has_no_accessibility_violations(a11y_page, live_server, catalogue,
+def test_cart_with_items_has_no_accessibility_violations(phone, live_server, catalogue,
                                                          axe_violations):
     """The filled cart (quantity forms, remove buttons, breakdown) passes the audit."""
-    a11y_page.goto(live_server + "/products/speckled-mug")
-    a11y_page.get_by_role("button", name="Add to cart").click()
-    expect(a11y_page.get_by_text("Added to your cart.")).to_be_visible()
-    a11y_page.goto(live_server + "/cart")
-    expect(a11y_page.get_by_role("link", name="Speckled mug")).to_be_visible()
-    assert axe_violations(a11y_page) == []
+    phone.goto(live_server + "/products/speckled-mug")
+    phone.get_by_role("button", name="Add to cart").click()
+    expect(phone.get_by_text("Added to your cart.")).to_be_visible()
+    phone.goto(live_server + "/cart")
+    expect(phone.get_by_role("link", name="Speckled mug")).to_be_visible()
+    assert axe_violations(phone) == []
 
 
-def test_the_audit_catches_a_broken_page(a11y_page, live_server, catalogue, axe_violations):
+def test_the_audit_catches_a_broken_page(phone, live_server, catalogue, axe_violations):
     """The audit is not vacuous: an unlabeled input and an image without alt are reported."""
-    a11y_page.goto(live_server + "/")
-    a11y_page.evaluate("""() => {
+    phone.goto(live_server + "/")
+    phone.evaluate("""() => {
         document.querySelector('main').insertAdjacentHTML('beforeend',
             '<input type="text"><img src="/favicon.ico">');
     }""")
-    found = {v["id"] for v in axe_violations(a11y_page)}
+    found = {v["id"] for v in axe_violations(phone)}
     assert {"label", "image-alt"} <= found

@@ -7,14 +7,7 @@ from playwright.sync_api import expect
 
 from domain.extensions import db
 from domain.models import OutboxMessage
-
-
-@pytest.fixture
-def a11y_page(browser, browser_context_args):
-    # The audit script is injected into the page: let it past the shop's strict CSP.
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
+from tests.browser_helpers import sign_in
 
 
 @pytest.fixture
@@ -25,18 +18,10 @@ def customer(make):
     return make.user("min@example.com", password="correct horse battery")
 
 
-def sign_in(page, live_server, user):
-    page.goto(live_server + "/account/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + "/")
-
-
-def test_account_pages_have_no_accessibility_violations(a11y_page, live_server, customer,
+def test_account_pages_have_no_accessibility_violations(phone, live_server, customer,
                                                         axe_violations):
     """Overview, addresses (with a validation error), settings: found by label, audit clean."""
-    page = a11y_page
+    page = phone
     sign_in(page, live_server, customer)
     page.goto(live_server + "/account/")
     expect(page.get_by_role("heading", name="Your orders")).to_be_visible()
@@ -65,10 +50,10 @@ def test_account_pages_have_no_accessibility_violations(a11y_page, live_server, 
     assert axe_violations(page) == []
 
 
-def test_reset_pages_have_no_accessibility_violations(app, a11y_page, live_server, customer,
+def test_reset_pages_have_no_accessibility_violations(app, phone, live_server, customer,
                                                       axe_violations):
     """Ask for a link, open it, and the expired-or-used page: all audit clean."""
-    page = a11y_page
+    page = phone
     page.goto(live_server + "/account/login")
     page.get_by_role("link", name="Forgot your password?").click()
     assert axe_violations(page) == []

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_helpers import sign_in
 from tests.order_helpers import NOW, delivered_order, shop_with_a_product
 
 RETURN_HEADING = re.compile(r"^Return R-[A-Z0-9]{7}$")
@@ -21,22 +22,14 @@ def delivered(app, make):
     return {"customer": customer, **order}
 
 
-def sign_in(page, live_server, user, landing):
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(landing(page)).to_be_visible()
-
-
 def test_a_customer_returns_one_jar_and_follows_it_to_refunded(phone, browser, browser_context_args,
                                                                live_server, make, delivered,
                                                                axe_violations):
     """From the order page to the form, the estimate before sending, then the return's page
     moving to "Refunded" once the merchant has approved, received and refunded it."""
     page = phone
-    sign_in(page, live_server, delivered["customer"],
-            lambda p: p.get_by_role("link", name="Account", exact=True))
+    sign_in(page, live_server, delivered["customer"])
+    expect(page.get_by_role("link", name="Account", exact=True)).to_be_visible()
     page.goto(f"{live_server}/orders/{delivered['number']}")
     page.get_by_role("link", name="Return or exchange items").click()
     expect(page.get_by_role("heading", name="Return or exchange items", level=1)).to_be_visible()
@@ -72,7 +65,7 @@ def test_a_customer_returns_one_jar_and_follows_it_to_refunded(phone, browser, b
 
     merchant = make.user(email="boss@example.com", merchant=True)
     office = browser.new_context(**browser_context_args).new_page()
-    sign_in(office, live_server, merchant, lambda p: p.get_by_role("heading", name="Dashboard"))
+    sign_in(office, live_server, merchant, lands_on="/admin/")
     office.goto(f"{live_server}/admin/returns/{number}")
     office.get_by_role("button", name="Approve").click()
     office.get_by_role("button", name="Mark received").click()

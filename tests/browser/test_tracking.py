@@ -4,6 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_helpers import sign_in
 from tests.order_helpers import advance, place, shop_with_a_product
 
 
@@ -15,28 +16,12 @@ def paid_order(app, make):
     return order
 
 
-@pytest.fixture
-def audited(browser, browser_context_args):
-    """A phone whose pages the axe audit may be injected into (past the strict CSP)."""
-    context = browser.new_context(**browser_context_args, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server}/account/login")
-    page.get_by_label("Email").fill(user["email"])
-    page.get_by_label("Password").fill(user["password"])
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def test_shopper_follows_the_link_and_sees_the_merchant_ship_it(audited, browser, browser_context_args,
+def test_shopper_follows_the_link_and_sees_the_merchant_ship_it(phone, browser, browser_context_args,
                                                                live_server, make, paid_order,
                                                                axe_violations):
     """The emailed link shows the timeline at "Packed"; after the merchant marks the order
     shipped, the shopper's page shows "Shipped" with a link to the carrier's tracking page."""
-    page = audited
+    page = phone
     link = f"{live_server}/orders/{paid_order['number']}?t={paid_order['token']}"
     page.goto(link)
     expect(page.get_by_role("heading", name=f"Order {paid_order['number']}", level=1)).to_be_visible()
@@ -47,7 +32,7 @@ def test_shopper_follows_the_link_and_sees_the_merchant_ship_it(audited, browser
 
     merchant = make.user(email="boss@example.com", merchant=True)
     office = browser.new_context(**browser_context_args).new_page()
-    sign_in(office, live_server, merchant)
+    sign_in(office, live_server, merchant, lands_on="/admin/")
     office.get_by_role("link", name="Orders").click()
     office.get_by_role("link", name="Packed 1").click()
     office.get_by_role("link", name=paid_order["number"]).click()
@@ -66,22 +51,22 @@ def test_shopper_follows_the_link_and_sees_the_merchant_ship_it(audited, browser
     assert axe_violations(page) == []
 
 
-def test_lookup_and_back_office_order_pages_pass_the_audit(audited, live_server, make, paid_order,
+def test_lookup_and_back_office_order_pages_pass_the_audit(phone, live_server, make, paid_order,
                                                           axe_violations):
     """The lookup form (with its error), the order list, an order and the settings page."""
-    audited.goto(f"{live_server}/orders/track")
-    audited.get_by_label("Order number").fill(paid_order["number"].replace("-", "").lower())
-    audited.get_by_label("Email address used for the order").fill("someone@example.com")
-    audited.get_by_role("button", name="Find my order").click()
-    expect(audited.get_by_role("alert")).to_have_text("We could not find an order with that number and email.")
-    assert axe_violations(audited) == []
-    audited.get_by_label("Email address used for the order").fill("minji@example.com")
-    audited.get_by_role("button", name="Find my order").click()
-    expect(audited.get_by_role("heading", name=f"Order {paid_order['number']}")).to_be_visible()
-    expect(audited).to_have_url(re.compile(r"\?t="))
+    phone.goto(f"{live_server}/orders/track")
+    phone.get_by_label("Order number").fill(paid_order["number"].replace("-", "").lower())
+    phone.get_by_label("Email address used for the order").fill("someone@example.com")
+    phone.get_by_role("button", name="Find my order").click()
+    expect(phone.get_by_role("alert")).to_have_text("We could not find an order with that number and email.")
+    assert axe_violations(phone) == []
+    phone.get_by_label("Email address used for the order").fill("minji@example.com")
+    phone.get_by_role("button", name="Find my order").click()
+    expect(phone.get_by_role("heading", name=f"Order {paid_order['number']}")).to_be_visible()
+    expect(phone).to_have_url(re.compile(r"\?t="))
 
-    sign_in(audited, live_server, make.user(merchant=True))
+    sign_in(phone, live_server, make.user(merchant=True), lands_on="/admin/")
     for path in ("/admin/orders", f"/admin/orders/{paid_order['number']}", "/admin/settings",
                  f"/admin/orders/{paid_order['number']}/packing-slip"):
-        audited.goto(live_server + path)
-        assert axe_violations(audited) == [], path
+        phone.goto(live_server + path)
+        assert axe_violations(phone) == [], path

@@ -10,8 +10,9 @@ from domain.extensions import db
 from domain.models import Order, OutboxMessage, ReturnRequest, Variant
 from domain.orders import NUMBER_ALPHABET
 from domain.returns import Selection, lifecycle
+from tests.checkout_helpers import stock_of
 from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
-from tests.return_helpers import ask_return as ask
+from tests.return_helpers import ask_return as ask, return_emails
 
 MERCHANT = "merchant:owner@moonjar.example"
 
@@ -34,17 +35,6 @@ def config(app):
     return shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
 
 
-def stock_of(variant_id):
-    db.session.expire_all()
-    return db.session.get(Variant, variant_id).stock
-
-
-def emails(ret):
-    """The return's queued email kinds, in the order they were queued."""
-    return [m.kind for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
-            if (m.data or {}).get("return_id") == ret.id]
-
-
 def test_a_request_copies_its_amounts_and_queues_an_email(app, shop):
     """The return gets an R- number, the price paid, an event and the customer's email."""
     placed = delivered_order(app, shop, quantity=2)
@@ -56,7 +46,7 @@ def test_a_request_copies_its_amounts_and_queues_an_email(app, shop):
         assert (ret.items_amount, ret.refund_amount, ret.currency) == (78000, 78000, "KRW")
         assert [(line.quantity, line.amount) for line in ret.lines] == [(2, 78000)]
         assert [(e.status, e.actor) for e in ret.events] == [("requested", "customer")]
-        assert emails(ret) == ["return_requested"]
+        assert return_emails(ret) == ["return_requested"]
         message = db.session.scalar(db.select(OutboxMessage).where(
             OutboxMessage.kind == "return_requested"))
         assert message.to_address == "minji@example.com" and message.order.number == placed["number"]
@@ -161,7 +151,7 @@ def test_a_rejected_return_frees_its_units_for_another(app, shop):
         assert first.rejection_reason == "Used and washed."
         second, created = ask(app, placed["number"])
         assert created and second.status == "requested"
-        assert emails(first) == ["return_requested", "return_rejected"]
+        assert return_emails(first) == ["return_requested", "return_rejected"]
 
 
 STEPS = {
@@ -251,8 +241,8 @@ def test_an_exchange_reserves_and_ships_the_replacement(app, shop):
         assert stock_of(shop["white"]) == 5
         returns.complete(ret, MERCHANT, LATER)
         assert ret.status == "exchanged" and ret.closed_at == LATER
-        assert emails(ret) == ["return_requested", "return_approved", "return_received",
-                               "return_exchanged"]
+        assert return_emails(ret) == ["return_requested", "return_approved", "return_received",
+                                      "return_exchanged"]
         # Delivered, the replacement cannot be sent back online: its price was paid on the
         # first order, so the shop handles it in person.
         for status in ("shipped", "delivered"):

@@ -8,19 +8,13 @@ import pytest
 from domain import credit, orders, payments, returns
 from domain.errors import InvalidReturnTransition, RefundFailed
 from domain.extensions import db
-from domain.models import CreditEntry, OutboxMessage
+from domain.models import CreditEntry
 from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
-from tests.return_helpers import ask_return
+from tests.return_helpers import ask_return, return_emails
 
 MERCHANT = "merchant:owner@moonjar.example"
 FEES = {"window_days": 30, "allow_refund": True, "allow_exchange": True, "allow_credit": True,
         "restocking_fee_bp": 1000, "return_shipping": "flat", "return_shipping_fee": 3000}
-
-
-@pytest.fixture
-def shop(app, make):
-    """KRW, 10 % tax included: a ₩39,000 moon jar and ₩3,000 shipping."""
-    return shop_with_a_product(make)
 
 
 def received(app, number, quantity=1, action="refund", token=None):
@@ -35,14 +29,9 @@ def refunds(order):
     return [(p.amount, p.status) for p in order.payments if p.operation == "refund"]
 
 
-def kinds(ret):
-    return [m.kind for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))
-            if (m.data or {}).get("return_id") == ret.id]
-
-
-def test_a_card_refund_is_exact_and_keeps_the_fees(app, shop):
+def test_a_card_refund_is_exact_and_keeps_the_fees(app, setup):
     """₩39,000 less 10 % restocking and ₩3,000 return shipping: ₩32,100 back to the card."""
-    placed = delivered_order(app, shop)
+    placed = delivered_order(app, setup)
     with app.test_request_context():
         returns.save_rule("shop", None, FEES, NOW)
         ret = received(app, placed["number"])
@@ -54,8 +43,8 @@ def test_a_card_refund_is_exact_and_keeps_the_fees(app, shop):
         assert payments.provider("test_card").status(order) == "partially_refunded"
         assert returns.refund_parts(ret) == (32100, 0)
         assert "₩32,100 refunded" in ret.events[-1].note
-        assert kinds(ret) == ["return_requested", "return_approved", "return_received",
-                              "return_refunded"]
+        assert return_emails(ret) == ["return_requested", "return_approved", "return_received",
+                                      "return_refunded"]
 
 
 def test_usd_partial_refunds_add_up_to_what_was_paid(app, make):
@@ -80,9 +69,9 @@ def test_usd_partial_refunds_add_up_to_what_was_paid(app, make):
 
 
 @pytest.mark.parametrize("payment", ["bank_transfer", "cash_on_delivery"])
-def test_a_manual_refund_needs_the_merchants_reference(app, shop, payment):
+def test_a_manual_refund_needs_the_merchants_reference(app, setup, payment):
     """Bank transfers and cash are refunded by hand: the reference of that transfer is kept."""
-    placed = delivered_order(app, shop, payment=payment)
+    placed = delivered_order(app, setup, payment=payment)
     with app.test_request_context():
         ret = received(app, placed["number"])
         with pytest.raises(InvalidReturnTransition, match="reference"):
@@ -95,11 +84,11 @@ def test_a_manual_refund_needs_the_merchants_reference(app, shop, payment):
         assert ret.status == "refunded" and "HANA-778812" in ret.events[-1].note
 
 
-def test_a_failed_refund_stays_failed_until_a_retry_succeeds(app, shop, monkeypatch):
+def test_a_failed_refund_stays_failed_until_a_retry_succeeds(app, setup, monkeypatch):
     """The test card 4000 0000 0000 0341 pays but cannot be refunded: the return is marked
     refund_failed with the provider's words, the failed attempts are kept, the customer hears
     once, and a later retry that goes through refunds it."""
-    placed = delivered_order(app, shop, card="4000000000000341")
+    placed = delivered_order(app, setup, card="4000000000000341")
     with app.test_request_context():
         ret = received(app, placed["number"])
         returns.complete(ret, MERCHANT, LATER)
@@ -118,13 +107,13 @@ def test_a_failed_refund_stays_failed_until_a_retry_succeeds(app, shop, monkeypa
         assert ret.status == "refunded"
         assert refunds(ret.order)[-1] == (39000, "succeeded")
         assert payments.provider("test_card").status(ret.order) == "partially_refunded"
-        assert kinds(ret) == ["return_requested", "return_approved", "return_received",
-                              "return_refund_failed", "return_refunded"]
+        assert return_emails(ret) == ["return_requested", "return_approved", "return_received",
+                                      "return_refund_failed", "return_refunded"]
 
 
-def test_a_provider_that_does_not_answer_leaves_the_refund_failed(app, shop, monkeypatch):
+def test_a_provider_that_does_not_answer_leaves_the_refund_failed(app, setup, monkeypatch):
     """An exception from the provider is recorded like a refusal, with its message."""
-    placed = delivered_order(app, shop)
+    placed = delivered_order(app, setup)
     with app.test_request_context():
         ret = received(app, placed["number"])
 
@@ -138,10 +127,10 @@ def test_a_provider_that_does_not_answer_leaves_the_refund_failed(app, shop, mon
         assert failed.status == "failed" and "did not answer" in failed.message
 
 
-def test_a_refund_never_exceeds_what_was_captured(app, shop):
+def test_a_refund_never_exceeds_what_was_captured(app, setup):
     """After ₩30,000 was already refunded by hand, a ₩39,000 return gives back the ₩12,000
     left of the ₩42,000 paid, and says so."""
-    placed = delivered_order(app, shop)
+    placed = delivered_order(app, setup)
     with app.test_request_context():
         order = orders.by_number(placed["number"])
         payments.record(order, "refund", 30000, payments.Result(payments.SUCCEEDED, "goodwill"))
@@ -153,14 +142,14 @@ def test_a_refund_never_exceeds_what_was_captured(app, shop):
         assert "Limited" in ret.events[-1].note
 
 
-def test_the_part_paid_with_store_credit_goes_back_as_store_credit(app, shop, make):
+def test_the_part_paid_with_store_credit_goes_back_as_store_credit(app, setup, make):
     """Of ₩42,000, ₩20,000 was store credit: returning the ₩39,000 jar refunds the ₩22,000
     charged to the card and gives ₩17,000 back as credit."""
     user = make.user()
     with app.test_request_context():
         credit.grant(user["id"], 20000, "KRW", "Welcome", NOW)
         db.session.commit()
-    placed = delivered_order(app, shop, user_id=user["id"], use_credit=True)
+    placed = delivered_order(app, setup, user_id=user["id"], use_credit=True)
     with app.test_request_context():
         order = orders.by_number(placed["number"])
         assert (order.credit_applied, payments.captured(order)) == (20000, 22000)
@@ -174,14 +163,14 @@ def test_the_part_paid_with_store_credit_goes_back_as_store_credit(app, shop, ma
         assert (entry.amount, entry.order_id) == (17000, order.id)
 
 
-def test_an_order_paid_in_full_with_credit_is_refunded_as_credit_without_a_reference(app, shop,
+def test_an_order_paid_in_full_with_credit_is_refunded_as_credit_without_a_reference(app, setup,
                                                                                      make):
     """Nothing went through the bank, so nothing comes back through it."""
     user = make.user()
     with app.test_request_context():
         credit.grant(user["id"], 50000, "KRW", "Welcome", NOW)
         db.session.commit()
-    placed = delivered_order(app, shop, payment="bank_transfer", user_id=user["id"],
+    placed = delivered_order(app, setup, payment="bank_transfer", user_id=user["id"],
                              use_credit=True)
     with app.test_request_context():
         ret = received(app, placed["number"])
@@ -190,10 +179,10 @@ def test_an_order_paid_in_full_with_credit_is_refunded_as_credit_without_a_refer
         assert credit.balance(user["id"]) == 8000 + 39000
 
 
-def test_store_credit_gets_the_full_price_without_fees(app, shop, make):
+def test_store_credit_gets_the_full_price_without_fees(app, setup, make):
     """Fees are kept from refunds only: credit for the jar is the ₩39,000 paid."""
     user = make.user()
-    placed = delivered_order(app, shop, user_id=user["id"])
+    placed = delivered_order(app, setup, user_id=user["id"])
     with app.test_request_context():
         returns.save_rule("shop", None, FEES, NOW)
         ret = received(app, placed["number"], action="credit")
@@ -201,13 +190,13 @@ def test_store_credit_gets_the_full_price_without_fees(app, shop, make):
         returns.complete(ret, MERCHANT, LATER)
         assert ret.status == "credited" and credit.balance(user["id"]) == 39000
         assert refunds(ret.order) == [] and returns.refund_parts(ret) == (0, 39000)
-        assert kinds(ret)[-1] == "return_credited"
+        assert return_emails(ret)[-1] == "return_credited"
 
 
-def test_a_failed_refund_can_be_settled_as_store_credit(app, shop, make):
+def test_a_failed_refund_can_be_settled_as_store_credit(app, setup, make):
     """For a customer with an account, a refund that will not go through can become credit."""
     user = make.user()
-    placed = delivered_order(app, shop, user_id=user["id"], card="4000000000000341")
+    placed = delivered_order(app, setup, user_id=user["id"], card="4000000000000341")
     with app.test_request_context():
         ret = received(app, placed["number"])
         returns.complete(ret, MERCHANT, LATER)
@@ -216,9 +205,9 @@ def test_a_failed_refund_can_be_settled_as_store_credit(app, shop, make):
         assert ret.status == "credited" and credit.balance(user["id"]) == 39000
 
 
-def test_a_guest_refund_cannot_become_store_credit(app, shop):
+def test_a_guest_refund_cannot_become_store_credit(app, setup):
     """Store credit lives on an account; a guest's failed refund must be retried."""
-    placed = delivered_order(app, shop, card="4000000000000341")
+    placed = delivered_order(app, setup, card="4000000000000341")
     with app.test_request_context():
         ret = received(app, placed["number"])
         returns.complete(ret, MERCHANT, LATER)

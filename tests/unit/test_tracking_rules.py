@@ -4,12 +4,7 @@ from datetime import timedelta
 import pytest
 
 from domain import fulfilment, orders, tracking
-from tests.order_helpers import NOW, advance, place, shop_with_a_product
-
-
-@pytest.fixture
-def setup(make):
-    return shop_with_a_product(make)
+from tests.order_helpers import NOW, advance, place
 
 
 def states(order):

@@ -3,14 +3,9 @@ import re
 
 import pytest
 
-from conftest import csrf_token
 from domain.extensions import db
 from domain.models import Address
-
-
-def html(response):
-    return response.get_data(as_text=True)
-
+from tests.page_helpers import csrf_token, text
 
 FORM = {"label": "Home", "name": "Kim Minji", "phone": "010-1234-5678",
         "line1": "1 Sejong-daero", "line2": "Apt 101", "city": "Seoul", "postcode": "04524",
@@ -52,7 +47,7 @@ def test_adding_addresses_the_first_is_default(app, client, make, login, post, s
     response = add(post)
     assert response.status_code == 303 and response.headers["Location"] == "/account/addresses"
     add(post, label="Work", city="Busan", region="Jeju")
-    page = html(client.get("/account/addresses"))
+    page = text(client.get("/account/addresses"))
     assert "Address saved." in page
     assert stored(app, user["id"]) == [("Home", "Seoul", True), ("Work", "Busan", False)]
     assert page.index("Home") < page.index("Work")
@@ -63,7 +58,7 @@ def test_the_region_select_lists_the_shops_regions_default_first(client, make, l
                                                                  shop_regions):
     """The region is a select of the shop's shipping regions; every field has a label."""
     login(make.user())
-    page = html(client.get("/account/addresses/new"))
+    page = text(client.get("/account/addresses/new"))
     options = re.findall(r'<option[^>]*value="([^"]+)"', page)
     assert options == ["Domestic", "Jeju"]
     for field in ("label", "name", "phone", "line1", "line2", "city", "postcode", "region",
@@ -78,7 +73,7 @@ def test_validation_errors_are_shown_and_nothing_saved(app, client, make, login,
     login(user)
     response = add(post, name="", line1=" ", city="", region="Mars")
     assert response.status_code == 422
-    page = html(response)
+    page = text(response)
     assert "Please enter the street address." in page
     assert "We do not ship to that region" in page
     assert 'aria-invalid="true"' in page and page.count('role="alert"') >= 4
@@ -92,7 +87,7 @@ def test_edit_make_default_and_delete(app, client, make, login, post, shop_regio
     add(post)
     add(post, label="Work", city="Busan")
     home, work = address_ids(app, user["id"])
-    form = html(client.get(f"/account/addresses/{work}/edit"))
+    form = text(client.get(f"/account/addresses/{work}/edit"))
     assert 'value="Busan"' in form
     assert post(f"/account/addresses/{work}/edit", dict(FORM, label="Office", city="Incheon"),
                 token_from=f"/account/addresses/{work}/edit").status_code == 303
@@ -100,7 +95,7 @@ def test_edit_make_default_and_delete(app, client, make, login, post, shop_regio
     assert stored(app, user["id"]) == [("Home", "Seoul", False), ("Office", "Incheon", True)]
     assert press(post, work, "delete").status_code == 303
     assert stored(app, user["id"]) == [("Home", "Seoul", True)]
-    assert "Address deleted." in html(client.get("/account/addresses"))
+    assert "Address deleted." in text(client.get("/account/addresses"))
 
 
 def test_another_customers_address_is_404_and_unchanged(app, client, make, login, post,
@@ -120,7 +115,7 @@ def test_another_customers_address_is_404_and_unchanged(app, client, make, login
     assert press(post, home, "delete").status_code == 404
     assert press(post, 99999, "delete").status_code == 404
     assert stored(app, a["id"]) == [("Home", "Seoul", True), ("Work", "Seoul", False)]
-    assert "Kim Minji" not in html(client.get("/account/addresses"))
+    assert "Kim Minji" not in text(client.get("/account/addresses"))
 
 
 def test_address_posts_need_csrf(app, client, make, login, post, shop_regions):

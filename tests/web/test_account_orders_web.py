@@ -5,13 +5,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import csrf_token
 from domain.extensions import db
 from domain.models import Order
-
-
-def html(response):
-    return response.get_data(as_text=True)
+from tests.page_helpers import csrf_token, text
 
 
 def make_order(app, user_id, number, placed_at, total=12345, currency="USD", status="placed"):
@@ -43,7 +39,7 @@ def test_only_the_customers_own_orders_are_listed(app, client, make, login):
                total=39000, currency="KRW")
     make_order(app, other["id"], "CCC-3333", datetime(2026, 3, 4, 9, 0, tzinfo=timezone.utc))
     login(me)
-    page = html(client.get("/account/"))
+    page = text(client.get("/account/"))
     assert numbers_on(page) == ["BBB-2222", "AAA-1111"]
     assert "CCC-3333" not in page
     assert '<time datetime="2026-03-03">Mar 3, 2026</time> · Shipped · $45.00' in page
@@ -58,18 +54,18 @@ def test_history_is_paginated_twenty_a_page(app, client, make, login):
     for n in range(23):
         make_order(app, me["id"], f"N{n:02d}-AAAA", start + timedelta(days=n))
     login(me)
-    first = html(client.get("/account/"))
+    first = text(client.get("/account/"))
     assert len(numbers_on(first)) == 20 and numbers_on(first)[0] == "N22-AAAA"
     assert "Page 1 of 2" in first and 'href="/account/?page=2"' in first
-    second = html(client.get("/account/?page=2"))
+    second = text(client.get("/account/?page=2"))
     assert numbers_on(second) == ["N02-AAAA", "N01-AAAA", "N00-AAAA"]
-    assert numbers_on(html(client.get("/account/?page=99"))) == numbers_on(second)
+    assert numbers_on(text(client.get("/account/?page=99"))) == numbers_on(second)
 
 
 def test_no_orders_yet(client, make, login):
     """With no orders the page says so, and still links to addresses, settings and sign-out."""
     login(make.user())
-    page = html(client.get("/account/"))
+    page = text(client.get("/account/"))
     assert "You have no orders yet." in page
     for link in ('href="/account/addresses"', 'href="/account/settings"'):
         assert link in page
@@ -82,7 +78,7 @@ def test_the_orders_fragment_for_htmx(app, client, make, login):
     make_order(app, me["id"], "AAA-1111", datetime(2026, 3, 2, tzinfo=timezone.utc))
     login(me)
     response = client.get("/account/?page=1", headers={"HX-Request": "true"})
-    body = html(response)
+    body = text(response)
     assert body.lstrip().startswith('<section id="orders"') and "AAA-1111" in body
     assert "HX-Request" in response.headers["Vary"]
 

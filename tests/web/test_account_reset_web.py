@@ -3,15 +3,11 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from conftest import csrf_token
 from domain.extensions import db
 from domain.models import OutboxMessage
+from tests.page_helpers import csrf_token, sign_in, text
 
 SAME_ANSWER = "If an account exists for that email, we sent a link."
-
-
-def html(response):
-    return response.get_data(as_text=True)
 
 
 def ask(client, email):
@@ -25,11 +21,6 @@ def outbox(app):
                 for m in db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id))]
 
 
-def sign_in(client, email, password):
-    return client.post("/account/login", data={
-        "csrf_token": csrf_token(client, "/account/login"), "email": email, "password": password})
-
-
 def set_password(client, path, password):
     return client.post(path, data={"csrf_token": csrf_token(client, path), "password": password})
 
@@ -39,10 +30,10 @@ def test_the_whole_reset_flow(app, client, make):
     and the same link is refused the second time."""
     user = make.user("min@example.com", password="the old password")
     client.get("/account/login")
-    assert 'href="/account/reset"' in html(client.get("/account/login"))
+    assert 'href="/account/reset"' in text(client.get("/account/login"))
     response = ask(client, "Min@Example.com")
     assert response.status_code == 303
-    assert SAME_ANSWER in html(client.get(response.headers["Location"]))
+    assert SAME_ANSWER in text(client.get(response.headers["Location"]))
 
     [(kind, to, data)] = outbox(app)
     assert (kind, to, data["expires_minutes"]) == ("password_reset", user["email"], 60)
@@ -52,13 +43,13 @@ def test_the_whole_reset_flow(app, client, make):
 
     form = client.get(link.path)
     assert form.status_code == 200
-    assert 'autocomplete="new-password"' in html(form)
+    assert 'autocomplete="new-password"' in text(form)
     too_short = set_password(client, link.path, "short")
-    assert too_short.status_code == 422 and "at least 10 characters" in html(too_short)
+    assert too_short.status_code == 422 and "at least 10 characters" in text(too_short)
 
     done = set_password(client, link.path, "a brand new password")
     assert done.status_code == 303 and done.headers["Location"] == "/account/"
-    assert "Your password is changed, and you are signed in." in html(client.get("/account/"))
+    assert "Your password is changed, and you are signed in." in text(client.get("/account/"))
 
     client.post("/account/logout", data={"csrf_token": csrf_token(client, "/account/")})
     assert sign_in(client, user["email"], "the old password").status_code == 422
@@ -66,7 +57,7 @@ def test_the_whole_reset_flow(app, client, make):
 
     again = client.get(link.path)
     assert again.status_code == 400
-    assert "already been used" in html(again) and 'href="/account/reset"' in html(again)
+    assert "already been used" in text(again) and 'href="/account/reset"' in text(again)
     reused = set_password(client, link.path, "a third new password")
     assert reused.status_code == 400
     assert sign_in(client, user["email"], "a third new password").status_code == 422
@@ -84,7 +75,7 @@ def test_an_expired_link_is_refused(app, client, make):
     app.config["CLOCK"] = lambda: sent_at + timedelta(minutes=61)
     response = client.get(path)
     assert response.status_code == 400
-    assert "expired" in html(response) and 'href="/account/reset"' in html(response)
+    assert "expired" in text(response) and 'href="/account/reset"' in text(response)
     assert set_password(client, path, "a brand new password").status_code == 400
     assert sign_in(client, user["email"], "the old password").status_code == 303
 
@@ -93,7 +84,7 @@ def test_a_forged_link_is_refused(client):
     """A made-up token gets the 'not valid' page, not an error."""
     response = client.get("/account/reset/not-a-real-token")
     assert response.status_code == 400
-    assert "not valid" in html(response)
+    assert "not valid" in text(response)
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(app, client, make):
@@ -122,7 +113,7 @@ def test_a_malformed_email_is_shown_as_an_error(app, client):
     """Something that is not an email address gets a field error and no mail."""
     response = ask(client, "not an email")
     assert response.status_code == 422
-    assert 'role="alert"' in html(response)
+    assert 'role="alert"' in text(response)
     assert outbox(app) == []
 
 

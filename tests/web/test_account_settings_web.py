@@ -3,13 +3,9 @@ import re
 
 import pytest
 
-from conftest import csrf_token
 from domain.extensions import db
 from domain.models import User
-
-
-def html(response):
-    return response.get_data(as_text=True)
+from tests.page_helpers import csrf_token, text
 
 
 @pytest.fixture
@@ -33,7 +29,7 @@ def user_row(app, user_id):
 def test_the_settings_page_offers_the_shops_choices(client, make, login, methods):
     """Active shipping methods with prices, every payment provider, English and Korean."""
     login(make.user())
-    page = html(client.get("/account/settings"))
+    page = text(client.get("/account/settings"))
     options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', page)
     assert (str(methods["standard"]), "Standard, $5.00") in options
     assert (str(methods["express"]), "Express, $15.00") in options
@@ -59,7 +55,7 @@ def test_preferences_are_saved_and_shown(app, client, make, login, post, methods
     row = user_row(app, user["id"])
     assert (row.name, row.preferred_shipping_method_id, row.preferred_payment_method) == (
         "Kim Minji", methods["express"], "cash_on_delivery")
-    page = html(client.get("/account/settings"))
+    page = text(client.get("/account/settings"))
     assert "Your preferences are saved." in page
     express = methods["express"]
     assert re.search(rf'<option selected value="{express}">|<option value="{express}" selected',
@@ -73,7 +69,7 @@ def test_an_unknown_choice_is_refused(app, client, make, login, post, methods):
     login(user)
     response = save(post, payment_method="bitcoin")
     assert response.status_code == 422
-    assert 'role="alert"' in html(response)
+    assert 'role="alert"' in text(response)
     assert user_row(app, user["id"]).preferred_payment_method is None
 
 
@@ -86,9 +82,9 @@ def test_the_language_preference_applies_when_signed_in(app, client, make, login
     login(user)
     save(post, locale="ko")
     assert user_row(app, user["id"]).locale == "ko"
-    assert '<html lang="ko">' in html(client.get("/", headers={"Accept-Language": "en"}))
+    assert '<html lang="ko">' in text(client.get("/", headers={"Accept-Language": "en"}))
     client.post("/account/logout", data={"csrf_token": csrf_token(client, "/account/")})
-    assert '<html lang="en">' in html(client.get("/", headers={"Accept-Language": "en"}))
+    assert '<html lang="en">' in text(client.get("/", headers={"Accept-Language": "en"}))
 
 
 def test_the_footer_choice_still_wins_for_the_session(client, make, login, post, methods):
@@ -97,7 +93,7 @@ def test_the_footer_choice_still_wins_for_the_session(client, make, login, post,
     save(post, locale="ko")
     client.post("/language", data={"csrf_token": csrf_token(client, "/"), "lang": "en",
                                    "next": "/"})
-    assert '<html lang="en">' in html(client.get("/"))
+    assert '<html lang="en">' in text(client.get("/"))
 
 
 def test_changing_email_needs_the_current_password(app, client, make, login, post):
@@ -112,13 +108,13 @@ def test_changing_email_needs_the_current_password(app, client, make, login, pos
                     token_from="/account/settings")
 
     wrong = change("new@example.com", "not my password")
-    assert wrong.status_code == 422 and "That is not your current password." in html(wrong)
+    assert wrong.status_code == 422 and "That is not your current password." in text(wrong)
     taken = change("taken@example.com", "my current password")
-    assert taken.status_code == 422 and "Another account already uses that email." in html(taken)
+    assert taken.status_code == 422 and "Another account already uses that email." in text(taken)
     assert user_row(app, user["id"]).email == "min@example.com"
     done = change("New@Example.com", "my current password")
     assert done.status_code == 303
-    assert "Your sign-in email is now new@example.com." in html(client.get("/account/settings"))
+    assert "Your sign-in email is now new@example.com." in text(client.get("/account/settings"))
     assert user_row(app, user["id"]).email == "new@example.com"
 
 

@@ -3,28 +3,16 @@ import re
 
 import pytest
 
-from conftest import csrf_token
-
-
-def html(response):
-    return response.get_data(as_text=True)
+from tests.page_helpers import csrf_token, sign_in, text
 
 
 def signed_in(client):
     """Whether the header offers the account page rather than 'Sign in'."""
-    return 'href="/account/"' in html(client.get("/"))
+    return 'href="/account/"' in text(client.get("/"))
 
 
 def form_error(body):
     return re.search(r'<p class="error"[^>]*role="alert">([^<]+)</p>', body).group(1)
-
-
-def sign_in(client, email, password, next_=None):
-    data = {"csrf_token": csrf_token(client, "/account/login"), "email": email,
-            "password": password}
-    if next_ is not None:
-        data["next"] = next_
-    return client.post("/account/login", data=data)
 
 
 def register(client, email="new@example.com", password="a long enough password", name="Min"):
@@ -37,10 +25,10 @@ def test_register_signs_the_new_customer_in(client):
     """A new account is ready at once: welcomed, and signed in."""
     response = register(client, email=" New@Example.com ")
     assert response.status_code == 303
-    landing = html(client.get(response.headers["Location"]))
+    landing = text(client.get(response.headers["Location"]))
     assert "Welcome! Your account is ready." in landing
     assert signed_in(client)
-    assert "Signed in as new@example.com." in html(client.get("/account/"))
+    assert "Signed in as new@example.com." in text(client.get("/account/"))
 
 
 def test_register_with_a_taken_email_says_so(client, make):
@@ -48,7 +36,7 @@ def test_register_with_a_taken_email_says_so(client, make):
     make.user("taken@example.com")
     response = register(client, email="Taken@Example.com")
     assert response.status_code == 422
-    assert "already exists" in form_error(html(response))
+    assert "already exists" in form_error(text(response))
     assert not signed_in(client)
 
 
@@ -56,7 +44,7 @@ def test_register_with_a_short_password_is_refused(client):
     """A password under 10 characters is refused with the rule in words."""
     response = register(client, password="short")
     assert response.status_code == 422
-    assert "10" in form_error(html(response))
+    assert "10" in form_error(text(response))
     assert not signed_in(client)
 
 
@@ -75,7 +63,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make):
     wrong_password = sign_in(client, "min@example.com", "not the password")
     unknown_email = sign_in(client, "nobody@example.com", "not the password")
     assert wrong_password.status_code == unknown_email.status_code == 422
-    assert form_error(html(wrong_password)) == form_error(html(unknown_email)) \
+    assert form_error(text(wrong_password)) == form_error(text(unknown_email)) \
         == "That email and password do not match an account."
     assert not signed_in(client)
 
@@ -87,7 +75,7 @@ def test_eleventh_sign_in_attempt_within_a_minute_is_refused(client, make):
         assert sign_in(client, user["email"], "wrong password").status_code == 422
     response = sign_in(client, user["email"], user["password"])
     assert response.status_code == 429
-    assert "wait a minute" in html(response)
+    assert "wait a minute" in text(response)
     assert not signed_in(client)
 
 
@@ -156,23 +144,23 @@ def test_language_switch_to_korean(client, make):
     """Choosing 한국어 marks pages as Korean and formats prices the Korean way."""
     make.settings(currency="USD")
     make.product("Blue Mug", price=1250)
-    assert '<html lang="en">' in html(client.get("/products/blue-mug"))
+    assert '<html lang="en">' in text(client.get("/products/blue-mug"))
     response = switch_language(client, "ko", "/products/blue-mug")
     assert response.status_code == 303
     assert response.headers["Location"] == "/products/blue-mug"
-    body = html(client.get("/products/blue-mug"))
+    body = text(client.get("/products/blue-mug"))
     assert '<html lang="ko">' in body
     assert '<span class="amount">US$12.50</span>' in body
     assert re.search(r'value="ko" lang="ko" aria-pressed="true"', body)
     switch_language(client, "en", "/")
-    assert '<span class="amount">$12.50</span>' in html(client.get("/products/blue-mug"))
+    assert '<span class="amount">$12.50</span>' in text(client.get("/products/blue-mug"))
 
 
 def test_korean_browser_gets_korean_without_choosing(client, make):
     """A browser asking for Korean first gets lang="ko" and won amounts as ₩39,000."""
     make.settings(currency="KRW")
     make.product("Blue Mug", price=39000)
-    body = html(client.get("/products/blue-mug", headers={"Accept-Language": "ko-KR,ko;q=0.9"}))
+    body = text(client.get("/products/blue-mug", headers={"Accept-Language": "ko-KR,ko;q=0.9"}))
     assert '<html lang="ko">' in body
     assert '<span class="amount">₩39,000</span>' in body
 
@@ -180,7 +168,7 @@ def test_korean_browser_gets_korean_without_choosing(client, make):
 def test_unknown_language_is_ignored(client):
     """A language the shop does not offer leaves the page as it was."""
     switch_language(client, "xx", "/")
-    assert '<html lang="en">' in html(client.get("/"))
+    assert '<html lang="en">' in text(client.get("/"))
 
 
 @pytest.mark.parametrize("target", ["//evil.com", "https://evil.com", "/\\evil.com",
@@ -190,10 +178,10 @@ def test_language_switch_refuses_next_to_another_site(client, target):
     response = switch_language(client, "ko", target)
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
-    assert '<html lang="ko">' in html(client.get("/"))
+    assert '<html lang="ko">' in text(client.get("/"))
 
 
 def test_language_switch_needs_csrf(client):
     """A forged language form changes nothing."""
     assert client.post("/language", data={"lang": "ko", "next": "/"}).status_code == 400
-    assert '<html lang="en">' in html(client.get("/"))
+    assert '<html lang="en">' in text(client.get("/"))

@@ -3,18 +3,10 @@ import io
 import os
 import re
 
-import pytest
 from PIL import Image
 
 from domain.extensions import db
 from domain.models import Product, ProductImage
-
-
-@pytest.fixture
-def merchant(make, login):
-    user = make.user(merchant=True)
-    login(user)
-    return user
 
 
 def png_bytes(width=800, height=600, colour=(200, 40, 40)):

@@ -8,20 +8,7 @@ import pytest
 
 from domain.extensions import db
 from domain.models import ShopSettings
-from tests.order_helpers import NOW, advance, order_state, place, shop_with_a_product
-
-
-@pytest.fixture
-def setup(make, app):
-    app.config["CLOCK"] = lambda: NOW
-    return shop_with_a_product(make)
-
-
-@pytest.fixture
-def merchant(make, login):
-    user = make.user(email="boss@example.com", merchant=True)
-    login(user)
-    return user
+from tests.order_helpers import NOW, advance, order_state, place
 
 
 def actions_on(html):

@@ -1,17 +1,8 @@
 """The merchant's product pages: list, create, edit, preview, archive."""
 import re
 
-import pytest
-
 from domain.extensions import db
 from domain.models import Product, Variant
-
-
-@pytest.fixture
-def merchant(make, login):
-    user = make.user(merchant=True)
-    login(user)
-    return user
 
 
 def product_form(**overrides):

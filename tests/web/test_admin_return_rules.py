@@ -10,12 +10,10 @@ from domain.models import PolicyPage, ReturnPolicy, ReturnRule
 RULES = "/admin/returns/rules"
 
 
-@pytest.fixture
-def merchant(make, login):
+@pytest.fixture(autouse=True)
+def seoul_shop(make):
+    """A KRW shop in Seoul with a contact email, as the policy texts need."""
     make.settings(currency="KRW", timezone="Asia/Seoul", email="hello@example.com")
-    user = make.user(merchant=True)
-    login(user)
-    return user
 
 
 @pytest.fixture

@@ -4,57 +4,11 @@ counts, the order page's returns and the products that disappoint."""
 import re
 from datetime import timedelta
 
-import pytest
-
 from domain import payments, returns
 from domain.extensions import db
 from domain.models import ReturnRequest, Variant
-from tests.order_helpers import NOW, delivered_order, shop_with_a_product
-from tests.return_helpers import ask_return
-
-DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def setup(make, app):
-    app.config["CLOCK"] = lambda: NOW
-    return shop_with_a_product(make)
-
-
-@pytest.fixture
-def merchant(make, login):
-    user = make.user(email="boss@example.com", merchant=True)
-    login(user)
-    return user
-
-
-def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=None):
-    """An order delivered at NOW; returns its number."""
-    return delivered_order(app, setup, payment=payment, quantity=quantity, user_id=user_id,
-                           token=token or f"{payment}-{quantity}-{user_id}")["number"]
-
-
-def ask(app, number, quantity=1, action="refund", reason="damaged", text="", when=NOW + DAY,
-        token=None, exchange_variant_id=None):
-    """The customer asks to return units of the order's line; returns the RMA."""
-    with app.test_request_context():
-        ret, _created = ask_return(
-            app, number, quantity, action, reason, text, exchange_to=exchange_variant_id,
-            token=token or f"ask-{number}-{quantity}-{action}-{when.timestamp()}", now=when)
-        db.session.commit()
-        return ret.number
-
-
-def step(app, rma, *names, when=NOW + DAY, restock=True):
-    """Move a return on as the merchant would, without the pages (for setting up a test)."""
-    with app.test_request_context():
-        ret = returns.by_number(rma)
-        for name in names:
-            if name == "receive":
-                returns.receive(ret, "merchant:test", when, {line.id: restock for line in ret.lines})
-            else:
-                getattr(returns, name)(ret, "merchant:test", when)
-        db.session.commit()
+from tests.order_helpers import NOW, delivered_order
+from tests.return_helpers import DAY, ask, delivered, step
 
 
 def status_of(app, rma):

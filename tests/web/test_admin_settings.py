@@ -5,13 +5,6 @@ from domain.extensions import db
 from domain.models import ShippingMethod, ShopSettings
 
 
-@pytest.fixture
-def merchant(make, login):
-    user = make.user(merchant=True)
-    login(user)
-    return user
-
-
 def settings_form(**overrides):
     data = {
         "name": "Hanji Studio", "tagline": "Paper goods from Jeonju", "email": "hello@hanji.example",

@@ -6,6 +6,7 @@ import pytest
 from domain.extensions import db
 from domain.models import Product
 from domain.products import archive_product
+from tests.page_helpers import text
 
 HX = {"HX-Request": "true"}
 
@@ -20,10 +21,6 @@ def shop(app, make):
             "bowl": make.product("Rice Bowl", price=8000, stock=10)}
 
 
-def html(response):
-    return response.get_data(as_text=True)
-
-
 def badge(body):
     """The number on the header's cart badge."""
     return int(re.search(r'<span class="badge" aria-hidden="true">(\d+)</span>', body).group(1))
@@ -31,7 +28,7 @@ def badge(body):
 
 def cart_lines(client):
     """{title: quantity} as the cart page shows them."""
-    body = html(client.get("/cart"))
+    body = text(client.get("/cart"))
     found = re.findall(r'<label for="qty-\d+">Quantity of ([^<]+)</label>\s*'
                        r'<input id="qty-\d+" name="quantity"[^>]*value="(\d+)"', body)
     return {title: int(qty) for title, qty in found}
@@ -48,7 +45,7 @@ def test_add_with_a_plain_form_redirects_to_the_cart(client, post, shop):
     response = add(post, shop["mug"], 2)
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/cart")
-    body = html(client.get("/cart"))
+    body = text(client.get("/cart"))
     assert cart_lines(client) == {"Blue Mug": 2}
     assert "₩12,000 each" in body
     assert '<p class="line-total">₩24,000</p>' in body
@@ -62,7 +59,7 @@ def test_add_with_htmx_swaps_the_buybox_and_the_badge(client, post, shop):
     """With htmx the buybox says it was added and the header badge updates out of band."""
     add(post, shop["bowl"], 1)
     response = add(post, shop["mug"], 2, headers=HX)
-    body = html(response)
+    body = text(response)
     assert response.status_code == 200
     assert "<html" not in body
     assert 'id="buybox"' in body
@@ -78,13 +75,13 @@ def test_add_with_htmx_swaps_the_buybox_and_the_badge(client, post, shop):
 def test_adding_more_than_stock_is_refused_with_a_clear_message(client, post, shop, headers):
     """Asking for 5 of 3 mugs answers 422 naming the mug and what is left; the cart stays empty."""
     response = add(post, shop["mug"], 5, headers=headers)
-    body = html(response)
+    body = text(response)
     assert response.status_code == 422
     assert "Sorry, only 3 of Blue Mug are left." in body
     assert 'role="alert"' in body
     assert ("<html" in body) is (not headers)
     assert cart_lines(client) == {}
-    assert badge(html(client.get("/"))) == 0
+    assert badge(text(client.get("/"))) == 0
 
 
 def test_adding_past_stock_on_top_of_the_cart_is_refused(client, post, shop):
@@ -92,7 +89,7 @@ def test_adding_past_stock_on_top_of_the_cart_is_refused(client, post, shop):
     add(post, shop["mug"], 2)
     response = add(post, shop["mug"], 2, headers=HX)
     assert response.status_code == 422
-    assert "only 3 of Blue Mug are left and your cart already has 2" in html(response)
+    assert "only 3 of Blue Mug are left and your cart already has 2" in text(response)
     assert cart_lines(client) == {"Blue Mug": 2}
 
 
@@ -101,7 +98,7 @@ def test_bad_quantity_is_refused(client, post, shop, quantity):
     """A quantity that is not 1 to 99 is refused with 422 and nothing is added."""
     response = add(post, shop["bowl"], quantity)
     assert response.status_code == 422
-    assert "Please" in html(response)
+    assert "Please" in text(response)
     assert cart_lines(client) == {}
 
 
@@ -118,7 +115,7 @@ def test_update_quantity(client, post, shop, headers):
     response = post("/cart/update", {"variant_id": shop["bowl"]["variant_ids"][0], "quantity": 4},
                     token_from="/cart", headers=headers)
     if headers:
-        body = html(response)
+        body = text(response)
         assert response.status_code == 200
         assert "<html" not in body
         assert re.search(r'value="4"', body)
@@ -138,7 +135,7 @@ def test_update_past_stock_is_refused(client, post, shop, headers):
     response = post("/cart/update", {"variant_id": shop["mug"]["variant_ids"][0], "quantity": 5},
                     token_from="/cart", headers=headers)
     assert response.status_code == 422
-    assert "Sorry, only 3 of Blue Mug are left." in html(response)
+    assert "Sorry, only 3 of Blue Mug are left." in text(response)
     assert cart_lines(client) == {"Blue Mug": 1}
 
 
@@ -159,7 +156,7 @@ def test_remove(client, post, shop, headers):
     response = post("/cart/remove", {"variant_id": shop["mug"]["variant_ids"][0]},
                     token_from="/cart", headers=headers)
     if headers:
-        body = html(response)
+        body = text(response)
         assert response.status_code == 200
         assert "Blue Mug" not in body and "Rice Bowl" in body
         assert 'hx-swap-oob="true"' in body
@@ -173,7 +170,7 @@ def test_removing_the_last_line_shows_an_empty_cart(client, post, shop):
     add(post, shop["mug"], 1)
     response = post("/cart/remove", {"variant_id": shop["mug"]["variant_ids"][0]},
                     token_from="/cart", headers=HX)
-    body = html(response)
+    body = text(response)
     assert "Your cart is empty." in body
     assert "Continue shopping" in body
     assert '<table class="breakdown">' not in body
@@ -186,7 +183,7 @@ def test_archived_product_leaves_the_cart(client, post, app, shop):
     with app.app_context():
         archive_product(db.session.get(Product, shop["mug"]["id"]))
         db.session.commit()
-    body = html(client.get("/cart"))
+    body = text(client.get("/cart"))
     assert cart_lines(client) == {"Rice Bowl": 1}
     assert re.search(r"1 item</th><td>₩8,000</td>", body)
 
@@ -200,13 +197,13 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(client, post, sh
         response = client.post(path, data={"product": shop["bowl"]["slug"],
                                            "variant_id": variant_id, "quantity": 3, **data})
         assert response.status_code == 400
-        assert "nothing was changed" in html(response)
+        assert "nothing was changed" in text(response)
     assert cart_lines(client) == {"Rice Bowl": 1}
 
 
 def test_htmx_sends_the_csrf_token_in_a_header(client, shop):
     """htmx posts the token from hx-headers as X-CSRFToken, and that is accepted."""
-    page = html(client.get("/products/rice-bowl"))
+    page = text(client.get("/products/rice-bowl"))
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     response = client.post("/cart/add", data={"product": "rice-bowl",
                                               "variant_id": shop["bowl"]["variant_ids"][0]},
@@ -237,7 +234,7 @@ def test_guest_cart_merges_on_sign_in(client, post, login, make, shop):
     add(post, shop["mug"], 2)
     add(post, shop["bowl"], 1)
     response = login(user)
-    landing = html(client.get(response.headers["Location"]))
+    landing = text(client.get(response.headers["Location"]))
     assert "Only 3 of Blue Mug left, so your cart has 3." in landing
     assert badge(landing) == 4
     assert cart_lines(client) == {"Blue Mug": 3, "Rice Bowl": 1}
@@ -247,5 +244,5 @@ def test_two_visitors_have_separate_carts(app, client, post, shop):
     """One visitor's cart never shows up in another's."""
     add(post, shop["bowl"], 2)
     other = app.test_client()
-    assert badge(html(other.get("/"))) == 0
-    assert "Your cart is empty." in html(other.get("/cart"))
+    assert badge(text(other.get("/"))) == 0
+    assert "Your cart is empty." in text(other.get("/cart"))

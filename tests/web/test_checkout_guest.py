@@ -5,25 +5,17 @@ import pytest
 
 from domain.extensions import db
 from domain.models import Address, Order, Variant
-from tests.checkout_helpers import (add_to_cart, checkout_form, count_orders, csrf_of, krw_shop,
-                                    one_click_customer, outbox_kinds, stock_of, token_of)
+from tests.checkout_helpers import (add_to_cart, checkout_form, count_orders, one_click_customer,
+                                    outbox_kinds, stock_of, token_of)
+from tests.page_helpers import csrf_of, text
 
 HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def shop(make):
-    return krw_shop(make)
-
-
-@pytest.fixture
-def with_jar(client, shop):
-    add_to_cart(client, shop["small"], quantity=2)
-    return shop
-
-
-def text(response):
-    return response.get_data(as_text=True)
+def with_jar(client, checkout_shop):
+    add_to_cart(client, checkout_shop["small"], quantity=2)
+    return checkout_shop
 
 
 def test_the_breakdown_is_on_the_page_before_anything_is_typed(client, with_jar):
@@ -64,7 +56,7 @@ def test_a_guest_places_an_order(app, client, with_jar):
     assert "Your cart is empty" in text(client.get("/cart"))
 
 
-def test_an_empty_cart_is_sent_back_to_the_cart_with_a_message(client, shop):
+def test_an_empty_cart_is_sent_back_to_the_cart_with_a_message(client, checkout_shop):
     """Nothing to check out: the cart page says so."""
     response = client.get("/checkout")
     assert response.status_code in (302, 303) and response.headers["Location"] == "/cart"
@@ -238,9 +230,9 @@ def test_the_cart_links_to_checkout(client, with_jar):
     assert 'href="/checkout"' in html and "opens soon" not in html
 
 
-def test_a_signed_in_customer_gets_their_email_and_default_address(app, client, login, make, shop):
+def test_a_signed_in_customer_gets_their_email_and_default_address(app, client, login, make, checkout_shop):
     """Prefilled from the account; another saved address can be picked without JavaScript."""
-    user = one_click_customer(app, make, payment="cash_on_delivery", shipping_id=shop["express"])
+    user = one_click_customer(app, make, payment="cash_on_delivery", shipping_id=checkout_shop["express"])
     with app.app_context():
         other = Address(user_id=user["id"], label="Office", name="Kim Minji", line1="9 Jeju-ro",
                         city="Jeju", region="Islands")
@@ -248,11 +240,11 @@ def test_a_signed_in_customer_gets_their_email_and_default_address(app, client, 
         db.session.commit()
         other_id = other.id
     login(user)
-    add_to_cart(client, shop["small"])
+    add_to_cart(client, checkout_shop["small"])
     html = text(client.get("/checkout"))
     assert f'value="{user["email"]}"' in html and 'value="1 Sejong-daero"' in html
     assert re.search(r'value="cash_on_delivery"[^>]*checked', html)
-    assert re.search(rf'value="{shop["express"]}"\s+checked', html)
+    assert re.search(rf'value="{checkout_shop["express"]}"\s+checked', html)
     html = text(client.get("/checkout", query_string={"address": other_id}))
     assert 'value="9 Jeju-ro"' in html and "Jeju and islands" in html
     assert csrf_of(html)

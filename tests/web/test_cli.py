@@ -19,9 +19,8 @@ def cli(app):
     return lambda *args, **kw: runner.invoke(args=list(args), **kw)
 
 
-def sqlite_only(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("backups by this command are for SQLite shops")
+def live_database(app):
+    """The path of the shop's SQLite file."""
     return sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
@@ -50,9 +49,10 @@ def test_create_merchant_refuses_a_taken_email(cli, make):
     assert result.exit_code == 1 and "already exists" in result.output
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_the_shop_is_writing_is_complete_and_consistent(app, cli, make, tmp_path):
     """Mid-write by another connection, the copy is valid with committed data only."""
-    live = sqlite_only(app)
+    live = live_database(app)
     for n in range(3):
         make.product(f"Bowl {n}")
     writer = sqlite3.connect(live, isolation_level=None)
@@ -74,9 +74,9 @@ def test_backup_while_the_shop_is_writing_is_complete_and_consistent(app, cli, m
     assert titles == ["Bowl 0", "Bowl 1", "Bowl 2"]
 
 
+@pytest.mark.sqlite_only
 def test_backup_into_a_folder_names_the_file_by_date(app, cli, tmp_path):
     """`flask backup backups/` puts a dated shop-*.sqlite file in the folder."""
-    sqlite_only(app)
     folder = tmp_path / "backups"
     folder.mkdir()
     result = cli("backup", str(folder))
@@ -85,9 +85,10 @@ def test_backup_into_a_folder_names_the_file_by_date(app, cli, tmp_path):
     assert name.startswith("shop-") and name.endswith(".sqlite") and "0 products" in result.output
 
 
+@pytest.mark.sqlite_only
 def test_backup_never_overwrites_the_live_database(app, cli, make):
     """Pointing the backup at the database itself is refused and the shop keeps its data."""
-    live = sqlite_only(app)
+    live = live_database(app)
     make.product("Still here")
     result = cli("backup", live)
     assert result.exit_code == 1 and "live database" in result.output

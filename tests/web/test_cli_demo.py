@@ -1,17 +1,33 @@
 """`flask load-demo`: a believable ceramics shop, with photos on disk and accounts that work.
 
 Drawing and storing the photos takes seconds, so one test loads the demo once and checks what
-a merchant trying the shop would notice, in the order they would notice it.
+a merchant trying the shop would notice, in the order they would notice it. It draws them at
+half the size (a quarter of the pixels): the same drawing, worker processes, resizing and WebP
+copies, served from /media; tests/unit/test_demo.py checks the full-size 1024 px photo.
 """
+import io
 import os
 import re
 
+import pytest
+from PIL import Image
+
+from domain.demo import photos
 from domain.extensions import db
 from domain.images import file_name, widths_for
 from domain.models import Category, Product, ProductImage, ShippingMethod, Variant
 from domain.shopconfig import load
 
 ACCOUNT = re.compile(r"(merchant|customer)\s+(\S+@\S+)\s+password: (\S+)")
+SRCSET = re.compile(r'srcset="([^"]+)"')
+
+
+@pytest.fixture
+def photo_size(monkeypatch):
+    """The demo draws its photos at 512 px instead of 1024 (stored at 320 and 512 px)."""
+    monkeypatch.setattr(photos, "W", 256)
+    monkeypatch.setattr(photos, "H", 256)
+    return 512
 
 
 def run(app, *args):
@@ -40,15 +56,28 @@ def check_catalogue():
         assert 1 <= len(product.images) <= 3 and product.cover_key == product.images[0].key
 
 
-def check_photos(upload_folder):
+def check_photos(upload_folder, size):
     images = db.session.scalars(db.select(ProductImage)).all()
     folder = os.path.join(upload_folder, "products")
     for image in images:
-        assert (image.width, image.height) == (1024, 1024) and image.alt
+        assert (image.width, image.height) == (size, size) and image.alt
         for width in widths_for(image.width):
             assert os.path.exists(os.path.join(folder, file_name(image.key, width)))
     covers = db.session.scalars(db.select(Product.cover_key)).all()
     assert len(set(covers)) == len(covers), "every piece has its own main photo"
+
+
+def check_photos_are_served(client, size):
+    """The product page's photos and the home page's cards load as WebP images of their width."""
+    for path in ("/products/everyday-mug", "/"):
+        srcset = SRCSET.search(client.get(path).get_data(as_text=True)).group(1)
+        candidates = [c.split() for c in srcset.split(", ")]
+        assert [w for _url, w in candidates] == ["320w", f"{size}w"], path
+        for url, w in candidates:
+            response = client.get(url)
+            assert response.status_code == 200 and response.mimetype == "image/webp", url
+            image = Image.open(io.BytesIO(response.data))
+            assert (image.format, image.size) == ("WEBP", (int(w[:-1]), int(w[:-1]))), url
 
 
 def check_settings():
@@ -78,7 +107,7 @@ def check_policies(client):
     assert "Final sale" in client.get("/products/latte-cup").get_data(as_text=True)
 
 
-def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, client, login):
+def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, client, login, photo_size):
     """--if-empty builds the whole shop, its passwords sign in, and a second run adds nothing."""
     result = run(app, "--if-empty")
     assert result.exit_code == 0, result.output
@@ -86,7 +115,7 @@ def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, clie
     assert set(accounts) == {"merchant", "customer"}
     with app.app_context():
         check_catalogue()
-        check_photos(app.config["UPLOAD_FOLDER"])
+        check_photos(app.config["UPLOAD_FOLDER"], photo_size)
         check_settings()
         before = (count(Product), count(Variant), count(ProductImage), count(ShippingMethod))
 
@@ -95,6 +124,7 @@ def test_demo_loads_a_whole_shop_once_with_photos_and_working_accounts(app, clie
     page = client.get("/products/everyday-mug").get_data(as_text=True)
     assert "₩28,000" in page and "Celadon" in page and "Dishwasher safe" in page
     check_policies(client)
+    check_photos_are_served(client, photo_size)
 
     email, password = accounts["merchant"]
     assert login({"email": email, "password": password}).headers["Location"].endswith("/admin/")

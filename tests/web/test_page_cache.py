@@ -4,11 +4,7 @@ import re
 
 from domain.extensions import db
 from domain.models import Variant
-from tests.conftest import CSRF_RE
-
-
-def token_in(html):
-    return CSRF_RE.search(html).group(1)
+from tests.page_helpers import csrf_of
 
 
 def raw_token(signed):
@@ -29,15 +25,15 @@ def test_a_second_view_runs_no_query(client, make, count_queries):
         second = client.get("/products/moon-jar").get_data(as_text=True)
     assert queries == []
     assert "Moon jar" in second and "Only 3 left" in second
-    assert raw_token(token_in(first)) == raw_token(token_in(second))
+    assert raw_token(csrf_of(first)) == raw_token(csrf_of(second))
 
 
 def test_each_visitor_gets_their_own_csrf_token(app, make):
     """A cached page never hands one visitor's CSRF token to another."""
     make.product("Moon jar", price=39000, stock=3)
     alice, bob = app.test_client(), app.test_client()
-    alice_token = token_in(alice.get("/products/moon-jar").get_data(as_text=True))
-    bob_token = token_in(bob.get("/products/moon-jar").get_data(as_text=True))
+    alice_token = csrf_of(alice.get("/products/moon-jar").get_data(as_text=True))
+    bob_token = csrf_of(bob.get("/products/moon-jar").get_data(as_text=True))
     assert alice_token != bob_token
     # Bob's token from the cached page is the one his session accepts.
     with app.app_context():
@@ -54,7 +50,7 @@ def test_the_cart_badge_is_the_visitors_own(app, make):
     """Two visitors on the same cached page each see their own cart count."""
     product = make.product("Moon jar", price=39000, stock=5)
     alice, bob = app.test_client(), app.test_client()
-    token = token_in(alice.get("/products/moon-jar").get_data(as_text=True))
+    token = csrf_of(alice.get("/products/moon-jar").get_data(as_text=True))
     alice.post("/cart/add", data={"csrf_token": token, "variant_id": product["variant_ids"][0],
                                   "quantity": 2, "product": "moon-jar"})
     assert badge_in(alice.get("/products/moon-jar").get_data(as_text=True)) == "2"

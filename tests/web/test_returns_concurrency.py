@@ -2,24 +2,15 @@
 provider is asked to refund once, stock moves once, the customer gets one email."""
 from domain.extensions import db
 from domain.models import OutboxMessage, Payment, ReturnRequest, Variant
-from tests.checkout_helpers import CSRF_RE
-from tests.web.test_admin_returns import ask, delivered, setup, step  # noqa: F401  (fixture)
-from tests.web.test_checkout_concurrency import Buyer, race, server  # noqa: F401  (fixture)
+from tests.concurrency_helpers import Buyer, race
+from tests.page_helpers import csrf_of
+from tests.return_helpers import ask, delivered, step
 
 
-def merchants(make, server, count):  # noqa: F811
+def merchants(make, live_server, count):
     """`count` browsers signed in as the same merchant."""
     boss = make.user(email="boss@example.com", merchant=True)
-    browsers = []
-    for _ in range(count):
-        browser = Buyer(server)
-        _, _, html = browser.request("/account/login")
-        status, _, _ = browser.request("/account/login", {
-            "csrf_token": CSRF_RE.search(html).group(1), "email": boss["email"],
-            "password": boss["password"]})
-        assert status == 303
-        browsers.append(browser)
-    return browsers
+    return [Buyer(live_server).sign_in(boss) for _ in range(count)]
 
 
 def clicks(browsers, path, rma, data=None):
@@ -27,17 +18,17 @@ def clicks(browsers, path, rma, data=None):
     forms = []
     for browser in browsers:
         _, _, html = browser.request(f"/admin/returns/{rma}")
-        forms.append({"csrf_token": CSRF_RE.search(html).group(1), **(data or {})})
+        forms.append({"csrf_token": csrf_of(html), **(data or {})})
     return race([lambda b=b, f=f: b.request(f"/admin/returns/{rma}/{path}", f)
                  for b, f in zip(browsers, forms)])
 
 
-def test_two_refund_clicks_at_once_refund_once(app, make, setup, server):  # noqa: F811
+def test_two_refund_clicks_at_once_refund_once(app, make, setup, live_server):
     """Four browsers press "Refund" together: one refund reaches the provider, the others are
     told the return just changed."""
     rma = ask(app, delivered(app, setup), quantity=1)
     step(app, rma, "approve", "receive")
-    answers = clicks(merchants(make, server, 4), "complete", rma)
+    answers = clicks(merchants(make, live_server, 4), "complete", rma)
     assert sorted(status for status, _, _ in answers) == [303, 422, 422, 422]
     assert any("changed a moment ago" in body or "cannot become" in body
                for status, _, body in answers if status == 422)
@@ -52,7 +43,7 @@ def test_two_refund_clicks_at_once_refund_once(app, make, setup, server):  # noq
         assert kinds == ["return_refunded"]
 
 
-def test_two_receive_clicks_at_once_restock_once(app, make, setup, server):  # noqa: F811
+def test_two_receive_clicks_at_once_restock_once(app, make, setup, live_server):
     """Three browsers mark the same return received together: its unit goes back on the shelf
     once, not three times."""
     rma = ask(app, delivered(app, setup), quantity=1)
@@ -62,7 +53,7 @@ def test_two_receive_clicks_at_once_restock_once(app, make, setup, server):  # n
         line = ret.lines[0]
         variant_id = line.order_line.variant_id
         before = db.session.get(Variant, variant_id).stock
-    answers = clicks(merchants(make, server, 3), "receive", rma, {f"restock-{line.id}": "y"})
+    answers = clicks(merchants(make, live_server, 3), "receive", rma, {f"restock-{line.id}": "y"})
     assert sorted(status for status, _, _ in answers) == [303, 422, 422]
     with app.app_context():
         assert db.session.get(Variant, variant_id).stock == before + 1

@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from tests.page_helpers import text
+
 HX = {"HX-Request": "true"}
 
 
@@ -28,12 +30,8 @@ def shop(app, make):
     return {"category": mugs, "mug": mug, "gone": gone, "shirt": shirt}
 
 
-def html(response):
-    return response.get_data(as_text=True)
-
-
 def assert_full_page(response):
-    body = html(response)
+    body = text(response)
     assert response.status_code == 200
     assert "<html" in body and "</html>" in body
     assert 'href="mailto:hello@example.com"' in body
@@ -65,7 +63,7 @@ def test_htmx_requests_get_only_the_fragment(client, shop, name):
     """An htmx request gets just the swapped region: no page shell, no footer."""
     path, marker = PAGES[name]
     response = client.get(path, headers=HX)
-    body = html(response)
+    body = text(response)
     assert response.status_code == 200
     assert marker in body
     assert "<html" not in body and "<footer" not in body and "<header" not in body
@@ -87,7 +85,7 @@ def test_boosted_and_history_restore_requests_get_the_full_page(client, shop, na
 
 def test_home_shows_featured_products_and_categories(client, shop):
     """Home shows the featured mug, the category tiles and free shipping 'of ₩50,000 or more'."""
-    body = html(client.get("/"))
+    body = text(client.get("/"))
     assert "Blue Mug" in body
     assert 'href="/c/mugs"' in body
     assert "Free shipping on orders of ₩50,000 or more" in body
@@ -95,16 +93,16 @@ def test_home_shows_featured_products_and_categories(client, shop):
 
 def test_category_page_lists_its_products(client, shop):
     """The category page lists its two products and not the shirt."""
-    body = html(client.get("/c/mugs"))
+    body = text(client.get("/c/mugs"))
     assert "2 products" in body
     assert "Blue Mug" in body and "Old Vase" in body and "Shirt" not in body
 
 
 def test_search_page_shows_results_and_an_empty_state(client, shop):
     """Searching shows what matched, or says nothing did."""
-    assert "1 result for “mug”" in html(client.get("/search?q=mug"))
-    assert "No products match" in html(client.get("/search?q=zebra"))
-    assert "Type a word to search the shop." in html(client.get("/search"))
+    assert "1 result for “mug”" in text(client.get("/search?q=mug"))
+    assert "No products match" in text(client.get("/search?q=zebra"))
+    assert "Type a word to search the shop." in text(client.get("/search"))
 
 
 def test_search_with_query_syntax_characters_still_answers(client, shop):
@@ -116,7 +114,7 @@ def test_search_with_query_syntax_characters_still_answers(client, shop):
 def test_search_query_is_shown_as_text(client, shop):
     """A query containing markup is echoed back escaped, never as live HTML."""
     for headers in ({}, HX):
-        body = html(client.get("/search", query_string={"q": '<script>alert(1)</script>"'},
+        body = text(client.get("/search", query_string={"q": '<script>alert(1)</script>"'},
                                headers=headers))
         assert "<script>alert" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -126,11 +124,11 @@ def test_search_pages_link_to_the_next_page(client, shop, make):
     """Thirty matching products are split over two pages with a link to the second."""
     for n in range(30):
         make.product(f"Cup {n}")
-    first = html(client.get("/search?q=cup"))
+    first = text(client.get("/search?q=cup"))
     assert "30 results for “cup”" in first
     assert "Page 1 of 2" in first
     assert re.search(r'<a rel="next" href="/search\?q=cup&amp;page=2">', first)
-    second = html(client.get("/search?q=cup&page=2", headers=HX))
+    second = text(client.get("/search?q=cup&page=2", headers=HX))
     assert "Page 2 of 2" in second and "<html" not in second
     assert len(re.findall(r'<li class="card">', second)) == 6
 
@@ -140,7 +138,7 @@ def test_search_pages_link_to_the_next_page(client, shop, make):
 def test_unknown_pages_404_with_a_helpful_page(client, shop, path):
     """A wrong address says so in words and links back to the shop."""
     response = client.get(path)
-    body = html(response)
+    body = text(response)
     assert response.status_code == 404
     assert "<html" in body
     assert "We could not find that page" in body
@@ -156,7 +154,7 @@ def test_draft_product_page_is_not_found(client, shop, make):
 
 def test_product_page_shows_price_compare_at_and_low_stock(client, shop):
     """The mug shows its price, the crossed-out old price, the saving and 'Only 3 left'."""
-    body = html(client.get("/products/blue-mug"))
+    body = text(client.get("/products/blue-mug"))
     assert '<span class="amount">₩39,000</span>' in body
     assert re.search(r'<s class="compare-at">.*₩45,000</s>', body)
     assert "Save ₩6,000" in body
@@ -166,14 +164,14 @@ def test_product_page_shows_price_compare_at_and_low_stock(client, shop):
 
 def test_sold_out_product_says_so_and_cannot_be_added(client, shop):
     """A sold-out product says 'Sold out' and its add button is disabled."""
-    body = html(client.get("/products/old-vase"))
+    body = text(client.get("/products/old-vase"))
     assert "Sold out" in body
     assert re.search(r'<button type="submit" class="primary" disabled>', body)
 
 
 def test_variants_are_radio_buttons_with_sold_out_ones_disabled(client, shop):
     """Each size is a radio button; the sold-out size cannot be picked; the first in stock is."""
-    body = html(client.get("/products/shirt"))
+    body = text(client.get("/products/shirt"))
     radios = re.findall(r'<input type="radio" name="variant_id"[^>]*>', body)
     assert len(radios) == 3
     small, medium, large = shop["shirt"]["variant_ids"]
@@ -185,7 +183,7 @@ def test_variants_are_radio_buttons_with_sold_out_ones_disabled(client, shop):
 def test_choosing_a_variant_updates_the_buybox(client, shop):
     """Picking Large (htmx) swaps in the buybox with Large's price and breakdown."""
     large = shop["shirt"]["variant_ids"][2]
-    body = html(client.get(f"/products/shirt?variant_id={large}", headers=HX))
+    body = text(client.get(f"/products/shirt?variant_id={large}", headers=HX))
     assert '<span class="amount">₩27,000</span>' in body
     assert re.search(rf'value="{large}" checked', body)
     assert "In stock" in body
@@ -196,7 +194,7 @@ def test_product_page_shows_the_full_price_breakdown_before_any_input(client, sh
     """Unprompted, the page shows item, named shipping, tax, total and what free shipping needs."""
     for headers in ({}, HX):
         response = client.get("/products/blue-mug", headers=headers)
-        body = html(response)
+        body = text(response)
         table = re.search(r'<table class="breakdown">.*?</table>', body, re.S).group(0)
         assert re.search(r"1 item</th><td>₩39,000</td>", table)
         assert re.search(r'Shipping <span class="detail">\(Standard, 2–3 days, Domestic\)'
@@ -209,7 +207,7 @@ def test_product_page_shows_the_full_price_breakdown_before_any_input(client, sh
 def test_product_at_the_threshold_shows_free_shipping(client, shop, make):
     """A 50,000 won product ships free with the cheapest method, and the page says so."""
     make.product("Big Platter", price=50000)
-    body = html(client.get("/products/big-platter"))
+    body = text(client.get("/products/big-platter"))
     assert re.search(r"<td>Free</td>", body)
     assert "You get free shipping." in body
     assert re.search(r"Total</th><td>₩50,000</td>", body)
@@ -222,7 +220,7 @@ def test_markdown_description_cannot_run_scripts(client, make, shop):
         "<img src=x onerror=alert(1)>\n\n"
         "[click me](javascript:alert(1)) [also](JAVASCRIPT:alert(2)) "
         "[real link](https://example.com/care)"))
-    body = html(client.get("/products/trick-mug"))
+    body = text(client.get("/products/trick-mug"))
     description = re.search(r'<section class="description".*?</section>', body, re.S).group(0)
     assert "<script" not in description.lower()
     assert "&lt;script&gt;alert" in description
@@ -247,7 +245,7 @@ def test_content_security_policy_forbids_inline_scripts(client, shop):
 def test_pages_have_no_inline_scripts_or_styles(client, shop):
     """No inline scripts, event handlers or style attributes, which the strict CSP would block."""
     for path in ("/", "/c/mugs", "/search?q=mug", "/products/shirt", "/cart", "/account/login"):
-        body = html(client.get(path))
+        body = text(client.get(path))
         for tag in re.findall(r"<script[^>]*>", body):
             assert 'src="/static/' in tag
         assert not re.search(r"<[^>]+\son[a-z]+=", body)
@@ -256,7 +254,7 @@ def test_pages_have_no_inline_scripts_or_styles(client, shop):
 
 def test_static_files_are_versioned_and_cached_long(client, shop):
     """CSS and JS links carry a content hash (?v=) and are cached for a year."""
-    body = html(client.get("/"))
+    body = text(client.get("/"))
     for url in (re.search(r'src="(/static/vendor/htmx-[^"]+)"', body).group(1),
                 re.search(r'href="(/static/css/site\.css[^"]*)"', body).group(1)):
         assert re.search(r"\?v=[0-9a-f]{12}$", url)

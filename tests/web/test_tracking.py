@@ -4,13 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.order_helpers import NOW, advance, place, shop_with_a_product
-
-
-@pytest.fixture
-def setup(make, app):
-    app.config["CLOCK"] = lambda: NOW
-    return shop_with_a_product(make)
+from tests.order_helpers import NOW, advance, place
+from tests.page_helpers import csrf_token, text
 
 
 @pytest.fixture
@@ -21,11 +16,6 @@ def guest_order(app, setup):
 def page(client, order, **params):
     query = {"t": order["token"], **params}
     return client.get(f"/orders/{order['number']}", query_string=query)
-
-
-def text(response):
-    """The body, with CLDR's narrow no-break space (in "6:00 PM") as a plain space."""
-    return response.get_data(as_text=True).replace("\u202f", " ")
 
 
 def current_stage(html):
@@ -101,7 +91,6 @@ def test_a_wrong_number_and_a_wrong_email_get_the_same_answer(client, post, gues
 
 def test_lookup_is_rate_limited(client, guest_order):
     """After ten tries in a minute the form answers 429 instead of checking."""
-    from tests.conftest import csrf_token
     token = csrf_token(client, "/orders/track")
     data = {"csrf_token": token, "number": "ZZZ-ZZZZ", "email": "a@example.com"}
     statuses = [client.post("/orders/track", data=data).status_code for _ in range(11)]
