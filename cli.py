@@ -37,7 +37,8 @@ def register(app):
                 "load-demo only fills a new shop.")
         click.echo("Loading the demo shop (drawing product photos takes a few seconds)...")
         with unit_of_work():
-            result = demo.load_demo(current_app.config["UPLOAD_FOLDER"])
+            result = demo.load_demo(current_app.config["UPLOAD_FOLDER"],
+                                    photo_size=current_app.config["DEMO_PHOTO_SIZE"])
         click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
                    f"categories, {result.variants} variants, {result.images} photos.")
         for role, email, password in result.accounts:

@@ -84,6 +84,8 @@ def create_app(test_config=None):
         MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
         PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
+        # The demo's product photos, in pixels square (tests draw smaller ones, faster).
+        DEMO_PHOTO_SIZE=1024,
     )
     if test_config:
         app.config.update(test_config)

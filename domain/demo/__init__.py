@@ -16,7 +16,7 @@ from ..models import Product, ProductImage, ShippingMethod, ShopSettings, User
 from ..shopconfig import get_settings_row
 from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
                         SHIPPING, VENDOR)
-from .photos import photo_plan, render_all
+from .photos import SIZE, photo_plan, render_all
 from .policies import write_policies
 
 
@@ -39,12 +39,13 @@ def catalogue_is_empty():
                    for model in (Product, User, ShopSettings))
 
 
-def load_demo(upload_dir, seed=2024, now=None):
-    """Fill an empty shop with the demo. Passwords are random and returned once."""
+def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
+    """Fill an empty shop with the demo. Passwords are random and returned once. Photos are
+    photo_size pixels square (tests draw smaller ones: the same code, a quarter of the work)."""
     rng = random.Random(seed)
     now = now or datetime.now(timezone.utc)
     plans = [photo_plan(spec, rng) for spec in PRODUCTS]
-    collect = render_all([job for plan in plans for job in plan], upload_dir)
+    collect = render_all([job for plan in plans for job in plan], upload_dir, photo_size)
     try:
         result = _write_shop(rng, now)
     finally:

@@ -17,7 +17,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from .. import images
 from .catalogue import GLAZES
 
-W = H = 512  # drawn at half size and enlarged, which softens the edges like a lens
+SIZE = 1024  # the stored photo's width and height; a smaller size draws and stores faster
 SHAPES = {  # name: (height / width, rim tilt, profile, extra part)
     "mug": (1.05, .22, [(0, .92), (.5, .95), (.94, .92), (1, .84)], "handle"),
     "espresso": (.75, .24, [(0, 1), (.6, .88), (.92, .7), (1, .6)], "handle"),
@@ -71,12 +71,12 @@ def photo_plan(spec, rng):
     return plan
 
 
-def render_all(jobs, upload_dir):
+def render_all(jobs, upload_dir, size=SIZE):
     """Start drawing and storing the photos of photo_plan() jobs, in worker processes where
     the platform forks cheaply, so the catalogue can be written meanwhile. Returns a function
     that waits for them: [(key, width, height, alt)], one per job."""
     unique = list(dict.fromkeys(job[:5] for job in jobs))
-    work = [(job, upload_dir) for job in unique]
+    work = [(job, upload_dir, size) for job in unique]
     workers = min(4, os.cpu_count() or 1)
     if workers > 1 and sys.platform == "linux" and len(work) > 8:
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
@@ -95,9 +95,10 @@ def render_all(jobs, upload_dir):
 
 
 def _render_one(item):
-    (shape, glaze, backdrop, scale, seed), upload_dir = item
+    (shape, glaze, backdrop, scale, seed), upload_dir, size = item
     speckle = glaze in ("Speckled Oat", "Buncheong")
-    photo = draw(shape, GLAZES[glaze][1], BACKDROPS[backdrop], scale, random.Random(seed), speckle)
+    photo = draw(shape, GLAZES[glaze][1], BACKDROPS[backdrop], scale, random.Random(seed), speckle,
+                 size)
     return images.store_image(photo, upload_dir)
 
 
@@ -136,8 +137,9 @@ def _stretch(colours, size, vertical):
     return line.resize(size, Image.NEAREST)
 
 
-def draw(shape, glaze, backdrop, scale, rng, speckle=False):
-    """JPEG bytes of a 1024x1024 photo of one vessel."""
+def draw(shape, glaze, backdrop, scale, rng, speckle=False, size=SIZE):
+    """JPEG bytes of a size x size photo (1024 px by default) of one vessel."""
+    W = H = size // 2  # drawn at half size and enlarged, which softens the edges like a lens
     ratio, tilt, points, extra = SHAPES[shape]
     wall, table = backdrop
     horizon = int(H * 0.58)

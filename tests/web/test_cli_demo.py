@@ -12,7 +12,6 @@ import re
 import pytest
 from PIL import Image
 
-from domain.demo import photos
 from domain.extensions import db
 from domain.images import file_name, widths_for
 from domain.models import Category, Product, ProductImage, ShippingMethod, Variant
@@ -23,10 +22,9 @@ SRCSET = re.compile(r'srcset="([^"]+)"')
 
 
 @pytest.fixture
-def photo_size(monkeypatch):
+def photo_size(app):
     """The demo draws its photos at 512 px instead of 1024 (stored at 320 and 512 px)."""
-    monkeypatch.setattr(photos, "W", 256)
-    monkeypatch.setattr(photos, "H", 256)
+    app.config["DEMO_PHOTO_SIZE"] = 512
     return 512
 
 
