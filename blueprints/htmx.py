@@ -32,12 +32,6 @@ def render(template, block=None, oob=(), status=200, page_only=None, **context):
     return response
 
 
-def trigger(response, event):
-    """Ask htmx to fire a client-side event after the swap (ignored without htmx)."""
-    response.headers["HX-Trigger"] = event
-    return response
-
-
 def see_other(url):
     """Redirect after a successful POST: a 303, or HX-Redirect for an htmx fragment request
     (a redirect there would swap the next page into a fragment's place)."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .errors import NotFound
 from .extensions import db
-from .models import Product, ProductImage, Variant
+from .models import Product, Variant
 
 PER_PAGE = 24
 SORTS = ("featured", "newest", "price_asc", "price_desc")
@@ -189,17 +189,6 @@ def pick_variant(product, variant_id=None, option1=None, option2=None):
     return next((v for v in variants if v.stock > 0), variants[0])
 
 
-def option_values(product):
-    """Distinct values of each option, in variant order: ([sizes], [colours])."""
-    first, second = [], []
-    for v in product.variants:
-        if v.option1 and v.option1 not in first:
-            first.append(v.option1)
-        if v.option2 and v.option2 not in second:
-            second.append(v.option2)
-    return first, second
-
-
 def variants_by_ids(ids):
     """Variants with their products, for a cart: one query however many lines."""
     if not ids:
@@ -208,8 +197,3 @@ def variants_by_ids(ids):
         db.select(Variant).where(Variant.id.in_(list(ids)))
         .options(joinedload(Variant.product))).unique().all()
     return {v.id: v for v in rows}
-
-
-def images_of(product_id):
-    return db.session.scalars(db.select(ProductImage).where(ProductImage.product_id == product_id)
-                              .order_by(ProductImage.position, ProductImage.id)).all()

@@ -42,10 +42,6 @@ def backoff(attempts):
     return min(FIRST_DELAY * 2 ** min(attempts - 1, 16), MAX_DELAY)
 
 
-def is_stuck(message):
-    return message.sent_at is None and message.attempts >= STUCK_AFTER
-
-
 def eml_name(message_id):
     """Where the .eml fallback writes a message, inside its folder: one file per message."""
     return f"message-{int(message_id)}.eml"

@@ -236,4 +236,3 @@ def test_pick_variant_prefers_the_asked_one_else_the_first_in_stock(ctx, make):
     assert catalog.pick_variant(product, small).id == small
     assert catalog.pick_variant(product, "999").id == medium
     assert catalog.pick_variant(product, option1="Large").id == large
-    assert catalog.option_values(product) == (["Small", "Medium", "Large"], [])
