@@ -3,16 +3,38 @@
 One template per page; the regions htmx swaps are {% block %}s inside it. An htmx request that
 is neither boosted nor a history restore gets just the block (plus out-of-band partials such as
 the cart badge); every other request gets the whole page from the same template.
+
+A response built after asking is_htmx() or wants_fragment() depends on those headers, so it
+names them in its Vary header (render(), see_other(), the cart's redirects, error pages, cached
+pages): no cache then hands a fragment to a full-page request, or the other way round.
 """
-from flask import make_response, redirect, render_template, request
+from flask import after_this_request, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
+
+_VARY = "shop.htmx.vary"
+
+
+def _varies_on(*headers):
+    """The response to this request depends on these request headers: list them in its Vary."""
+    varied = request.environ.get(_VARY)
+    if varied is None:
+        varied = request.environ[_VARY] = []
+
+        @after_this_request
+        def add_vary(response):
+            for header in varied:
+                response.vary.add(header)
+            return response
+    varied.extend(h for h in headers if h not in varied)
 
 
 def is_htmx():
+    _varies_on("HX-Request")
     return request.headers.get("HX-Request") == "true"
 
 
 def wants_fragment():
+    _varies_on("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
     return (is_htmx() and request.headers.get("HX-Boosted") != "true"
             and request.headers.get("HX-History-Restore-Request") != "true")
 
@@ -34,7 +56,8 @@ def render(template, block=None, oob=(), status=200, page_only=None, **context):
 
 def see_other(url):
     """Redirect after a successful POST: a 303, or HX-Redirect for an htmx fragment request
-    (a redirect there would swap the next page into a fragment's place)."""
+    (a redirect there would swap the next page into a fragment's place). Both vary on the htmx
+    headers, as wants_fragment() chose between them."""
     if wants_fragment():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = url
