@@ -105,3 +105,22 @@ def test_a_refused_email_change_ends_nothing(app, client, make, login):
     assert elsewhere.get("/account/").status_code == 200
     assert client.get("/account/").status_code == 200
 
+
+def test_sign_out_everywhere_ends_every_session(app, client, make, login):
+    """The account page's button signs out this browser and every other one, and needs the
+    form's CSRF token."""
+    user = make.user()
+    login(user)
+    elsewhere = signed_in_browser(app, user)
+    copied = copy_of(app, client)
+    page = text(client.get("/account/"))
+    assert 'action="/account/sign-out-everywhere"' in page
+    assert client.post("/account/sign-out-everywhere").status_code == 400
+    assert elsewhere.get("/account/").status_code == 200
+
+    response = client.post("/account/sign-out-everywhere",
+                           data={"csrf_token": csrf_token(client, "/account/")})
+    assert response.status_code == 303
+    assert "You are signed out on every device." in text(client.get(response.headers["Location"]))
+    for browser in (client, elsewhere, copied):
+        assert sent_to_sign_in(browser.get("/account/"))
