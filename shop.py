@@ -95,9 +95,8 @@ def create_app(test_config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from domain import shopconfig, transaction
+    from domain import accounts, shopconfig, transaction
     from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
-    from domain.models import User
 
     db.init_app(app)
     shopconfig.watch_changes()
@@ -114,11 +113,9 @@ def create_app(test_config=None):
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def load_user(user_id):
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+    def load_user(session_id):
+        # "<id>:<session version>" (User.get_id); an ended session names an old version.
+        return accounts.session_user(session_id)
 
     _security_headers(app)
 

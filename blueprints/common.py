@@ -5,9 +5,11 @@ import secrets
 
 from flask import current_app, g, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from domain import cart as carts
 from domain import shopconfig
+from domain.ids import MAX_ID
 
 
 def shop():
@@ -45,7 +47,16 @@ def safe_next(target, default):
     return target
 
 
+class IdConverter(IntegerConverter):
+    """<id:name> in a route: a row id, 1 to 2**63 - 1. Anything else is a 404 before the view
+    runs, so an id the database cannot hold never reaches a query."""
+
+    def __init__(self, map):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
 def init_app(app):
+    app.url_map.converters["id"] = IdConverter
     from . import templating
     templating.init_app(app)
     register_error_pages(app)

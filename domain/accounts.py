@@ -13,6 +13,7 @@ from . import notify
 from .catalog import Page, clamp_page
 from .errors import InvalidCredentials, InvalidResetLink, ShopError
 from .extensions import db
+from .ids import parse_id
 from .models import Order, User, utcnow
 
 MIN_PASSWORD = 10
@@ -72,9 +73,36 @@ def change_email(user, new_email, current_password):
     other = find_by_email(email)
     if other is not None and other.id != user.id:
         raise ShopError(_("Another account already uses that email."))
-    user.email = email
+    if email != user.email:
+        user.email = email
+        end_sessions(user)
     db.session.flush()
     return user
+
+
+def end_sessions(user):
+    """Sign the account out everywhere: every session names the session version it was signed
+    in at, and moving the version on makes them all (copied cookies too) name a stale one. The
+    caller signs the current browser in again if it should stay signed in."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def session_user(session_id):
+    """The account a session's id ("<user id>:<session version>", see User.get_id) names, or
+    None when the session was ended (or the id is malformed or from before versions)."""
+    user_id, _sep, version = str(session_id or "").partition(":")
+    user_id, version = parse_id(user_id), _version(version)
+    if user_id is None or version is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or (user.session_version or 0) != version:
+        return None
+    return user
+
+
+def _version(text):
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 # Password reset. The link carries the user id and a fingerprint of the password hash, signed
@@ -145,7 +173,7 @@ def reset_password(token, new_password, secret, now=None):
     user = user_for_reset_token(token, secret, now)
     check_password_rules(new_password)
     user.set_password(new_password)
-    db.session.flush()
+    end_sessions(user)
     return user
 
 

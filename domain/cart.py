@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from . import catalog
 from .errors import InvalidQuantity, NotFound
 from .extensions import db
+from .ids import parse_id
 from .models import CartItem
 from .money import Money
 from .pricing import Line
@@ -23,8 +24,11 @@ class GuestCart:
     def items(self):
         out = {}
         for key, qty in self.data.items():
+            variant_id = parse_id(key)
+            if variant_id is None:
+                continue
             try:
-                out[int(key)] = int(qty)
+                out[variant_id] = int(qty)
             except (TypeError, ValueError):
                 continue
         return {k: q for k, q in out.items() if q > 0}
@@ -79,9 +83,8 @@ def _parse_quantity(quantity, allow_zero=False):
 
 
 def _buyable_variant(variant_id):
-    try:
-        variant_id = int(variant_id)
-    except (TypeError, ValueError):
+    variant_id = parse_id(variant_id)
+    if variant_id is None:
         raise NotFound(_("Please choose an option."))
     variant = catalog.variants_by_ids([variant_id]).get(variant_id)
     if variant is None or variant.product.status != "active":
@@ -110,11 +113,8 @@ def add(cart, variant_id, quantity=1):
 def update(cart, variant_id, quantity):
     """Set a line's quantity; 0 removes it. Over the stock raises OutOfStock, nothing changes."""
     quantity = _parse_quantity(quantity, allow_zero=True)
-    try:
-        variant_id = int(variant_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("That item is not in your cart."))
-    if variant_id not in cart.items():
+    variant_id = parse_id(variant_id)
+    if variant_id is None or variant_id not in cart.items():
         raise NotFound(_("That item is not in your cart."))
     if quantity:
         variant = _buyable_variant(variant_id)
@@ -123,10 +123,10 @@ def update(cart, variant_id, quantity):
 
 
 def remove(cart, variant_id):
-    try:
-        cart.set(int(variant_id), 0)
-    except (TypeError, ValueError):
+    variant_id = parse_id(variant_id)
+    if variant_id is None:
         raise NotFound(_("That item is not in your cart."))
+    cart.set(variant_id, 0)
 
 
 def count(cart):

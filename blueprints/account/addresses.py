@@ -74,7 +74,7 @@ def address_new():
     return _show(form)
 
 
-@bp.route("/addresses/<int:address_id>/edit", methods=["GET", "POST"])
+@bp.route("/addresses/<id:address_id>/edit", methods=["GET", "POST"])
 @login_required
 def address_edit(address_id):
     address = _own(address_id)
@@ -90,7 +90,7 @@ def address_edit(address_id):
     return _show(form, address)
 
 
-@bp.post("/addresses/<int:address_id>/delete")
+@bp.post("/addresses/<id:address_id>/delete")
 @login_required
 def address_delete(address_id):
     if EmptyForm().validate_on_submit():
@@ -102,7 +102,7 @@ def address_delete(address_id):
     return redirect(url_for(".address_list"), code=303)
 
 
-@bp.post("/addresses/<int:address_id>/default")
+@bp.post("/addresses/<id:address_id>/default")
 @login_required
 def address_default(address_id):
     if EmptyForm().validate_on_submit():

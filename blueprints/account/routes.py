@@ -72,9 +72,27 @@ def register():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.pop("cart", None)
+        _sign_out()
     return redirect(url_for("products.home"), code=303)
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """Ends every session of the account: other browsers and devices, and this one."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for(".overview"), code=303)
+    _sign_out()
+    flash(_("You are signed out on every device."), "success")
+    return redirect(url_for(".login"), code=303)
+
+
+def _sign_out():
+    """Moving the session version on ends this session and any copy of its cookie (and so
+    every other session of the account), not only this browser's."""
+    accounts.end_sessions(current_user._get_current_object())
+    logout_user()
+    session.pop("cart", None)
 
 
 @bp.get("/")

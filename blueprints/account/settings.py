@@ -1,7 +1,7 @@
 """Account settings: name, language, preferred shipping and payment, and the sign-in email."""
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from domain import accounts, preferences
 from domain.errors import InvalidCredentials, ShopError
@@ -75,6 +75,8 @@ def change_email():
         except ShopError as error:
             email_form.email.errors.append(str(error))
         else:
+            # The change ended every session of the account; this one goes on.
+            login_user(current_user._get_current_object())
             flash(_("Your sign-in email is now %(email)s.", email=current_user.email), "success")
             return redirect(url_for(".settings"), code=303)
     return _show(_preferences_form(from_request=False), email_form)

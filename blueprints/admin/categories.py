@@ -44,7 +44,7 @@ def category_create():
     return _page(new_form=form, status=422)
 
 
-@bp.post("/categories/<int:category_id>")
+@bp.post("/categories/<id:category_id>")
 def category_update(category_id):
     category = db.get_or_404(Category, category_id)
     form = CategoryForm()

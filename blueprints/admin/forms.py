@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
     StopValidation, ValidationError
 
 from domain.errors import ShopError
+from domain.ids import parse_id
 from domain.money import to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
 from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, amount_example,
@@ -98,7 +99,7 @@ class VariantForm(Form):
     def values(self):
         raw_id = str(self.id.data or "").strip()
         return {
-            "id": int(raw_id) if raw_id.isdigit() else None,
+            "id": parse_id(raw_id),
             "sku": self.sku.data.strip(),
             "option1": self.option1.data.strip(),
             "option2": self.option2.data.strip(),

@@ -30,7 +30,7 @@ def outbox():
                   stuck_after=mailer.STUCK_AFTER, kind_label=kind_label)
 
 
-@bp.get("/outbox/<int:message_id>")
+@bp.get("/outbox/<id:message_id>")
 def outbox_message(message_id):
     """The .eml file of one message as the customer would read it (the plain-text part)."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
@@ -40,7 +40,7 @@ def outbox_message(message_id):
                   text=text.get_content() if text else "", kind_label=kind_label)
 
 
-@bp.get("/outbox/<int:message_id>.eml")
+@bp.get("/outbox/<id:message_id>.eml")
 def outbox_eml(message_id):
     """The .eml file itself: opens in a mail program with its HTML part."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)

@@ -69,7 +69,7 @@ def product_new():
     return _page(form, status=422)
 
 
-@bp.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
 def product_edit(product_id):
     product = _product(product_id)
     if request.method == "GET":
@@ -86,7 +86,7 @@ def product_edit(product_id):
 
 
 @bp.post("/products/preview")
-@bp.post("/products/<int:product_id>/preview")
+@bp.post("/products/<id:product_id>/preview")
 def product_preview(product_id=None):
     """The description as the shop will show it. htmx swaps in just the preview; without
     JavaScript the Preview button shows the whole form again, unsaved, with the preview."""
@@ -94,7 +94,7 @@ def product_preview(product_id=None):
     return _page(_sent_form(product), product, block="preview")
 
 
-@bp.post("/products/<int:product_id>/archive")
+@bp.post("/products/<id:product_id>/archive")
 def product_archive(product_id):
     product = _product(product_id)
     if EmptyForm().validate_on_submit():
@@ -104,7 +104,7 @@ def product_archive(product_id):
     return redirect(url_for(".product_edit", product_id=product.id), code=303)
 
 
-@bp.post("/products/<int:product_id>/images")
+@bp.post("/products/<id:product_id>/images")
 def image_add(product_id):
     product = _product(product_id)
     image_form = ImageForm()
@@ -121,7 +121,7 @@ def image_add(product_id):
     return _page(_stored_form(product), product, image_form=image_form, status=422)
 
 
-@bp.post("/products/<int:product_id>/images/<int:image_id>/delete")
+@bp.post("/products/<id:product_id>/images/<id:image_id>/delete")
 def image_delete(product_id, image_id):
     product = _product(product_id)
     image = next((img for img in product.images if img.id == image_id), None)

@@ -103,7 +103,7 @@ def return_rules_product():
     return _page(422, product_form=form)
 
 
-@bp.post("/returns/rules/<scope>/<int:scope_id>/delete")
+@bp.post("/returns/rules/<scope>/<id:scope_id>/delete")
 def return_rules_delete(scope, scope_id):
     """Remove a category's or product's own rule: the wider rule applies to it again."""
     if scope not in ("category", "product"):

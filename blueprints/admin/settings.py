@@ -90,7 +90,7 @@ def shipping_create():
     return _page(new_method_form=form, status=422)
 
 
-@bp.post("/settings/shipping/<int:method_id>")
+@bp.post("/settings/shipping/<id:method_id>")
 def shipping_update(method_id):
     method = db.get_or_404(ShippingMethod, method_id)
     form = ShippingForm()
@@ -104,7 +104,7 @@ def shipping_update(method_id):
     return _page(failed=(method_id, form), status=422)
 
 
-@bp.post("/settings/shipping/<int:method_id>/active")
+@bp.post("/settings/shipping/<id:method_id>/active")
 def shipping_active(method_id):
     """Deactivate (active=0) or offer again (active=1) a shipping method."""
     method = db.get_or_404(ShippingMethod, method_id)

@@ -24,11 +24,18 @@ class User(UserMixin, db.Model):
     preferred_payment_method = db.Column(db.String(30), nullable=True)
     # Store credit in the shop's minor units; domain.credit moves it, with a ledger entry each time.
     credit_balance = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Every session carries the version it was signed in at (see get_id); moving it on (sign-out,
+    # a new password or email) ends them all, even a copied session cookie.
+    session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")
 
     __table_args__ = (CheckConstraint("credit_balance >= 0", name="credit_not_negative"),)
+
+    def get_id(self):
+        """What a session stores to name its account: the id and the session version."""
+        return f"{self.id}:{self.session_version or 0}"
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)

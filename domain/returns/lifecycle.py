@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import notify, stock
 from ..errors import InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
+from ..ids import parse_id
 from ..models import ReturnEvent, ReturnLine, ReturnRequest, utcnow
 from ..orders import NUMBER_ALPHABET, line_name
 from . import exchange
@@ -62,17 +63,12 @@ def _merged(selections):
         previous = merged.get(line_id)
         if previous is not None:
             quantity += previous.quantity
-        wanted = _int(selection.exchange_variant_id)
+        wanted = parse_id(selection.exchange_variant_id)
         merged[line_id] = Selection(line_id, quantity,
                                     wanted or (previous.exchange_variant_id if previous else None))
     return [s for s in merged.values() if s.quantity != 0]
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _check(order, selections, action, reason, reason_text, method, now, config, asker_id):
