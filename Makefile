@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Emailed links need the shop's public address; without SHOP_URL, the one `make run` serves at
+# (a shop listening on every interface is named localhost: set SHOP_URL to its real name).
+SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
@@ -41,13 +44,14 @@ demo: migrate ## Load the demo shop if the database is empty
 # The mail worker runs in the background beside gunicorn and is stopped when gunicorn exits
 # (make runs each recipe line in its own shell, hence one line with continuations).
 run: translations demo ## Set up everything and serve the shop at http://$(HOST):$(PORT), with the mail worker
+	export SHOP_URL='$(SHOP_URL)'; \
 	$(BIN)/flask worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
 
 worker: migrate ## Send queued emails and expire unpaid bank transfers until stopped (make run starts one)
-	$(BIN)/flask worker
+	SHOP_URL='$(SHOP_URL)' $(BIN)/flask worker
 
 test: $(VENV)/.dev translations node_modules/axe-core/axe.min.js ## Run the whole test suite, browser tests included
 	$(BIN)/python -m pytest -n auto -q

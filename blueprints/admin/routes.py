@@ -1,5 +1,7 @@
 """Back office. Every route here is for merchants only: the guard below runs first."""
-from flask import abort, redirect, request, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from domain import products, returns
@@ -27,4 +29,15 @@ def dashboard():
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
                   returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
                   no_shipping=not config.shipping_methods,
-                  no_default_shipping=bool(config.shipping_methods) and not config.methods_for())
+                  no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
+                  shop_url_elsewhere=_shop_url_elsewhere())
+
+
+def _shop_url_elsewhere():
+    """SHOP_URL when it is not the address the merchant is using now: emailed links (tracking
+    pages, password resets) would lead customers somewhere else."""
+    configured = current_app.config["SHOP_URL"]
+    here = urlsplit(request.host_url)
+    there = urlsplit(configured)
+    same = (there.scheme, (there.netloc or "").lower()) == (here.scheme, here.netloc.lower())
+    return None if same else configured
