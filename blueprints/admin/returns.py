@@ -44,7 +44,7 @@ def _return_page(ret, error=None, status=200, reject_form=None, complete_form=No
                   clock=returns.refund_clock(ret, now(), shop().timezone),
                   manual_refund=provider is None or provider.manual_refunds,
                   provider=provider, failure=returns.last_failure(ret), reasons=returns.REASONS,
-                  action_label=returns.action_label,
+                  action_label=returns.action_label, seen=returns.seen_stamp(ret),
                   form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
                   reject_form=reject_form or RejectForm(formdata=None),
                   complete_form=complete_form or CompleteForm(formdata=None))
@@ -60,6 +60,7 @@ def _change(number, step, **forms):
     refused, else commit and go back to the return's page."""
     ret = _return(number)
     try:
+        returns.ensure_unchanged(ret, request.form.get("seen", ""))
         step(ret)
     except ShopError as error:
         return _return_page(_return(number), error=str(error), status=422, **forms)

@@ -4,7 +4,8 @@ exchange, refunds), where returns stand (progress) and what they teach (insights
 from .amounts import Estimate, Selection, estimate, paid_for
 from .eligibility import Eligibility, eligible, order_eligibility, window_closes, window_start
 from .insights import DisappointingProduct, disappointing_products, waiting_count
-from .lifecycle import PIPELINE, approve, receive, reject, request_return
+from .lifecycle import (PIPELINE, approve, ensure_unchanged, receive, reject, request_return,
+                        seen_stamp)
 from .progress import (RefundClock, Stage, by_number, for_customer, of_order, overdue_count,
                        queue, refund_clock, status_label, timeline)
 from .refunds import complete, last_failure, refund_due, refund_parts
@@ -15,9 +16,8 @@ from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, dele
 __all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
            "REASONS", "RefundClock", "Rule", "RuleRow", "Selection", "Stage", "action_label",
            "approve", "by_number", "complete", "delete_rule", "disappointing_products", "eligible",
-           "estimate", "for_customer", "last_failure", "methods", "of_order", "order_eligibility",
-           "overdue_count", "paid_for", "policy", "queue", "receive", "refund_clock", "refund_due",
-           "refund_parts", "refund_split", "reject",
-           "request_return", "rule_for", "rules_table", "save_policy", "save_rule",
-           "status_label", "summary", "timeline", "waiting_count", "window_closes",
-           "window_start"]
+           "ensure_unchanged", "estimate", "for_customer", "last_failure", "methods", "of_order",
+           "order_eligibility", "overdue_count", "paid_for", "policy", "queue", "receive",
+           "refund_clock", "refund_due", "refund_parts", "refund_split", "reject",
+           "request_return", "rule_for", "rules_table", "save_policy", "save_rule", "seen_stamp",
+           "status_label", "summary", "timeline", "waiting_count", "window_closes", "window_start"]

@@ -180,6 +180,22 @@ def record(ret, status, actor, now, note="", email=True, data=None):
                        data={"return_id": ret.id, **(data or {})}, now=now)
 
 
+def seen_stamp(ret):
+    """What a page that shows `ret` sends back with its buttons: when the return last changed."""
+    return ret.updated_at.isoformat()
+
+
+def ensure_unchanged(ret, seen):
+    """InvalidReturnTransition unless `ret` is as the page that sent a button showed it (`seen`,
+    from seen_stamp). Clicks sent from the same page at once, or a retry sent from a page drawn
+    before the last attempt, reach the payment provider once: a refund that failed is tried again
+    only from a page that shows the failure."""
+    if seen and seen != seen_stamp(ret):
+        raise InvalidReturnTransition(_(
+            "Return %(number)s was changed a moment ago. Reload the page to see where it is.",
+            number=ret.number))
+
+
 def ensure_can(ret, status):
     """InvalidReturnTransition, fit to show, unless the pipeline allows `status` next and this
     request is the one that moves the return.
@@ -229,10 +245,10 @@ def approve(ret, actor, now):
 def reject(ret, actor, now, reason):
     """Refuse a requested return, with the reason the customer will read. Its units can be
     asked for again in another return."""
-    ensure_can(ret, "rejected")
     reason = (reason or "").strip()
     if not reason:
         raise InvalidReturnTransition(_("Tell the customer why the return is rejected."))
+    ensure_can(ret, "rejected")
     ret.rejection_reason = reason[:500]
     record(ret, "rejected", actor, now, note=ret.rejection_reason)
     return ret

@@ -77,11 +77,11 @@ def complete(ret, actor, now, reference="", as_credit=False):
 
 
 def _credit(ret, actor, now):
-    ensure_can(ret, "credited")
     order = ret.order
     if order.user_id is None:
         raise InvalidReturnTransition(_("Store credit needs a customer account; this order "
                                         "was placed as a guest."))
+    ensure_can(ret, "credited")
     _money_left, total_left = remaining(order)
     note = ""
     if ret.refund_amount > total_left:
@@ -94,15 +94,16 @@ def _credit(ret, actor, now):
 
 
 def _refund(ret, actor, now, reference):
-    ensure_can(ret, "refunded")
     order = ret.order
     provider = payments.provider(order.payment_method)
     money, credit_back = split(ret)
+    # Refused before the claim: a refusal changes nothing, so the page's buttons stay valid.
     if money and provider.manual_refunds and not reference:
         raise InvalidReturnTransition(_(
             "Send the refund of %(amount)s by %(method)s first, then enter the reference of "
             "that transfer so the customer can trace it.",
             amount=_money(money, ret.currency), method=provider.label))
+    ensure_can(ret, "refunded")
     notes = []
     if money:
         try:
