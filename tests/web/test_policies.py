@@ -157,3 +157,19 @@ def test_missing_policy_row_is_not_created_by_a_visit(app, client, shop):
     text(client, "/policies/returns")
     with app.app_context():
         assert db.session.get(ReturnPolicy, 1) is None
+
+
+def test_shipping_policy_writes_one_day_and_a_range_of_days(client, make):
+    """A method that delivers in 1 to 1 days reads "1 day", not "1–1 days"; a range stays one,
+    in English and in Korean."""
+    make.settings(name="Moonjar Studio", currency="KRW")
+    make.shipping("Standard", price=3000, days_min=2, days_max=3)
+    make.shipping("Express", price=6000, days_min=1, days_max=1)
+    english = text(client, "/policies/shipping")
+    assert "1–1" not in english
+    assert re.search(r"<td>\s*1 day\s*</td>", english)
+    assert re.search(r"<td>\s*2–3 days\s*</td>", english)
+    korean = client.get("/policies/shipping", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "1–1" not in korean
+    assert re.search(r"<td>\s*1일\s*</td>", korean)
+    assert re.search(r"<td>\s*2–3일\s*</td>", korean)
