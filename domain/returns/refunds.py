@@ -52,8 +52,11 @@ class Refunded:
 
 
 def refunded(order):
-    """The order's refunds for its totals; None when nothing went back."""
-    money, credit_back = payments.refunded(order), credit_returned(order)
+    """The order's refunds for its totals; None when nothing went back. Only an order with an
+    account can have had store credit back (split() gives guests none), so a guest's costs no
+    query for it."""
+    money = payments.refunded(order)
+    credit_back = credit_returned(order) if order.user_id is not None else 0
     if not money and not credit_back:
         return None
     paid = payments.captured(order) + (order.credit_applied or 0)

@@ -45,7 +45,7 @@ def test_a_new_shop_promises_the_defaults_without_writing_anything(client, shop,
     with count_queries() as statements:
         html = text(client, "/policies/returns")
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
-    row = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', html, re.S).group(1)
     assert "30 days" in row and "Refund, Exchange, Store credit" in row and "Free: we pay" in row
     assert "We refund within 3 days of receiving your return." in html
     assert "The return window starts on the day your order is delivered" in html
@@ -59,17 +59,17 @@ def test_rule_change_shows_on_the_cached_page_with_a_new_date(app, client, shop)
     save_rule(app, "category", shop["vases"]["id"], at(2026, 3, 2), window_days=30)
     first = text(client, "/policies/returns")
     assert "Last changed on Mar 2, 2026" in first
-    vases = re.search(r'<th scope="row">Vases</th>(.*?)</tr>', first, re.S).group(1)
+    vases = re.search(r'<th scope="row"[^>]*>Vases</th>(.*?)</tr>', first, re.S).group(1)
     assert "30 days" in vases
 
     save_rule(app, "category", shop["vases"]["id"], at(2026, 4, 10), window_days=14,
               restocking_fee_bp=1000, return_shipping="customer", conditions="Unused")
     second = text(client, "/policies/returns")
     assert "Last changed on Apr 10, 2026" in second and "Mar 2, 2026" not in second
-    vases = re.search(r'<th scope="row">Vases</th>(.*?)</tr>', second, re.S).group(1)
+    vases = re.search(r'<th scope="row"[^>]*>Vases</th>(.*?)</tr>', second, re.S).group(1)
     assert "14 days" in vases and "10 % of the price, from refunds" in vases
     assert "You send it back at your cost" in vases and "Unused" in vases
-    bowls = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', second, re.S).group(1)
+    bowls = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', second, re.S).group(1)
     assert "30 days" in bowls
 
 
@@ -82,7 +82,7 @@ def test_product_line_follows_the_rule_for_anonymous_visitors(app, client, shop)
     assert re.search(r'<a href="/policies/returns">Final sale: this item cannot be returned</a>',
                      html)
     policy = text(client, "/policies/returns")
-    bowls = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', policy, re.S).group(1)
+    bowls = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', policy, re.S).group(1)
     assert "Yes: final sale" in bowls and "No returns" in bowls
 
 
