@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from babel.dates import format_date, format_time, get_datetime_format
 from flask import current_app, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
 from domain import cart as carts
@@ -96,6 +96,15 @@ def minutes_until(moment):
     return max(0, int(-(-seconds // 60)))
 
 
+# Shipping ---------------------------------------------------------------------------------
+
+def delivery_days(days_min, days_max):
+    """How long a shipping method takes: "1 day", "3 days" or "2–3 days"."""
+    if days_min == days_max:
+        return ngettext("%(num)d day", "%(num)d days", days_max)
+    return gettext("%(min)d–%(max)d days", min=days_min, max=days_max)
+
+
 # Photos -----------------------------------------------------------------------------------
 
 def image_src(key, width):
@@ -148,6 +157,7 @@ GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
     "image_fallback": image_fallback, "image_thumb": image_thumb,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
+    "delivery_days": delivery_days,
 }
 
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from domain import fulfilment, orders, payments
+from domain import fulfilment, orders, payments, returns
 from domain.errors import ShopError
 from domain.models import ORDER_STATUSES
 
@@ -86,7 +86,8 @@ def _order_page(order, failed=None, error=None, status=200):
     return render("admin/order.html", order=order, actions=fulfilment.actions(order, moment),
                   can_undo=orders.can_undo(order, moment), failed=failed, error=error,
                   status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
-                  providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order))
+                  providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),
+                  refunded=returns.refunded(order))
 
 
 @bp.get("/orders/<number>", endpoint="order")

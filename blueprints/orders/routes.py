@@ -2,7 +2,7 @@
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
-from domain import orders, tracking
+from domain import orders, returns, tracking
 from domain.extensions import limiter
 
 from ..checkout.context import undo_address_form
@@ -25,6 +25,7 @@ def track_order(number):
                   link_args=link_args, tracking_token=link_args.get("t", ""),
                   just_placed=request.args.get("placed") == "1",
                   page_only=lambda: {"returns_view": order_returns(order, now(), shop()),
+                                "refunded": returns.refunded(order),
                                 "undo_form": undo_address_form(order) if view.can_undo else None})
 
 

@@ -5,6 +5,8 @@ What goes back is never more than the order brought in: the money refunded stays
 was captured less what was already refunded, and the part of an order paid with store credit
 goes back as store credit, after the money.
 """
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
 from .. import credit, payments
@@ -33,6 +35,32 @@ def remaining(order):
     money = max(0, captured - refunded)
     total = max(0, captured + (order.credit_applied or 0) - refunded - credit_returned(order))
     return money, total
+
+
+@dataclass(frozen=True)
+class Refunded:
+    """What went back to the customer for an order: `money` through the payment provider
+    (including a manual refund still on its way), `credit` as store credit for its returns, and
+    `net_paid`, what the order brought in after both."""
+    money: int
+    credit: int
+    net_paid: int
+
+    @property
+    def total(self):
+        return self.money + self.credit
+
+
+def refunded(order):
+    """The order's refunds for its totals; None when nothing went back. Only an order with an
+    account can have had store credit back (split() gives guests none), so a guest's costs no
+    query for it."""
+    money = payments.refunded(order)
+    credit_back = credit_returned(order) if order.user_id is not None else 0
+    if not money and not credit_back:
+        return None
+    paid = payments.captured(order) + (order.credit_applied or 0)
+    return Refunded(money, credit_back, max(0, paid - money - credit_back))
 
 
 def split(ret):

@@ -214,3 +214,19 @@ def test_a_guest_refund_cannot_become_store_credit(app, setup):
         with pytest.raises(InvalidReturnTransition, match="account"):
             returns.complete(ret, MERCHANT, LATER, as_credit=True)
         assert ret.status == "refund_failed"
+
+
+def test_an_orders_refunds_add_the_money_and_the_store_credit_given_back(app, setup, make):
+    """₩42,000 paid with ₩20,000 of store credit; the ₩39,000 jar comes back as ₩22,000 to the
+    card and ₩17,000 of credit, so ₩3,000 (the shipping) stays paid. Nothing back: no line."""
+    user = make.user()
+    with app.test_request_context():
+        credit.grant(user["id"], 20000, "KRW", "Welcome", NOW)
+        db.session.commit()
+    placed = delivered_order(app, setup, user_id=user["id"], use_credit=True)
+    with app.test_request_context():
+        order = orders.by_number(placed["number"])
+        assert returns.refunded(order) is None
+        returns.complete(received(app, placed["number"]), MERCHANT, LATER)
+        back = returns.refunded(order)
+        assert (back.money, back.credit, back.total, back.net_paid) == (22000, 17000, 39000, 3000)

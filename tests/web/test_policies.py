@@ -45,7 +45,7 @@ def test_a_new_shop_promises_the_defaults_without_writing_anything(client, shop,
     with count_queries() as statements:
         html = text(client, "/policies/returns")
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
-    row = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', html, re.S).group(1)
+    row = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', html, re.S).group(1)
     assert "30 days" in row and "Refund, Exchange, Store credit" in row and "Free: we pay" in row
     assert "We refund within 3 days of receiving your return." in html
     assert "The return window starts on the day your order is delivered" in html
@@ -59,17 +59,17 @@ def test_rule_change_shows_on_the_cached_page_with_a_new_date(app, client, shop)
     save_rule(app, "category", shop["vases"]["id"], at(2026, 3, 2), window_days=30)
     first = text(client, "/policies/returns")
     assert "Last changed on Mar 2, 2026" in first
-    vases = re.search(r'<th scope="row">Vases</th>(.*?)</tr>', first, re.S).group(1)
+    vases = re.search(r'<th scope="row"[^>]*>Vases</th>(.*?)</tr>', first, re.S).group(1)
     assert "30 days" in vases
 
     save_rule(app, "category", shop["vases"]["id"], at(2026, 4, 10), window_days=14,
               restocking_fee_bp=1000, return_shipping="customer", conditions="Unused")
     second = text(client, "/policies/returns")
     assert "Last changed on Apr 10, 2026" in second and "Mar 2, 2026" not in second
-    vases = re.search(r'<th scope="row">Vases</th>(.*?)</tr>', second, re.S).group(1)
+    vases = re.search(r'<th scope="row"[^>]*>Vases</th>(.*?)</tr>', second, re.S).group(1)
     assert "14 days" in vases and "10 % of the price, from refunds" in vases
     assert "You send it back at your cost" in vases and "Unused" in vases
-    bowls = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', second, re.S).group(1)
+    bowls = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', second, re.S).group(1)
     assert "30 days" in bowls
 
 
@@ -82,7 +82,7 @@ def test_product_line_follows_the_rule_for_anonymous_visitors(app, client, shop)
     assert re.search(r'<a href="/policies/returns">Final sale: this item cannot be returned</a>',
                      html)
     policy = text(client, "/policies/returns")
-    bowls = re.search(r'<th scope="row">Bowls</th>(.*?)</tr>', policy, re.S).group(1)
+    bowls = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', policy, re.S).group(1)
     assert "Yes: final sale" in bowls and "No returns" in bowls
 
 
@@ -157,3 +157,19 @@ def test_missing_policy_row_is_not_created_by_a_visit(app, client, shop):
     text(client, "/policies/returns")
     with app.app_context():
         assert db.session.get(ReturnPolicy, 1) is None
+
+
+def test_shipping_policy_writes_one_day_and_a_range_of_days(client, make):
+    """A method that delivers in 1 to 1 days reads "1 day", not "1–1 days"; a range stays one,
+    in English and in Korean."""
+    make.settings(name="Moonjar Studio", currency="KRW")
+    make.shipping("Standard", price=3000, days_min=2, days_max=3)
+    make.shipping("Express", price=6000, days_min=1, days_max=1)
+    english = text(client, "/policies/shipping")
+    assert "1–1" not in english
+    assert re.search(r"<td[^>]*>\s*1 day\s*</td>", english)
+    assert re.search(r"<td[^>]*>\s*2–3 days\s*</td>", english)
+    korean = client.get("/policies/shipping", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "1–1" not in korean
+    assert re.search(r"<td[^>]*>\s*1일\s*</td>", korean)
+    assert re.search(r"<td[^>]*>\s*2–3일\s*</td>", korean)
