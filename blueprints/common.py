@@ -4,8 +4,10 @@ request's clock are in templating.py."""
 import secrets
 
 from flask import current_app, g, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import ValidationError
 
 from domain import cart as carts
 from domain import email_address, shopconfig
@@ -129,7 +131,5 @@ class ValidEmail:
         self.message = message
 
     def __call__(self, form, field):
-        from flask_babel import lazy_gettext as _l
-        from wtforms.validators import ValidationError
         if not email_address.is_valid((field.data or "").strip()):
             raise ValidationError(self.message or _l("Please enter a valid email address."))
