@@ -4,11 +4,13 @@ request's clock are in templating.py."""
 import secrets
 
 from flask import current_app, g, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
+from wtforms.validators import ValidationError
 
 from domain import cart as carts
-from domain import shopconfig
+from domain import email_address, shopconfig
 from domain.ids import MAX_ID
 
 
@@ -120,3 +122,14 @@ def register_error_pages(app):
         transaction.finish(False)
         return page(500, _("Something went wrong"),
                     _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."))
+
+
+class ValidEmail:
+    """The form validator for an email field: the domain's one rule (domain.email_address)."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not email_address.is_valid((field.data or "").strip()):
+            raise ValidationError(self.message or _l("Please enter a valid email address."))

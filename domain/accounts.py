@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from . import notify
+from . import email_address, notify
 from .catalog import Page, clamp_page
 from .errors import InvalidCredentials, InvalidResetLink, ShopError
 from .extensions import db
@@ -23,7 +23,7 @@ _DUMMY.set_password("not-a-real-password")
 
 
 def normalize_email(email):
-    return (email or "").strip().lower()
+    return email_address.normalize(email)
 
 
 def find_by_email(email):
@@ -38,7 +38,7 @@ def check_password_rules(password):
 def register(email, password, name="", merchant=False):
     """A new account; raises ShopError if the email is taken or the password too short."""
     email = normalize_email(email)
-    if "@" not in email:
+    if not email_address.is_valid(email):
         raise ShopError(_("Please enter a valid email address."))
     check_password_rules(password)
     if find_by_email(email) is not None:
@@ -68,7 +68,7 @@ def change_email(user, new_email, current_password):
     if not user.check_password(current_password or ""):
         raise InvalidCredentials(_("That is not your current password."))
     email = normalize_email(new_email)
-    if "@" not in email:
+    if not email_address.is_valid(email):
         raise ShopError(_("Please enter a valid email address."))
     other = find_by_email(email)
     if other is not None and other.id != user.id:
@@ -141,7 +141,7 @@ def request_password_reset(email, make_url, secret, now=None, locale="en"):
     absolute URL. Returns the queued message, or None for an unknown email (callers must
     answer the same either way, so nobody learns which emails have accounts)."""
     now = now or utcnow()
-    user = find_by_email(email)
+    user = find_by_email(email) if email_address.clean(email) else None
     if user is None:
         return None
     link = make_url(reset_token(user, secret, now))

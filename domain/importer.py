@@ -11,7 +11,10 @@ description_md gets the same content as Markdown (html_to_markdown), because the
 edits Markdown and escapes raw HTML: stored there, the HTML would turn into visible tags.
 """
 import csv
+import os
 import re
+import stat
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -32,6 +35,9 @@ from .text import plain_text, sanitize_html
 
 REQUIRED_COLUMNS = ("Handle", "Title", "Variant Price")
 FETCH_TIMEOUT = 10
+# The whole download of one image, however slowly its bytes arrive.
+FETCH_DEADLINE = 30
+_CHUNK = 64 * 1024
 _PRICE = re.compile(r"\d+(\.\d+)?")
 _QUANTITY = re.compile(r"-?\d+")
 
@@ -113,20 +119,27 @@ def read_csv(path):
     if missing:
         raise ImportFailed(f"The file has no {', '.join(missing)} column; "
                            "is it a Shopify product export?")
-    groups, problems = {}, []
+    groups, problems, damaged = {}, [], set()
     for line, cells in enumerate(table[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         row = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)}
         handle = row["Handle"].lower()
+        if any("\0" in c for c in cells):
+            # A damaged file: the row is not read, nor the rest of its product.
+            handle = handle.replace("\0", "")
+            problems.append(Problem(line, "a cell holds a NUL character (is the file damaged?); "
+                                          f"{handle or 'the row'} not imported"))
+            damaged.add(handle)
+            continue
         if not handle:
             problems.append(Problem(line, "no Handle; every row needs its product's handle"))
             continue
         groups.setdefault(handle, ProductRows(handle, [])).rows.append((line, row))
-    return columns, list(groups.values()), problems
+    return columns, [g for g in groups.values() if g.handle not in damaged], problems
 
 
-def import_products(groups, columns, currency, upload_dir, base_dir=".", after_each=None,
+def import_products(groups, columns, currency, upload_dir, base_dir=None, after_each=None,
                     fetch=None):
     """Import each product in its own savepoint: a product with any bad row is not written
     at all, the others are. after_each (e.g. a commit) runs after every product, which keeps
@@ -294,22 +307,67 @@ def _store_images(refs, upload_dir, base_dir, fetch, report):
     return stored
 
 
-def read_image(src, base_dir="."):
-    """The bytes of an image given as an http(s) URL, a file:// URL or a path (relative to the
-    CSV's folder). OSError or ValueError when it cannot be read."""
+def read_image(src, base_dir=None):
+    """The bytes of an image given as an http(s) URL, or as a file:// URL or a path relative
+    to base_dir (the CSV's folder) naming a regular file inside that folder. Without base_dir
+    no local file is read. OSError or ValueError when it cannot or may not be read; at most
+    images.MAX_BYTES are read, and a URL must arrive within FETCH_DEADLINE seconds."""
+    if "\0" in src:
+        raise ValueError("the name holds a NUL character")
     parsed = urlparse(src)
     if parsed.scheme in ("http", "https"):
-        request = urllib.request.Request(src, headers={"User-Agent": "shop-import"})
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
-            data = response.read(images.MAX_BYTES + 1)
-    elif parsed.scheme == "file":
-        data = Path(unquote(parsed.path)).read_bytes()
+        return _read_url(src)
+    if parsed.scheme == "file":
+        if parsed.netloc not in ("", "localhost"):
+            raise ValueError("file: links to other hosts are not supported")
+        path = unquote(parsed.path)
     elif parsed.scheme and len(parsed.scheme) > 1:
         raise ValueError(f"{parsed.scheme}: links are not supported")
     else:
-        data = (Path(base_dir) / Path(src).expanduser()).read_bytes()
+        path = src
+    return _read_local(path, base_dir)
+
+
+def _too_large():
+    return ValueError(f"larger than {images.MAX_BYTES // (1024 * 1024)} MB")
+
+
+def _read_url(src):
+    deadline = time.monotonic() + FETCH_DEADLINE
+    request = urllib.request.Request(src, headers={"User-Agent": "shop-import"})
+    chunks, size = [], 0
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
+        length = response.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > images.MAX_BYTES:
+            raise _too_large()
+        while True:
+            if time.monotonic() > deadline:
+                raise ValueError(f"took longer than {FETCH_DEADLINE:g} seconds")
+            chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > images.MAX_BYTES:
+                raise _too_large()
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_local(path, base_dir):
+    """A regular file inside base_dir, with every symlink resolved before checking."""
+    if not base_dir:
+        raise ValueError("local files are read only from the CSV's folder")
+    folder = Path(base_dir).resolve(strict=True)
+    target = (folder / path).resolve(strict=True)
+    if target != folder and folder not in target.parents:
+        raise ValueError("only files in the CSV's folder are read")
+    fd = os.open(target, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise ValueError("not a regular file")
+        data = fh.read(images.MAX_BYTES + 1)
     if len(data) > images.MAX_BYTES:
-        raise ValueError("larger than 15 MB")
+        raise _too_large()
     return data
 
 

@@ -8,6 +8,7 @@ LEASE. Delivery is at least once: a crash between the server's "250 OK" and the 
 sent_at sends that one message again, which the stable Message-ID lets mail clients fold.
 """
 import email as email_parser
+import email.errors
 import os
 import smtplib
 import ssl
@@ -21,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import selectinload
 
+from . import email_address
 from .extensions import db
 from .models import OutboxMessage
 
@@ -33,6 +35,24 @@ STUCK_AFTER = 12
 ERROR_LENGTH = 500
 # Due this long ago and never tried: the worker is probably not running.
 OVERDUE = timedelta(minutes=5)
+# last_error of a message that can never be built (an unusable recipient, a header that cannot
+# be written): it is put aside, never retried, and shown and counted in the back office.
+CANNOT_BE_BUILT = "failed: cannot be built: "
+# Errors from render() that retrying cannot fix. Others (a template KeyError fixed by the next
+# deploy, the database) are retried.
+PERMANENT_RENDER_ERRORS = (ValueError, email_parser.errors.MessageError)
+
+
+class CannotBeBuilt(Exception):
+    """The message can never be turned into an email; it is put aside instead of retried."""
+
+
+def cannot_be_built(message):
+    return (message.last_error or "").startswith(CANNOT_BE_BUILT)
+
+
+def _not_put_aside():
+    return ~OutboxMessage.last_error.startswith(CANNOT_BE_BUILT, autoescape=True)
 
 
 def backoff(attempts):
@@ -65,6 +85,8 @@ class Outcome:
             about += f" (order {self.order_number})"
         if self.sent:
             return f"sent {about}"
+        if self.next_attempt_at is None:
+            return f"failed {about}: {self.error} (attempt {self.attempts}, never retried)"
         retry = self.next_attempt_at.strftime("%Y-%m-%d %H:%M UTC") if self.next_attempt_at else "?"
         return f"failed {about}: {self.error} (attempt {self.attempts}, next try {retry})"
 
@@ -103,7 +125,8 @@ def send_due(now, transport, render, limit=50, report=None, should_stop=None):
     """
     ids = db.session.scalars(
         db.select(OutboxMessage.id)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
+               _not_put_aside())
         .order_by(OutboxMessage.created_at, OutboxMessage.id).limit(limit)).all()
     db.session.commit()
     outcomes = []
@@ -124,7 +147,7 @@ def _claim(message_id, now):
     result = db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.next_attempt_at <= now)
+               OutboxMessage.next_attempt_at <= now, _not_put_aside())
         .values(next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False))
     db.session.commit()
@@ -135,8 +158,15 @@ def _attempt(message, now, transport, render):
     about = dict(id=message.id, kind=message.kind, to=message.to_address,
                  order_number=message.order.number if message.order else "")
     try:
-        transport.send(render(message), message)
-    except Exception as error:  # any failure, from a template to the network, means "later"
+        transport.send(_build(message, render), message)
+    except CannotBeBuilt as error:
+        db.session.rollback()
+        message = db.session.get(OutboxMessage, about["id"])
+        message.attempts += 1
+        message.last_error = (CANNOT_BE_BUILT + describe_error(error.__cause__ or error))[:ERROR_LENGTH]
+        db.session.commit()
+        return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts)
+    except Exception as error:  # any other failure, from a template to the network, means "later"
         db.session.rollback()
         message = db.session.get(OutboxMessage, about["id"])
         message.attempts += 1
@@ -149,6 +179,16 @@ def _attempt(message, now, transport, render):
     message.last_error = ""
     db.session.commit()
     return Outcome(**about, sent=True, attempts=message.attempts)
+
+
+def _build(message, render):
+    """The email for the message; CannotBeBuilt when no retry could ever build it."""
+    if not email_address.is_valid(message.to_address):
+        raise CannotBeBuilt(f"the recipient {message.to_address!r} is not a usable email address")
+    try:
+        return render(message)
+    except PERMANENT_RENDER_ERRORS as error:
+        raise CannotBeBuilt(str(error)) from error
 
 
 def describe_error(error):
@@ -239,6 +279,8 @@ class Overview:
     failing: int
     stuck: int
     overdue: int
+    # Put aside as impossible to build, never retried (CANNOT_BE_BUILT).
+    unbuildable: int = 0
 
 
 def overview(now, unsent_only=False, limit=100):
@@ -253,10 +295,19 @@ def overview(now, unsent_only=False, limit=100):
     def count(*conditions):
         return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(unsent, *conditions))
 
-    return Overview(messages=messages, unsent=count(), failing=count(OutboxMessage.attempts > 0),
-                    stuck=count(OutboxMessage.attempts >= STUCK_AFTER),
-                    overdue=count(OutboxMessage.attempts == 0,
-                                  OutboxMessage.next_attempt_at < now - OVERDUE))
+    retried = _not_put_aside()
+    return Overview(messages=messages, unsent=count(),
+                    failing=count(OutboxMessage.attempts > 0, retried),
+                    stuck=count(OutboxMessage.attempts >= STUCK_AFTER, retried),
+                    overdue=count(OutboxMessage.attempts == 0, retried,
+                                  OutboxMessage.next_attempt_at < now - OVERDUE),
+                    unbuildable=count(~retried))
+
+
+def unbuildable_count():
+    """How many messages were put aside because they can never be built."""
+    return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
+        OutboxMessage.sent_at.is_(None), ~_not_put_aside()))
 
 
 def eml_ids(folder):

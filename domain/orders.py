@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import catalog, credit, notify, payments, pricing, stock
+from . import catalog, credit, email_address, notify, payments, pricing, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .money import Money
@@ -106,7 +106,7 @@ ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region
 def _validate(config, checkout, lines):
     problems = {}
     email = (checkout.email or "").strip()
-    if "@" not in email or len(email) > 254 or " " in email:
+    if not email_address.is_valid(email):
         problems["email"] = _("Please enter the email address for your receipt.")
     address = {k: (checkout.address.get(k) or "").strip() for k in ADDRESS_FIELDS}
     for name, message in (("name", _("Please enter the recipient's name.")),

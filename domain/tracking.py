@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
-from . import orders
+from . import email_address, orders
 from .orders import NUMBER_ALPHABET, STAGES
 from .pricing import format_rate
 
@@ -122,7 +122,8 @@ def lookup(number, email):
     """The order with this number placed with this email, or None. A wrong number and a wrong
     email are indistinguishable to the caller, and both do the same hashing and comparing."""
     normalized = normalize_number(number)
-    order = orders.by_number(normalized) if normalized else None
+    order = orders.by_number(normalized) if normalized and email_address.is_valid(
+        email_address.normalize(email)) else None
     expected = _digest(order.email) if order is not None else _NO_ORDER
     matches = hmac.compare_digest(_digest(email), expected)
     return order if order is not None and matches else None

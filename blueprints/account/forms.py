@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Length
+
+from ..common import ValidEmail
 
 
 def _strip(value):
@@ -11,7 +13,7 @@ def _strip(value):
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), filters=[_strip],
-                       validators=[DataRequired(), Email(check_deliverability=False)])
+                       validators=[DataRequired(), ValidEmail()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     next = HiddenField()
 
@@ -19,7 +21,7 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Length(max=120)])
     email = EmailField(_l("Email"), filters=[_strip],
-                       validators=[DataRequired(), Email(check_deliverability=False)])
+                       validators=[DataRequired(), ValidEmail()])
     password = PasswordField(_l("Password (at least 10 characters)"),
                              validators=[DataRequired(), Length(min=10, max=200)])
     next = HiddenField()
@@ -31,7 +33,7 @@ class EmptyForm(FlaskForm):
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(_l("Email"), filters=[_strip],
-                       validators=[DataRequired(), Email(check_deliverability=False)])
+                       validators=[DataRequired(), ValidEmail()])
 
 
 class ResetPasswordForm(FlaskForm):
@@ -64,5 +66,5 @@ class PreferencesForm(FlaskForm):
 
 class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New email"), filters=[_strip],
-                       validators=[DataRequired(), Email(check_deliverability=False)])
+                       validators=[DataRequired(), ValidEmail()])
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])

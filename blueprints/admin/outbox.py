@@ -27,7 +27,8 @@ def outbox():
     view = mailer.overview(now(), unsent_only=unsent_only)
     return render("admin/outbox.html", view=view, unsent_only=unsent_only,
                   eml_ids=mailer.eml_ids(_folder()), smtp=_transport_label(),
-                  stuck_after=mailer.STUCK_AFTER, kind_label=kind_label)
+                  stuck_after=mailer.STUCK_AFTER, cannot_be_built=mailer.CANNOT_BE_BUILT,
+                  kind_label=kind_label)
 
 
 @bp.get("/outbox/<id:message_id>")

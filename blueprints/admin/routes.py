@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from domain import products, returns
+from domain import mailer, products, returns
 
 from ..common import shop
 from ..htmx import render
@@ -28,6 +28,7 @@ def dashboard():
     counts, low_stock = products.inventory_overview(config.low_stock_threshold)
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
                   returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
+                  emails_unbuildable=mailer.unbuildable_count(),
                   no_shipping=not config.shipping_methods,
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
                   shop_url_elsewhere=_shop_url_elsewhere())

@@ -285,3 +285,131 @@ def test_export_without_inventory_column_keeps_the_shops_stock(ctx, tmp_path):
     db.session.expire_all()
     bowl = product("rice-bowl")
     assert report.updated == 1 and (bowl.variants[0].stock, bowl.price_min) == (9, 24000)
+
+
+@pytest.fixture
+def web_server():
+    """A local HTTP server in a thread; routes map a path to a handler(request)."""
+    import http.server
+    import threading
+
+    routes = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            routes[self.path](self)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", routes
+    server.shutdown()
+    server.server_close()
+
+
+def png_bytes(tmp_path):
+    with open(png(tmp_path, "served.png"), "rb") as fh:
+        return fh.read()
+
+
+def test_an_image_url_is_fetched(tmp_path, web_server):
+    base, routes = web_server
+    body = png_bytes(tmp_path)
+
+    def image(request):
+        request.send_response(200)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    routes["/mug.png"] = image
+    assert importer.read_image(base + "/mug.png") == body
+
+
+def test_an_endless_image_url_stops_at_the_size_limit(tmp_path, web_server, monkeypatch):
+    """No Content-Length and no end: reading stops just past the limit."""
+    monkeypatch.setattr(importer.images, "MAX_BYTES", 256 * 1024)
+    base, routes = web_server
+
+    def endless(request):
+        request.send_response(200)
+        request.end_headers()
+        try:
+            while True:
+                request.wfile.write(b"\0" * 65536)
+        except OSError:
+            pass
+
+    routes["/zero"] = endless
+    with pytest.raises(ValueError, match="larger than"):
+        importer.read_image(base + "/zero")
+
+
+def test_a_slow_image_url_stops_at_the_time_limit(web_server, monkeypatch):
+    """A server that trickles a byte at a time never trips the socket timeout; the deadline does."""
+    import time
+    monkeypatch.setattr(importer, "FETCH_DEADLINE", 1.0)
+    base, routes = web_server
+
+    def trickle(request):
+        request.send_response(200)
+        request.end_headers()
+        try:
+            for _ in range(100):
+                request.wfile.write(b"x")
+                request.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+    routes["/slow"] = trickle
+    started = time.monotonic()
+    with pytest.raises(ValueError, match="took longer"):
+        importer.read_image(base + "/slow")
+    assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("src", ["/dev/zero", "file:///dev/zero", "/etc/passwd", "../outside.png",
+                                 "sub/../../outside.png", "~/outside.png", "link.png", "folder",
+                                 "fifo"])
+def test_local_files_outside_the_csv_folder_or_not_regular_are_refused(tmp_path, src):
+    """Only regular files inside the CSV's folder are read; no .. escapes, no symlinks out."""
+    folder = tmp_path / "csv"
+    (folder / "folder").mkdir(parents=True)
+    outside = png(tmp_path, "outside.png")
+    os.symlink(outside, folder / "link.png")
+    os.mkfifo(folder / "fifo")
+    with pytest.raises((ValueError, OSError)):
+        importer.read_image(src, base_dir=str(folder))
+
+
+def test_local_files_need_an_explicit_folder(tmp_path, monkeypatch):
+    """Without base_dir no path is read at all, not even one in the working directory."""
+    png(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError):
+        importer.read_image("mug.png")
+    with pytest.raises(ValueError):
+        importer.read_image("file://" + str(tmp_path / "mug.png"))
+    assert importer.read_image("mug.png", base_dir=str(tmp_path))[:4] == b"\x89PNG"
+
+
+def test_image_src_dev_zero_is_a_warning_and_the_product_arrives(ctx, tmp_path):
+    report = run(ctx, write_csv(tmp_path, mug_rows(image="/dev/zero")))
+    assert report.created == 1 and not report.failed
+    assert any(p.warning and p.line == 2 and "/dev/zero" in str(p) for p in report.problems)
+    assert product("moon-mug").images == []
+
+
+def test_a_nul_byte_in_a_cell_is_a_problem_on_its_line(ctx, tmp_path):
+    rows = mug_rows()
+    rows[1]["Variant SKU"] = "MOON\x00WHITE"
+    png(tmp_path)
+    report = run(ctx, write_csv(tmp_path, rows + bowl_rows()))
+    assert report.failed
+    assert any(m.startswith("line 3:") and "NUL" in m for m in messages(report))
+    assert product("moon-mug") is None and product("rice-bowl") is not None

@@ -226,3 +226,41 @@ def test_the_sender_is_mail_from_else_the_shop():
     assert mailer.sender_address("Ops <ops@x.example>", "Moonjar", "hi@moonjar.example") == "Ops <ops@x.example>"
     assert mailer.sender_address("", "Moonjar", "hi@moonjar.example") == "Moonjar <hi@moonjar.example>"
     assert mailer.sender_address("", "Moonjar", "", "shop.example") == "Moonjar <no-reply@shop.example>"
+
+
+def test_a_message_to_an_unusable_address_is_put_aside_and_never_retried(ctx):
+    """An address with a line break can never be built: failed at once, counted, not retried."""
+    bad, fine = queue("a@b.com\nBcc: x@y.z", "fine@example.com")
+    with smtp_server() as (inbox, port):
+        outcomes = mailer.send_due(NOW, smtp(port), render)
+        assert mailer.send_due(NOW + timedelta(days=30), smtp(port), render) == []
+    assert [(o.id, o.sent) for o in outcomes] == [(bad, False), (fine, True)]
+    assert str(outcomes[0]).startswith(f"failed #{bad}") and "cannot be built" in str(outcomes[0])
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["fine@example.com"]]
+    message = stored(bad)
+    assert message.sent_at is None and message.attempts == 1
+    assert mailer.cannot_be_built(message)
+    assert message.last_error.startswith(mailer.CANNOT_BE_BUILT)
+    view = mailer.overview(NOW + timedelta(days=30))
+    assert (view.unbuildable, view.failing, view.stuck, view.overdue) == (1, 0, 0, 0)
+
+
+def test_a_value_error_while_building_is_put_aside_other_errors_are_retried(ctx):
+    """A header that cannot be written is not transient; a KeyError from a template still is."""
+    broken, flaky = queue("broken@example.com", "flaky@example.com")
+
+    def picky(message):
+        if message.id == broken:
+            email = render(message)
+            email["X-Note"] = "one\nline too many"  # ValueError: linefeed in a header
+            return email
+        raise KeyError("later")
+
+    with smtp_server() as (inbox, port):
+        mailer.send_due(NOW, smtp(port), picky)
+        assert [o.id for o in mailer.send_due(NOW + timedelta(hours=2), smtp(port), picky)] == [flaky]
+    assert inbox.envelopes == []
+    assert mailer.cannot_be_built(stored(broken)) and stored(broken).attempts == 1
+    assert "ValueError" in stored(broken).last_error
+    assert not mailer.cannot_be_built(stored(flaky)) and stored(flaky).attempts == 2
+    assert mailer.overview(NOW).unbuildable == 1

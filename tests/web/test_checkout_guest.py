@@ -248,3 +248,18 @@ def test_a_signed_in_customer_gets_their_email_and_default_address(app, client, 
     html = text(client.get("/checkout", query_string={"address": other_id}))
     assert 'value="9 Jeju-ro"' in html and "Jeju and islands" in html
     assert csrf_of(html)
+
+
+@pytest.mark.parametrize("email", ["a@b.com\nBcc: x@y.z", "a@b.com\nbcc:x@y.z",
+                                   "a@b.com\tx", "a@b@c.com"])
+def test_an_email_with_a_line_break_is_refused_and_no_order_is_made(app, client, with_jar, email):
+    """A line break would end an email header: 422 with the message on the email field."""
+    data = checkout_form(client, with_jar, email=email)
+    response = client.post("/checkout", data=data)
+    html = text(response)
+    assert response.status_code == 422
+    assert 'id="email-error" role="alert">Please enter the email address for your receipt.' in html
+    with app.app_context():
+        assert count_orders() == 0
+        assert outbox_kinds() == []
+        assert stock_of(with_jar["small"]) == 10

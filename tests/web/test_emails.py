@@ -292,3 +292,24 @@ def test_the_worker_command_stops_cleanly_on_sigterm(app, tmp_path):
             process.kill()
     assert process.returncode == 0, output
     assert "mail worker stopped" in output
+
+
+def test_messages_that_cannot_be_built_show_on_the_outbox_and_the_dashboard(shop, make, client, login):
+    """Put aside by the worker, they are marked on the outbox page and counted on the dashboard."""
+    login(make.user("boss@example.com", merchant=True))
+    assert "cannot be built" not in client.get("/admin/").get_data(as_text=True)
+    with shop.app_context():
+        message = notify.enqueue("order_paid", "a@b.com\nBcc: x@y.z", "en", now=NOW)
+        db.session.commit()
+        message_id = message.id
+    with smtp_server() as (inbox, port):
+        output = run_worker(shop, f"smtp://127.0.0.1:{port}")
+    assert f"failed #{message_id} order_paid" in output and "never retried" in output
+    assert inbox.envelopes == []
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "1 email cannot be built and will not be sent" in page
+    assert "Cannot be built" in page and "not a usable email address" in page
+    assert "could not be sent yet" not in page
+    dashboard = client.get("/admin/").get_data(as_text=True)
+    assert "1 email cannot be built and will not be sent" in dashboard
+    assert 'href="/admin/outbox?show=unsent"' in dashboard
