@@ -142,14 +142,19 @@ def test_a_refund_never_exceeds_what_was_captured(app, setup):
         assert "Limited" in ret.events[-1].note
 
 
-def test_the_part_paid_with_store_credit_goes_back_as_store_credit(app, setup, make):
-    """Of ₩42,000, ₩20,000 was store credit: returning the ₩39,000 jar refunds the ₩22,000
-    charged to the card and gives ₩17,000 back as credit."""
+def _delivered_with_credit(app, setup, make):
+    """A customer with ₩20,000 of store credit buys the ₩42,000 jar; the order, delivered."""
     user = make.user()
     with app.test_request_context():
         credit.grant(user["id"], 20000, "KRW", "Welcome", NOW)
         db.session.commit()
-    placed = delivered_order(app, setup, user_id=user["id"], use_credit=True)
+    return user, delivered_order(app, setup, user_id=user["id"], use_credit=True)
+
+
+def test_the_part_paid_with_store_credit_goes_back_as_store_credit(app, setup, make):
+    """Of ₩42,000, ₩20,000 was store credit: returning the ₩39,000 jar refunds the ₩22,000
+    charged to the card and gives ₩17,000 back as credit."""
+    user, placed = _delivered_with_credit(app, setup, make)
     with app.test_request_context():
         order = orders.by_number(placed["number"])
         assert (order.credit_applied, payments.captured(order)) == (20000, 22000)
@@ -219,11 +224,7 @@ def test_a_guest_refund_cannot_become_store_credit(app, setup):
 def test_an_orders_refunds_add_the_money_and_the_store_credit_given_back(app, setup, make):
     """₩42,000 paid with ₩20,000 of store credit; the ₩39,000 jar comes back as ₩22,000 to the
     card and ₩17,000 of credit, so ₩3,000 (the shipping) stays paid. Nothing back: no line."""
-    user = make.user()
-    with app.test_request_context():
-        credit.grant(user["id"], 20000, "KRW", "Welcome", NOW)
-        db.session.commit()
-    placed = delivered_order(app, setup, user_id=user["id"], use_credit=True)
+    _user, placed = _delivered_with_credit(app, setup, make)
     with app.test_request_context():
         order = orders.by_number(placed["number"])
         assert returns.refunded(order) is None

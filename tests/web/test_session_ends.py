@@ -80,14 +80,20 @@ def test_a_password_reset_ends_the_other_sessions(app, client, make, login):
     assert sent_to_sign_in(client.get("/account/"))
 
 
-def test_an_email_change_ends_the_other_sessions(app, client, make, login):
-    """Changing the sign-in email keeps this browser signed in and signs the others out."""
+def _change_email(app, client, make, login, password):
+    """Min, signed in here and in another browser, asks to change her email with `password`;
+    (the answer, the other browser)."""
     user = make.user("min@example.com", password="my current password")
     login(user)
     elsewhere = signed_in_browser(app, user)
-    response = client.post("/account/settings/email", data={
+    return client.post("/account/settings/email", data={
         "csrf_token": csrf_token(client, "/account/settings"),
-        "email-email": "min.new@example.com", "email-current_password": "my current password"})
+        "email-email": "min.new@example.com", "email-current_password": password}), elsewhere
+
+
+def test_an_email_change_ends_the_other_sessions(app, client, make, login):
+    """Changing the sign-in email keeps this browser signed in and signs the others out."""
+    response, elsewhere = _change_email(app, client, make, login, "my current password")
     assert response.status_code == 303
     assert "Signed in as min.new@example.com." in text(client.get("/account/"))
     assert sent_to_sign_in(elsewhere.get("/account/"))
@@ -95,12 +101,7 @@ def test_an_email_change_ends_the_other_sessions(app, client, make, login):
 
 def test_a_refused_email_change_ends_nothing(app, client, make, login):
     """A wrong password changes nothing, so every session stays signed in."""
-    user = make.user("min@example.com", password="my current password")
-    login(user)
-    elsewhere = signed_in_browser(app, user)
-    response = client.post("/account/settings/email", data={
-        "csrf_token": csrf_token(client, "/account/settings"),
-        "email-email": "min.new@example.com", "email-current_password": "not my password"})
+    response, elsewhere = _change_email(app, client, make, login, "not my password")
     assert response.status_code == 422
     assert elsewhere.get("/account/").status_code == 200
     assert client.get("/account/").status_code == 200
