@@ -8,7 +8,7 @@ pages share).
 from datetime import datetime, timezone
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask import current_app, session, url_for
+from flask import current_app, g, session, url_for
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
 
@@ -140,10 +140,13 @@ def return_status_label(status):
 # The visitor ------------------------------------------------------------------------------
 
 def cart_count():
-    """Items in the visitor's cart, without touching the session for visitors who have none
-    (a signed-in customer's count is one cheap query)."""
+    """Items in the visitor's cart, without touching the session for visitors who have none.
+    A signed-in customer's count is one query per request, however many templates it renders
+    (a fragment and its out-of-band badge): views render after they change the cart."""
     if current_user.is_authenticated:
-        return carts.count(carts.CustomerCart(current_user.id))
+        if "cart_count" not in g:
+            g.cart_count = carts.count(carts.CustomerCart(current_user.id))
+        return g.cart_count
     data = session.get("cart")
     return carts.count(carts.GuestCart(data)) if data else 0
 
