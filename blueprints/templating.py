@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from domain import cart as carts
 from domain import returns
+from domain.localized import text as localized_text
 from domain.images import file_name, widths_for
 from domain.money import Money
 from domain.pricing import format_rate
@@ -155,6 +156,8 @@ FILTERS = {
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
     "shop_datetime": shop_datetime, "shop_date": shop_date, "iso_utc": iso_utc,
     "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
+    # A catalogue text in the shopper's language, else the main one: {{ product|tr("title") }}.
+    "tr": localized_text,
 }
 GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,

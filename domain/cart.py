@@ -3,7 +3,7 @@ in cart_item rows. Both answer the same calls, and the guest's merges into the c
 sign-in. Nothing here reserves stock: that happens when an order is placed."""
 from flask_babel import gettext as _
 
-from . import catalog
+from . import catalog, localized
 from .errors import InvalidQuantity, NotFound
 from .extensions import db
 from .ids import parse_id
@@ -93,7 +93,9 @@ def _buyable_variant(variant_id):
 
 
 def display_name(variant):
-    return f"{variant.product.title} ({variant.title})" if variant.title else variant.product.title
+    """The product and its options, in the shopper's language."""
+    title, options = localized.text(variant.product, "title"), localized.text(variant, "title")
+    return f"{title} ({options})" if options else title
 
 
 def add(cart, variant_id, quantity=1):
@@ -145,8 +147,10 @@ def lines(cart, currency):
             cart.set(variant_id, 0)
             continue
         out.append(Line(
-            variant_id=variant.id, product_id=variant.product_id, title=variant.product.title,
-            variant_title=variant.title, sku=variant.sku, unit_price=Money(variant.price, currency),
+            # In the shopper's language: an order keeps the titles its buyer saw.
+            variant_id=variant.id, product_id=variant.product_id,
+            title=localized.text(variant.product, "title"),
+            variant_title=localized.text(variant, "title"), sku=variant.sku, unit_price=Money(variant.price, currency),
             quantity=qty, slug=variant.product.slug,
             compare_at=Money(variant.compare_at_price, currency) if variant.compare_at_price else None,
             stock=variant.stock, image_key=variant.product.cover_key,

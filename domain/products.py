@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from .catalog import Page, clamp_page
 from .errors import ShopError
 from .extensions import db
+from .localized import refresh_search
 from .models import PRODUCT_STATUSES, Category, Product, Variant
 from .text import plain_text, render_markdown
 
@@ -128,6 +129,7 @@ def refresh_summary(product):
     product.cover_alt = (cover.alt or product.title) if cover else ""
     product.cover_width = cover.width if cover else None
     product.cover_height = cover.height if cover else None
+    refresh_search(product)
 
 
 def _apply_fields(product, fields):
@@ -165,9 +167,10 @@ def create_product(variants, slug=None, **fields):
 
 def update_product(product, variants=None, **fields):
     _apply_fields(product, fields)
-    if variants is not None:
-        with db.session.no_autoflush:
+    with db.session.no_autoflush:
+        if variants is not None:
             set_variants(product, variants)
+        refresh_search(product)
     db.session.flush()
     return product
 

@@ -46,6 +46,7 @@ class CategoryInfo:
     slug: str
     name: str
     description: str
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ShopConfig:
     bank_transfer_days: int = 3
     thank_you_note: str = ""
     carriers: tuple = field(default_factory=tuple)
+    main_language: str = "en"
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
     # Every ReturnRule, detached: the product page shows each product's return summary from
@@ -128,7 +130,8 @@ def load():
         id=1, name="My Shop", tagline="", email="", phone="", hours="", address="",
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
         default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
-        undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[])
+        undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
+        main_language=LANGUAGES[0])
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -145,7 +148,9 @@ def load():
         carriers=tuple((c.get("name", ""), c.get("url", "")) for c in (row.carriers or [])),
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
-        categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description) for c in categories),
+        main_language=row.main_language or LANGUAGES[0],
+        categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description, c.translations or {})
+                         for c in categories),
         return_rules=tuple(
             SimpleNamespace(**{column.name: getattr(rule, column.name)
                                for column in ReturnRule.__table__.columns})

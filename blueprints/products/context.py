@@ -3,7 +3,7 @@ box again (adding to the cart, a one-click purchase that needs confirming)."""
 from flask import abort, current_app
 from flask_login import current_user
 
-from domain import catalog, oneclick, policies, pricing, returns
+from domain import catalog, localized, oneclick, policies, pricing, returns
 from domain.errors import NotFound
 from domain.money import Money
 
@@ -12,8 +12,8 @@ from ..common import shop
 
 def single_line(variant, currency):
     product = variant.product
-    return pricing.Line(variant_id=variant.id, product_id=product.id, title=product.title,
-                        variant_title=variant.title, sku=variant.sku,
+    return pricing.Line(variant_id=variant.id, product_id=product.id, title=localized.text(product, "title"),
+                        variant_title=localized.text(variant, "title"), sku=variant.sku,
                         unit_price=Money(variant.price, currency), quantity=1, slug=product.slug,
                         stock=variant.stock)
 

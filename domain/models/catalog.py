@@ -34,6 +34,9 @@ class ShopSettings(db.Model):
     thank_you_note = db.Column(db.Text, nullable=False, default="", server_default="")
     # Carriers and their tracking links: [{"name": "CJ Logistics", "url": "https://…{number}"}].
     carriers = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    # The language the catalogue is written in first; texts in the shop's other languages are
+    # optional translations (see domain.localized).
+    main_language = db.Column(db.String(5), nullable=False, default="en", server_default="en")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -65,6 +68,8 @@ class Category(db.Model):
     name = db.Column(db.String(120), nullable=False)
     description = db.Column(db.Text, nullable=False, default="")
     position = db.Column(db.Integer, nullable=False, default=0)
+    # {"ko": {"name": …, "description": …}}: see domain.localized.
+    translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
 
 PRODUCT_STATUSES = ("active", "draft", "archived")
@@ -109,6 +114,13 @@ class Product(db.Model):
     cover_height = db.Column(db.Integer, nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The columns above hold the shop's main language; the others are here, e.g.
+    # {"ko": {"title": …, "summary": …, "description_md": …, "description_html": …, …}}.
+    translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    # Every language's titles, and every language's texts and option values, for search
+    # (domain.localized.refresh_search keeps them in step).
+    search_title = db.Column(db.Text, nullable=False, default="", server_default="")
+    search_body = db.Column(db.Text, nullable=False, default="", server_default="")
 
     category = db.relationship("Category", lazy="joined", innerjoin=False)
     variants = db.relationship(
@@ -151,6 +163,8 @@ class Variant(db.Model):
     compare_at_price = db.Column(db.Integer, nullable=True)
     stock = db.Column(db.Integer, nullable=False, default=0)
     position = db.Column(db.Integer, nullable=False, default=0)
+    # {"ko": {"option1": …, "option2": …}}: the option values in the shop's other languages.
+    translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
     product = db.relationship("Product", back_populates="variants")
 

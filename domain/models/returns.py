@@ -72,6 +72,8 @@ class ReturnPolicy(db.Model):
     general_html = db.Column(db.Text, nullable=False, default="")
     # When anything on the returns policy page last changed: these settings or any rule.
     changed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # The texts above in the shop's other languages: {"ko": {"general_md": …, …}}.
+    translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
     __table_args__ = (
         CheckConstraint("transit_days >= 0", name="transit_not_negative"),
@@ -87,6 +89,8 @@ class PolicyPage(db.Model):
     body_md = db.Column(db.Text, nullable=False, default="")
     body_html = db.Column(db.Text, nullable=False, default="")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # The body in the shop's other languages: {"ko": {"body_md": …, "body_html": …}}.
+    translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
 
 class ReturnRequest(db.Model):

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from .. import text
+from .. import localized, text
 from ..errors import InvalidReturnRule
 from ..extensions import db
 from ..models import Category, Product, ReturnPolicy, ReturnRule
@@ -164,13 +164,13 @@ def rules_table():
     categories = db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
     for category in categories:
         rule = pick(rows, None, category.id)
-        table.append(RuleRow(category.name, "category", category.id, rule, rule.scope == "category"))
+        table.append(RuleRow(localized.text(category, "name"), "category", category.id, rule, rule.scope == "category"))
     product_ids = [r.product_id for r in rows if r.product_id is not None]
     if product_ids:
         products = db.session.scalars(db.select(Product).where(Product.id.in_(product_ids))
                                       .order_by(Product.title)).all()
         for product in products:
-            table.append(RuleRow(product.title, "product", product.id,
+            table.append(RuleRow(localized.text(product, "title"), "product", product.id,
                                  pick(rows, product.id, product.category_id), True))
     return table
 
@@ -276,9 +276,9 @@ def methods(row):
     """The ways a return can travel back, as (key, label, instructions)."""
     options = []
     if row.pickup_enabled:
-        options.append(("pickup", _("Courier pickup"), row.pickup_instructions))
+        options.append(("pickup", _("Courier pickup"), localized.text(row, "pickup_instructions")))
     if row.dropoff_enabled:
-        options.append(("dropoff", _("Drop-off"), row.dropoff_instructions))
+        options.append(("dropoff", _("Drop-off"), localized.text(row, "dropoff_instructions")))
     return options
 
 
