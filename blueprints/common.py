@@ -21,6 +21,11 @@ def shop():
     return g.shop
 
 
+def other_languages():
+    """The shop's languages besides its main one, in which catalogue texts are optional."""
+    return [lang for lang in shopconfig.LANGUAGES if lang != shop().main_language]
+
+
 def new_token():
     """A one-time form token: a checkout or a return request sent twice is made only once."""
     return secrets.token_urlsafe(24)

@@ -15,12 +15,13 @@ from flask_login import current_user
 from domain import cart as carts
 from domain import returns
 from domain.localized import text as localized_text
+from domain.shopconfig import LANGUAGE_NAMES
 from domain.images import file_name, widths_for
 from domain.money import Money
 from domain.pricing import format_rate
 from domain.stock import stock_message, stock_state
 
-from .common import shop
+from .common import other_languages, shop
 
 
 def now():
@@ -164,6 +165,7 @@ GLOBALS = {
     "image_fallback": image_fallback, "image_thumb": image_thumb,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
     "delivery_days": delivery_days,
+    "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
 }
 
 

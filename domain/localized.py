@@ -13,6 +13,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from .errors import ShopError
+from .extensions import db
+from .models import Category, PolicyPage, Product, ReturnPolicy, Variant
 from .shopconfig import LANGUAGES
 from .text import plain_text, render_markdown
 
@@ -109,6 +111,21 @@ def refresh_search(product):
                             for value in every(variant, "option1", "option2"))])
     product.search_title = "\n".join(titles)
     product.search_body = "\n".join(body)
+
+
+def change_main_language(settings, new):
+    """Make `new` the language the catalogue is written in first, for every product, variant,
+    category and policy (a one-off, so it reads them all)."""
+    old = settings.main_language
+    if new == old:
+        return
+    if new not in LANGUAGES:
+        raise ShopError(_("Please choose one of the listed languages."))
+    for model in (Product, Variant, Category, PolicyPage, ReturnPolicy):
+        swap_main_language(db.session.scalars(db.select(model)).all(), old, new)
+    for product in db.session.scalars(db.select(Product)).all():
+        refresh_search(product)
+    settings.main_language = new
 
 
 def swap_main_language(objects, old, new):

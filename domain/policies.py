@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from . import shopconfig, text
+from . import localized, shopconfig, text
 from .errors import InvalidReturnRule
 from .extensions import db
 from .models import PolicyPage, Product, Variant
@@ -37,7 +37,7 @@ def page(name):
     return db.session.get(PolicyPage, name)
 
 
-def save_page(name, body_md, now):
+def save_page(name, body_md, now, translations=None):
     """Store a policy's Markdown with its sanitised HTML; InvalidReturnRule if it is too long."""
     if name not in PAGES:
         raise InvalidReturnRule(_("There is no such policy page."))
@@ -53,6 +53,10 @@ def save_page(name, body_md, now):
     row.body_md = body_md
     row.body_html = text.render_markdown(body_md)
     row.updated_at = now
+    main = shopconfig.get_settings_row().main_language
+    for lang, values in (translations or {}).items():
+        if lang != main:
+            localized.set_translation(row, lang, values, main)
     db.session.flush()
     return row
 

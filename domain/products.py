@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from .catalog import Page, clamp_page
 from .errors import ShopError
 from .extensions import db
-from .localized import refresh_search
+from .localized import refresh_search, set_translation
 from .models import PRODUCT_STATUSES, Category, Product, Variant
+from .shopconfig import get_settings_row
 from .text import plain_text, render_markdown
 
 PRODUCT_FIELDS = (
@@ -109,6 +110,7 @@ def set_variants(product, variants):
             if name in data:
                 setattr(variant, name, data[name].strip() if isinstance(data[name], str) else data[name])
         variant.position = data.get("position", position)
+        _translate(variant, data.get("translations"))
         keep.append(variant)
     product.variants = keep
     refresh_summary(product)
@@ -132,6 +134,16 @@ def refresh_summary(product):
     refresh_search(product)
 
 
+def _translate(obj, translations):
+    """Store {lang: {field: text}} for the shop's other languages (see domain.localized)."""
+    if not translations:
+        return
+    main = get_settings_row().main_language
+    for lang, values in translations.items():
+        if lang != main:
+            set_translation(obj, lang, values, main)
+
+
 def _apply_fields(product, fields):
     for name in PRODUCT_FIELDS:
         if name in fields:
@@ -147,6 +159,7 @@ def _apply_fields(product, fields):
         raise ShopError(_("Unknown product status."))
     if "description_md" in fields:
         set_description(product, fields["description_md"])
+    _translate(product, fields.get("translations"))
 
 
 def create_product(variants, slug=None, **fields):
@@ -181,12 +194,13 @@ def archive_product(product):
     product.featured = False
 
 
-def create_category(name, description="", slug=None, position=0):
+def create_category(name, description="", slug=None, position=0, translations=None):
     name = (name or "").strip()
     if not name:
         raise ShopError(_("A category needs a name."))
     category = Category(name=name[:120], description=description or "", position=position,
                         slug=unique_slug(Category, slugify(slug or name, "category")))
+    _translate(category, translations)
     db.session.add(category)
     db.session.flush()
     return category
@@ -262,7 +276,7 @@ def all_categories():
     return db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
 
 
-def update_category(category, name, position=None, description=None):
+def update_category(category, name, position=None, description=None, translations=None):
     """Rename or move a category; its slug (and so its address) stays the same."""
     name = (name or "").strip()
     if not name:
@@ -274,5 +288,6 @@ def update_category(category, name, position=None, description=None):
         category.position = position
     if description is not None:
         category.description = description.strip()
+    _translate(category, translations)
     db.session.flush()
     return category

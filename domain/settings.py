@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
+from . import localized
 from .errors import ShopError
 from .extensions import db
 from .models import ShippingMethod
@@ -131,10 +132,11 @@ def _whole_numbers(values, errors):
 
 def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
                   low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
-                  bank_account=None, thank_you_note=None, **texts):
+                  bank_account=None, thank_you_note=None, main_language=None, **texts):
     """Check and store the shop's settings (the text fields are named as on ShopSettings).
     The order settings (undo_minutes, bank_transfer_days, bank_account, thank_you_note) are
-    left as they are when None.
+    left as they are when None, and so is main_language (changing it moves every catalogue
+    text: see domain.localized.change_main_language).
 
     Raises InvalidSettings naming every field that is wrong; nothing is changed then.
     """
@@ -178,6 +180,8 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
     row.prices_include_tax = bool(prices_include_tax)
     row.free_shipping_threshold = threshold
     row.low_stock_threshold = low_stock_threshold
+    if main_language is not None:
+        localized.change_main_language(row, main_language)
     db.session.flush()
     return row
 

@@ -9,7 +9,7 @@ from domain.models import Category
 
 from ..htmx import render
 from . import bp
-from .forms import CategoryForm
+from .forms import CategoryForm, fill_translations, translations_data
 
 PAGE = "admin/categories.html"
 
@@ -21,7 +21,9 @@ def _page(new_form=None, failed=None, error=None, status=200):
         if failed and failed[0] == category.id:
             rows.append((category, failed[1]))
         else:
-            rows.append((category, CategoryForm(formdata=None, obj=category)))
+            form = CategoryForm(formdata=None, obj=category)
+            fill_translations(form, category)
+            rows.append((category, form))
     return render(PAGE, rows=rows, new_form=new_form or CategoryForm(formdata=None),
                   failed_id=failed[0] if failed else None, error=error, status=status)
 
@@ -36,7 +38,8 @@ def category_create():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            category = catalogue.create_category(form.name.data, position=form.position.data or 0)
+            category = catalogue.create_category(form.name.data, position=form.position.data or 0,
+                                                 translations=translations_data(form))
         except ShopError as error:
             return _page(new_form=form, error=str(error), status=422)
         flash(_("Category “%(name)s” was added.", name=category.name), "success")
@@ -50,7 +53,8 @@ def category_update(category_id):
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            catalogue.update_category(category, form.name.data, form.position.data or 0)
+            catalogue.update_category(category, form.name.data, form.position.data or 0,
+                                      translations=translations_data(form))
         except ShopError as error:
             return _page(failed=(category_id, form), error=str(error), status=422)
         flash(_("Category “%(name)s” was saved.", name=category.name), "success")

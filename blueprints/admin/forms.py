@@ -8,18 +8,45 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Inte
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
     StopValidation, ValidationError
 
+from domain import localized
 from domain.errors import ShopError
 from domain.ids import parse_id
 from domain.money import to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
+from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, amount_example,
                              bp_to_percent, money_from_text)
 
-from ..common import shop
+from ..common import other_languages, shop
 
 BLANK_VARIANT_ROWS = 3
 # The hint under every Markdown text box of the back office.
 MARKDOWN_HINT = _l("Markdown: **bold**, *italic*, lists with “- ”, links as [text](https://…).")
+
+
+def add_translations(form_class, fields):
+    """Give form_class an optional `<field>_<lang>` copy of each named field for every shop
+    language; the unsuffixed field is the main language's."""
+    for name, copy in fields.items():
+        for lang in LANGUAGES:
+            setattr(form_class, f"{name}_{lang}", copy())
+    form_class.translated_fields = tuple(fields)
+    return form_class
+
+
+def translations_data(form, names=None):
+    """{lang: {field: text}} of the form's boxes for the shop's other languages."""
+    return {lang: {name: form[f"{name}_{lang}"].data for name in (names or form.translated_fields)}
+            for lang in other_languages()}
+
+
+def fill_translations(form, obj):
+    """Fill the other languages' boxes from what obj stores."""
+    for lang in other_languages():
+        stored = localized.translation(obj, lang)
+        for name in form.translated_fields:
+            value = stored.get(name)
+            form[f"{name}_{lang}"].data = specs_text(value) if name == "specs" else (value or "")
 
 
 def _raw(field):
@@ -106,7 +133,14 @@ class VariantForm(Form):
             "price": self.price.data,
             "compare_at_price": self.compare_at_price.data,
             "stock": self.stock.data or 0,
+            "translations": translations_data(self),
         }
+
+
+add_translations(VariantForm, {
+    "option1": lambda: StringField(validators=[Length(max=60)]),
+    "option2": lambda: StringField(validators=[Length(max=60)]),
+})
 
 
 class ProductForm(FlaskForm):
@@ -156,10 +190,27 @@ class ProductForm(FlaskForm):
             "tags": self.tags.data, "option1_name": self.option1_name.data,
             "option2_name": self.option2_name.data, "specs": self.specs.data,
             "description_md": self.description_md.data,
+            "translations": translations_data(self),
         }
 
     def variant_rows(self):
         return [row.form.values() for row in self.variants if not row.form.is_blank()]
+
+    def fill_stored_translations(self, product):
+        fill_translations(self, product)
+        for row, variant in zip(self.variants, product.variants):
+            fill_translations(row.form, variant)
+        return self
+
+
+add_translations(ProductForm, {
+    "title": lambda: StringField(validators=[Length(max=200)]),
+    "summary": lambda: StringField(validators=[Length(max=300)]),
+    "description_md": lambda: TextAreaField(validators=[Length(max=20_000)]),
+    "option1_name": lambda: StringField(validators=[Length(max=60)]),
+    "option2_name": lambda: StringField(validators=[Length(max=60)]),
+    "specs": lambda: SpecsField(),
+})
 
 
 class ImageForm(FlaskForm):
@@ -177,6 +228,9 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     position = IntegerField(_l("Position (lower comes first)"), default=0,
                             validators=[Optional(), NumberRange(min=0, max=10_000)])
+
+
+add_translations(CategoryForm, {"name": lambda: StringField(validators=[Length(max=120)])})
 
 
 class RequiredIfSent:
@@ -252,6 +306,11 @@ class SettingsForm(FlaskForm):
     thank_you_note = TextAreaField(
         _l("Thank-you note"), validators=[Length(max=1000)],
         description=_l("Shown after checkout, on the order page and on packing slips."))
+    main_language = SelectField(
+        _l("Main language of your catalogue"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        description=_l("Products, categories and policies are written in this language first; "
+                       "the others are optional. Changing it swaps the texts over, nothing is lost."))
 
     @classmethod
     def from_config(cls, config):
@@ -265,7 +324,7 @@ class SettingsForm(FlaskForm):
             "low_stock_threshold": config.low_stock_threshold,
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
             "bank_transfer_days": config.bank_transfer_days,
-            "thank_you_note": config.thank_you_note,
+            "thank_you_note": config.thank_you_note, "main_language": config.main_language,
         })
 
     def values(self):
@@ -274,7 +333,8 @@ class SettingsForm(FlaskForm):
                   "timezone", "low_stock_threshold")
         values = {name: self[name].data for name in fields}
         # Order settings left out of a submission (an older form) keep their stored values.
-        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note"):
+        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
+                     "main_language"):
             values[name] = self[name].data if self[name].raw_data else None
         return values
 

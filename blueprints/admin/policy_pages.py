@@ -9,6 +9,7 @@ from domain.text import render_markdown
 from ..htmx import render
 from ..templating import now
 from . import bp
+from .forms import fill_translations, translations_data
 from .return_rule_forms import PolicyPageForm, add_rule_errors
 
 PAGE = "admin/policy_page.html"
@@ -21,7 +22,10 @@ def _known(name):
 
 def _page(name, form=None, status=200, block=None):
     stored = policies.page(name)
-    form = form or PolicyPageForm(formdata=None, data={"body_md": stored.body_md if stored else ""})
+    if form is None:
+        form = PolicyPageForm(formdata=None, data={"body_md": stored.body_md if stored else ""})
+        if stored is not None:
+            fill_translations(form, stored)
     return render(PAGE, block=block, status=status, name=name, form=form, stored=stored,
                   preview_html=render_markdown(form.body_md.data or ""))
 
@@ -38,7 +42,7 @@ def policy_page_save(name):
     form = PolicyPageForm()
     if form.validate_on_submit():
         try:
-            policies.save_page(name, form.body_md.data, now())
+            policies.save_page(name, form.body_md.data, now(), translations_data(form))
         except InvalidReturnRule as error:
             return _page(name, add_rule_errors(form, error), status=422)
         flash(_("The policy was saved and is on the shop now."), "success")

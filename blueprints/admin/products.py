@@ -39,6 +39,8 @@ def _stored_form(product=None):
     """The product form filled from the product (empty for a new one), with blank variant rows."""
     archived = product is not None and product.status == "archived"
     form = ProductForm(formdata=None, obj=product)
+    if product is not None:
+        form.fill_stored_translations(product)
     return form.set_choices(shop().categories, archived=archived).add_blank_rows()
 
 

@@ -10,7 +10,8 @@ from wtforms.validators import Length, ValidationError
 
 from domain.pricing import format_rate
 
-from .forms import MARKDOWN_HINT, MoneyField
+from .forms import (MARKDOWN_HINT, MoneyField, add_translations, fill_translations,
+                    translations_data)
 
 # Where a domain message about a value belongs on the form.
 DOMAIN_FIELDS = {"restocking_fee_bp": "restocking_fee"}
@@ -115,10 +116,20 @@ class ProcessingForm(FlaskForm):
 
     @classmethod
     def from_policy(cls, policy):
-        return cls(formdata=None, data={name: getattr(policy, name) for name in cls.FIELDS})
+        form = cls(formdata=None, data={name: getattr(policy, name) for name in cls.FIELDS})
+        fill_translations(form, policy)
+        return form
 
     def values(self):
-        return {name: self[name].data for name in self.FIELDS}
+        return dict({name: self[name].data for name in self.FIELDS},
+                    translations=translations_data(self))
+
+
+add_translations(ProcessingForm, {
+    "pickup_instructions": lambda: TextAreaField(validators=[Length(max=2000)]),
+    "dropoff_instructions": lambda: TextAreaField(validators=[Length(max=2000)]),
+    "general_md": lambda: TextAreaField(validators=[Length(max=20_000)]),
+})
 
 
 class PolicyPageForm(FlaskForm):
@@ -126,6 +137,10 @@ class PolicyPageForm(FlaskForm):
         _l("Text"), validators=[Length(max=50_000)],
         description=_l("Markdown: # for headings, **bold**, lists with “- ”, links as "
                        "[text](https://…)."))
+
+
+add_translations(PolicyPageForm, {
+    "body_md": lambda: TextAreaField(validators=[Length(max=50_000)])})
 
 
 def add_rule_errors(form, error):

@@ -17,6 +17,7 @@ from ..models import Category, Product, ReturnPolicy, ReturnRule
 from ..models.returns import RETURN_ACTIONS, RETURN_SHIPPING
 from ..money import Money
 from ..pricing import format_rate
+from ..shopconfig import get_settings_row
 
 ACTIONS = RETURN_ACTIONS
 SCOPES = ("shop", "category", "product")
@@ -267,6 +268,10 @@ def save_policy(values, now):
     for key, value in clean.items():
         setattr(row, key, value)
     row.general_html = text.render_markdown(row.general_md)
+    main = get_settings_row().main_language
+    for lang, texts in (values.get("translations") or {}).items():
+        if lang != main:
+            localized.set_translation(row, lang, texts, main)
     row.changed_at = now
     db.session.flush()
     return row
