@@ -127,9 +127,9 @@ class VariantForm(Form):
         raw_id = str(self.id.data or "").strip()
         return {
             "id": parse_id(raw_id),
-            "sku": self.sku.data.strip(),
-            "option1": self.option1.data.strip(),
-            "option2": self.option2.data.strip(),
+            "sku": (self.sku.data or "").strip(),
+            "option1": (self.option1.data or "").strip(),
+            "option2": (self.option2.data or "").strip(),
             "price": self.price.data,
             "compare_at_price": self.compare_at_price.data,
             "stock": self.stock.data or 0,

@@ -115,3 +115,20 @@ def test_a_page_view_writes_nothing(app, client, make, count_queries, shop):
         writes = [s for s in statements
                   if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
         assert writes == [], path
+
+
+def test_the_korean_product_page_costs_what_the_english_one_does(app, client, make, count_queries,
+                                                                 shop):
+    """Translations ride on the rows the page loads anyway: no query per language."""
+    make.product("Tea bowl", category_id=shop["id"], option1_name="Glaze", translations={
+        "ko": {"title": "다완", "option1_name": "유약", "description_md": "**청자**"}},
+        variants=[{"sku": f"TB-{n}", "option1": f"Glaze {n}", "price": 1000, "stock": 3,
+                   "translations": {"ko": {"option1": f"유약 {n}"}}} for n in range(6)])
+    client.get("/")
+    client.get("/products/tea-bowl")
+    english = queries(client, count_queries, "/products/tea-bowl")
+    client.get("/products/tea-bowl", headers={"Accept-Language": "ko"})
+    with count_queries() as statements:
+        korean = client.get("/products/tea-bowl", headers={"Accept-Language": "ko"})
+    assert "<h1>다완</h1>" in korean.get_data(as_text=True)
+    assert len(statements) == english <= MAX_QUERIES
