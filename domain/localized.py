@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from .errors import ShopError
 from .extensions import db
 from .models import Category, PolicyPage, Product, ReturnPolicy, Variant
-from .shopconfig import LANGUAGES
+from .shopconfig import LANGUAGE_NAMES, LANGUAGES
 from .text import plain_text, render_markdown
 
 # What each kind of row translates, and the longest text each field takes.
@@ -75,7 +75,7 @@ def set_translation(obj, lang, values, main_language):
         value = (value or "").strip()
         if len(value) > limits[field]:
             raise ShopError(_("Please keep the %(language)s text to %(num)d characters.",
-                              language=lang, num=limits[field]))
+                              language=LANGUAGE_NAMES[lang], num=limits[field]))
         if not value:
             continue
         stored[field] = value
