@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import quote
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +34,7 @@ from bench.load import BROWSER_ENCODING, Server, ensure_wrk, run_wrk  # noqa: E4
 from bench.wsgi import BARE_PATH  # noqa: E402
 
 REPORT_LUA = ROOT / "bench" / "report.lua"
+UNCACHED_LUA = ROOT / "bench" / "uncached.lua"
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 # Targets. Ratios to the bare endpoint rather than absolute req/s: the machines are shared, so
@@ -69,6 +71,13 @@ def scenarios(info):
         Scenario("category", f"/c/{info['category_slug']}", expect="products"),
         Scenario("search", f"/search?q={info['search_word']}", expect="results for"),
         Scenario("product", f"/products/{info['product_slug']}", expect=info["product_title"]),
+        # Search built afresh each time (the page cache would answer the ones above): a word of
+        # the main language and Korean words of three characters (trigram index) and two (LIKE).
+        *(Scenario(name, f"/search?q={quote(word)}", kind="uncached", expect="results for",
+                   script=UNCACHED_LUA)
+          for name, word in (("search-en-uncached", info["search_word"]),
+                             ("search-ko-uncached", info["search_words_ko"][0]),
+                             ("search-ko2-uncached", info["search_words_ko"][1]))),
     ]
 
 
@@ -115,6 +124,11 @@ def judge(row):
     problems = []
     if not row["requests"]:
         return "FAIL", ["no request completed within the run"]
+    if row["kind"] == "uncached":
+        # What a page costs without the cache: measured and reported, with no target yet.
+        if row["errors"]:
+            return "FAIL", [f"{row['errors']} errors or non-2xx/3xx"]
+        return "measured", []
     if row["kind"] == "checkout":
         # A write per order, serialised by SQLite: measured and reported, with no target yet.
         if row["errors"]:

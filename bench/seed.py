@@ -32,6 +32,16 @@ SIZES = ("S", "M", "L")
 VENDORS = ("Studio Onggi", "Jeju Craft", "Hanji House", "Seoul Made", "Busan Workshop")
 # The search scenario's word: a material, found in about one product in ten.
 SEARCH_WORD = "linen"
+# Every product has a Korean title too, so Korean searches are measured on the same catalogue.
+KO_MATERIALS = {"Stoneware": "석기", "Porcelain": "백자", "Linen": "리넨", "Cotton": "면",
+                "Oak": "참나무", "Walnut": "호두나무", "Brass": "황동", "Wool": "울", "Leather": "가죽",
+                "Glass": "유리"}
+KO_NOUNS = {"Mug": "머그컵", "Cup": "컵", "Bowl": "그릇", "Plate": "접시", "Vase": "화병",
+            "Candle": "캔들", "Towel": "수건", "Throw": "담요", "Board": "도마", "Spoon": "숟가락",
+            "Notebook": "노트", "Tote": "토트백", "Pouch": "파우치", "Ring": "반지",
+            "Diffuser": "디퓨저", "Tray": "쟁반", "Jar": "항아리", "Napkin": "냅킨", "Pen": "펜",
+            "Dish": "찬기"}
+SEARCH_WORDS_KO = ("머그컵", "머그", "호두나무 쟁반")
 IMAGE_POOL = 8
 FEATURED = 12
 
@@ -162,6 +172,7 @@ def products(db, count, category_ids, upload_dir, seed=42, batch=2000):
             featured=n <= FEATURED, featured_position=n if n <= FEATURED else 0,
             sales_count=int(rng.paretovariate(1.2) * 3) if rng.random() < 0.3 else 0,
             created_at=created, updated_at=created,
+            translations={"ko": {"title": f"{KO_MATERIALS[material]} {KO_NOUNS[noun]} {n}호"}},
         )
         # Rendering Markdown is the slow part of a product save; the texts repeat, so each
         # distinct one is rendered once through the domain function and copied.
@@ -221,6 +232,7 @@ def build(database_uri, instance_dir, count):
             "product_slug": first.slug,
             "product_title": first.title,
             "search_word": SEARCH_WORD,
+            "search_words_ko": SEARCH_WORDS_KO,
             "products": db.session.scalar(db.select(db.func.count(Product.id))),
             "variants": db.session.scalar(db.select(db.func.count(Variant.id))),
         }

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, text
 from sqlalchemy.orm import joinedload, selectinload
 
+from . import localized
 from .errors import NotFound
 from .extensions import db
 from .models import Product, Variant
@@ -109,7 +110,8 @@ def _fts_available():
     if "ok" not in cache:
         with bind.connect() as conn:
             cache["ok"] = conn.execute(text(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='product_fts'")).first() is not None
+                "SELECT count(*) FROM sqlite_master WHERE type='table'"
+                " AND name IN ('product_fts', 'product_grams')")).scalar() == 2
     return cache["ok"]
 
 
@@ -117,40 +119,46 @@ def _like(term):
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _phrase(term):
+    return '"{}"'.format(term.replace('"', '""'))
+
+
 def _fts_matching(terms):
-    """The FTS condition for every term, and its parameters. The index holds trigrams, so a
-    word of three or more characters is found anywhere in a text ("bowl" in "bowls", "머그컵"
-    in "커피머그컵"); a shorter word ("머그", "컵") is looked for with LIKE over the same index
-    table, which reads its texts rather than its trigrams."""
-    conditions, params = [], {}
+    """The query for every term, its parameters and its score. Words of three or more
+    characters are found anywhere in a text through the trigram index ("bowl" in "bowls",
+    "머그컵" in "커피머그컵"); shorter ones through the index of words and Korean syllables and
+    syllable pairs ("머그" inside "커피머그컵", "컵" too; "li" as the start of a word)."""
     long_terms = [t for t in terms if len(t) >= 3]
+    short = [_phrase(t.lower()) if localized.is_hangul(t) else _phrase(t.lower()) + "*"
+             for t in terms if len(t) < 3]
+    params = {}
     if long_terms:
-        conditions.append("product_fts MATCH :match")
-        params["match"] = " ".join('"{}"'.format(t.replace('"', '""')) for t in long_terms)
-    for number, term in enumerate(t for t in terms if len(t) < 3):
-        conditions.append(f"(search_title LIKE :short{number} ESCAPE '\\'"
-                          f" OR search_body LIKE :short{number} ESCAPE '\\'"
-                          f" OR tags LIKE :short{number} ESCAPE '\\')")
-        params[f"short{number}"] = _like(term)
-    return " AND ".join(conditions), params, bool(long_terms)
+        params["match"] = " ".join(_phrase(t) for t in long_terms)
+        # A title match counts five times a match in the texts, tags twice.
+        query = ("SELECT rowid AS id, bm25(product_fts, 5.0, 1.0, 2.0) AS score"
+                 " FROM product_fts WHERE product_fts MATCH :match")
+        if short:
+            params["grams"] = " ".join(short)
+            query += " AND rowid IN (SELECT rowid FROM product_grams WHERE product_grams MATCH :grams)"
+    else:
+        params["grams"] = " ".join(short)
+        query = ("SELECT rowid AS id, bm25(product_grams) AS score"
+                 " FROM product_grams WHERE product_grams MATCH :grams")
+    return query, params
 
 
 def _fts_search(terms, sort, page, per_page):
-    where, params, ranked = _fts_matching(terms)
+    matches, params = _fts_matching(terms)
     if sort != "relevance":
-        matching = text(f"SELECT rowid FROM product_fts WHERE {where}") \
-            .bindparams(**params).columns(rowid=db.Integer)
+        matching = text(f"SELECT id FROM ({matches})").bindparams(**params).columns(id=db.Integer)
         condition = (Product.status == "active", Product.id.in_(matching))
         return _paginate(db.select(Product).where(*condition),
                          db.select(func.count(Product.id)).where(*condition),
                          _order(sort), page, per_page)
     # The match runs first and the product table is only probed by id: SQLite never reorders
-    # a CROSS JOIN, so a broad category is never scanned to test each product against the
-    # index. A title match counts five times a match in the texts, tags twice.
-    score = "bm25(product_fts, 5.0, 1.0, 2.0)" if ranked else "0"
+    # a CROSS JOIN, so a broad category is never scanned to test each product against the index.
     ids = db.session.scalars(text(
-        f"SELECT fts.id FROM (SELECT rowid AS id, {score} AS score FROM product_fts"
-        f" WHERE {where}) AS fts CROSS JOIN product ON product.id = fts.id"
+        f"SELECT fts.id FROM ({matches}) AS fts CROSS JOIN product ON product.id = fts.id"
         " WHERE product.status = 'active'"
         " ORDER BY fts.score, product.sales_count DESC, fts.id").bindparams(**params)).all()
     page = clamp_page(page, len(ids), per_page)

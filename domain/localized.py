@@ -9,6 +9,8 @@ query: it rides on the row the page loaded anyway.
 `text(obj, field)` is what shoppers see, in the language of the request (or the one given);
 `set_translation()` is how the back office and the importer write a language.
 """
+import re
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -54,7 +56,7 @@ def text(obj, field, lang=None):
 
 def translation(obj, lang):
     """The texts stored for lang (empty for the main language or none written)."""
-    return dict((obj.translations or {}).get(lang) or {})
+    return dict((getattr(obj, "translations", None) or {}).get(lang) or {})
 
 
 def set_translation(obj, lang, values, main_language):
@@ -111,6 +113,32 @@ def refresh_search(product):
                             for value in every(variant, "option1", "option2"))])
     product.search_title = "\n".join(titles)
     product.search_body = "\n".join(body)
+    product.search_grams = grams(" ".join((product.search_title, product.search_body,
+                                           product.tags or "")))
+
+
+_HANGUL_OR_WORD = re.compile(r"[\uac00-\ud7a3]+|\w+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+
+
+def grams(text):
+    """The short-word index of a text: every word, and every syllable and pair of syllables of
+    Korean, which writes words together ("커피머그컵" gives 커, 피, 머, 그, 컵, 커피, 피머, 머그,
+    그컵). Searching a word of one or two characters looks it up here; longer ones use the
+    trigram index."""
+    seen = {}
+    for token in _HANGUL_OR_WORD.findall((text or "").lower()):
+        if _HANGUL.fullmatch(token):
+            for size in (1, 2):
+                for start in range(len(token) - size + 1):
+                    seen[token[start:start + size]] = None
+        else:
+            seen[token] = None
+    return " ".join(seen)
+
+
+def is_hangul(word):
+    return bool(_HANGUL.fullmatch(word))
 
 
 def change_main_language(settings, new):

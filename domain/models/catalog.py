@@ -121,6 +121,8 @@ class Product(db.Model):
     # (domain.localized.refresh_search keeps them in step).
     search_title = db.Column(db.Text, nullable=False, default="", server_default="")
     search_body = db.Column(db.Text, nullable=False, default="", server_default="")
+    # Their words, and Korean syllables and syllable pairs, for words of one or two characters.
+    search_grams = db.Column(db.Text, nullable=False, default="", server_default="")
 
     category = db.relationship("Category", lazy="joined", innerjoin=False)
     variants = db.relationship(

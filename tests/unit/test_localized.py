@@ -78,6 +78,8 @@ def test_a_text_too_long_is_refused_and_changes_nothing(mug):
 
 @pytest.mark.parametrize("query", [
     "머그",        # two syllables: found inside the compound 커피머그컵
+    "컵",          # one syllable, at the end of it
+    "mu",          # two letters: the start of an English word
     "머그컵",      # three: through the trigram index
     "청자",        # a Korean option value
     "유약",        # a Korean option name
