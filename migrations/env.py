@@ -47,8 +47,8 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the SQLite search index (created by hand in 0001) out of autogenerate."""
-    return not (name or "").startswith("product_fts")
+    """Leave the SQLite search indexes (created by hand in 0001 and 0008) out of autogenerate."""
+    return not (name or "").startswith(("product_fts", "product_grams"))
 
 
 def run_migrations_offline():
