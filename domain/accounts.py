@@ -80,6 +80,20 @@ def change_email(user, new_email, current_password):
     return user
 
 
+def change_password(user, current_password, new_password):
+    """A new password for a signed-in account; the current one proves it is the owner asking.
+    Every session of the account ends (the caller keeps the current browser signed in).
+
+    Raises InvalidCredentials for a wrong current password, ShopError for a weak new one;
+    nothing changes then."""
+    if not user.check_password(current_password or ""):
+        raise InvalidCredentials(_("That is not your current password."))
+    check_password_rules(new_password)
+    user.set_password(new_password)
+    end_sessions(user)
+    return user
+
+
 def end_sessions(user):
     """Sign the account out everywhere: every session names the session version it was signed
     in at, and moving the version on makes them all (copied cookies too) name a stale one. The

@@ -64,6 +64,12 @@ class PreferencesForm(FlaskForm):
     payment_method = SelectField(_l("Preferred payment method"), choices=[])
 
 
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password (at least 10 characters)"),
+                                 validators=[DataRequired()])
+
+
 class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New email"), filters=[_strip],
                        validators=[DataRequired(), ValidEmail()])

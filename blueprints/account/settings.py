@@ -12,7 +12,7 @@ from ..common import shop
 from ..htmx import render
 from ..templating import format_money
 from . import bp
-from .forms import EmailChangeForm, PreferencesForm
+from .forms import EmailChangeForm, PasswordChangeForm, PreferencesForm
 
 
 def _preferences_form(from_request=True):
@@ -33,10 +33,12 @@ def _preferences_form(from_request=True):
     return form
 
 
-def _show(form, email_form):
+def _show(form, email_form, password_form=None):
     status = 422 if request.method == "POST" else 200
     summary = preferences.one_click(current_user._get_current_object(), shop())
     return render("account/settings.html", form=form, email_form=email_form, one_click=summary,
+                  password_form=password_form or PasswordChangeForm(prefix="password",
+                                                                    formdata=None),
                   status=status)
 
 
@@ -80,3 +82,26 @@ def change_email():
             flash(_("Your sign-in email is now %(email)s.", email=current_user.email), "success")
             return redirect(url_for(".settings"), code=303)
     return _show(_preferences_form(from_request=False), email_form)
+
+
+@bp.post("/settings/password")
+@login_required
+@limiter.limit("10 per hour", error_message="Too many attempts. Please wait and try again.")
+def change_password():
+    password_form = PasswordChangeForm(prefix="password")
+    if password_form.validate_on_submit():
+        try:
+            accounts.change_password(current_user._get_current_object(),
+                                     password_form.current_password.data,
+                                     password_form.new_password.data)
+        except InvalidCredentials as error:
+            password_form.current_password.errors.append(str(error))
+        except ShopError as error:
+            password_form.new_password.errors.append(str(error))
+        else:
+            # The change ended every other session of the account; this one goes on.
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. Every other device was signed out."), "success")
+            return redirect(url_for(".settings"), code=303)
+    return _show(_preferences_form(from_request=False), EmailChangeForm(prefix="email", formdata=None),
+                 password_form)

@@ -125,3 +125,35 @@ def test_sign_out_everywhere_ends_every_session(app, client, make, login):
     assert "You are signed out on every device." in text(client.get(response.headers["Location"]))
     for browser in (client, elsewhere, copied):
         assert sent_to_sign_in(browser.get("/account/"))
+
+
+def change_password(client, current, new):
+    return client.post("/account/settings/password", data={
+        "csrf_token": csrf_token(client, "/account/settings"),
+        "password-current_password": current, "password-new_password": new})
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, client, make, login):
+    """The new password works, the old one does not, and only this browser stays signed in."""
+    user = make.user()
+    login(user)
+    copied, elsewhere = copy_of(app, client), signed_in_browser(app, user)
+    response = change_password(client, user["password"], "a much better passphrase")
+    assert response.status_code == 303
+    assert "Every other device was signed out" in text(client.get("/account/settings"))
+    assert sent_to_sign_in(copied.get("/account/"))
+    assert sent_to_sign_in(elsewhere.get("/account/"))
+    assert sign_in(app.test_client(), user["email"], user["password"]).status_code == 422
+    assert sign_in(app.test_client(), user["email"], "a much better passphrase").status_code == 303
+
+
+def test_a_refused_password_change_says_why_and_changes_nothing(app, client, make, login):
+    user = make.user()
+    login(user)
+    copied = copy_of(app, client)
+    wrong = change_password(client, "not my password", "a much better passphrase")
+    assert wrong.status_code == 422 and "That is not your current password." in text(wrong)
+    short = change_password(client, user["password"], "short")
+    assert short.status_code == 422 and "at least 10 characters" in text(short)
+    assert copied.get("/account/").status_code == 200
+    assert sign_in(app.test_client(), user["email"], user["password"]).status_code == 303
