@@ -7,23 +7,19 @@ it instead of sending it twice, and a worker killed mid-send leaves it for a ret
 LEASE. Delivery is at least once: a crash between the server's "250 OK" and the commit of
 sent_at sends that one message again, which the stable Message-ID lets mail clients fold.
 """
-import email as email_parser
-import email.errors
-import os
-import smtplib
-import ssl
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY, default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import selectinload
 
 from . import email_address
 from .extensions import db
+# How a message leaves: the outbox's callers reach the transports through this module.
+from .mail_transports import (EmlTransport, SMTPTransport, eml_ids, eml_name,  # noqa: F401
+                              read_eml, transport_for)
 from .models import OutboxMessage
 
 FIRST_DELAY = timedelta(minutes=1)
@@ -40,7 +36,7 @@ OVERDUE = timedelta(minutes=5)
 CANNOT_BE_BUILT = "failed: cannot be built: "
 # Errors from render() that retrying cannot fix. Others (a template KeyError fixed by the next
 # deploy, the database) are retried.
-PERMANENT_RENDER_ERRORS = (ValueError, email_parser.errors.MessageError)
+PERMANENT_RENDER_ERRORS = (ValueError, MessageError)
 
 
 class CannotBeBuilt(Exception):
@@ -60,11 +56,6 @@ def backoff(attempts):
     if attempts <= 0:
         return timedelta(0)
     return min(FIRST_DELAY * 2 ** min(attempts - 1, 16), MAX_DELAY)
-
-
-def eml_name(message_id):
-    """Where the .eml fallback writes a message, inside its folder: one file per message."""
-    return f"message-{int(message_id)}.eml"
 
 
 @dataclass(frozen=True)
@@ -196,81 +187,6 @@ def describe_error(error):
     return text[:ERROR_LENGTH]
 
 
-class SMTPTransport:
-    """Sends through an SMTP server given as a URL.
-
-    smtp://user:pass@host:587?starttls=1   plain connection upgraded with STARTTLS
-    smtps://user:pass@host                 implicit TLS (port 465 by default)
-    smtp://host:25                         no TLS, no login (a local relay)
-    User and password are percent-encoded in the URL ('@' in a user name is %40).
-    """
-
-    def __init__(self, url, timeout=20):
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("SMTP_URL must look like smtp://user:pass@host:port or smtps://...")
-        query = parse_qs(parts.query)
-        self.implicit_tls = parts.scheme == "smtps"
-        self.starttls = not self.implicit_tls and query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes")
-        self.host = parts.hostname
-        self.port = parts.port or (465 if self.implicit_tls else 587 if self.starttls else 25)
-        self.username = unquote(parts.username) if parts.username else ""
-        self.password = unquote(parts.password) if parts.password else ""
-        self.timeout = timeout
-
-    def __str__(self):
-        # For logs: never the password.
-        return f"{'smtps' if self.implicit_tls else 'smtp'}://{self.host}:{self.port}"
-
-    def _connect(self):
-        if self.implicit_tls:
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                    context=ssl.create_default_context())
-        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-
-    def send(self, email, message=None):
-        with self._connect() as server:
-            if self.starttls:
-                server.starttls(context=ssl.create_default_context())
-            if self.username:
-                server.login(self.username, self.password)
-            server.send_message(email)
-
-
-class EmlTransport:
-    """Writes each message as an .eml file instead of sending it: for shops without a mail
-    server yet, and for development. The back office lists and serves these files."""
-
-    def __init__(self, folder):
-        self.folder = folder
-
-    def __str__(self):
-        return f".eml files in {self.folder}"
-
-    def path_for(self, message_id):
-        return os.path.join(self.folder, eml_name(message_id))
-
-    def send(self, email, message):
-        os.makedirs(self.folder, exist_ok=True)
-        # Written beside its final name and renamed: a reader never sees half a message.
-        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=".eml")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(email.as_bytes(policy=SMTP_POLICY))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(temporary, self.path_for(message.id))
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-
-
-def transport_for(smtp_url, mail_folder):
-    """SMTP when SMTP_URL is set, else .eml files in mail_folder."""
-    return SMTPTransport(smtp_url) if smtp_url else EmlTransport(mail_folder)
-
-
 @dataclass(frozen=True)
 class Overview:
     """The back office's view of the outbox."""
@@ -308,22 +224,3 @@ def unbuildable_count():
     """How many messages were put aside because they can never be built."""
     return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
         OutboxMessage.sent_at.is_(None), ~_not_put_aside()))
-
-
-def eml_ids(folder):
-    """The ids of the messages written as .eml files in folder."""
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return set()
-    return {int(name[8:-4]) for name in names
-            if name.startswith("message-") and name.endswith(".eml") and name[8:-4].isdigit()}
-
-
-def read_eml(folder, message_id):
-    """The .eml file of a message, parsed, or None if there is none."""
-    try:
-        with open(os.path.join(folder, eml_name(message_id)), "rb") as fh:
-            return email_parser.message_from_binary_file(fh, policy=DEFAULT_POLICY)
-    except FileNotFoundError:
-        return None
