@@ -1,4 +1,9 @@
-"""How an outbox message leaves: through an SMTP server, or as an .eml file in a folder."""
+"""How an outbox message leaves: through an SMTP server, or as an .eml file in a folder.
+
+A transport's send(email, message, accepted) delivers one email and calls accepted() the moment
+the message is delivered, before any closing step, so that domain/mailer.py records it as sent
+before anything else can fail.
+"""
 import email as email_parser
 import os
 import smtplib
@@ -45,13 +50,28 @@ class SMTPTransport:
                                     context=ssl.create_default_context())
         return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
 
-    def send(self, email, message=None):
-        with self._connect() as server:
+    def send(self, email, message=None, accepted=None):
+        """Send one email; accepted() is called the moment the server has taken it ("250")."""
+        server = self._connect()
+        try:
             if self.starttls:
                 server.starttls(context=ssl.create_default_context())
             if self.username:
                 server.login(self.username, self.password)
             server.send_message(email)
+        except BaseException:
+            server.close()
+            raise
+        try:
+            if accepted:
+                accepted()
+        finally:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                # The goodbye failed or was refused: the message was delivered all the same,
+                # and sending it again would deliver it twice.
+                server.close()
 
 
 class EmlTransport:
@@ -67,7 +87,7 @@ class EmlTransport:
     def path_for(self, message_id):
         return os.path.join(self.folder, eml_name(message_id))
 
-    def send(self, email, message):
+    def send(self, email, message, accepted=None):
         os.makedirs(self.folder, exist_ok=True)
         # Written beside its final name and renamed: a reader never sees half a message.
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=".eml")
@@ -81,6 +101,8 @@ class EmlTransport:
             if os.path.exists(temporary):
                 os.unlink(temporary)
             raise
+        if accepted:
+            accepted()
 
 
 def transport_for(smtp_url, mail_folder):

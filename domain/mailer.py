@@ -4,8 +4,10 @@ failure is recorded and retried later with a growing delay.
 One worker process sends (`flask --app shop worker`). Each message is claimed with a
 conditional update committed before it is sent, so a second worker started by mistake skips
 it instead of sending it twice, and a worker killed mid-send leaves it for a retry after
-LEASE. Delivery is at least once: a crash between the server's "250 OK" and the commit of
-sent_at sends that one message again, which the stable Message-ID lets mail clients fold.
+LEASE. Delivery is at least once: the message is marked sent in a commit the moment the server
+answers "250", before the goodbye (QUIT), whose errors then no longer matter; a crash between
+that "250" and the commit sends that one message again, which the stable Message-ID lets mail
+clients fold.
 """
 from dataclasses import dataclass
 from datetime import timedelta
@@ -110,9 +112,9 @@ def sender_address(mail_from, shop_name, shop_email, fallback_host="localhost"):
 def send_due(now, transport, render, limit=50, report=None, should_stop=None):
     """Send up to `limit` unsent messages due at `now`, oldest first; returns their Outcomes.
 
-    render(message) returns the EmailMessage to send; transport.send(email, message) sends it.
-    Either may raise: the message then keeps its place, with attempts, last_error and the
-    next try recorded. Commits after each message, so a pass cut short loses nothing.
+    render(message) returns the EmailMessage to send; transport.send(email, message, accepted)
+    sends it. Either may raise: the message then keeps its place, with attempts, last_error and
+    the next try recorded. Commits after each message, so a pass cut short loses nothing.
     """
     ids = db.session.scalars(
         db.select(OutboxMessage.id)
@@ -148,8 +150,16 @@ def _claim(message_id, now):
 def _attempt(message, now, transport, render):
     about = dict(id=message.id, kind=message.kind, to=message.to_address,
                  order_number=message.order.number if message.order else "")
+    def accepted():
+        # The server has the message: this commit comes before anything else can fail.
+        message.sent_at = now
+        message.last_error = ""
+        db.session.commit()
+
     try:
-        transport.send(_build(message, render), message)
+        transport.send(_build(message, render), message, accepted)
+        if message.sent_at is None:  # a transport that did not say when
+            accepted()
     except CannotBeBuilt as error:
         db.session.rollback()
         message = db.session.get(OutboxMessage, about["id"])
@@ -166,9 +176,6 @@ def _attempt(message, now, transport, render):
         db.session.commit()
         return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts,
                        next_attempt_at=message.next_attempt_at)
-    message.sent_at = now
-    message.last_error = ""
-    db.session.commit()
     return Outcome(**about, sent=True, attempts=message.attempts)
 
 

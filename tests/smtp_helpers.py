@@ -23,6 +23,19 @@ class Inbox:
                 for e in self.envelopes]
 
 
+class RudeGoodbye(Inbox):
+    """A server that accepts messages and then refuses the goodbye (QUIT) with a 421;
+    on_quit() runs first, while the sender waits for that answer."""
+
+    def __init__(self, on_quit):
+        super().__init__()
+        self.on_quit = on_quit
+
+    async def handle_QUIT(self, server, session, envelope):
+        self.on_quit()
+        return "421 Service shutting down, closing channel"
+
+
 class DeadPort:
     """A port bound but not listening: connecting to it is refused, as with a mail server
     that is down, and nothing else can take it until release()."""
@@ -43,9 +56,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def smtp_server(port=None, **smtp_options):
+def smtp_server(port=None, inbox=None, **smtp_options):
     """Yield (inbox, port) while an SMTP server listens on 127.0.0.1:port."""
-    inbox = Inbox()
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port(), **smtp_options)
     controller.start()
     try:

@@ -10,7 +10,7 @@ from aiosmtpd.smtp import AuthResult
 from domain import mailer, notify
 from domain.extensions import db
 from domain.models import OutboxMessage
-from tests.smtp_helpers import DeadPort, smtp_server, text_and_html
+from tests.smtp_helpers import DeadPort, RudeGoodbye, smtp_server, text_and_html
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
 SENDER = "Moonjar Studio <shop@moonjar.example>"
@@ -194,6 +194,23 @@ def test_a_claimed_message_is_not_taken_twice(ctx):
     # A worker that died mid-send leaves it to be tried again after the lease.
     assert mailer.send_due(NOW + mailer.LEASE - timedelta(seconds=1), None, render) == []
     assert mailer._claim(message_id, NOW + mailer.LEASE)
+
+
+def test_a_message_is_recorded_as_sent_the_moment_the_server_accepts_it(app, ctx):
+    """Before the goodbye: a server that then refuses the goodbye does not get it again."""
+    [message_id] = queue("a@example.com")
+    seen_during_goodbye = []
+
+    def on_quit():
+        with app.app_context():
+            seen_during_goodbye.append(db.session.get(OutboxMessage, message_id).sent_at)
+
+    with smtp_server(inbox=RudeGoodbye(on_quit)) as (inbox, port):
+        [outcome] = mailer.send_due(NOW, smtp(port), render)
+        assert mailer.send_due(NOW + timedelta(hours=2), smtp(port), render) == []
+    assert seen_during_goodbye == [NOW]
+    assert outcome.sent and len(inbox.envelopes) == 1
+    assert stored(message_id).attempts == 0
 
 
 def test_the_stop_request_ends_a_pass_between_messages(ctx):
