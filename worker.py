@@ -1,8 +1,9 @@
 """`flask --app shop worker`: sends the outbox and expires unpaid bank transfers, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
-one by mistake sends nothing twice (messages are claimed, see domain/mailer.py), but it only
-adds load. SIGTERM or SIGINT stops it after the message it is sending.
+one by mistake does no harm (each message is claimed with a lease, see domain/mailer.py), but it
+only adds load. SIGTERM or SIGINT stops it after the message it is sending; a worker killed
+outright leaves that message to the next worker a minute later, and it may arrive twice.
 """
 import signal
 import threading

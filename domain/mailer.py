@@ -1,34 +1,48 @@
 """Sending the outbox: due messages are rendered, handed to a transport, and marked sent; a
 failure is recorded and retried later with a growing delay.
 
-One worker process sends (`flask --app shop worker`). Each message is claimed with a
-conditional update committed before it is sent, so a second worker started by mistake skips
-it instead of sending it twice, and a worker killed mid-send leaves it for a retry after
-LEASE. Delivery is at least once: a crash between the server's "250 OK" and the commit of
-sent_at sends that one message again, which the stable Message-ID lets mail clients fold.
+One worker process sends (`flask --app shop worker`); a second one, started by mistake or on
+another host, is safe. A worker claims each message with a conditional update committed before
+it sends: a lease of LEASE (one minute), which a timer thread of that worker renews four times
+per lease for as long as it works on the message, however slow the mail server. A live worker
+is never overtaken; the message of a worker killed mid-send (kill -9, out of memory, a lost
+host) goes to the next pass of any worker at most LEASE after the kill.
+
+Delivery is at least once, not exactly once. The message is marked sent by a commit made the
+moment the server answers "250" to it, before the goodbye (QUIT), whose errors no longer
+matter. One window remains: between the server taking the message in and that commit, that is
+the wait for the "250" (milliseconds; at most the transport's timeout) and the commit itself.
+A worker killed there, a "250" that does not come in time, or a commit the database refuses
+leaves a message the server may already have, and it is sent again. So is the message of a
+worker that froze (a suspended host) or lost its database for longer than LEASE while another
+worker took it over. The next claim finds a cut-off attempt unfinished (attempt_started_at
+still set), counts it, and logs that the message may arrive twice. Every attempt carries the
+same Message-ID (see compose()), so mail servers and clients that fold duplicates show it once.
 """
-import email as email_parser
-import email.errors
-import os
-import smtplib
-import ssl
-import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from email.errors import MessageError
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY, default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy.orm import selectinload
 
 from . import email_address
 from .extensions import db
+# How a message leaves: the outbox's callers reach the transports through this module.
+from .mail_transports import (EmlTransport, SMTPTransport, eml_ids, eml_name,  # noqa: F401
+                              read_eml, transport_for)
 from .models import OutboxMessage
 
 FIRST_DELAY = timedelta(minutes=1)
 MAX_DELAY = timedelta(hours=1)
-LEASE = timedelta(minutes=10)
+# How long a claim keeps other workers off a message without news from its worker, and how
+# often a live worker renews it: a killed worker's message waits at most LEASE; a renewal may
+# fail three times in a row (a busy database) before the lease runs out.
+LEASE = timedelta(minutes=1)
+HEARTBEATS_PER_LEASE = 4
 # From this many failed attempts on, the back office flags the message as stuck; the worker
 # keeps trying hourly all the same, so mail is delayed but never dropped.
 STUCK_AFTER = 12
@@ -38,9 +52,11 @@ OVERDUE = timedelta(minutes=5)
 # last_error of a message that can never be built (an unusable recipient, a header that cannot
 # be written): it is put aside, never retried, and shown and counted in the back office.
 CANNOT_BE_BUILT = "failed: cannot be built: "
+# last_error of an attempt found unfinished by the next claim: its worker stopped mid-send.
+INTERRUPTED = "interrupted: the attempt started at "
 # Errors from render() that retrying cannot fix. Others (a template KeyError fixed by the next
 # deploy, the database) are retried.
-PERMANENT_RENDER_ERRORS = (ValueError, email_parser.errors.MessageError)
+PERMANENT_RENDER_ERRORS = (ValueError, MessageError)
 
 
 class CannotBeBuilt(Exception):
@@ -62,11 +78,6 @@ def backoff(attempts):
     return min(FIRST_DELAY * 2 ** min(attempts - 1, 16), MAX_DELAY)
 
 
-def eml_name(message_id):
-    """Where the .eml fallback writes a message, inside its folder: one file per message."""
-    return f"message-{int(message_id)}.eml"
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one message in a pass; str() is the worker's log line."""
@@ -78,11 +89,16 @@ class Outcome:
     error: str = ""
     attempts: int = 0
     next_attempt_at: object = None
+    # When an earlier attempt was cut off by its worker's death: it may have reached the server.
+    interrupted_at: object = None
 
     def __str__(self):
         about = f"#{self.id} {self.kind} to {self.to}"
         if self.order_number:
             about += f" (order {self.order_number})"
+        if self.interrupted_at:
+            about += (f" (again: the attempt at {self.interrupted_at:%Y-%m-%d %H:%M:%S} UTC was "
+                      "cut off and may have arrived)")
         if self.sent:
             return f"sent {about}"
         if self.next_attempt_at is None:
@@ -119,10 +135,17 @@ def sender_address(mail_from, shop_name, shop_email, fallback_host="localhost"):
 def send_due(now, transport, render, limit=50, report=None, should_stop=None):
     """Send up to `limit` unsent messages due at `now`, oldest first; returns their Outcomes.
 
-    render(message) returns the EmailMessage to send; transport.send(email, message) sends it.
-    Either may raise: the message then keeps its place, with attempts, last_error and the
-    next try recorded. Commits after each message, so a pass cut short loses nothing.
+    render(message) returns the EmailMessage to send; transport.send(email, message, accepted)
+    sends it. Either may raise: the message then keeps its place, with attempts, last_error and
+    the next try recorded. Commits after each message, so a pass cut short loses nothing.
     """
+    started = time.monotonic()
+
+    def clock():
+        # `now` moved on by the time this pass has taken: a pass can outlast a lease, and each
+        # lease must count from the moment of its own claim.
+        return now + timedelta(seconds=time.monotonic() - started)
+
     ids = db.session.scalars(
         db.select(OutboxMessage.id)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
@@ -133,37 +156,116 @@ def send_due(now, transport, render, limit=50, report=None, should_stop=None):
     for message_id in ids:
         if should_stop and should_stop():
             break
-        if not _claim(message_id, now):
+        claim = _claim(message_id, now, clock())
+        if claim is None:
             continue
-        outcome = _attempt(db.session.get(OutboxMessage, message_id), now, transport, render)
+        outcome = _attempt(db.session.get(OutboxMessage, message_id), now, transport, render,
+                           claim, clock)
         outcomes.append(outcome)
         if report:
             report(outcome)
     return outcomes
 
 
-def _claim(message_id, now):
-    """Take the message for this pass; False if another worker has it or it was sent."""
+@dataclass(frozen=True)
+class _Claim:
+    lease_until: object
+    # When the previous attempt started, if it never wrote its result: its worker died (or the
+    # database failed it) and the server may already have the message.
+    interrupted_at: object = None
+
+
+def _claim(message_id, now, claimed_at=None):
+    """Take the message for an attempt, with a lease of LEASE from claimed_at (default now);
+    None if another worker has it or it was sent. An attempt found cut off is counted."""
+    claimed_at = claimed_at or now
+    previous = db.session.scalar(db.select(OutboxMessage.attempt_started_at)
+                                 .where(OutboxMessage.id == message_id))
+    values = dict(next_attempt_at=claimed_at + LEASE, attempt_started_at=claimed_at)
+    if previous is not None:
+        values.update(attempts=OutboxMessage.attempts + 1, last_error=(
+            f"{INTERRUPTED}{previous:%Y-%m-%d %H:%M:%S} UTC never recorded a result; "
+            "the server may have received it"))
     result = db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-               OutboxMessage.next_attempt_at <= now, _not_put_aside())
-        .values(next_attempt_at=now + LEASE)
+               OutboxMessage.next_attempt_at <= now, _not_put_aside(),
+               # Unchanged since read: a worker claiming it meanwhile makes this one step back.
+               OutboxMessage.attempt_started_at.is_(None) if previous is None
+               else OutboxMessage.attempt_started_at == previous)
+        .values(**values)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return None
+    return _Claim(lease_until=claimed_at + LEASE, interrupted_at=previous)
 
 
-def _attempt(message, now, transport, render):
+class _Heartbeat:
+    """While a worker sends a claimed message, a timer thread renews the lease through a
+    connection of its own, so that only a dead or frozen worker loses it. Each renewal is
+    conditional on the lease being the one this worker holds: a worker that froze for longer
+    than LEASE does not take back a message another worker has claimed since."""
+
+    def __init__(self, message_id, lease_until, clock):
+        self.engine = db.engine
+        self.message_id = message_id
+        self.lease_until = lease_until
+        self.clock = clock
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"outbox-lease-{message_id}",
+                                       daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        # Stopped before the attempt's failure is written: no renewal can land after it.
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self):
+        table = OutboxMessage.__table__
+        while not self.stop.wait(LEASE.total_seconds() / HEARTBEATS_PER_LEASE):
+            renewed = self.clock() + LEASE
+            try:
+                with self.engine.begin() as connection:
+                    kept = connection.execute(
+                        table.update()
+                        .where(table.c.id == self.message_id, table.c.sent_at.is_(None),
+                               table.c.next_attempt_at == self.lease_until)
+                        .values(next_attempt_at=renewed)).rowcount == 1
+            except Exception:  # the database busy or away: the next beat tries again
+                continue
+            if not kept:  # sent already, or taken over: nothing left to keep
+                return
+            self.lease_until = renewed
+
+
+def _attempt(message, now, transport, render, claim, clock):
     about = dict(id=message.id, kind=message.kind, to=message.to_address,
-                 order_number=message.order.number if message.order else "")
+                 order_number=message.order.number if message.order else "",
+                 interrupted_at=claim.interrupted_at)
+
+    def accepted():
+        # The server has the message: this commit comes before anything else can fail.
+        message.sent_at = now
+        message.last_error = ""
+        message.attempt_started_at = None
+        db.session.commit()
+
     try:
-        transport.send(_build(message, render), message)
+        with _Heartbeat(message.id, claim.lease_until, clock):
+            transport.send(_build(message, render), message, accepted)
+        if message.sent_at is None:  # a transport that did not say when
+            accepted()
     except CannotBeBuilt as error:
         db.session.rollback()
         message = db.session.get(OutboxMessage, about["id"])
         message.attempts += 1
         message.last_error = (CANNOT_BE_BUILT + describe_error(error.__cause__ or error))[:ERROR_LENGTH]
+        message.attempt_started_at = None
         db.session.commit()
         return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts)
     except Exception as error:  # any other failure, from a template to the network, means "later"
@@ -172,12 +274,10 @@ def _attempt(message, now, transport, render):
         message.attempts += 1
         message.last_error = describe_error(error)
         message.next_attempt_at = now + backoff(message.attempts)
+        message.attempt_started_at = None
         db.session.commit()
         return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts,
                        next_attempt_at=message.next_attempt_at)
-    message.sent_at = now
-    message.last_error = ""
-    db.session.commit()
     return Outcome(**about, sent=True, attempts=message.attempts)
 
 
@@ -194,81 +294,6 @@ def _build(message, render):
 def describe_error(error):
     text = " ".join(f"{type(error).__name__}: {error}".split())
     return text[:ERROR_LENGTH]
-
-
-class SMTPTransport:
-    """Sends through an SMTP server given as a URL.
-
-    smtp://user:pass@host:587?starttls=1   plain connection upgraded with STARTTLS
-    smtps://user:pass@host                 implicit TLS (port 465 by default)
-    smtp://host:25                         no TLS, no login (a local relay)
-    User and password are percent-encoded in the URL ('@' in a user name is %40).
-    """
-
-    def __init__(self, url, timeout=20):
-        parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError("SMTP_URL must look like smtp://user:pass@host:port or smtps://...")
-        query = parse_qs(parts.query)
-        self.implicit_tls = parts.scheme == "smtps"
-        self.starttls = not self.implicit_tls and query.get("starttls", ["0"])[0].lower() in ("1", "true", "yes")
-        self.host = parts.hostname
-        self.port = parts.port or (465 if self.implicit_tls else 587 if self.starttls else 25)
-        self.username = unquote(parts.username) if parts.username else ""
-        self.password = unquote(parts.password) if parts.password else ""
-        self.timeout = timeout
-
-    def __str__(self):
-        # For logs: never the password.
-        return f"{'smtps' if self.implicit_tls else 'smtp'}://{self.host}:{self.port}"
-
-    def _connect(self):
-        if self.implicit_tls:
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                    context=ssl.create_default_context())
-        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-
-    def send(self, email, message=None):
-        with self._connect() as server:
-            if self.starttls:
-                server.starttls(context=ssl.create_default_context())
-            if self.username:
-                server.login(self.username, self.password)
-            server.send_message(email)
-
-
-class EmlTransport:
-    """Writes each message as an .eml file instead of sending it: for shops without a mail
-    server yet, and for development. The back office lists and serves these files."""
-
-    def __init__(self, folder):
-        self.folder = folder
-
-    def __str__(self):
-        return f".eml files in {self.folder}"
-
-    def path_for(self, message_id):
-        return os.path.join(self.folder, eml_name(message_id))
-
-    def send(self, email, message):
-        os.makedirs(self.folder, exist_ok=True)
-        # Written beside its final name and renamed: a reader never sees half a message.
-        fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=".eml")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(email.as_bytes(policy=SMTP_POLICY))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(temporary, self.path_for(message.id))
-        except BaseException:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
-
-
-def transport_for(smtp_url, mail_folder):
-    """SMTP when SMTP_URL is set, else .eml files in mail_folder."""
-    return SMTPTransport(smtp_url) if smtp_url else EmlTransport(mail_folder)
 
 
 @dataclass(frozen=True)
@@ -308,22 +333,3 @@ def unbuildable_count():
     """How many messages were put aside because they can never be built."""
     return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
         OutboxMessage.sent_at.is_(None), ~_not_put_aside()))
-
-
-def eml_ids(folder):
-    """The ids of the messages written as .eml files in folder."""
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return set()
-    return {int(name[8:-4]) for name in names
-            if name.startswith("message-") and name.endswith(".eml") and name[8:-4].isdigit()}
-
-
-def read_eml(folder, message_id):
-    """The .eml file of a message, parsed, or None if there is none."""
-    try:
-        with open(os.path.join(folder, eml_name(message_id)), "rb") as fh:
-            return email_parser.message_from_binary_file(fh, policy=DEFAULT_POLICY)
-    except FileNotFoundError:
-        return None

@@ -166,6 +166,10 @@ class OutboxMessage(db.Model):
     next_attempt_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     sent_at = db.Column(UTCDateTime, nullable=True)
     last_error = db.Column(db.String(500), nullable=False, default="")
+    # When a worker claimed the message to send it; cleared once the attempt's result is written.
+    # Still set when a worker claims it again: the earlier attempt was cut off (the worker was
+    # killed) and may have reached the mail server.
+    attempt_started_at = db.Column(UTCDateTime, nullable=True)
 
     order = db.relationship("Order")
 

@@ -1,8 +1,15 @@
-"""Sending the outbox: delivery to a real SMTP server, retries with backoff, the .eml fallback."""
+"""Sending the outbox: delivery to a real SMTP server, retries with backoff, the .eml fallback,
+leases that keep two workers from sending the same message."""
 import email
 import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from datetime import datetime, timedelta, timezone
 from email import policy
+from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import AuthResult
@@ -10,7 +17,7 @@ from aiosmtpd.smtp import AuthResult
 from domain import mailer, notify
 from domain.extensions import db
 from domain.models import OutboxMessage
-from tests.smtp_helpers import DeadPort, smtp_server, text_and_html
+from tests.smtp_helpers import DeadPort, HoldingInbox, RudeGoodbye, smtp_server, text_and_html
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
 SENDER = "Moonjar Studio <shop@moonjar.example>"
@@ -35,6 +42,28 @@ def stored(message_id):
 
 def smtp(port):
     return mailer.SMTPTransport(f"smtp://127.0.0.1:{port}", timeout=5)
+
+
+def utc_now():
+    return datetime.now(timezone.utc)
+
+
+def start_worker(app):
+    """`flask --app shop worker` as a process of its own, on the test's database and settings."""
+    env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               SECRET_KEY=app.config["SECRET_KEY"], SMTP_URL=app.config["SMTP_URL"],
+               MAIL_FROM=app.config["MAIL_FROM"])
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "shop", "worker"],
+                            cwd=Path(__file__).resolve().parents[2], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def run_worker(app, at):
+    """One pass of `flask --app shop worker --once` in this process, its clock at `at`."""
+    app.config["CLOCK"] = lambda: at
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
 
 
 def test_backoff_doubles_from_a_minute_up_to_an_hour():
@@ -186,14 +215,94 @@ def test_a_message_that_cannot_be_rendered_is_retried_with_its_error(ctx):
     assert message.next_attempt_at == NOW + timedelta(minutes=1)
 
 
-def test_a_claimed_message_is_not_taken_twice(ctx):
-    """A second worker running by mistake skips a message the first one is sending."""
+def test_a_message_whose_worker_died_is_sent_by_the_next_pass_a_minute_later(ctx):
+    """A claim with no live worker behind it keeps others off for a minute, not ten; then the
+    cut-off attempt is counted and the log says the message may arrive twice."""
     [message_id] = queue("a@example.com")
-    assert mailer._claim(message_id, NOW)
+    assert mailer._claim(message_id, NOW)  # ...and then its worker was killed
     assert not mailer._claim(message_id, NOW)
-    # A worker that died mid-send leaves it to be tried again after the lease.
-    assert mailer.send_due(NOW + mailer.LEASE - timedelta(seconds=1), None, render) == []
-    assert mailer._claim(message_id, NOW + mailer.LEASE)
+    with smtp_server() as (inbox, port):
+        assert mailer.send_due(NOW + timedelta(seconds=59), smtp(port), render) == []
+        [outcome] = mailer.send_due(NOW + timedelta(minutes=1), smtp(port), render)
+    assert outcome.sent and len(inbox.envelopes) == 1
+    assert str(outcome) == (f"sent #{message_id} order_paid to a@example.com (again: the attempt at "
+                            "2026-03-03 09:00:00 UTC was cut off and may have arrived)")
+    message = stored(message_id)
+    assert message.sent_at == NOW + timedelta(minutes=1) and message.attempts == 1
+    assert message.last_error == "" and message.attempt_started_at is None
+
+
+def test_a_message_is_recorded_as_sent_the_moment_the_server_accepts_it(app, ctx):
+    """Before the goodbye: a server that then refuses the goodbye does not get it again."""
+    [message_id] = queue("a@example.com")
+    seen_during_goodbye = []
+
+    def on_quit():
+        with app.app_context():
+            seen_during_goodbye.append(db.session.get(OutboxMessage, message_id).sent_at)
+
+    with smtp_server(inbox=RudeGoodbye(on_quit)) as (inbox, port):
+        [outcome] = mailer.send_due(NOW, smtp(port), render)
+        assert mailer.send_due(NOW + timedelta(hours=2), smtp(port), render) == []
+    assert seen_during_goodbye == [NOW]
+    assert outcome.sent and len(inbox.envelopes) == 1
+    assert stored(message_id).attempts == 0
+
+
+def test_a_slow_server_does_not_get_the_message_twice_from_a_second_worker(app, ctx, monkeypatch):
+    """A live worker waiting on a slow server for longer than the lease keeps renewing it: a
+    second worker polling all the while never takes the message."""
+    monkeypatch.setattr(mailer, "LEASE", timedelta(seconds=2))
+    [message_id] = queue("a@example.com", now=utc_now() - timedelta(minutes=1))
+    first, second = [], []
+
+    def first_worker():
+        with app.app_context():
+            first.extend(mailer.send_due(utc_now(), smtp(port), render))
+
+    with smtp_server(inbox=HoldingInbox(delay=4)) as (inbox, port):
+        sending = threading.Thread(target=first_worker)
+        sending.start()
+        assert inbox.holding.wait(10)
+        while sending.is_alive():
+            second += mailer.send_due(utc_now(), smtp(port), render)
+            sending.join(0.1)
+    assert [o.sent for o in first] == [True] and second == []
+    assert len(inbox.envelopes) == 1 and stored(message_id).sent_at is not None
+
+
+def test_a_worker_killed_while_the_server_holds_the_message_is_relieved_within_a_minute(app, ctx):
+    """kill -9 on `flask worker` while the server has the message but has not answered yet:
+    another worker sends it a minute later (not ten), once more, with the same Message-ID."""
+    message = notify.enqueue("password_reset", "minji@example.com", "en",
+                             data={"url": "https://shop.example/account/reset/abc"},
+                             now=utc_now() - timedelta(minutes=1))
+    db.session.commit()
+    message_id = message.id
+    with smtp_server(inbox=HoldingInbox()) as (inbox, port):
+        app.config.update(SMTP_URL=f"smtp://127.0.0.1:{port}", MAIL_FROM=SENDER)
+        worker = start_worker(app)
+        try:
+            deadline = time.monotonic() + 60
+            while not inbox.holding.wait(0.1):
+                assert worker.poll() is None, worker.stdout.read()
+                assert time.monotonic() < deadline, "the worker never sent the message"
+            # Alive, the worker keeps the message to itself.
+            assert f"#{message_id}" not in run_worker(app, at=utc_now())
+        finally:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        killed_at = utc_now()
+        inbox.release()
+        assert f"#{message_id}" not in run_worker(app, at=killed_at)
+        output = run_worker(app, at=killed_at + timedelta(minutes=1))
+        assert f"sent #{message_id} password_reset to minji@example.com (again: the attempt at" in output
+        assert f"#{message_id}" not in run_worker(app, at=killed_at + timedelta(hours=1))
+    first, second = inbox.messages
+    assert first["Message-ID"] == second["Message-ID"]
+    assert first["Message-ID"].startswith(f"<outbox-{message_id}.")
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["minji@example.com"]] * 2
+    assert stored(message_id).sent_at == killed_at + timedelta(minutes=1)
 
 
 def test_the_stop_request_ends_a_pass_between_messages(ctx):
