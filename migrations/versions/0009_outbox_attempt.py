@@ -1,7 +1,7 @@
 """outbox: when the attempt in progress started, to tell a cut-off attempt from a failed one
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-08 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
