@@ -6,6 +6,7 @@ from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from domain.ratelimit import SCHEME as SHOP_DATABASE_LIMITS  # registers the storage
 from domain.shopconfig import LANGUAGES
 
 
@@ -66,7 +67,11 @@ def create_app(test_config=None):
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counted where every worker process sees the same numbers: the shop's database
+        # (domain/ratelimit.py) unless a shared store such as redis://host:6379 is named.
+        RATELIMIT_STORAGE_URI=(os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+                               or SHOP_DATABASE_LIMITS + "://"),
+        RATELIMIT_STRATEGY="fixed-window",
         RATELIMIT_HEADERS_ENABLED=True,
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIN_SIZE=500,

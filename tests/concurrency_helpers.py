@@ -19,12 +19,14 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Buyer:
-    """A browser: its own cookies; answers as (status, Location, body)."""
+    """A browser: its own cookies; answers as (status, Location, body). `headers` go with
+    every request (X-Forwarded-For: a browser elsewhere, behind the shop's proxy)."""
 
-    def __init__(self, base):
+    def __init__(self, base, headers=None):
         self.base = base
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect())
+        self.opener.addheaders = [*self.opener.addheaders, *(headers or {}).items()]
 
     def request(self, path, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None

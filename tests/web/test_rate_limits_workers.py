@@ -1,0 +1,182 @@
+"""Rate limits hold across worker processes: under gunicorn with two workers, as `make run`
+serves the shop, a limit of 10 lets 10 through in all, not 10 per worker."""
+import os
+import pathlib
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from domain.extensions import db
+from domain.models import OutboxMessage, RateLimitCounter
+from tests.concurrency_helpers import Buyer, race
+from tests.page_helpers import csrf_of
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GUNICORN = pathlib.Path(sys.executable).parent / "gunicorn"
+TOO_MANY = "Too many attempts in a short time. Please wait a minute and try again."
+LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check, what, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+@dataclass
+class Gunicorn:
+    base: str
+    access_log: pathlib.Path
+
+    def answers(self, method, path):
+        """(worker pid, status) of each request gunicorn logged for `method path`."""
+        text = self.access_log.read_text() if self.access_log.exists() else ""
+        lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only
+        return [(pid, int(status)) for pid, m, p, status in (line.split() for line in lines)
+                if (m, p) == (method, path)]
+
+    def pids(self, method, path, count=0):
+        """The workers that answered `method path`, once at least `count` answers are logged
+        (a worker logs a request just after answering it)."""
+        wait_for(lambda: len(self.answers(method, path)) >= count, "the access log")
+        return {pid for pid, _ in self.answers(method, path)}
+
+
+@pytest.fixture
+def gunicorn(app, tmp_path):
+    """start(**env): the test's database served by gunicorn with two worker processes, behind
+    a pretend proxy (TRUST_PROXY); waits until both answer. Each worker takes one request at a
+    time, so requests sent together are shared between them."""
+    procs = []
+
+    def start(**env):
+        access_log, error_log = tmp_path / "access.log", tmp_path / "gunicorn.log"
+        environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                       "SECRET_KEY": app.config["SECRET_KEY"], "TRUST_PROXY": "1",
+                       "SMTP_URL": "", **env}
+        proc = subprocess.Popen(
+            [str(GUNICORN), "--workers", "2", "--bind", "127.0.0.1:0", "--graceful-timeout", "1",
+             "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+             "--error-logfile", str(error_log), "shop:create_app()"],
+            cwd=ROOT, env=environment, stdin=subprocess.DEVNULL)
+        procs.append(proc)
+
+        def listening():
+            log = error_log.read_text() if error_log.exists() else ""
+            assert proc.poll() is None, "gunicorn stopped:\n" + log
+            match = LISTENING.search(log)
+            return match and match.group(1)
+        server = Gunicorn(wait_for(listening, "gunicorn to listen"), access_log)
+        base = server.base
+
+        def both_workers_answer():
+            race([lambda: Buyer(base).request("/account/login") for _ in range(8)])
+            return len(server.pids("GET", "/account/login")) == 2
+        wait_for(both_workers_answer, "both workers to answer")
+        return server
+
+    yield start
+    for proc in procs:
+        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real redis-server on 127.0.0.1 and a free port, keeping nothing on disk."""
+    binary = shutil.which("redis-server")
+    # Not a skip: the suite needs a real Redis (.ci/run installs it; README lists it).
+    assert binary, "redis-server is not installed (Debian: apt-get install redis-server)"
+    port = free_port()
+    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+    def accepts():
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return True
+        except OSError:
+            return False
+    try:
+        wait_for(accepts, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def forms_of(browsers, path, **fields):
+    """Each browser opens the form (its own cookie and CSRF token); the forms to send back."""
+    pages = race([lambda b=b: b.request(path) for b in browsers])
+    return [{"csrf_token": csrf_of(html), **fields} for _, _, html in pages]
+
+
+def send_together(browsers, path, forms):
+    return race([lambda b=b, f=f: b.request(path, f) for b, f in zip(browsers, forms)])
+
+
+def sign_in_race(server, user, attempts):
+    """`attempts` browsers send a wrong password at the same instant; their answers."""
+    browsers = [Buyer(server.base) for _ in range(attempts)]
+    forms = forms_of(browsers, "/account/login", email=user["email"], password="not it")
+    return send_together(browsers, "/account/login", forms)
+
+
+def assert_refused_past(limit, server, path, answers, passed):
+    """Exactly `limit` answers are `passed`, the rest the wait page, from both workers (each
+    of which, counting alone, would have let its own `limit` through)."""
+    assert sorted(status for status, _, _ in answers) == [passed] * limit + [429] * limit
+    assert all(TOO_MANY in body for status, _, body in answers if status == 429)
+    assert len(server.pids("POST", path, count=len(answers))) == 2
+
+
+def test_limits_are_counted_once_for_all_workers(app, gunicorn, make):
+    """20 wrong passwords at once against 10 a minute: 10 are checked, 10 get the wait page.
+    Ten reset requests at once from ten places for one inbox: five emails, five refusals."""
+    user = make.user()
+    server = gunicorn()
+    assert_refused_past(10, server, "/account/login", sign_in_race(server, user, 20), 422)
+
+    browsers = [Buyer(server.base, headers={"X-Forwarded-For": f"203.0.113.{n}"})
+                for n in range(1, 11)]
+    forms = forms_of(browsers, "/account/reset", email=user["email"])
+    assert_refused_past(5, server, "/account/reset",
+                        send_together(browsers, "/account/reset", forms), 303)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
+            OutboxMessage.kind == "password_reset",
+            OutboxMessage.to_address == user["email"])) == 5
+
+
+def test_a_redis_server_named_in_the_settings_counts_for_all_workers(app, gunicorn, make,
+                                                                     redis_url):
+    """RATELIMIT_STORAGE_URI=redis://...: the same 10 of 20, counted in Redis."""
+    import redis
+    user = make.user()
+    server = gunicorn(RATELIMIT_STORAGE_URI=redis_url)
+    assert_refused_past(10, server, "/account/login", sign_in_race(server, user, 20), 422)
+    assert redis.Redis.from_url(redis_url).keys("LIMITS:LIMITER/*")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(RateLimitCounter.key))) == 0
