@@ -251,3 +251,15 @@ def setup(app, make):
     """shop_with_a_product (a ₩39,000 moon jar, ₩3,000 shipping), the request clock at NOW."""
     app.config["CLOCK"] = lambda: NOW
     return shop_with_a_product(make)
+
+
+@pytest.fixture
+def demo_shop(app):
+    """The demo shop (Moonjar Studio, in English and Korean), committed, with 64 px photos:
+    these tests read its catalogue, not its pictures. Returns the DemoResult."""
+    from domain import demo
+    with app.app_context():
+        result = demo.load_demo(app.config["UPLOAD_FOLDER"], photo_size=64)
+        db.session.commit()
+    return result
+

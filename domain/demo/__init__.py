@@ -3,17 +3,19 @@
 Everything is made here, reproducibly (a seeded random.Random): settings, shipping, five
 categories, forty products with glaze and size variants, return rules and policy texts, and
 product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
-domain.images. The caller commits.
+domain.images. The shop speaks English first and Korean too: every text a shopper reads has its
+Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 """
 import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from .. import accounts, products
+from .. import accounts, localized, products
 from ..extensions import db
 from ..models import Product, ProductImage, ShippingMethod, ShopSettings, User
 from ..shopconfig import get_settings_row
+from . import catalogue_ko as ko
 from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
                         SHIPPING, VENDOR)
 from .photos import SIZE, photo_plan, render_all
@@ -69,21 +71,24 @@ def _write_shop(rng, now):
         for position, (name, region, price, low, high) in enumerate(SHIPPING):
             db.session.add(ShippingMethod(name=name, region=region, price=price, days_min=low,
                                           days_max=high, position=position))
+    main = settings.main_language
     categories = [products.category_by_name(kind.name) for kind in CATEGORIES]
     for position, (category, kind) in enumerate(zip(categories, CATEGORIES)):
         category.description, category.position = kind.description, position
+        localized.set_translation(category, ko.LANGUAGE, ko.category_texts(kind.name), main)
     result.categories = len(categories)
     numbers = [0] * len(CATEGORIES)
     for number, spec in enumerate(PRODUCTS):
         numbers[spec["cat"]] += 1
         product = _create(spec, numbers[spec["cat"]], categories[spec["cat"]], rng)
+        _translate(product, spec, main)
         # Spread over four months, so "newest" and "best sellers" have something to sort.
         product.created_at = now - timedelta(days=3 * (len(PRODUCTS) - number),
                                              hours=rng.randint(0, 20))
         product.sales_count = spec.get("sold", 0)
         result.products.append(product)
         result.variants += len(product.variants)
-    write_policies(categories, result.products, now, settings.currency)
+    write_policies(categories, result.products, now, settings.currency, main)
     for role, email, name, merchant in (("merchant", MERCHANT_EMAIL, "Studio Owner", True),
                                         ("customer", CUSTOMER_EMAIL, "Minji Park", False)):
         if accounts.find_by_email(email):
@@ -127,6 +132,16 @@ def _create(spec, number, category, rng):
         option1_name="Glaze", option2_name="Size" if spec.get("sizes") else "",
         category_id=category.id, featured=bool(spec.get("featured")),
         featured_position=spec.get("featured", 0))
+
+
+def _translate(product, spec, main_language):
+    """The product and its variants in Korean; search then finds them in both languages."""
+    texts = ko.product_texts(spec, CATEGORIES[spec["cat"]].name, product.specs,
+                             product.option2_name)
+    localized.set_translation(product, ko.LANGUAGE, texts, main_language)
+    for variant in product.variants:
+        localized.set_translation(variant, ko.LANGUAGE, ko.variant_texts(variant), main_language)
+    localized.refresh_search(product)
 
 
 def _description(spec, kind):

@@ -7,6 +7,7 @@ SETTINGS = dict(
     address="12 Bukchon-ro 5-gil, Jongno-gu, Seoul 03053, Korea", currency="KRW",
     tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50_000,
     default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=5,
+    main_language="en",  # the columns are English; catalogue_ko.py holds the Korean
     bank_account="Shinhan Bank 110-000-000000\nAccount holder: Moonjar Studio (Kim Soyeon)",
     thank_you_note=("Thank you for choosing a piece from our studio. Every bowl and cup was "
                     "thrown, glazed and packed by hand in Bukchon; we hope it gets used "

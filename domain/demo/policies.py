@@ -2,9 +2,11 @@
 
 Written as a small Korean studio might start them: a merchant trying the demo sees every kind
 of rule on the policy page (free returns, a fee, a flat return charge, final sale) and has
-texts to adapt rather than a blank page.
+texts to adapt rather than a blank page. Each text has its Korean translation in policies_ko.py.
 """
-from .. import policies, returns
+from .. import localized, policies, returns
+from . import policies_ko as ko
+from .catalogue_ko import LANGUAGE
 
 SHOP_RULE = dict(window_days=30, allow_refund=True, allow_exchange=True, allow_credit=True,
                  return_shipping="free", conditions="Unused, with the original padding")
@@ -130,8 +132,9 @@ contact the Korea Consumer Agency (1372). Korean law applies.
 """
 
 
-def write_policies(categories, products, now, currency):
-    """Store the demo's rules, return settings and policy texts; the caller commits."""
+def write_policies(categories, products, now, currency, main_language):
+    """Store the demo's rules, return settings and policy texts (in English and Korean);
+    the caller commits."""
     returns.save_rule("shop", None, SHOP_RULE, now, currency)
     for category in categories:
         if category.name in CATEGORY_RULES:
@@ -141,6 +144,11 @@ def write_policies(categories, products, now, currency):
         if FINAL_SALE_TAG in product.tag_list:
             returns.save_rule("product", product.id, dict(SHOP_RULE, **FINAL_SALE_RULE), now,
                               currency)
-    returns.save_policy(dict(PROCESSING, general_md=GENERAL_MD), now)
-    policies.save_page("privacy", PRIVACY_MD, now)
-    policies.save_page("terms", TERMS_MD, now)
+    policy = returns.save_policy(dict(PROCESSING, general_md=GENERAL_MD), now)
+    localized.set_translation(policy, LANGUAGE, dict(
+        general_md=ko.GENERAL_MD, pickup_instructions=ko.PICKUP_INSTRUCTIONS,
+        dropoff_instructions=ko.DROPOFF_INSTRUCTIONS), main_language)
+    for name, english, korean in (("privacy", PRIVACY_MD, ko.PRIVACY_MD),
+                                  ("terms", TERMS_MD, ko.TERMS_MD)):
+        page = policies.save_page(name, english, now)
+        localized.set_translation(page, LANGUAGE, dict(body_md=korean), main_language)
