@@ -34,6 +34,9 @@ class ShopSettings(db.Model):
     thank_you_note = db.Column(db.Text, nullable=False, default="", server_default="")
     # Carriers and their tracking links: [{"name": "CJ Logistics", "url": "https://…{number}"}].
     carriers = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    # The countries the shop delivers to, as customers should read them: ["South Korea"]. With
+    # exactly one, checkout fills every order's country with it instead of asking.
+    ship_countries = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
