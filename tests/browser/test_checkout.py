@@ -171,3 +171,30 @@ def test_the_total_sits_just_above_the_place_order_button(browser, browser_conte
     expect(breakdown).to_be_in_viewport()
     page.context.close()
 
+
+def test_payment_methods_are_compact_cards_in_one_group(phone, live_server, checkout_shop):
+    """Each method is one tap target of 44 px or more with a short hint; the bank account shows
+    once bank transfer is chosen, the card number once a card is."""
+    page = phone
+    page.goto(f"{live_server}/products/moon-jar")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("status").filter(has_text="Added to your cart")).to_be_visible()
+    page.goto(f"{live_server}/checkout")
+    payment = page.get_by_role("group", name="Payment")
+    radios = payment.get_by_role("radio")
+    expect(radios).to_have_count(3)
+    for radio in radios.all():
+        card = radio.locator("xpath=ancestor::label[1]").bounding_box()
+        assert 44 <= card["height"] <= 80, card
+    expect(payment.get_by_role("radio", name="Bank transfer")).to_have_accessible_description(
+        re.compile(r"^Pay within 3 days"))
+    assert payment.bounding_box()["height"] < 260
+
+    bank_account = payment.get_by_text("Hana Bank 123-456789-01")
+    expect(bank_account).to_be_hidden()
+    payment.get_by_role("radio", name="Bank transfer").check()
+    expect(bank_account).to_be_visible()
+    expect(payment.get_by_label("Card number")).to_be_hidden()
+    payment.get_by_role("radio", name="Card (test mode)").check()
+    expect(payment.get_by_label("Card number")).to_be_visible()
+    expect(bank_account).to_be_hidden()
