@@ -109,6 +109,9 @@ def _validate(config, checkout, lines):
     if not email_address.is_valid(email):
         problems["email"] = _("Please enter the email address for your receipt.")
     address = {k: (checkout.address.get(k) or "").strip() for k in ADDRESS_FIELDS}
+    if config.only_country:
+        # The shop delivers to one country, so checkout does not ask: every order goes there.
+        address["country"] = config.only_country
     for name, message in (("name", _("Please enter the recipient's name.")),
                           ("line1", _("Please enter the street address.")),
                           ("city", _("Please enter the city."))):

@@ -31,6 +31,8 @@ MAX_BANK_TRANSFER_DAYS = 60
 MAX_CARRIERS = 20
 CARRIER_NAME_LIMIT = 60
 CARRIER_URL_LIMIT = 500
+COUNTRY_LIMIT = 60
+MAX_COUNTRIES = 100
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -130,13 +132,33 @@ def _whole_numbers(values, errors):
     return cleaned
 
 
+def countries_from_text(text, errors):
+    """The countries the shop ships to, one a line as the merchant typed them; blank lines and
+    repeats (in any letter case) dropped. Problems go into errors["ship_countries"]."""
+    countries, seen = [], set()
+    for line in (text or "").splitlines():
+        country = re.sub(r"\s+", " ", line).strip()
+        if country and country.casefold() not in seen:
+            seen.add(country.casefold())
+            countries.append(country)
+    if any(len(country) > COUNTRY_LIMIT for country in countries):
+        errors["ship_countries"] = _("Please keep each country to %(num)d characters.",
+                                     num=COUNTRY_LIMIT)
+    elif len(countries) > MAX_COUNTRIES:
+        errors["ship_countries"] = _("Please keep the list to %(num)d countries.",
+                                     num=MAX_COUNTRIES)
+    return countries
+
+
 def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
                   low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
-                  bank_account=None, thank_you_note=None, main_language=None, **texts):
+                  bank_account=None, thank_you_note=None, main_language=None,
+                  ship_countries=None, **texts):
     """Check and store the shop's settings (the text fields are named as on ShopSettings).
-    The order settings (undo_minutes, bank_transfer_days, bank_account, thank_you_note) are
-    left as they are when None, and so is main_language (changing it moves every catalogue
-    text: see domain.localized.change_main_language).
+    The order settings (undo_minutes, bank_transfer_days, bank_account, thank_you_note) and
+    ship_countries (one country a line) are left as they are when None, and so is
+    main_language (changing it moves every catalogue text: see
+    domain.localized.change_main_language).
 
     Raises InvalidSettings naming every field that is wrong; nothing is changed then.
     """
@@ -146,6 +168,8 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
                               errors))
     cleaned.update(_whole_numbers({"undo_minutes": undo_minutes,
                                    "bank_transfer_days": bank_transfer_days}, errors))
+    if ship_countries is not None:
+        cleaned["ship_countries"] = countries_from_text(ship_countries, errors)
     if not cleaned.get("name"):
         errors["name"] = _("The shop needs a name.")
     if cleaned.get("email") and not _EMAIL.match(cleaned["email"]):

@@ -71,6 +71,7 @@ class ShopConfig:
     thank_you_note: str = ""
     carriers: tuple = field(default_factory=tuple)
     main_language: str = "en"
+    ship_countries: tuple = field(default_factory=tuple)
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
     # Every ReturnRule, detached: the product page shows each product's return summary from
@@ -84,6 +85,12 @@ class ShopConfig:
     @property
     def regions(self):
         return sorted({m.region for m in self.shipping_methods})
+
+    @property
+    def only_country(self):
+        """The one country the shop delivers to, or "" when it names none or several: with one,
+        an order's country is known before the customer types anything."""
+        return self.ship_countries[0] if len(self.ship_countries) == 1 else ""
 
     @property
     def zone(self):
@@ -131,7 +138,7 @@ def load():
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
         default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
         undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
-        main_language=LANGUAGES[0])
+        main_language=LANGUAGES[0], ship_countries=[])
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -146,6 +153,7 @@ def load():
         bank_account=row.bank_account, bank_transfer_days=row.bank_transfer_days,
         thank_you_note=row.thank_you_note,
         carriers=tuple((c.get("name", ""), c.get("url", "")) for c in (row.carriers or [])),
+        ship_countries=tuple(row.ship_countries or ()),
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
         main_language=row.main_language or LANGUAGES[0],

@@ -1,8 +1,10 @@
 """A small KRW shop for the checkout tests, and a shopper's way through its forms."""
 import re
 
+from domain import credit
 from domain.extensions import db
 from domain.models import Address, Order, OutboxMessage, User, Variant
+from tests.order_helpers import NOW
 from tests.page_helpers import csrf_of
 
 ADDRESS = {"name": "Kim Minji", "phone": "010-1234-5678", "line1": "1 Sejong-daero",
@@ -86,3 +88,10 @@ def one_click_customer(app, make, payment="bank_transfer", shipping_id=None, wit
             db.session.add(Address(user_id=row.id, label=label, is_default=True, **ADDRESS))
         db.session.commit()
     return user
+
+
+def give_credit(app, user, amount):
+    """Store credit for a customer, as an approved return would leave it."""
+    with app.app_context():
+        credit.grant(user["id"], amount, "KRW", "Return R-7KQ4D2M", NOW)
+        db.session.commit()

@@ -288,6 +288,10 @@ class SettingsForm(FlaskForm):
         _l("Free shipping from (order amount)"),
         description=_l("Leave blank for no free shipping."))
     default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
+    ship_countries = TextAreaField(
+        _l("Countries you ship to"),
+        description=_l("One a line. With just one, checkout does not ask for the country and "
+                       "every order goes there. Leave empty to let customers type it."))
     timezone = StringField(_l("Time zone"), description=_l("e.g. Asia/Seoul, Europe/London or UTC"))
     low_stock_threshold = IntegerField(
         _l("Low-stock warning at (units)"),
@@ -321,6 +325,7 @@ class SettingsForm(FlaskForm):
             "prices_include_tax": config.prices_include_tax,
             "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency),
             "default_region": config.default_region, "timezone": config.timezone,
+            "ship_countries": "\n".join(config.ship_countries),
             "low_stock_threshold": config.low_stock_threshold,
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
             "bank_transfer_days": config.bank_transfer_days,
@@ -334,7 +339,7 @@ class SettingsForm(FlaskForm):
         values = {name: self[name].data for name in fields}
         # Order settings left out of a submission (an older form) keep their stored values.
         for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
-                     "main_language"):
+                     "main_language", "ship_countries"):
             values[name] = self[name].data if self[name].raw_data else None
         return values
 

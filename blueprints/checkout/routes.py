@@ -1,7 +1,8 @@
 """The checkout page: one page for guests and customers, at /checkout.
 
-The price breakdown is at the top before anything is typed; htmx recomputes it (GET, so it
-never touches the checkout token) when the region or the shipping method changes, and the
+The price breakdown is at the top before anything is typed, and what there is to pay is
+repeated above the "Place order" button; htmx recomputes both (GET, so it never touches the
+checkout token) when the region, the shipping method or the store credit changes, and the
 "Update shipping" button does the same without JavaScript. Placing the order is one call to
 domain.orders.place_order, idempotent through the form's one-time checkout token.
 """
@@ -22,11 +23,13 @@ from .forms import CheckoutForm
 
 PAGE = "checkout/checkout.html"
 METHODS = "checkout/_shipping_methods.html"
+ORDER_TOTAL = "checkout/_order_total.html"
 
 
 @bp.get("/checkout")
 def page():
-    """The form, prefilled for customers; for htmx, just the recomputed summary."""
+    """The form, prefilled for customers; for htmx, just the recomputed summary and the total
+    by the button (and the region's shipping methods when the region changed)."""
     cart = current_cart()
     config = shop()
     lines = carts.lines(cart, config.currency)
@@ -35,7 +38,7 @@ def page():
         return see_other(url_for("cart.view"))
     form = CheckoutForm(formdata=None)
     prefill(form, config, request.args)
-    oob = (METHODS,) if request.args.get("refresh") == "methods" else ()
+    oob = (ORDER_TOTAL, METHODS) if request.args.get("refresh") == "methods" else (ORDER_TOTAL,)
     return render(PAGE, block="summary", oob=oob, **page_context(form, config, lines))
 
 

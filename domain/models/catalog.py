@@ -37,6 +37,9 @@ class ShopSettings(db.Model):
     # The language the catalogue is written in first; texts in the shop's other languages are
     # optional translations (see domain.localized).
     main_language = db.Column(db.String(5), nullable=False, default="en", server_default="en")
+    # The countries the shop delivers to, as customers should read them: ["South Korea"]. With
+    # exactly one, checkout fills every order's country with it instead of asking.
+    ship_countries = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -41,6 +41,22 @@ def test_cart_with_items_has_no_accessibility_violations(phone, live_server, cat
     assert axe_violations(phone) == []
 
 
+def test_checkout_has_no_accessibility_violations(phone, live_server, make, catalogue,
+                                                 axe_violations):
+    """The checkout of a shop that ships to one country (no Country field), a card chosen: the
+    payment cards, the card number and the total by the button pass the audit."""
+    make.settings(ship_countries=["South Korea"])
+    phone.goto(live_server + "/products/speckled-mug")
+    phone.get_by_role("button", name="Add to cart").click()
+    expect(phone.get_by_text("Added to your cart.")).to_be_visible()
+    phone.goto(live_server + "/checkout")
+    phone.get_by_role("radio", name="Card (test mode)").check()
+    expect(phone.get_by_label("Card number")).to_be_visible()
+    expect(phone.get_by_label("Street address")).to_be_visible()
+    expect(phone.get_by_label("Country")).to_have_count(0)
+    assert axe_violations(phone) == []
+
+
 def test_the_audit_catches_a_broken_page(phone, live_server, catalogue, axe_violations):
     """The audit is not vacuous: an unlabeled input and an image without alt are reported."""
     phone.goto(live_server + "/")

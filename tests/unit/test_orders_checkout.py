@@ -78,6 +78,20 @@ def test_the_customer_changes_the_address_within_the_window(app, ctx, setup):
         orders.change_address_by_customer(order, dict(ADDRESS), NOW + timedelta(minutes=30), config)
 
 
+@pytest.mark.parametrize("countries, recorded", [
+    (["South Korea"], "South Korea"), (["South Korea", "Japan"], "KR"), ([], "KR")])
+def test_a_shop_that_ships_to_one_country_sends_every_order_there(app, ctx, setup, make,
+                                                                  countries, recorded):
+    """One country: the order and a later change of address record it, whatever was typed.
+    Several, or none named: what the customer typed."""
+    make.settings(ship_countries=countries)
+    order, _ = place(app, setup, carts.GuestCart({str(setup["variant"]): 1}))
+    assert order.ship_country == recorded
+    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    orders.change_address_by_customer(order, {**ADDRESS, "country": "KR"}, NOW, config)
+    assert order.ship_country == recorded
+
+
 @pytest.mark.parametrize("ending", ["rollback", "failed commit"])
 def test_a_card_charged_for_an_order_that_is_not_kept_is_refunded(app, ctx, setup, monkeypatch,
                                                                    ending):

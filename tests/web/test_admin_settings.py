@@ -79,6 +79,7 @@ def test_tax_included_prices_are_labelled_so(client, post, make, merchant):
     ("timezone", "Mars/Olympus", "Enter a time zone"),
     ("email", "not-an-email", "Please enter an email address"),
     ("name", "", "This field is required."),
+    ("ship_countries", "South Korea\n" + "Republic of " * 6, "Please keep each country to 60"),
 ])
 def test_bad_settings_are_refused_with_a_message(client, post, make, merchant, app, field, value, message):
     """Each bad value gets a 422 with the message next to its field, and nothing is saved."""
@@ -97,6 +98,20 @@ def test_blank_free_shipping_threshold_means_none(post, make, merchant, app):
     make.settings(free_shipping_threshold=5000)
     assert post("/admin/settings", settings_form(free_shipping_threshold="")).status_code == 303
     assert settings_row(app)["free_shipping_threshold"] is None
+
+
+def test_the_countries_shipped_to_are_kept_one_a_line_without_repeats(client, post, make, merchant,
+                                                                      app):
+    """Blank lines and a repeat in other letters are dropped; a form without the field (an older
+    page) leaves the list alone; an empty one clears it."""
+    form = settings_form(ship_countries="South Korea\r\n\r\n  south  KOREA \r\nJapan")
+    assert post("/admin/settings", form).status_code == 303
+    assert settings_row(app)["ship_countries"] == ["South Korea", "Japan"]
+    assert "South Korea\nJapan</textarea>" in client.get("/admin/settings").get_data(as_text=True)
+    assert post("/admin/settings", settings_form()).status_code == 303
+    assert settings_row(app)["ship_countries"] == ["South Korea", "Japan"]
+    assert post("/admin/settings", settings_form(ship_countries="")).status_code == 303
+    assert settings_row(app)["ship_countries"] == []
 
 
 def test_settings_post_without_csrf_is_refused(client, make, merchant, app):

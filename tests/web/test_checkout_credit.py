@@ -6,19 +6,13 @@ from blueprints import mail
 from domain import credit
 from domain.extensions import db
 from domain.models import CreditEntry, Order, OutboxMessage, User
-from tests.checkout_helpers import add_to_cart, buy_now_form, checkout_form, one_click_customer
+from tests.checkout_helpers import (add_to_cart, buy_now_form, checkout_form, give_credit,
+                                    one_click_customer)
 from tests.concurrency_helpers import Buyer, race
-from tests.order_helpers import NOW
 from tests.page_helpers import csrf_of, text
 from tests.smtp_helpers import text_and_html
 
 HTMX = {"HX-Request": "true"}
-
-
-def give(app, user, amount):
-    with app.app_context():
-        credit.grant(user["id"], amount, "KRW", "Return R-7KQ4D2M", NOW)
-        db.session.commit()
 
 
 def balance(app, user):
@@ -46,7 +40,7 @@ def test_the_credit_option_is_offered_only_to_customers_with_a_balance(app, clie
     user = make.user()
     login(user)
     assert "store credit" not in text(client.get("/checkout")).lower()
-    give(app, user, 12000)
+    give_credit(app, user, 12000)
     html = text(client.get("/checkout"))
     assert "Use my store credit (₩12,000 available)" in html
     assert re.search(r'<input type="checkbox" id="use_credit" name="use_credit" value="1"[^>]* checked>', html)
@@ -56,7 +50,7 @@ def test_the_credit_option_is_offered_only_to_customers_with_a_balance(app, clie
 
 def test_unticking_the_credit_updates_the_summary(app, client, customer, checkout_shop):
     """The htmx summary request says whether the box is ticked."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     args = {"region": "Domestic", "shipping_method": checkout_shop["standard"], "credit_offered": "1"}
     unticked = text(client.get("/checkout", query_string=args, headers=HTMX))
@@ -68,7 +62,7 @@ def test_unticking_the_credit_updates_the_summary(app, client, customer, checkou
 def test_credit_and_card_share_the_total_and_the_card_pays_only_the_rest(app, client, customer,
                                                                           checkout_shop):
     """₩12,000 credit on ₩42,000: the card is authorized and captured for ₩30,000."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     response = client.post("/checkout", data=checkout_form(
         client, checkout_shop, use_credit="1", payment_method="test_card", card_number="4242424242424242"))
@@ -84,7 +78,7 @@ def test_credit_and_card_share_the_total_and_the_card_pays_only_the_rest(app, cl
 
 def test_a_bank_transfer_asks_for_the_rest_only(app, client, customer, checkout_shop):
     """The transfer instructions name ₩30,000, not the ₩42,000 total."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     response = client.post("/checkout", data=checkout_form(client, checkout_shop, use_credit="1"))
     page = text(client.get(response.headers["Location"]))
@@ -94,7 +88,7 @@ def test_a_bank_transfer_asks_for_the_rest_only(app, client, customer, checkout_
 
 def test_an_order_fully_covered_by_credit_is_paid_at_once(app, client, customer, checkout_shop):
     """Bank transfer chosen, but nothing is left to transfer: paid, no instructions."""
-    give(app, customer, 100000)
+    give_credit(app, customer, 100000)
     add_to_cart(client, checkout_shop["small"])
     response = client.post("/checkout", data=checkout_form(client, checkout_shop, use_credit="1"))
     order = the_order(app)
@@ -106,7 +100,7 @@ def test_an_order_fully_covered_by_credit_is_paid_at_once(app, client, customer,
 
 def test_unticked_credit_is_kept_for_later(app, client, customer, checkout_shop):
     """Without the box the whole total goes to the payment method."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     client.post("/checkout", data=checkout_form(client, checkout_shop))
     assert (the_order(app)["credit"], balance(app, customer)) == (0, 12000)
@@ -114,7 +108,7 @@ def test_unticked_credit_is_kept_for_later(app, client, customer, checkout_shop)
 
 def test_cancelling_within_the_undo_window_returns_the_credit(app, client, customer, checkout_shop):
     """The balance comes back and the account page lists both movements."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     response = client.post("/checkout", data=checkout_form(client, checkout_shop, use_credit="1"))
     location = response.headers["Location"]
@@ -133,7 +127,7 @@ def test_cancelling_within_the_undo_window_returns_the_credit(app, client, custo
 
 def test_one_click_uses_the_credit_and_says_so(app, client, customer, checkout_shop):
     """The note beside the button states the split; the order takes the credit."""
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     html = text(client.get("/products/moon-jar"))
     assert "Buy now: ₩42,000 to Home, bank transfer" in html
     assert "Your store credit pays ₩12,000 of it, so you pay ₩30,000." in html
@@ -146,7 +140,7 @@ def test_the_emails_and_the_back_office_show_the_credit_line(app, client, make, 
                                                              checkout_shop):
     """Confirmation (text and HTML) and the merchant's order page: credit and what is left."""
     app.config["SHOP_URL"] = "https://shop.example"
-    give(app, customer, 12000)
+    give_credit(app, customer, 12000)
     add_to_cart(client, checkout_shop["small"])
     client.post("/checkout", data=checkout_form(client, checkout_shop, use_credit="1"))
     with app.app_context():
@@ -165,7 +159,7 @@ def test_two_checkouts_at_once_cannot_spend_the_same_credit_twice(app, make, che
     """Six one-click buys by one customer in six browsers at the same instant, ₩100,000 of
     credit, ₩42,000 each: exactly ₩100,000 is used, the balance ends at 0, never below."""
     user = one_click_customer(app, make)
-    give(app, user, 100000)
+    give_credit(app, user, 100000)
     buyers = [Buyer(live_server).sign_in(user) for _ in range(6)]
     forms = []
     for buyer in buyers:

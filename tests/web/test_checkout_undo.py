@@ -108,6 +108,19 @@ def test_changing_the_address_within_the_window(app, client, shop, guest_order):
         assert db.session.scalar(db.select(Order.ship_region)) == "Domestic"
 
 
+def test_in_a_shop_that_ships_to_one_country_the_new_address_stays_there(app, client, make, shop):
+    """No Country field in the undo form; a country sent anyway does not move the order."""
+    make.settings(ship_countries=["South Korea"])
+    order = place(app, shop)
+    html = text(client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}))
+    assert 'id="undo-line1"' in html and 'id="undo-country"' not in html
+    data = {**ADDRESS, "line1": "22 Hangang-daero", "country": "Japan",
+            "csrf_token": csrf_token(client), "t": order["token"]}
+    assert client.post(f"/orders/{order['number']}/address", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(db.select(Order.ship_country)).all() == ["South Korea"]
+
+
 def test_a_bad_new_address_comes_back_422_with_field_messages(app, client, shop, guest_order):
     """A blank street: its message beside the field; the guest's token stays in the form."""
     data = {**ADDRESS, "line1": "", "csrf_token": csrf_token(client), "t": guest_order["token"]}
