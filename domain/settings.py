@@ -15,7 +15,7 @@ from .extensions import db
 from .models import ShippingMethod
 from .money import Money, minor_digits
 from .products import MAX_PRICE
-from .shopconfig import get_settings_row
+from .shopconfig import LANGUAGES, get_settings_row
 
 CURRENCIES = ("KRW", "USD", "EUR", "GBP", "JPY")
 MAX_LOW_STOCK = 100_000
@@ -193,6 +193,8 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
         errors["free_shipping_threshold"] = str(error)
     if not isinstance(low_stock_threshold, int) or not 0 <= low_stock_threshold <= MAX_LOW_STOCK:
         errors["low_stock_threshold"] = _("Enter a whole number from 0 to %(num)d.", num=MAX_LOW_STOCK)
+    if main_language is not None and main_language not in LANGUAGES:
+        errors["main_language"] = _("Please choose one of the listed languages.")
     if errors:
         raise InvalidSettings(errors)
 

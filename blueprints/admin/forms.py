@@ -313,6 +313,8 @@ class SettingsForm(FlaskForm):
     main_language = SelectField(
         _l("Main language of your catalogue"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        # Left out of an older form it keeps its value; a wrong one is refused by the domain.
+        validate_choice=False,
         description=_l("Products, categories and policies are written in this language first; "
                        "the others are optional. Changing it swaps the texts over, nothing is lost."))
 

@@ -121,3 +121,19 @@ def test_a_signed_out_visitor_cannot_write_translations(client, mug, post):
     response = post(f"/admin/products/{mug['id']}/edit", {"title": "X", "title_ko": "해킹"})
     assert response.status_code in (302, 303, 403)
     assert "해킹" not in text(client.get("/products/everyday-mug", headers=KO))
+
+
+def test_the_merchant_makes_korean_the_main_language_and_nothing_is_lost(app, client, merchant,
+                                                                         mug):
+    data = form_values(text(client.get("/admin/settings")), "settings-form")
+    response = client.post("/admin/settings", data=data | {"main_language": "ko"})
+    assert response.status_code == 303
+    form = text(client.get(f"/admin/products/{mug['id']}/edit"))
+    assert 'value="데일리 머그"' in form and "Title · 한국어" in form
+    assert 'name="title_en"' in form and 'value="Everyday Mug"' in form
+    assert "<h1>Everyday Mug</h1>" in text(client.get("/products/everyday-mug", headers=EN))
+    assert "<h1>데일리 머그</h1>" in text(client.get("/products/everyday-mug", headers=KO))
+
+    refused = client.post("/admin/settings", data=data | {"main_language": "fr"})
+    assert refused.status_code == 422
+    assert "Please choose one of the listed languages." in text(refused)
