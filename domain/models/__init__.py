@@ -4,6 +4,7 @@ from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
+from .refunds import RefundAccount
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
 
@@ -11,4 +12,5 @@ __all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "Out
            "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant", "utcnow",
            "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry", "PolicyPage",
-           "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
+           "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule",
+           "RefundAccount"]

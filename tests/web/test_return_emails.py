@@ -68,9 +68,9 @@ FULL = ["approve", "receive", "complete"]
     ("return_rejected", ["reject"], "test_card", None, ["we cannot accept this return"]),
     ("return_received", ["approve", "receive"], "test_card", None,
      ["We refund ₩39,000 by", "at the latest"]),
-    ("return_refunded", FULL, "test_card", None,
-     ["We refunded ₩39,000 to your payment method, Card (test mode)."]),
-    ("return_refunded", FULL, "bank_transfer", None, ["We refunded ₩39,000", "Bank transfer"]),
+    ("return_refunded", FULL, "test_card", None, ["We refunded ₩39,000 to your card."]),
+    ("return_refunded", FULL, "bank_transfer", None,
+     ["We transferred ₩39,000 to KB Kookmin ****1234."]),
     ("return_refund_failed", FULL, "test_card", "4000000000000341",
      ["We tried to send your refund of ₩39,000", "Your refund is not lost"]),
 ])
