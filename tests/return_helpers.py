@@ -33,17 +33,17 @@ def rule_values(**changes):
 
 
 def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text="",
-               method="dropoff", token=None, exchange_to=None, now=LATER):
+               method="dropoff", token=None, exchange_to=None, now=LATER, account=ACCOUNT):
     """Ask to return the first line of order `number`, as the return form would for the
     order's own customer (signed in, for a member's order), with ACCOUNT as the refund account
-    (used only for a refund sent by hand); (return, created). Runs in the caller's request
+    (or `account`; used only for a refund sent by hand); (return, created). Runs in the caller's request
     context and leaves the commit to it."""
     order = orders.by_number(number)
     config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
     selection = Selection(order.lines[0].id, quantity, exchange_to)
     return returns.request_return(order, [selection], action, reason, text, method,
                                   token or uuid.uuid4().hex, now, config, asker_id=order.user_id,
-                                  refund_account=ACCOUNT)
+                                  refund_account=account)
 
 
 def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=None):
