@@ -60,6 +60,9 @@ def test_the_form_asks_for_the_account_only_for_a_refund_sent_by_hand(app, clien
     html = text(form(client, bank))
     assert LEGEND in html and 'name="account_number"' in html
     assert "Transferred to your bank account within 3 days" in html
+    korean = text(client.get(f"/orders/{bank['number']}/return",
+                             query_string={"t": bank["token"]}, headers={"Accept-Language": "ko"}))
+    assert "환불금을 어디로 보내 드릴까요?" in korean and "예금주 이름" in korean
     line = re.search(r'name="qty-(\d+)"', html).group(1)
     fragment = client.post(f"/orders/{bank['number']}/return", headers={"HX-Request": "true"},
                            data={"csrf_token": csrf_of(html), "t": bank["token"], "recalculate": "1",
