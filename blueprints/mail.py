@@ -87,7 +87,10 @@ def return_context(ret, destination="", reference=""):
     method_label, method_instructions = offer.method_of(ret, return_policy)
     money, credit = returns.refund_parts(ret)
     provider = payments.provider(order.payment_method)
+    kept = refund_accounts.stored(ret=ret) if returns.needs_account(ret) else None
     return {
+        # A refund sent by hand still waiting for a readable account: the email asks for it.
+        "account_wanted": returns.needs_account(ret) and not (kept and kept.readable),
         # Where the money went: "card", "account" (a transfer by hand to the account the
         # customer gave, named by the message's data) or "hand" (sent by hand, account unknown).
         "refund_to": "account" if destination else ("hand" if provider.manual_refunds else "card"),
