@@ -12,8 +12,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import catalog, credit, email_address, notify, order_refunds, payments, pricing, refund_accounts
-from . import stock
+from . import catalog, credit, email_address, notify, order_refunds, payments, pricing
+from . import refund_accounts, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .money import Money
