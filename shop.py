@@ -89,6 +89,10 @@ def create_app(test_config=None):
         MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
         PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
+        # Old secret keys, comma-separated, after changing SECRET_KEY: refund accounts saved
+        # under them stay readable (and sessions signed with them stay valid).
+        SECRET_KEY_FALLBACKS=[k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
+                              if k.strip()],
         # The demo's product photos, in pixels square (tests draw smaller ones, faster).
         DEMO_PHOTO_SIZE=1024,
     )

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import mailer, orders, payments, returns, tracking
+from domain import mailer, order_refunds, orders, payments, refund_accounts, returns, tracking
 from domain.extensions import db
 from domain.models import ReturnRequest
 from domain.returns import offer
@@ -32,6 +32,7 @@ def _subjects():
         "order_cancelled": lambda n: _("Order %(number)s was cancelled", number=n),
         "order_payment_expired": lambda n: _("Order %(number)s was cancelled: no payment arrived",
                                              number=n),
+        "order_refunded": lambda n: _("Your refund for order %(number)s is sent", number=n),
         "password_reset": lambda n: _("Reset your password"),
         # Return messages get the return's number (R-...).
         "return_requested": lambda n: _("We received your return request %(number)s", number=n),
@@ -53,6 +54,7 @@ def kind_label(kind):
         "order_packed": _("Packed"), "order_shipped": _("Shipped"),
         "order_out_for_delivery": _("Out for delivery"), "order_delivered": _("Delivered"),
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
+        "order_refunded": _("Refund sent"),
         "password_reset": _("Password reset"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
@@ -64,7 +66,8 @@ def kind_label(kind):
 RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "return_received",
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
-         "order_delivered", "order_cancelled", "order_payment_expired", "password_reset",
+         "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
+         "password_reset",
          *RETURN_KINDS)
 
 
@@ -75,14 +78,23 @@ def tracking_link(order):
                    _external=True)
 
 
-def return_context(ret):
+def return_context(ret, destination="", reference=""):
     """What every return email shows: the return's page (signed for guests, like the order's
-    link), the way the parcel travels, how the money comes back, the replacement order."""
+    link), the way the parcel travels, how the money comes back, the replacement order.
+    `destination` is the masked account a refund was transferred to ("KB Kookmin ****1234")."""
     order = ret.order
     return_policy = returns.policy()
     method_label, method_instructions = offer.method_of(ret, return_policy)
     money, credit = returns.refund_parts(ret)
+    provider = payments.provider(order.payment_method)
+    kept = refund_accounts.stored(ret=ret) if returns.needs_account(ret) else None
     return {
+        # A refund sent by hand still waiting for a readable account: the email asks for it.
+        "account_wanted": returns.needs_account(ret) and not (kept and kept.readable),
+        # Where the money went: "card", "account" (a transfer by hand to the account the
+        # customer gave, named by the message's data) or "hand" (sent by hand, account unknown).
+        "refund_to": "account" if destination else ("hand" if provider.manual_refunds else "card"),
+        "destination": destination, "refund_reference": reference,
         "ret": ret,
         "return_url": url_for("returns.view_return", number=ret.number,
                               t=orders.tracking_token(order), _external=True),
@@ -116,12 +128,19 @@ def render_parts(message):
     if order is not None:
         view = tracking.tracking(order, shop(), now())
         context.update(view=view, track_url=tracking_link(order))
+        if message.kind == "order_cancelled":
+            # Told as it stands when the email goes: a refund sent since is no longer waiting.
+            waiting = order_refunds.waiting(order)
+            kept = refund_accounts.stored(order=order) if waiting else None
+            context.update(refund_waiting=waiting, destination=kept.short if kept else "")
     number = order.number if order else ""
     if message.kind in RETURN_KINDS:
         ret = db.session.get(ReturnRequest, (message.data or {}).get("return_id") or 0)
         if ret is None:
             raise ValueError(f"message {message.id} ({message.kind}) has no return")
-        context.update(return_context(ret))
+        data = message.data or {}
+        context.update(return_context(ret, data.get("destination", ""),
+                                      data.get("reference", "")))
         number = ret.number
     subject = _subjects()[message.kind](number)
     text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)

@@ -104,3 +104,12 @@ class RefundFailed(ShopError):
 
 class InsufficientCredit(ShopError):
     """Less store credit is left than the amount asked for."""
+
+
+class InvalidRefundAccount(ShopError):
+    """A refund account form with missing or unusable fields; `fields` maps field names
+    (bank_name, account_number, account_holder) to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})

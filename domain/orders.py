@@ -12,7 +12,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import catalog, credit, email_address, notify, payments, pricing, stock
+from . import catalog, credit, email_address, notify, order_refunds, payments, pricing
+from . import refund_accounts, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .money import Money
@@ -300,12 +301,21 @@ def can_undo(order, now):
     return order.status in ("placed", "paid") and order.undo_until is not None and now < order.undo_until
 
 
-def cancel_by_customer(order, now):
-    """The customer's own cancellation, allowed during the undo window only."""
+def cancel_by_customer(order, now, refund_account=None):
+    """The customer's own cancellation, allowed during the undo window only. An order already
+    paid by bank transfer is refunded by the merchant's own transfer, so it needs the account
+    to send it to (`refund_account`: {bank_name, account_number, account_holder});
+    InvalidRefundAccount, with nothing changed, when it is missing or wrong."""
     if not can_undo(order, now):
         raise UndoWindowClosed(_("This order can no longer be cancelled online: it is with the "
                                  "shop now. Please contact us."))
-    return set_status(order, "cancelled", "customer", now, note=_("Cancelled by the customer."))
+    account = None
+    if order_refunds.due_on_cancel(order):
+        account = refund_accounts.from_form(refund_account or {})
+    set_status(order, "cancelled", "customer", now, note=_("Cancelled by the customer."))
+    if account is not None:
+        refund_accounts.save(account, order=order)
+    return order
 
 
 def change_address_by_customer(order, address, now, config):

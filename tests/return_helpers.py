@@ -16,6 +16,9 @@ from domain.returns import Selection
 from tests.order_helpers import LATER, NOW, delivered_order
 
 PLACED = datetime(2026, 2, 20, 9, 0, tzinfo=timezone.utc)
+# The account a customer gives for a refund sent by hand (bank transfer, cash on delivery).
+ACCOUNT = {"bank_name": "KB Kookmin", "account_number": "123456-01-781234",
+           "account_holder": "Kim Minji"}
 DAY = timedelta(days=1)
 _numbers = count(1)
 
@@ -30,15 +33,17 @@ def rule_values(**changes):
 
 
 def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text="",
-               method="dropoff", token=None, exchange_to=None, now=LATER):
+               method="dropoff", token=None, exchange_to=None, now=LATER, account=ACCOUNT):
     """Ask to return the first line of order `number`, as the return form would for the
-    order's own customer (signed in, for a member's order); (return, created). Runs in the
-    caller's request context and leaves the commit to it."""
+    order's own customer (signed in, for a member's order), with ACCOUNT as the refund account
+    (or `account`; used only for a refund sent by hand); (return, created). Runs in the caller's request
+    context and leaves the commit to it."""
     order = orders.by_number(number)
     config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
     selection = Selection(order.lines[0].id, quantity, exchange_to)
     return returns.request_return(order, [selection], action, reason, text, method,
-                                  token or uuid.uuid4().hex, now, config, asker_id=order.user_id)
+                                  token or uuid.uuid4().hex, now, config, asker_id=order.user_id,
+                                  refund_account=account)
 
 
 def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=None):

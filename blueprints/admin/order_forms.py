@@ -26,6 +26,15 @@ class StatusForm(FlaskForm):
                 "carrier": self.carrier.data or "", "tracking_number": self.tracking_number.data or ""}
 
 
+class RefundSentForm(FlaskForm):
+    """The refund of a cancelled order, sent by the merchant's own transfer: its reference."""
+
+    reference = StringField(_l("Transfer reference"), validators=[Length(max=120)])
+
+    def value(self):
+        return (self.reference.data or "").strip()
+
+
 class BulkForm(FlaskForm):
     """The list's checkboxes (named "order") and per-row tracking numbers ("tracking-<number>")
     are read from the submission as sent; this form checks the token and the shared fields."""

@@ -4,14 +4,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from domain import fulfilment, orders, payments, returns
+from domain import fulfilment, order_refunds, orders, payments, refund_accounts, returns
 from domain.errors import ShopError
 from domain.models import ORDER_STATUSES
 
 from ..htmx import render
 from ..templating import now
 from . import bp
-from .order_forms import BulkForm, StatusForm
+from .order_forms import BulkForm, RefundSentForm, StatusForm
 
 
 def _order(number):
@@ -80,14 +80,22 @@ def _report(outcomes, action):
               "error")
 
 
-def _order_page(order, failed=None, error=None, status=200):
+def _order_page(order, failed=None, error=None, status=200, refund_form=None, refund_error=None):
     """The order with its history and next steps; `failed` is the action form as it was sent."""
     moment = now()
-    return render("admin/order.html", order=order, actions=fulfilment.actions(order, moment),
-                  can_undo=orders.can_undo(order, moment), failed=failed, error=error,
-                  status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
-                  providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),
-                  refunded=returns.refunded(order))
+    waiting = order_refunds.waiting(order)
+    response = render(
+        "admin/order.html", order=order, actions=fulfilment.actions(order, moment),
+        can_undo=orders.can_undo(order, moment), failed=failed, error=error,
+        status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
+        providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),
+        refunded=returns.refunded(order), refund_waiting=waiting,
+        refund_account=refund_accounts.stored(order=order) if waiting else None,
+        refund_form=refund_form or RefundSentForm(formdata=None), refund_error=refund_error)
+    if waiting:
+        # The refund step shows the customer's full account number: keep it out of every cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/orders/<number>", endpoint="order")
@@ -109,6 +117,22 @@ def order_status(number):
         return _order_page(_order(number), failed=form, error=str(error), status=422)
     flash(_("Order %(number)s is now “%(status)s”.", number=order.number,
             status=orders.status_label(order.status)), "success")
+    return redirect(url_for(".order", number=order.number), code=303)
+
+
+@bp.post("/orders/<number>/refund-sent")
+def order_refund_sent(number):
+    """The merchant transferred a cancelled order's refund by hand: record its reference."""
+    order = _order(number)
+    form = RefundSentForm()
+    if not form.validate_on_submit():
+        return _order_page(order, status=422, refund_form=form,
+                           refund_error=_("Nothing was changed: please correct the fields marked below."))
+    try:
+        order_refunds.record_sent(order, form.value(), merchant_actor(), now())
+    except ShopError as error:
+        return _order_page(_order(number), status=422, refund_form=form, refund_error=str(error))
+    flash(_("The refund of order %(number)s is recorded as sent.", number=order.number), "success")
     return redirect(url_for(".order", number=order.number), code=303)
 
 

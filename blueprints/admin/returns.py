@@ -4,7 +4,7 @@ which checks the transition, writes the return's event and queues the customer's
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from domain import payments, returns
+from domain import payments, refund_accounts, returns
 from domain.errors import ShopError
 from domain.models import RETURN_STATUSES
 
@@ -39,15 +39,20 @@ def return_queue():
 
 def _return_page(ret, error=None, status=200, reject_form=None, complete_form=None):
     provider = payments.PROVIDERS.get(ret.order.payment_method)
-    return render("admin/return.html", ret=ret, order=ret.order, error=error, status=status,
-                  timeline=returns.timeline(ret), split=returns.refund_due(ret),
-                  clock=returns.refund_clock(ret, now(), shop().timezone),
-                  manual_refund=provider is None or provider.manual_refunds,
-                  provider=provider, failure=returns.last_failure(ret), reasons=returns.REASONS,
-                  action_label=returns.action_label, seen=returns.seen_stamp(ret),
-                  form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
-                  reject_form=reject_form or RejectForm(formdata=None),
-                  complete_form=complete_form or CompleteForm(formdata=None))
+    response = render(
+        "admin/return.html", ret=ret, order=ret.order, error=error, status=status,
+        refund_account=refund_accounts.stored(ret=ret), account_needed=returns.needs_account(ret),
+        timeline=returns.timeline(ret), split=returns.refund_due(ret),
+        clock=returns.refund_clock(ret, now(), shop().timezone),
+        manual_refund=provider is None or provider.manual_refunds,
+        provider=provider, failure=returns.last_failure(ret), reasons=returns.REASONS,
+        action_label=returns.action_label, seen=returns.seen_stamp(ret),
+        form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
+        reject_form=reject_form or RejectForm(formdata=None),
+        complete_form=complete_form or CompleteForm(formdata=None))
+    # The refund step shows the customer's full account number: keep it out of every cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/returns/<number>", endpoint="return_detail")

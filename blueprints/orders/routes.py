@@ -1,14 +1,16 @@
 """Order tracking for customers and guests: the tracking page and the lookup form."""
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from domain import orders, returns, tracking
+from domain import order_refunds, orders, refund_accounts, returns, tracking
+from domain.errors import InvalidRefundAccount, ShopError
 from domain.extensions import limiter
 
 from ..checkout.context import undo_address_form
 from ..common import shop
-from ..htmx import render
+from ..htmx import render, see_other
 from ..returns.context import order_returns
+from ..returns.forms import RefundAccountForm
 from ..templating import now
 from . import bp
 from .access import tracking_url_args, viewable_order
@@ -18,15 +20,48 @@ from .forms import LookupForm
 @bp.get("/<number>")
 def track_order(number):
     """The order's progress; htmx polls just the timeline block while it is on its way."""
+    return _track_page(viewable_order(number))
+
+
+@bp.post("/<number>/refund-account")
+def refund_account(number):
+    """Give (or give again) the bank account the refund of a cancelled order goes to."""
     order = viewable_order(number)
+    form = RefundAccountForm()
+    if not form.validate_on_submit():
+        return _track_page(order, status=422, account_form=form,
+                           account_problem=_("This form had expired. Please send it again."))
+    try:
+        order_refunds.give_account(order, form.account_values())
+    except InvalidRefundAccount as error:
+        form.add_account_errors(error.fields)
+        return _track_page(order, status=422, account_form=form, account_problem=str(error))
+    except ShopError as error:
+        return _track_page(order, status=422, account_form=form, account_problem=str(error))
+    flash(_("Thank you. We will transfer your refund to this account."), "success")
+    return see_other(url_for(".track_order", **tracking_url_args(order)))
+
+
+def _track_page(order, status=200, account_form=None, account_problem=None):
     link_args = tracking_url_args(order)
     view = tracking.tracking(order, shop(), now())
-    return render("orders/track.html", block="timeline", order=order, view=view,
+
+    def whole_page():
+        waiting = order_refunds.waiting(order)
+        return {"returns_view": order_returns(order, now(), shop()),
+                "refunded": returns.refunded(order),
+                "undo_form": undo_address_form(order) if view.can_undo else None,
+                "cancel_refund": order_refunds.due_on_cancel(order) if view.can_undo else 0,
+                "cancel_form": RefundAccountForm(formdata=None),
+                # A cancelled order's refund the merchant still has to transfer.
+                "refund_waiting": waiting,
+                "refund_account": refund_accounts.stored(order=order) if waiting else None,
+                "account_form": account_form or RefundAccountForm(formdata=None),
+                "account_problem": account_problem}
+
+    return render("orders/track.html", block="timeline", status=status, order=order, view=view,
                   link_args=link_args, tracking_token=link_args.get("t", ""),
-                  just_placed=request.args.get("placed") == "1",
-                  page_only=lambda: {"returns_view": order_returns(order, now(), shop()),
-                                "refunded": returns.refunded(order),
-                                "undo_form": undo_address_form(order) if view.can_undo else None})
+                  just_placed=request.args.get("placed") == "1", page_only=whole_page)
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -9,9 +9,33 @@ from wtforms.validators import InputRequired, Length
 from domain.returns import REASONS, Selection
 
 
-class ReturnForm(FlaskForm):
+class RefundAccountForm(FlaskForm):
+    """The bank account a refund sent by hand goes to (orders paid by bank transfer or cash on
+    delivery). The fields are checked by domain.refund_accounts, whose messages name each one;
+    drawn by templates/_refund_account_fields.html. Shared by the return form, the return's
+    page, the undo window's cancel form and a cancelled order's page."""
+
+    bank_name = StringField(_l("Bank"))
+    account_number = StringField(_l("Account number"),
+                                 description=_l("Digits and dashes, as your bank writes it."))
+    account_holder = StringField(_l("Account holder's name"))
+
+    ACCOUNT_FIELDS = ("bank_name", "account_number", "account_holder")
+
+    def account_values(self):
+        return {name: self[name].data or "" for name in self.ACCOUNT_FIELDS}
+
+    def add_account_errors(self, fields):
+        """Show domain.errors.InvalidRefundAccount's messages next to their fields."""
+        for name, message in (fields or {}).items():
+            if name in self.ACCOUNT_FIELDS:
+                self[name].errors = [*self[name].errors, message]
+
+
+class ReturnForm(RefundAccountForm):
     """One order's return: the quantity and exchange selects are drawn per line by hand
-    (named qty-<line id> and exchange-<line id>), since their options depend on the order."""
+    (named qty-<line id> and exchange-<line id>), since their options depend on the order.
+    The refund account's fields count only for a refund sent by hand."""
 
     request_token = HiddenField()
     reason = SelectField(_l("Why are you returning them?"),

@@ -69,6 +69,10 @@ def form_context(order, form, quantities, variants, now, config, asker_id, eligi
                                       for row in chosen),
         "refund_promise_days": return_policy.refund_promise_days,
         "can_return": any(row.verdict.ok for row in rows),
+        # A refund the merchant transfers by hand, and whether the chosen action needs the
+        # account it goes to.
+        "by_hand": returns.sent_by_hand(order),
+        "asks_for_account": returns.asks_for_account(order, form.action.data),
         "field_errors": field_errors,
     }
 

@@ -8,12 +8,12 @@ marked "recalculate", which never touches the request token) and by the "Update 
 button without JavaScript. Asking is one call to domain.returns.request_return, idempotent
 through the form's one-time request token.
 """
-from flask import abort, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from domain import returns
-from domain.errors import ReturnNotAllowed
+from domain import refund_accounts, returns
+from domain.errors import InvalidRefundAccount, ReturnNotAllowed, ShopError
 from domain.returns import offer
 
 from ..common import new_token, shop, valid_token
@@ -22,11 +22,13 @@ from ..orders.access import link_token, tracking_url_args, viewable_order
 from ..templating import now
 from . import bp
 from .context import return_url
-from .forms import ReturnForm, chosen_quantities, chosen_variants, selections
+from .forms import (RefundAccountForm, ReturnForm, chosen_quantities, chosen_variants,
+                    selections)
 from .page import form_context
 
 PAGE = "returns/request.html"
 ACTIONS_PARTIAL = "returns/_actions.html"
+ACCOUNT_PARTIAL = "returns/_refund_account.html"
 
 
 @bp.get("/orders/<number>/return")
@@ -48,7 +50,8 @@ def create_return(number):
     quantities = chosen_quantities(request.form, order)
     variants = chosen_variants(request.form, order)
     if "recalculate" in request.form:
-        return _page(order, form, quantities, variants, block="estimate", oob=(ACTIONS_PARTIAL,))
+        return _page(order, form, quantities, variants, block="estimate",
+                     oob=(ACTIONS_PARTIAL, ACCOUNT_PARTIAL))
     if not valid_token(form.request_token.data):
         form.request_token.data = new_token()
         return _page(order, form, quantities, variants, status=422,
@@ -60,7 +63,8 @@ def create_return(number):
         ret, _created = returns.request_return(
             order, selections(quantities, variants, form.action.data), form.action.data,
             form.reason.data, form.reason_text.data or "", form.method.data,
-            form.request_token.data, now(), shop(), asker_id=asker_id())
+            form.request_token.data, now(), shop(), asker_id=asker_id(),
+            refund_account=form.account_values())
     except ReturnNotAllowed as error:
         rest = form.add_errors(error.fields)
         return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
@@ -70,12 +74,49 @@ def create_return(number):
 @bp.get("/returns/<number>")
 def view_return(number):
     """A return's progress; htmx polls the timeline block while the return is open."""
+    ret = _viewable_return(number)
+    return _return_page(ret, ret.order)
+
+
+@bp.post("/returns/<number>/refund-account")
+def refund_account(number):
+    """Give (or give again) the bank account a refund sent by hand goes to."""
+    ret = _viewable_return(number)
+    form = RefundAccountForm()
+    if not form.validate_on_submit():
+        return _return_page(ret, ret.order, status=422, account_form=form,
+                            problem=_("This form had expired. Please send it again."))
+    try:
+        returns.give_account(ret, form.account_values())
+    except InvalidRefundAccount as error:
+        form.add_account_errors(error.fields)
+        return _return_page(ret, ret.order, status=422, account_form=form, problem=str(error))
+    except ShopError as error:
+        return _return_page(ret, ret.order, status=422, account_form=form, problem=str(error))
+    flash(_("Thank you. We will transfer your refund to this account."), "success")
+    return see_other(return_url(ret.number, ret.order))
+
+
+def _viewable_return(number):
     ret = returns.by_number(number)
     if ret is None:
         abort(404)
     # The same door as the order's page: the owner, a merchant, or the order's signed link.
-    order = viewable_order(ret.order.number)
-    return render("returns/return.html", block="timeline", ret=ret, order=order,
+    viewable_order(ret.order.number)
+    return ret
+
+
+def _return_page(ret, order, status=200, account_form=None, problem=None):
+    def account_section():
+        kept = refund_accounts.stored(ret=ret)
+        needed = returns.needs_account(ret)
+        return {"refund_account": kept, "account_needed": needed,
+                "account_amount": returns.money_by_hand(ret.order, ret.refund_amount)
+                if needed else 0,
+                "account_form": account_form or RefundAccountForm(formdata=None),
+                "account_problem": problem}
+
+    return render("returns/return.html", block="timeline", status=status, ret=ret, order=order,
                   stages=returns.timeline(ret), status_label=returns.status_label(ret.status),
                   clock=returns.refund_clock(ret, now(), shop().timezone),
                   method=offer.method_of(ret), link_token=link_token(),
@@ -83,7 +124,8 @@ def view_return(number):
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),
                   replacement_url=url_for("orders.track_order",
                                           **tracking_url_args(ret.exchange_order))
-                  if ret.exchange_order else None)
+                  if ret.exchange_order else None,
+                  page_only=account_section)
 
 
 def asker_id():

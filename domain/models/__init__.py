@@ -5,6 +5,7 @@ from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, Shippin
                       ShopSettings, Variant)
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
+from .refunds import RefundAccount
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
 
@@ -12,4 +13,5 @@ __all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "Out
            "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
-           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
+           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule",
+           "RefundAccount"]

@@ -13,14 +13,15 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import notify, stock
-from ..errors import InvalidReturnTransition, ReturnNotAllowed
+from .. import notify, refund_accounts, stock
+from ..errors import InvalidRefundAccount, InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
 from ..ids import parse_id
 from ..models import ReturnEvent, ReturnLine, ReturnRequest, utcnow
 from ..orders import NUMBER_ALPHABET, line_name
 from . import exchange
 from .amounts import Selection, estimate
+from .balance import asks_for_account
 from .eligibility import order_eligibility
 from .offer import may_choose_credit
 from .progress import status_label
@@ -71,8 +72,10 @@ def _merged(selections):
 
 
 
-def _check(order, selections, action, reason, reason_text, method, now, config, asker_id):
-    """The problems with a request as {field: message}, and the eligibility of each line."""
+def _check(order, selections, action, reason, reason_text, method, now, config, asker_id,
+           refund_account):
+    """The problems with a request as {field: message}, the eligibility of each line, and
+    the refund account to keep (a BankAccount, or None when the refund needs none)."""
     problems = {}
     lines = {line.id: line for line in order.lines}
     eligibility = order_eligibility(order, now, config)
@@ -113,14 +116,22 @@ def _check(order, selections, action, reason, reason_text, method, now, config, 
         problems["method"] = _("Choose how the parcel comes back to us.")
     if action == "exchange" and chosen:
         problems.update(exchange.check_variants(chosen))
-    return problems, eligibility, chosen
+    account = None
+    if asks_for_account(order, action):
+        try:
+            account = refund_accounts.from_form(refund_account or {})
+        except InvalidRefundAccount as error:
+            problems.update(error.fields)
+    return problems, eligibility, chosen, account
 
 
 def request_return(order, selections, action, reason, reason_text, method, request_token, now,
-                   config, asker_id=None, actor="customer"):
+                   config, asker_id=None, actor="customer", refund_account=None):
     """Ask to return lines of `order`. Returns (ReturnRequest, created). `asker_id` is the
     signed-in account asking (None for a guest holding the order's link): store credit is only
-    for the account that placed the order.
+    for the account that placed the order. `refund_account` ({bank_name, account_number,
+    account_holder}) is where a refund the merchant sends by hand goes: required for a refund
+    of an order paid by bank transfer or cash on delivery, ignored otherwise.
 
     The same request token always gives the same single return (created False): a
     double-click or a retried form finds the first one. ReturnNotAllowed (with `fields`, each
@@ -130,8 +141,9 @@ def request_return(order, selections, action, reason, reason_text, method, reque
     if existing is not None:
         return existing, False
     reason_text = (reason_text or "").strip()
-    problems, eligibility, chosen = _check(order, selections, action, reason, reason_text,
-                                           method, now, config, asker_id)
+    problems, eligibility, chosen, account = _check(order, selections, action, reason,
+                                                    reason_text, method, now, config, asker_id,
+                                                    refund_account)
     if problems:
         message = next(iter(problems.values())) if len(problems) == 1 \
             else _("Please check the fields marked below.")
@@ -162,6 +174,8 @@ def request_return(order, selections, action, reason, reason_text, method, reque
         if existing is None:
             raise
         return existing, False
+    if account is not None:
+        refund_accounts.save(account, ret=ret)
     record(ret, "requested", actor, now)
     return ret, True
 
@@ -173,6 +187,8 @@ def record(ret, status, actor, now, note="", email=True, data=None):
                                   created_at=now))
     if status in FINAL:
         ret.closed_at = now
+        # Refunded, credited, exchanged or rejected: no transfer is left to make.
+        refund_accounts.forget(ret=ret)
     db.session.flush()
     if email:
         order = ret.order

@@ -9,32 +9,12 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .. import credit, payments
+from .. import credit, payments, refund_accounts
 from ..errors import InvalidReturnTransition, PaymentFailed, RefundFailed
-from ..extensions import db
-from ..models import CreditEntry
 from ..money import Money
+from .balance import credit_of_return, credit_returned, needs_account, remaining
 from .lifecycle import ensure_can, record
 from .progress import CLOCK_RUNS
-
-
-def _credit_sum(*conditions):
-    return db.session.scalar(
-        db.select(db.func.coalesce(db.func.sum(CreditEntry.amount), 0)).where(*conditions)) or 0
-
-
-def credit_returned(order):
-    """Store credit already given back for returns of `order`."""
-    return _credit_sum(CreditEntry.order_id == order.id, CreditEntry.return_id.is_not(None),
-                       CreditEntry.amount > 0)
-
-
-def remaining(order):
-    """(money, total): what may still go back as money, and in all (money plus credit)."""
-    captured, refunded = payments.captured(order), payments.refunded(order)
-    money = max(0, captured - refunded)
-    total = max(0, captured + (order.credit_applied or 0) - refunded - credit_returned(order))
-    return money, total
 
 
 @dataclass(frozen=True)
@@ -75,7 +55,7 @@ def split(ret):
 
 def refund_parts(ret):
     """(money, credit) a settled refund gave back, for its page and emails."""
-    credit = _credit_sum(CreditEntry.return_id == ret.id)
+    credit = credit_of_return(ret)
     if ret.status == "credited":
         return 0, credit
     return max(0, ret.refund_amount - credit), credit
@@ -133,6 +113,10 @@ def _refund(ret, actor, now, reference):
             amount=_money(money, ret.currency), method=provider.label))
     ensure_can(ret, "refunded")
     notes = []
+    # Where a transfer by hand went, named without its number: the account itself is deleted
+    # when the return closes (lifecycle.record).
+    kept = refund_accounts.stored(ret=ret) if money and provider.manual_refunds else None
+    destination = kept.short if kept else ""
     if money:
         try:
             result = provider.refund(order, money, reference=reference or ret.number)
@@ -148,9 +132,14 @@ def _refund(ret, actor, now, reference):
             record(ret, "refund_failed", actor, now, note=message,
                    email=ret.status != "refund_failed")
             return ret
-        notes.append(_("%(amount)s refunded to %(method)s (reference %(reference)s).",
-                       amount=_money(money, ret.currency), method=provider.label,
-                       reference=result.reference or "-"))
+        if destination:
+            notes.append(_("%(amount)s transferred to %(account)s (reference %(reference)s).",
+                           amount=_money(money, ret.currency), account=destination,
+                           reference=result.reference or "-"))
+        else:
+            notes.append(_("%(amount)s refunded to %(method)s (reference %(reference)s).",
+                           amount=_money(money, ret.currency), method=provider.label,
+                           reference=result.reference or "-"))
     if credit_back:
         _grant(ret, credit_back, now, _("Return %(number)s: the part paid with store credit",
                                         number=ret.number))
@@ -159,8 +148,23 @@ def _refund(ret, actor, now, reference):
     if money + credit_back < ret.refund_amount:
         ret.refund_amount = money + credit_back
         notes.append(_("Limited to what remains of the order's payment."))
-    record(ret, "refunded", actor, now, note=" ".join(notes))
+    reference_sent = reference if money and provider.manual_refunds else ""
+    record(ret, "refunded", actor, now, note=" ".join(notes),
+           data={"destination": destination, "reference": reference_sent})
     return ret
+
+
+def give_account(ret, values):
+    """Keep the bank account ({bank_name, account_number, account_holder}) the refund of `ret`
+    goes to, given after the request (an exchange that became a refund, or an account the shop
+    can no longer read). InvalidRefundAccount for bad fields, InvalidReturnTransition when no
+    refund of the return is waiting for one."""
+    if not needs_account(ret):
+        raise InvalidReturnTransition(_("Return %(number)s has no refund waiting for a bank "
+                                        "account.", number=ret.number))
+    account = refund_accounts.from_form(values)
+    refund_accounts.save(account, ret=ret)
+    return account
 
 
 def refund_due(ret):

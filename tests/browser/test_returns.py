@@ -80,3 +80,42 @@ def test_a_customer_returns_one_jar_and_follows_it_to_refunded(phone, browser, b
     page.goto(f"{live_server}/orders/{delivered['number']}")
     expect(page.get_by_role("link", name=re.compile(f"Return {number}"))).to_contain_text("Refunded")
     expect(page.get_by_role("link", name="Return or exchange items")).to_be_visible()  # one jar left
+
+
+def test_a_bank_transfer_return_asks_where_the_refund_goes(phone, live_server, app, make,
+                                                           axe_violations):
+    """On a phone: the account fields come with a refund and leave for store credit, a wrong
+    number is named, and the return's page shows the account masked."""
+    app.config["CLOCK"] = lambda: NOW + timedelta(days=2)
+    setup = shop_with_a_product(make)
+    customer = make.user(email="minji@example.com", name="Kim Minji")
+    order = delivered_order(app, setup, payment="bank_transfer", user_id=customer["id"])
+    page = phone
+    sign_in(page, live_server, customer)
+    expect(page.get_by_role("link", name="Account", exact=True)).to_be_visible()
+    page.goto(f"{live_server}/orders/{order['number']}/return")
+
+    account = page.get_by_role("group", name="Where should we send your refund?")
+    expect(account).to_be_visible()
+    page.get_by_role("radio", name="Store credit").check()
+    expect(account).to_have_count(0)
+    page.get_by_role("radio", name="Refund").check()
+    expect(account).to_be_visible()
+    page.get_by_label("Why are you returning them?").select_option(label="Wrong size or fit")
+    page.get_by_label("Bank", exact=True).fill("KB Kookmin")
+    page.get_by_label("Account number").fill("123456-01-78AB")
+    page.get_by_label("Account holder's name").fill("Kim Minji")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Send return request").click()
+
+    expect(page.get_by_label("Account number")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("Use only digits and dashes").last).to_be_visible()
+    page.get_by_label("Account number").fill("123456-01-781234")
+    page.get_by_role("button", name="Send return request").click()
+
+    expect(page.get_by_role("heading", name=RETURN_HEADING, level=1)).to_be_visible()
+    section = page.get_by_role("region", name="Your refund account")
+    expect(section).to_contain_text("KB Kookmin · ******-**-**1234 · Kim Minji")
+    expect(section).not_to_contain_text("781234")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []

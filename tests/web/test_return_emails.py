@@ -68,9 +68,9 @@ FULL = ["approve", "receive", "complete"]
     ("return_rejected", ["reject"], "test_card", None, ["we cannot accept this return"]),
     ("return_received", ["approve", "receive"], "test_card", None,
      ["We refund ₩39,000 by", "at the latest"]),
-    ("return_refunded", FULL, "test_card", None,
-     ["We refunded ₩39,000 to your payment method, Card (test mode)."]),
-    ("return_refunded", FULL, "bank_transfer", None, ["We refunded ₩39,000", "Bank transfer"]),
+    ("return_refunded", FULL, "test_card", None, ["We refunded ₩39,000 to your card."]),
+    ("return_refunded", FULL, "bank_transfer", None,
+     ["We transferred ₩39,000 to KB Kookmin ****1234."]),
     ("return_refund_failed", FULL, "test_card", "4000000000000341",
      ["We tried to send your refund of ₩39,000", "Your refund is not lost"]),
 ])
@@ -135,9 +135,11 @@ def test_an_exchange_emails_its_replacement_order(app, shop):
     assert "nothing to pay" in text and "store credit" not in text
 
 
-def test_a_sold_out_exchange_says_it_becomes_a_refund(app, shop):
-    """The customer learns before sending anything that the money comes back instead."""
-    placed = delivered_order(app, shop["vase"])
+@pytest.mark.parametrize("payment", ["test_card", "bank_transfer"])
+def test_a_sold_out_exchange_says_it_becomes_a_refund(app, shop, payment):
+    """The customer learns before sending anything that the money comes back instead; a refund
+    sent by hand asks for the bank account it goes to, which the exchange never asked for."""
+    placed = delivered_order(app, shop["vase"], payment=payment)
     with app.test_request_context():
         ret, _c = ask_return(app, placed["number"], action="exchange", token="tok-sold-out",
                              exchange_to=shop["blue"])
@@ -148,6 +150,9 @@ def test_a_sold_out_exchange_says_it_becomes_a_refund(app, shop):
     for part in (text, html):
         assert "sold out before we could set it aside" in part and "₩25,000" in part
         assert "ships as order" not in part
+        asked = "please tell us the bank account for your refund on the return's page" in \
+            part.replace("&#39;", "'")
+        assert asked == (payment == "bank_transfer")
 
 
 def test_store_credit_emails_say_where_the_money_went(app, shop, make):

@@ -11,6 +11,7 @@ from domain.models import ReturnPolicy, ReturnRequest
 from domain.payments import TestCard
 from tests.order_helpers import LATER, NOW, advance, delivered_order, place, shop_with_a_product
 from tests.page_helpers import csrf_of
+from tests.return_helpers import ACCOUNT
 
 TOKEN_RE = re.compile(r'name="request_token"[^>]*value="([^"]+)"')
 HX = {"HX-Request": "true"}
@@ -46,11 +47,12 @@ def form_page(client, order, token=True):
 
 
 def form_data(html, order, token=True, **fields):
-    """What a shopper sends: one moon jar back for a refund, dropped off, with the page's tokens."""
+    """What a shopper sends: one moon jar back for a refund, dropped off, with the page's tokens
+    and the bank account the refund of a bank transfer goes to."""
     data = {"csrf_token": csrf_of(html),
             "request_token": TOKEN_RE.search(html).group(1),
             f"qty-{order['jar']}": "1", "action": "refund", "reason": "size_fit",
-            "reason_text": "", "method": "dropoff"}
+            "reason_text": "", "method": "dropoff", **ACCOUNT}
     if token:
         data["t"] = order["token"]
     data.update(fields)

@@ -1,6 +1,6 @@
 """ship countries on shop settings: with one country, checkout stops asking for it
 
-Revision ID: 0006
+Revision ID: 0016
 Revises: 0007
 Create Date: 2026-12-06 08:30:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006'
+revision = '0016'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
