@@ -6,9 +6,11 @@ from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, Shippin
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
+from .system import WorkerHeartbeat
 
 __all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
            "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant", "utcnow",
            "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry", "PolicyPage",
-           "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
+           "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule",
+           "WorkerHeartbeat"]
