@@ -225,6 +225,13 @@ def save_carriers(rows):
     return carriers
 
 
+def set_test_payments(on):
+    """Offer "Card (test mode)" at checkout, or stop: orders it paid keep their payments and
+    refunds, and customers who preferred it are asked to choose again."""
+    get_settings_row().test_payments = bool(on)
+    db.session.flush()
+
+
 def shipping_methods():
     """Every shipping method, inactive ones included, in the order shoppers see them."""
     return db.session.scalars(db.select(ShippingMethod).order_by(
