@@ -82,6 +82,8 @@ def create_app(test_config=None):
         SMTP_URL=os.environ.get("SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("MAIL_FROM", "").strip(),
         MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
+        # `make backup` writes here; the dashboard checks the newest file's age.
+        BACKUP_FOLDER=os.path.join(app.instance_path, "backups"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
         PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
         # The demo's product photos, in pixels square (tests draw smaller ones, faster).
