@@ -87,6 +87,8 @@ def create_app(test_config=None):
         SMTP_URL=os.environ.get("SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("MAIL_FROM", "").strip(),
         MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
+        # `make backup` writes here; the dashboard checks the newest file's age.
+        BACKUP_FOLDER=os.path.join(app.instance_path, "backups"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.
         PAGE_CACHE_SIZE=int(os.environ.get("PAGE_CACHE_SIZE", "256")),
         # Old secret keys, comma-separated, after changing SECRET_KEY: refund accounts saved
@@ -150,6 +152,7 @@ def select_locale():
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+HSTS_SECONDS = 365 * 24 * 3600
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -161,6 +164,11 @@ def _security_headers(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        # Only over HTTPS (browsers ignore it on plain HTTP, and a shop tried out on HTTP must
+        # not be told to insist on HTTPS). With TRUST_PROXY=1, the proxy's X-Forwarded-Proto
+        # decides what request.is_secure says.
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
         if request.endpoint and request.endpoint != "static" and "Cache-Control" not in response.headers:
             # Pages carry the visitor's cart and language: never for shared caches.
             response.headers["Cache-Control"] = "private, no-cache"

@@ -12,6 +12,9 @@ from datetime import datetime, timezone
 
 # The wait between passes is sliced so a stop request is seen within this many seconds.
 SLICE = 0.5
+# The heartbeat is written at most this often: the dashboard counts in minutes, and a row
+# written every pass would only add writes.
+HEARTBEAT_EVERY = 60.0
 
 
 def clock(app):
@@ -39,6 +42,19 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
                                report=lambda outcome: echo(str(outcome)))
 
 
+def record_heartbeat(app, echo):
+    """Stamp the worker's heartbeat (domain/heartbeat.py), a job of its own: a failure is
+    reported and leaves the passes alone."""
+    from domain import heartbeat, mailer, transaction
+
+    with app.app_context():
+        try:
+            with transaction.unit_of_work():
+                heartbeat.beat(clock(app))
+        except Exception as error:
+            echo(f"recording the heartbeat failed: {mailer.describe_error(error)}")
+
+
 def run(app, once=False, interval=5.0, echo=print):
     """Loop until SIGTERM/SIGINT (or one pass with once=True). A failed pass (the database
     busy, say) is reported and tried again after the interval; with once=True it raises."""
@@ -51,8 +67,12 @@ def run(app, once=False, interval=5.0, echo=print):
     previous = {} if once else _on_stop_signals(stop)
     if not once:
         echo(f"mail worker: sending through {transport}, every {interval:g} s; stop with Ctrl-C")
+    next_beat = 0.0
     try:
         while not stop.is_set():
+            if time.monotonic() >= next_beat:
+                record_heartbeat(app, echo)
+                next_beat = time.monotonic() + HEARTBEAT_EVERY
             try:
                 run_pass(app, transport, render, echo, should_stop=stop.is_set)
             except Exception as error:

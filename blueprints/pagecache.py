@@ -82,7 +82,10 @@ def cached_page(view):
         # The version is read before rendering: a change committed while this page renders
         # moves the version on, so the copy stored below is never served after it.
         version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
-        key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(), version)
+        # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
+        # their own copy.
+        key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),
+               request.is_secure, version)
         cache = _cache()
         entry = cache.get(key)
         if entry is not None:

@@ -147,9 +147,12 @@ def refunded(order):
                if p.operation == "refund" and p.status in (SUCCEEDED, PENDING))
 
 
-def selectable():
-    """The providers a shopper may choose, in the order checkout lists them."""
-    return [p for p in PROVIDERS.values() if p.selectable]
+def selectable(config):
+    """The providers a shopper may choose under the shop's settings (`config`), in the order
+    checkout lists them; the test card only while test payments are on (a setting the go-live
+    checklist asks to turn off)."""
+    return [p for p in PROVIDERS.values()
+            if p.selectable and (config.test_payments or p.key != TestCard.key)]
 
 
 def record(order, operation, amount, result):

@@ -1,8 +1,9 @@
 """Policy pages: the returns policy as shoppers read it, and the privacy and terms texts the
 merchant writes in Markdown.
 
-Storefront pages only read here: until the merchant saves the return settings, the page shows
-their defaults (changed_at unset, so no "last changed" date).
+Storefront pages only read here. Until the merchant confirms the return rules (or saves any of
+them), the returns page states no terms: the suggested rules still decide return requests, but
+they are not a promise the merchant made.
 """
 from dataclasses import dataclass
 
@@ -20,14 +21,21 @@ MAX_PAGE_LENGTH = 50_000
 
 @dataclass(frozen=True)
 class ReturnsPolicy:
-    """What /policies/returns shows: the settings row, the rules table and the ways back."""
+    """What /policies/returns shows: the settings row, the rules table and the ways back; or,
+    before the merchant confirmed the rules, none of them."""
     policy: object
     rows: list
     methods: list
+    confirmed: bool = True
+    # Whose consumer law the page can state for certain: "KR" for a shop selling in won.
+    statutory: str | None = None
 
 
-def returns_policy():
+def returns_policy(currency):
     policy = return_rules.policy()
+    if policy.confirmed_at is None:
+        return ReturnsPolicy(policy=policy, rows=[], methods=[], confirmed=False,
+                             statutory="KR" if currency == "KRW" else None)
     return ReturnsPolicy(policy=policy, rows=return_rules.rules_table(),
                          methods=return_rules.methods(policy))
 

@@ -10,24 +10,24 @@ from .errors import ShopError
 from .extensions import db
 
 
-def _providers():
+def _providers(config):
     """{key: (label, paid at checkout)} of the payment methods a customer may choose."""
-    return {p.key: (p.label, p.pays_at_checkout) for p in payments.selectable()}
+    return {p.key: (p.label, p.pays_at_checkout) for p in payments.selectable(config)}
 
 
-def payment_methods():
+def payment_methods(config):
     """[(key, label)] of the payment methods a customer can choose from."""
-    return [(key, str(label)) for key, (label, _paid_now) in _providers().items()]
+    return [(key, str(label)) for key, (label, _paid_now) in _providers(config).items()]
 
 
-def payment_label(key):
-    found = _providers().get(key or "")
+def payment_label(key, config):
+    found = _providers(config).get(key or "")
     return str(found[0]) if found else None
 
 
-def pays_at_checkout(key):
+def pays_at_checkout(key, config):
     """Card payments need the card number at each purchase (the shop never stores one)."""
-    found = _providers().get(key or "")
+    found = _providers(config).get(key or "")
     return bool(found and found[1])
 
 
@@ -42,7 +42,7 @@ def set_preferences(user, config, name, locale, shipping_method_id, payment_meth
         raise ShopError(_("Please choose a language from the list."))
     if shipping_method_id is not None and shipping_method(config, shipping_method_id) is None:
         raise ShopError(_("That shipping method is no longer offered. Please choose another."))
-    if payment_method and payment_label(payment_method) is None:
+    if payment_method and payment_label(payment_method, config) is None:
         raise ShopError(_("That payment method is not available. Please choose another."))
     user.name = " ".join((name or "").split())[:120]
     user.locale = locale or None
@@ -83,13 +83,13 @@ def one_click(user, config):
     it delivers to the address's region, else that region's cheapest."""
     address = addresses.default_for(user.id)
     preferred = shipping_method(config, user.preferred_shipping_method_id)
-    payment = payment_label(user.preferred_payment_method)
+    payment = payment_label(user.preferred_payment_method, config)
     missing, problems, notes = [], [], []
     if address is None:
         missing.append(_("a default address"))
     if payment is None:
         missing.append(_("a payment method"))
-    elif pays_at_checkout(user.preferred_payment_method):
+    elif pays_at_checkout(user.preferred_payment_method, config):
         problems.append(_("%(method)s needs your card details at each purchase, so one-click "
                           "buying needs a method paid later, such as bank transfer.",
                           method=payment))

@@ -5,6 +5,9 @@ Rules, shown to shoppers on the shipping policy and at every breakdown:
   total that is tax; with tax-exclusive prices it is added on top. Rounded half-up per order.
 - Free shipping: when the goods (after discounts) reach the threshold, the cheapest shipping method
   of the region costs nothing; faster methods keep their price.
+- Discounts: breakdown(discount=...) takes an amount off the goods, before the free-shipping
+  threshold and the tax, and an order stores it. Nothing in the shop grants one yet (no coupon
+  codes), so checkout passes none; whatever grants one later passes it here.
 """
 from dataclasses import dataclass
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
-from . import localized
+from . import business, localized
 from .errors import ShopError
 from .extensions import db
 from .models import ShippingMethod
@@ -26,6 +26,8 @@ TEXT_LIMITS = {
 }
 # Kept as typed, line breaks included: an account holder on one line, the number on the next.
 MULTILINE_LIMITS = {"bank_account": 300, "thank_you_note": 1000}
+BUSINESS_FIELDS = ("business_name", "business_representative", "business_registration_number",
+                   "mail_order_number", "hosting_provider")
 MAX_UNDO_MINUTES = 24 * 60
 MAX_BANK_TRANSFER_DAYS = 60
 MAX_CARRIERS = 20
@@ -154,16 +156,18 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
                   low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
                   bank_account=None, thank_you_note=None, main_language=None,
                   ship_countries=None, **texts):
-    """Check and store the shop's settings (the text fields are named as on ShopSettings).
-    The order settings (undo_minutes, bank_transfer_days, bank_account, thank_you_note) and
-    ship_countries (one country a line) are left as they are when None, and so is
-    main_language (changing it moves every catalogue text: see
-    domain.localized.change_main_language).
+    """Check and store the shop's settings (the text fields are named as on ShopSettings,
+    the business information's too: None leaves one as stored). The order settings
+    (undo_minutes, bank_transfer_days, bank_account, thank_you_note) and ship_countries (one
+    country a line) are left as they are when None, and so is main_language (changing it moves
+    every catalogue text: see domain.localized.change_main_language).
 
     Raises InvalidSettings naming every field that is wrong; nothing is changed then.
     """
     errors = {}
+    sent_business = {name: texts.pop(name) for name in BUSINESS_FIELDS if name in texts}
     cleaned = _texts(texts, errors)
+    cleaned.update(business.clean(sent_business, errors))
     cleaned.update(_multiline({"bank_account": bank_account, "thank_you_note": thank_you_note},
                               errors))
     cleaned.update(_whole_numbers({"undo_minutes": undo_minutes,
@@ -245,6 +249,13 @@ def save_carriers(rows):
     row.carriers = carriers
     db.session.flush()
     return carriers
+
+
+def set_test_payments(on):
+    """Offer "Card (test mode)" at checkout, or stop: orders it paid keep their payments and
+    refunds, and customers who preferred it are asked to choose again."""
+    get_settings_row().test_payments = bool(on)
+    db.session.flush()
 
 
 def shipping_methods():

@@ -18,6 +18,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .business import BusinessInfo
 from .extensions import db
 from .models import (Category, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
                      ShippingMethod, ShopSettings, Variant)
@@ -77,6 +78,11 @@ class ShopConfig:
     # Every ReturnRule, detached: the product page shows each product's return summary from
     # these (domain.returns.rules.pick) rather than querying the busiest page.
     return_rules: tuple = field(default_factory=tuple)
+    # Until the merchant confirms the return rules, the storefront states no return terms.
+    return_rules_confirmed: bool = False
+    # "Card (test mode)" offered at checkout.
+    test_payments: bool = True
+    business: BusinessInfo = field(default_factory=BusinessInfo)
 
     def methods_for(self, region=None):
         region = region or self.default_region
@@ -138,7 +144,9 @@ def load():
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
         default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
         undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
-        main_language=LANGUAGES[0], ship_countries=[])
+        main_language=LANGUAGES[0], ship_countries=[], test_payments=True, business_name="",
+        business_representative="", business_registration_number="", mail_order_number="",
+        hosting_provider="")
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -163,6 +171,13 @@ def load():
             SimpleNamespace(**{column.name: getattr(rule, column.name)
                                for column in ReturnRule.__table__.columns})
             for rule in db.session.scalars(db.select(ReturnRule))),
+        return_rules_confirmed=db.session.scalar(
+            db.select(ReturnPolicy.confirmed_at).where(ReturnPolicy.id == 1)) is not None,
+        test_payments=row.test_payments,
+        business=BusinessInfo(
+            name=row.business_name, representative=row.business_representative,
+            registration_number=row.business_registration_number,
+            mail_order_number=row.mail_order_number, hosting_provider=row.hosting_provider),
     )
 
 

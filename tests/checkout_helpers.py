@@ -58,7 +58,7 @@ def checkout_form(client, shop, **overrides):
     data = {"csrf_token": csrf_of(html), "checkout_token": token_of(html),
             "email": "minji@example.com", **{k: v for k, v in ADDRESS.items()},
             "shipping_method": shop["standard"], "payment_method": "bank_transfer",
-            "card_number": "", "coupon": ""}
+            "card_number": ""}
     data.update(overrides)
     return data
 

@@ -49,6 +49,7 @@ def _base_config(tmp_path, uri):
         # Emails stay inside the test's folder, whatever the environment says.
         "MAIL_FOLDER": str(tmp_path / "outbox"),
         "SMTP_URL": "",
+        "BACKUP_FOLDER": str(tmp_path / "backups"),
     }
 
 

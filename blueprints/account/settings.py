@@ -29,7 +29,7 @@ def _preferences_form(from_request=True):
     form.shipping_method.choices = [("", _("No preference"))] + [
         (str(m.id), (f"{m.name} ({m.region}), " if several_regions else f"{m.name}, ")
          + format_money(m.price)) for m in config.shipping_methods]
-    form.payment_method.choices = [("", _("No preference"))] + preferences.payment_methods()
+    form.payment_method.choices = [("", _("No preference"))] + preferences.payment_methods(shop())
     return form
 
 

@@ -14,8 +14,8 @@ from domain.ids import parse_id
 from domain.money import to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
-from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, amount_example,
-                             bp_to_percent, money_from_text)
+from domain.settings import (BUSINESS_FIELDS, CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES,
+                             amount_example, bp_to_percent, money_from_text)
 
 from ..common import other_languages, shop
 
@@ -310,6 +310,19 @@ class SettingsForm(FlaskForm):
     thank_you_note = TextAreaField(
         _l("Thank-you note"), validators=[Length(max=1000)],
         description=_l("Shown after checkout, on the order page and on packing slips."))
+    business_name = StringField(_l("Business name"), validators=[Length(max=120)],
+                                description=_l("As on your business registration certificate."))
+    business_representative = StringField(_l("Representative"), validators=[Length(max=120)])
+    business_registration_number = StringField(
+        _l("Business registration number"), validators=[Length(max=20)],
+        description=_l("10 digits, like 123-45-67890. Shoppers get a link to check it on the Fair "
+                       "Trade Commission's site."))
+    mail_order_number = StringField(
+        _l("Mail-order business report number"), validators=[Length(max=60)],
+        description=_l("As on your report certificate, with the office that took it, e.g. "
+                       "제2024-서울종로-0123호."))
+    hosting_provider = StringField(_l("Hosting provider"), validators=[Length(max=120)],
+                                   description=_l("The company whose servers run this shop."))
     main_language = SelectField(
         _l("Main language of your catalogue"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
@@ -332,6 +345,11 @@ class SettingsForm(FlaskForm):
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
             "bank_transfer_days": config.bank_transfer_days,
             "thank_you_note": config.thank_you_note, "main_language": config.main_language,
+            "business_name": config.business.name,
+            "business_representative": config.business.representative,
+            "business_registration_number": config.business.registration_display,
+            "mail_order_number": config.business.mail_order_number,
+            "hosting_provider": config.business.hosting_provider,
         })
 
     def values(self):
@@ -341,7 +359,7 @@ class SettingsForm(FlaskForm):
         values = {name: self[name].data for name in fields}
         # Order settings left out of a submission (an older form) keep their stored values.
         for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
-                     "main_language", "ship_countries"):
+                     "main_language", "ship_countries", *BUSINESS_FIELDS):
             values[name] = self[name].data if self[name].raw_data else None
         return values
 

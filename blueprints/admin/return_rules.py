@@ -51,6 +51,7 @@ def _page(status=200, block=None, shop_form=None, category_form=None, product_fo
                   product_form=product_form or _product_form(rows),
                   processing_form=processing_form, empty_form=EmptyForm(formdata=None),
                   returns_summary=lambda rule: returns.summary(rule, shop().currency),
+                  confirmed=returns.confirmed(),
                   preview_html=render_markdown(processing_form.general_md.data or ""))
 
 
@@ -62,6 +63,16 @@ def _saved(message, anchor="rules"):
 @bp.get("/returns/rules")
 def return_rules():
     return _page()
+
+
+@bp.post("/returns/rules/confirm")
+def return_rules_confirm():
+    """The merchant confirms the rules as shown: the storefront states them from now on."""
+    if EmptyForm().validate_on_submit():
+        returns.confirm(now())
+        return _saved(_("Your return rules are confirmed: shoppers now see them on the returns "
+                        "policy and under every product."))
+    return redirect(url_for(".return_rules"), code=303)
 
 
 @bp.post("/returns/rules/shop")

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from domain import mailer, products, returns
+from domain import golive, mailer, products, returns
 
 from ..common import shop
 from ..htmx import render
@@ -31,7 +31,25 @@ def dashboard():
                   emails_unbuildable=mailer.unbuildable_count(),
                   no_shipping=not config.shipping_methods,
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
-                  shop_url_elsewhere=_shop_url_elsewhere())
+                  shop_url_elsewhere=_shop_url_elsewhere(),
+                  checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links())
+
+
+def _serving():
+    app = current_app.config
+    return golive.Serving(secure_request=request.is_secure, shop_url=app["SHOP_URL"],
+                          smtp_url=app.get("SMTP_URL") or "", backup_dir=app["BACKUP_FOLDER"])
+
+
+def _fix_links():
+    """Where each checklist item is set up in the back office; the others are set where the
+    shop is deployed (the item says how)."""
+    return {"mail": url_for(".outbox"), "worker": url_for(".outbox"),
+            "contact": url_for(".settings"), "business": url_for(".settings", _anchor="business"),
+            "returns": url_for(".return_rules"),
+            "privacy": url_for(".policy_page", name="privacy"),
+            "terms": url_for(".policy_page", name="terms"),
+            "test_payments": url_for(".settings", _anchor="test-payments")}
 
 
 def _shop_url_elsewhere():

@@ -54,6 +54,18 @@ def settings_save():
     return _page(settings_form=form, status=422)
 
 
+@bp.post("/settings/test-payments")
+def test_payments():
+    """Offer the test card at checkout (on=1), or stop offering it (on=0)."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for(".settings"), code=303)
+    on = request.form.get("on") == "1"
+    shop_settings.set_test_payments(on)
+    if on:
+        return _saved(_("Checkout offers the test card again."))
+    return _saved(_("Test payments are off: checkout no longer offers the test card."))
+
+
 @bp.post("/settings/carriers")
 def carriers_save():
     form = CarriersForm()

@@ -1,5 +1,5 @@
-"""The checkout forms. They check what a form can (lengths, the card number for card payments,
-the coupon field) and hand plain values to domain.orders, which checks the rest."""
+"""The checkout forms. They check what a form can (lengths, the card number for card payments)
+and hand plain values to domain.orders, which checks the rest."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, IntegerField, StringField, TelField
@@ -47,7 +47,6 @@ class CheckoutForm(AddressForm):
     shipping_method = StringField(_l("Shipping method"))
     payment_method = StringField(_l("Payment method"))
     card_number = StringField(_l("Card number"), filters=[_strip], validators=[Length(max=30)])
-    coupon = StringField(_l("Coupon code (optional)"), filters=[_strip], validators=[Length(max=40)])
     # Drawn by hand too: its label states the balance. Only signed-in customers with credit see it.
     use_credit = BooleanField(_l("Use my store credit"))
 
@@ -55,12 +54,6 @@ class CheckoutForm(AddressForm):
         provider = payments.PROVIDERS.get(self.payment_method.data or "")
         if provider is not None and provider.pays_at_checkout and not field.data:
             raise ValidationError(_l("Please enter your card number."))
-
-    def validate_coupon(self, field):
-        # There is no coupon engine yet, so no code can be valid; the field and its error are
-        # in place for when there is one.
-        if field.data:
-            raise ValidationError(_l("This code is not valid."))
 
 
 class BuyNowForm(FlaskForm):

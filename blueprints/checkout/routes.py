@@ -137,7 +137,7 @@ def page_context(form, config, lines):
         "form": form, "breakdown": breakdown, "shipping_options": options,
         "regions": config.regions or [region],
         "chosen_method_id": chosen.id if chosen else None,
-        "providers": payments.selectable(),
+        "providers": payments.selectable(config),
         "saved_addresses": saved_addresses(),
         "field_errors": [(field.id, message) for field in form for message in field.errors
                          if field.name != "csrf_token"],

@@ -31,4 +31,6 @@ def product_context(slug, variant_id=None):
                                     current_app.config["STOREFRONT_VERSION_FILE"])
     return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
             "one_click": oneclick.offer(current_user, lines, config) if variant else None,
-            "return_summary": returns.summary(rule, config.currency)}
+            # No terms before the merchant confirmed them: the page links to the policy only.
+            "return_summary": returns.summary(rule, config.currency)
+            if config.return_rules_confirmed else None}

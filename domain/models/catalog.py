@@ -1,5 +1,5 @@
 """The catalogue and the merchant's settings. Money columns hold integer minor units."""
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, true
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -40,6 +40,19 @@ class ShopSettings(db.Model):
     # The countries the shop delivers to, as customers should read them: ["South Korea"]. With
     # exactly one, checkout fills every order's country with it instead of asking.
     ship_countries = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    # "Card (test mode)" at checkout: orders get paid with no money moving. On until the merchant
+    # turns it off; the dashboard's go-live checklist asks for that.
+    test_payments = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
+    # What a Korean mail-order business shows on every page (domain/business.py); the address,
+    # phone and email are the contact details above.
+    business_name = db.Column(db.String(120), nullable=False, default="", server_default="")
+    business_representative = db.Column(db.String(120), nullable=False, default="",
+                                        server_default="")
+    # Ten digits, no dashes.
+    business_registration_number = db.Column(db.String(10), nullable=False, default="",
+                                             server_default="")
+    mail_order_number = db.Column(db.String(60), nullable=False, default="", server_default="")
+    hosting_provider = db.Column(db.String(120), nullable=False, default="", server_default="")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -72,6 +72,9 @@ class ReturnPolicy(db.Model):
     general_html = db.Column(db.Text, nullable=False, default="")
     # When anything on the returns policy page last changed: these settings or any rule.
     changed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # When the merchant first confirmed the return rules (or saved any of them). Until then the
+    # storefront states no terms: the suggested rules are not the shop's promise yet.
+    confirmed_at = db.Column(UTCDateTime, nullable=True)
     # The texts above in the shop's other languages: {"ko": {"general_md": …, …}}.
     translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 

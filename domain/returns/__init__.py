@@ -12,12 +12,13 @@ from .progress import (RefundClock, Stage, by_number, for_customer, of_order, ov
 from .refunds import (Refunded, complete, give_account, last_failure, refund_due, refund_parts,
                       refunded)
 from .refunds import split as refund_split
-from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, delete_rule, methods,
-                    policy, rule_for, rules_table, save_policy, save_rule, summary)
+from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, confirm, confirmed,
+                    delete_rule, methods, policy, rule_for, rules_table, save_policy, save_rule,
+                    summary)
 
 __all__ = ["asks_for_account", "money_by_hand", "give_account", "needs_account", "sent_by_hand", "ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
            "REASONS", "RefundClock", "Refunded", "Rule", "RuleRow", "Selection", "Stage",
-           "action_label", "approve", "by_number", "complete", "delete_rule",
+           "action_label", "approve", "by_number", "complete", "confirm", "confirmed", "delete_rule",
            "disappointing_products", "eligible", "ensure_unchanged", "estimate", "for_customer",
            "last_failure", "methods", "of_order", "order_eligibility", "overdue_count", "paid_for",
            "policy", "queue", "receive", "refund_clock", "refund_due", "refund_parts",

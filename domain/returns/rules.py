@@ -94,6 +94,31 @@ def _stored_policy():
     return row
 
 
+def _changed(now):
+    """The policy page changed at `now`; a merchant who saves any rule or setting has looked at
+    them, so that confirms them too."""
+    row = _stored_policy()
+    row.changed_at = now
+    row.confirmed_at = row.confirmed_at or now
+    return row
+
+
+def confirmed():
+    """Whether the merchant has confirmed the return rules: only then does the storefront state
+    them as the shop's terms."""
+    return policy().confirmed_at is not None
+
+
+def confirm(now):
+    """The merchant confirms the rules as the return rules page shows them, suggestions
+    included: the shop's rule is stored as it stands, so the promise no longer depends on
+    the suggestion (DEFAULT) staying what it is."""
+    if _row("shop", None) is None:
+        db.session.add(ReturnRule(**{f: getattr(DEFAULT, f) for f in FIELDS}, updated_at=now))
+    _changed(now)
+    db.session.flush()
+
+
 def _row(scope, scope_id):
     column = {"shop": None, "category": ReturnRule.category_id, "product": ReturnRule.product_id}[scope]
     query = db.select(ReturnRule)
@@ -227,7 +252,7 @@ def save_rule(scope, scope_id, values, now, currency="USD"):
     for key, value in clean.items():
         setattr(row, key, value)
     row.updated_at = now
-    _stored_policy().changed_at = now
+    _changed(now)
     db.session.flush()
     return row
 
@@ -239,7 +264,7 @@ def delete_rule(scope, scope_id, now):
     row = _row(scope, scope_id)
     if row is not None:
         db.session.delete(row)
-        _stored_policy().changed_at = now
+        _changed(now)
         db.session.flush()
 
 
@@ -272,7 +297,7 @@ def save_policy(values, now):
     for lang, texts in (values.get("translations") or {}).items():
         if lang != main:
             localized.set_translation(row, lang, texts, main)
-    row.changed_at = now
+    _changed(now)
     db.session.flush()
     return row
 

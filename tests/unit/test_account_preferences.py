@@ -1,4 +1,6 @@
 """Preferences and what one-click buying would use."""
+from dataclasses import replace
+
 import pytest
 
 from domain import addresses, preferences, shopconfig
@@ -19,11 +21,16 @@ def setup(app, make, ctx):
 
 
 def test_payment_methods_come_from_the_providers(ctx):
-    """Every provider is offered, by key, with its label."""
-    keys = [key for key, label in preferences.payment_methods()]
+    """Every provider is offered, by key, with its label; the test card while test payments
+    are on."""
+    config = shopconfig.current(ctx.config["STOREFRONT_VERSION_FILE"])
+    keys = [key for key, label in preferences.payment_methods(config)]
     assert {"bank_transfer", "cash_on_delivery", "test_card"} <= set(keys)
-    assert preferences.payment_label("bank_transfer") == "Bank transfer"
-    assert preferences.payment_label("bitcoin") is None
+    assert preferences.payment_label("bank_transfer", config) == "Bank transfer"
+    assert preferences.payment_label("bitcoin", config) is None
+    without_test_card = replace(config, test_payments=False)
+    assert "test_card" not in dict(preferences.payment_methods(without_test_card))
+    assert preferences.payment_label("test_card", without_test_card) is None
 
 
 def test_preferences_are_saved(setup):

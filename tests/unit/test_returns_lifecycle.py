@@ -234,7 +234,7 @@ def test_an_exchange_reserves_and_ships_the_replacement(app, shop):
         assert [e.status for e in replacement.events] == ["placed", "paid"]
         assert ret.number in replacement.events[-1].note
         assert replacement.number in ret.events[-1].note
-        assert "exchange" not in [p.key for p in payments.selectable()]
+        assert "exchange" not in [p.key for p in payments.selectable(config(app))]
         # The replacement goes through fulfilment like any order.
         orders.set_status(replacement, "packed", MERCHANT, LATER)
         returns.receive(ret, MERCHANT, LATER, {ret.lines[0].id: True})

@@ -219,3 +219,41 @@ def test_editor_lists_rules_with_edit_links(client, post, make, merchant):
     assert re.search(r'id="category-window_days"[^>]*value="21"|value="21"[^>]*id="category-window_days"',
                      edit)
     assert 'aria-current="page">Return rules' in edit
+
+
+def test_a_new_shop_confirms_the_suggested_rules_in_one_step(client, post, make, app, merchant,
+                                                            clock):
+    """The rules page says nothing is promised yet; "Confirm these rules" stores the suggested
+    rule as the shop's and the storefront states it from then on."""
+    mug = make.product("Blue mug")
+    assert '<a href="/policies/returns">Returns policy</a>' in page(client, f"/products/{mug['slug']}")
+    html = page(client, RULES)
+    assert "Your return rules are not confirmed yet" in html and "Confirm these rules" in html
+    response = post(RULES + "/confirm", {}, token_from=RULES)
+    assert response.status_code == 303
+    assert rule_rows(app) == [(None, None, 30, 0, "free", 0, False)]
+    with app.app_context():
+        assert db.session.get(ReturnPolicy, 1).confirmed_at == clock.now
+    assert "Free returns within 30 days" in page(client, f"/products/{mug['slug']}")
+    assert "not set its return rules" not in page(client, "/policies/returns")
+    assert "Your return rules are not confirmed yet" not in page(client, RULES)
+
+
+def test_confirming_needs_the_forms_token(client, make, app, merchant):
+    """A cross-site POST confirms nothing: the shop still promises no terms."""
+    response = client.post(RULES + "/confirm", data={})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(ReturnPolicy, 1) is None
+    assert "This shop has not set its return rules yet." in page(client, "/policies/returns")
+
+
+def test_saving_the_return_settings_confirms_the_rules(client, post, app, merchant, clock):
+    """A merchant who saved the processing settings has chosen: no separate confirmation."""
+    response = post(RULES + "/processing", {"transit_days": "5", "refund_promise_days": "2",
+                                            "dropoff_enabled": "y", "general_md": ""},
+                    token_from=RULES)
+    assert response.status_code == 303
+    html = page(client, "/policies/returns")
+    assert "not set its return rules" not in html
+    assert "We refund within 2 days of receiving your return." in html

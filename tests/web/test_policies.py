@@ -40,18 +40,56 @@ def text(client, path):
     return response.get_data(as_text=True)
 
 
-def test_a_new_shop_promises_the_defaults_without_writing_anything(client, shop, count_queries):
-    """Before the merchant sets anything: 30 days, all choices, the 3-day refund promise."""
+NOT_SET = "This shop has not set its return rules yet."
+KOREAN_LAW = "Act on Consumer Protection in Electronic Commerce (Article 17)"
+
+
+def confirm(app, when):
+    with app.test_request_context():
+        returns.confirm(when)
+        db.session.commit()
+
+
+def test_a_new_shop_states_no_return_terms_without_writing_anything(client, shop, count_queries):
+    """Nobody chose the suggested rules yet: no window, fee or refund days are promised, only
+    what Korean law gives a shopper in a shop selling in won."""
     with count_queries() as statements:
         html = text(client, "/policies/returns")
     assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert NOT_SET in html and KOREAN_LAW in html and "within 7 days of receiving the goods" in html
+    assert "<table" not in html and "Free: we pay" not in html
+    assert "We refund within" not in html and "Last changed" not in html
+    assert 'href="mailto:hello@moonjar.example"' in html
+    product = text(client, f"/products/{shop['bowl']['slug']}")
+    assert '<a href="/policies/returns">Returns policy</a>' in product
+    assert "Free returns" not in product
+
+
+def test_a_shop_in_another_currency_cites_no_korean_law(client, make):
+    """The statutory note is Korean law's only where it applies; elsewhere it stays general."""
+    make.settings(name="Jar Co", currency="USD")
+    html = text(client, "/policies/returns")
+    assert NOT_SET in html and KOREAN_LAW not in html
+    assert "The consumer law where you live may give you the right to cancel" in html
+
+
+def test_once_confirmed_the_suggestions_are_the_shops_promise(app, client, shop):
+    """30 days, all choices, the 3-day refund promise, on the policy and the product page; the
+    cached copies of the unconfirmed pages are not served again."""
+    text(client, "/policies/returns")
+    text(client, f"/products/{shop['bowl']['slug']}")
+    confirm(app, at(2026, 3, 2))
+    html = text(client, "/policies/returns")
+    assert NOT_SET not in html and "Last changed on Mar 2, 2026" in html
     row = re.search(r'<th scope="row"[^>]*>Bowls</th>(.*?)</tr>', html, re.S).group(1)
     assert "30 days" in row and "Refund, Exchange, Store credit" in row and "Free: we pay" in row
     assert "We refund within 3 days of receiving your return." in html
     assert "The return window starts on the day your order is delivered" in html
     assert "it starts 7 days after we shipped the order" in html
     assert "Store credit gives you the full price you paid, and exchanges are free." in html
-    assert "Drop-off" in html and "Last changed" not in html
+    assert "Drop-off" in html
+    product = text(client, f"/products/{shop['bowl']['slug']}")
+    assert '<a href="/policies/returns">Free returns within 30 days</a>' in product
 
 
 def test_rule_change_shows_on_the_cached_page_with_a_new_date(app, client, shop):
@@ -76,6 +114,7 @@ def test_rule_change_shows_on_the_cached_page_with_a_new_date(app, client, shop)
 def test_product_line_follows_the_rule_for_anonymous_visitors(app, client, shop):
     """The product page's return line changes on the next visit, cache or not."""
     slug = shop["bowl"]["slug"]
+    confirm(app, at(2026, 3, 1))
     assert "Free returns within 30 days" in text(client, f"/products/{slug}")
     save_rule(app, "category", shop["bowls"]["id"], at(2026, 3, 2), final_sale=True)
     html = text(client, f"/products/{slug}")
