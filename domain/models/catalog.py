@@ -37,6 +37,8 @@ class ShopSettings(db.Model):
     # The language the catalogue is written in first; texts in the shop's other languages are
     # optional translations (see domain.localized).
     main_language = db.Column(db.String(5), nullable=False, default="en", server_default="en")
+    # The merchant alerts switched off, by name (domain.alerts.SWITCHES); every other one is on.
+    alerts_off = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
