@@ -71,6 +71,8 @@ class ShopConfig:
     thank_you_note: str = ""
     carriers: tuple = field(default_factory=tuple)
     main_language: str = "en"
+    # The merchant alerts switched off (domain.alerts.SWITCHES).
+    alerts_off: tuple = field(default_factory=tuple)
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
     # Every ReturnRule, detached: the product page shows each product's return summary from
@@ -131,7 +133,7 @@ def load():
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
         default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
         undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
-        main_language=LANGUAGES[0])
+        main_language=LANGUAGES[0], alerts_off=[])
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -149,6 +151,7 @@ def load():
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
         main_language=row.main_language or LANGUAGES[0],
+        alerts_off=tuple(row.alerts_off or ()),
         categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description, c.translations or {})
                          for c in categories),
         return_rules=tuple(

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import notify, stock
+from .. import alerts, notify, stock
 from ..errors import InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
 from ..ids import parse_id
@@ -163,6 +163,7 @@ def request_return(order, selections, action, reason, reason_text, method, reque
             raise
         return existing, False
     record(ret, "requested", actor, now)
+    alerts.return_requested(ret, actor, now)
     return ret, True
 
 
