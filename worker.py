@@ -1,4 +1,5 @@
-"""`flask --app shop worker`: sends the outbox and expires unpaid bank transfers, in a loop.
+"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers and alerts the
+merchant when mail has failed for over an hour, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
 one by mistake does no harm (each message is claimed with a lease, see domain/mailer.py), but it
@@ -24,9 +25,11 @@ def clock(app):
 
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
-    """One pass: expire bank transfers past their date, then send what is due. Each is a job
-    with transactions of its own, so a failure in one does not undo the other."""
-    from domain import mailer, orders, transaction
+    """One pass: expire bank transfers past their date, alert the merchant if mail has failed
+    for over an hour, then send what is due. Each is a job with transactions of its own, so a
+    failure in one does not undo the others; each takes effect once with any number of
+    workers (claimed orders, an alert under a unique key, leased messages)."""
+    from domain import alerts, mailer, orders, transaction
 
     with app.app_context():
         now = clock(app)
@@ -38,6 +41,14 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
         else:
             if expired:
                 echo(f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}")
+        try:
+            with transaction.unit_of_work():
+                alerted = alerts.check_mail(now)
+        except Exception as error:
+            echo(f"checking for failing mail failed: {mailer.describe_error(error)}")
+        else:
+            if alerted:
+                echo("mail has failed for over an hour: the merchant's alert is queued")
         return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
                                report=lambda outcome: echo(str(outcome)))
 

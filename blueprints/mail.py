@@ -1,23 +1,26 @@
 """The emails of the outbox, rendered from templates/emails/<kind>.txt and .html in the
-customer's language, with absolute links to the order's tracking page.
+customer's language, with absolute links to the order's tracking page; the merchant's alerts
+(alert_*) in the merchant's language, with absolute links to the back office.
 
 The worker has no visitor and no request: renderer(app) renders each message inside a request
 context built on SHOP_URL, so url_for(..., _external=True) gives the shop's public address,
 and inside force_locale(message.locale), so the words and the money are the customer's.
 """
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import mailer, order_refunds, orders, payments, refund_accounts, returns, tracking
+from domain import (alerts, mailer, order_refunds, orders, payments, refund_accounts, returns,
+                    tracking)
 from domain.extensions import db
 from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
-from .templating import now
+from .templating import format_order_money, now
 
 
 def _subjects():
@@ -60,6 +63,13 @@ def kind_label(kind):
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
         "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
         "return_exchanged": _("Exchange complete"), "return_credited": _("Store credit given"),
+        "alert_new_order": _("Alert: new order"),
+        "alert_transfer_to_confirm": _("Alert: bank transfer to confirm"),
+        "alert_return_requested": _("Alert: return requested"),
+        "alert_refund_failed": _("Alert: refund failed"),
+        "alert_payment_expired": _("Alert: payment expired"),
+        "alert_low_stock": _("Alert: low stock"),
+        "alert_mail_failing": _("Alert: emails failing"),
     }.get(kind, kind)
 
 
@@ -68,7 +78,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "password_reset",
-         *RETURN_KINDS)
+         *RETURN_KINDS, *alerts.KINDS)
 
 
 def tracking_link(order):
@@ -108,6 +118,54 @@ def return_context(ret, destination="", reference=""):
     }
 
 
+def alert_context(message, order):
+    """What a merchant alert shows: its subject, the back-office page it links to (absolute,
+    on SHOP_URL), the return or the variant it is about, and where alerts are switched off."""
+    data = message.data or {}
+    kind = message.kind
+    context = {"settings_url": url_for("admin.settings", _anchor="alerts", _external=True)}
+    if order is not None:
+        context["admin_url"] = url_for("admin.order", number=order.number, _external=True)
+        total = format_order_money(order.total, order.currency)
+        context["payment_label"] = payments.provider(order.payment_method).label
+    ret = None
+    if data.get("return_id"):
+        ret = db.session.get(ReturnRequest, data["return_id"])
+        if ret is None:
+            raise ValueError(f"message {message.id} ({kind}) has no return")
+        context.update(ret=ret, action_label=returns.action_label(ret.action),
+                       reason_label=returns.REASONS.get(ret.reason, ret.reason),
+                       admin_url=url_for("admin.return_detail", number=ret.number,
+                                         _external=True))
+    if kind == "alert_new_order":
+        subject = _("New order %(number)s: %(total)s", number=order.number, total=total)
+    elif kind == "alert_transfer_to_confirm":
+        subject = _("Bank transfer to confirm: order %(number)s, %(total)s", number=order.number,
+                    total=format_order_money(order.amount_due, order.currency))
+    elif kind == "alert_return_requested":
+        subject = _("Return requested: %(number)s (order %(order)s)", number=ret.number,
+                    order=order.number)
+    elif kind == "alert_refund_failed":
+        amount = format_order_money(data.get("amount", 0), order.currency)
+        context["amount"] = amount
+        subject = _("Refund failed: %(amount)s for order %(number)s", amount=amount,
+                    number=order.number)
+    elif kind == "alert_payment_expired":
+        subject = _("No payment arrived: order %(number)s was cancelled", number=order.number)
+    elif kind == "alert_low_stock":
+        item = f"{data['title']} · {data['variant_title']}" if data.get("variant_title") \
+            else data.get("title", "")
+        context.update(item=item, admin_url=url_for("admin.product_edit",
+                                                    product_id=data["product_id"], _external=True))
+        subject = _("Low stock: %(item)s, %(num)d left", item=item, num=data["left"])
+    else:  # alert_mail_failing
+        context.update(since=datetime.fromisoformat(data["since"]),
+                       admin_url=url_for("admin.outbox", show="unsent", _external=True))
+        subject = _("Emails from your shop have not gone out for over an hour")
+    context["subject"] = subject
+    return context
+
+
 def sender():
     host = urlsplit(current_app.config.get("SHOP_URL") or "").hostname or "localhost"
     if host.replace(".", "").isdigit():
@@ -122,7 +180,10 @@ def render_parts(message):
     if message.kind not in KINDS:
         raise ValueError(f"no email template for message kind {message.kind!r}")
     order = message.order
-    if message.kind.startswith("order_") and order is None:
+    needs_order = message.kind.startswith("order_") or (
+        message.kind in alerts.KINDS and message.kind not in ("alert_low_stock",
+                                                              "alert_mail_failing"))
+    if needs_order and order is None:
         raise ValueError(f"message {message.id} ({message.kind}) has no order")
     context = {"message": message, "order": order, "data": message.data or {}}
     if order is not None:
@@ -142,7 +203,11 @@ def render_parts(message):
         context.update(return_context(ret, data.get("destination", ""),
                                       data.get("reference", "")))
         number = ret.number
-    subject = _subjects()[message.kind](number)
+    if message.kind in alerts.KINDS:
+        context.update(alert_context(message, order))
+        subject = context.pop("subject")
+    else:
+        subject = _subjects()[message.kind](number)
     text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)
     # Optional sections leave blank lines behind them; one is enough between paragraphs.
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -49,6 +49,9 @@ STUCK_AFTER = 12
 ERROR_LENGTH = 500
 # Due this long ago and never tried: the worker is probably not running.
 OVERDUE = timedelta(minutes=5)
+# Mail failing for this long (since the first failure of a message still unsent) is an
+# alert for the merchant and a warning on the dashboard.
+FAILING_TOO_LONG = timedelta(hours=1)
 # last_error of a message that can never be built (an unusable recipient, a header that cannot
 # be written): it is put aside, never retried, and shown and counted in the back office.
 CANNOT_BE_BUILT = "failed: cannot be built: "
@@ -185,7 +188,8 @@ def _claim(message_id, now, claimed_at=None):
     if previous is not None:
         values.update(attempts=OutboxMessage.attempts + 1, last_error=(
             f"{INTERRUPTED}{previous:%Y-%m-%d %H:%M:%S} UTC never recorded a result; "
-            "the server may have received it"))
+            "the server may have received it"),
+            first_failed_at=db.func.coalesce(OutboxMessage.first_failed_at, previous))
     result = db.session.execute(
         db.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
@@ -265,6 +269,7 @@ def _attempt(message, now, transport, render, claim, clock):
         message = db.session.get(OutboxMessage, about["id"])
         message.attempts += 1
         message.last_error = (CANNOT_BE_BUILT + describe_error(error.__cause__ or error))[:ERROR_LENGTH]
+        message.first_failed_at = message.first_failed_at or now
         message.attempt_started_at = None
         db.session.commit()
         return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts)
@@ -274,6 +279,7 @@ def _attempt(message, now, transport, render, claim, clock):
         message.attempts += 1
         message.last_error = describe_error(error)
         message.next_attempt_at = now + backoff(message.attempts)
+        message.first_failed_at = message.first_failed_at or now
         message.attempt_started_at = None
         db.session.commit()
         return Outcome(**about, sent=False, error=message.last_error, attempts=message.attempts,
@@ -333,3 +339,36 @@ def unbuildable_count():
     """How many messages were put aside because they can never be built."""
     return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
         OutboxMessage.sent_at.is_(None), ~_not_put_aside()))
+
+
+def _failing():
+    """Unsent messages whose last attempt failed and which are tried again (not put aside)."""
+    return (OutboxMessage.sent_at.is_(None), OutboxMessage.attempts > 0, _not_put_aside())
+
+
+@dataclass(frozen=True)
+class Failing:
+    """Mail failing for longer than FAILING_TOO_LONG: how many messages, since when (the
+    oldest first failure), and the latest error, for the alert and the dashboard."""
+    count: int
+    since: object
+    error: str
+
+
+def failing_too_long(now):
+    """Failing, or None while no message has failed for longer than FAILING_TOO_LONG."""
+    long_ago = OutboxMessage.first_failed_at <= now - FAILING_TOO_LONG
+    count, since = db.session.execute(
+        db.select(db.func.count(OutboxMessage.id), db.func.min(OutboxMessage.first_failed_at))
+        .where(*_failing(), long_ago)).one()
+    if not count:
+        return None
+    error = db.session.scalar(
+        db.select(OutboxMessage.last_error).where(*_failing(), long_ago)
+        .order_by(OutboxMessage.next_attempt_at.desc(), OutboxMessage.id.desc()).limit(1))
+    return Failing(count=count, since=since, error=error or "")
+
+
+def failing_now():
+    """Whether any message is failing at all: mail is not flowing yet."""
+    return db.session.scalar(db.select(OutboxMessage.id).where(*_failing()).limit(1)) is not None

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import catalog, credit, email_address, notify, order_refunds, payments, pricing
+from . import alerts, catalog, credit, email_address, notify, order_refunds, payments, pricing
 from . import refund_accounts, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
@@ -187,9 +187,11 @@ def place_order(config, cart, checkout, now):
 
     try:
         variants = catalog.variants_by_ids([line.variant_id for line in lines])
+        taken = []
         for line in lines:
             variant = variants[line.variant_id]
-            stock.reserve(variant, line.quantity, carts.display_name(variant))
+            left = stock.reserve(variant, line.quantity, carts.display_name(variant))
+            taken.append((variant, left, line.quantity))
         if checkout.use_credit and checkout.user_id is not None:
             _apply_credit(order, checkout.user_id, now)
 
@@ -207,6 +209,10 @@ def place_order(config, cart, checkout, now):
             set_status(order, "paid", "system", now, notify_customer=False)
         elif order.payment_method == "bank_transfer":
             order.pay_by = now + timedelta(days=config.bank_transfer_days)
+        # The merchant's alerts ride on the order's transaction: a rollback drops them too.
+        alerts.order_placed(order, config, now)
+        for variant, left, quantity in taken:
+            alerts.low_stock(variant, left, quantity, order, now, config)
     except Exception:
         # The order row and the stock already taken are flushed: undo them here (a ShopError
         # changes nothing, domain.transaction), so a caller that goes on to commit can never
@@ -286,13 +292,17 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
             result = provider.refund(order, order.amount_due)
             if provider.manual_refunds:
                 result = payments.Result(payments.PENDING, message=_("Refund to be sent by the merchant."))
-            payments.record(order, "refund", order.amount_due, result)
+            payment = payments.record(order, "refund", order.amount_due, result)
+            if result.status == payments.FAILED:
+                alerts.refund_failed(order, payment, actor, now)
         if order.credit_applied and order.user_id is not None:
             credit.grant(order.user_id, order.credit_applied, order.currency,
                          _("Order %(number)s cancelled", number=order.number), now,
                          order_id=order.id)
     order.status = status
     _event(order, status, actor, now, note, notify_customer=notify_customer)
+    if status == "payment_expired":
+        alerts.payment_expired(order, actor, now)
     db.session.flush()
     return order
 
@@ -335,14 +345,36 @@ def change_address_by_customer(order, address, now, config):
 
 
 def expire_unpaid(now):
-    """Bank-transfer orders not paid by their date expire and give their stock back."""
-    due = db.session.scalars(db.select(Order).where(
-        Order.status == "placed", Order.payment_method == "bank_transfer",
-        Order.pay_by.is_not(None), Order.pay_by < now)).all()
-    for order in due:
+    """Bank-transfer orders not paid by their date expire and give their stock back.
+
+    Each order is claimed first with a conditional UPDATE that re-checks it is still unpaid:
+    of two workers running this at once, the second waits for the first to commit and then
+    finds the order expired (PostgreSQL re-checks the condition on the locked row; SQLite
+    lets one writer in at a time), so stock comes back, and the customer and the merchant are
+    told, once."""
+    expired = 0
+    for order in unpaid_past_due(now):
+        # Writes nothing new; the update takes the row and re-checks it.
+        claimed = db.session.execute(
+            db.update(Order).where(Order.id == order.id, *_unpaid_past(now))
+            .values(status="placed").execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            continue  # expired by another worker, or marked paid, a moment ago
+        db.session.refresh(order)
         set_status(order, "payment_expired", "system", now,
                    note=_("No payment arrived by the due date."))
-    return len(due)
+        expired += 1
+    return expired
+
+
+def unpaid_past_due(now):
+    """The bank-transfer orders still unpaid past their pay-by date."""
+    return db.session.scalars(db.select(Order).where(*_unpaid_past(now))).all()
+
+
+def _unpaid_past(now):
+    return (Order.status == "placed", Order.payment_method == "bank_transfer",
+            Order.pay_by.is_not(None), Order.pay_by < now)
 
 
 def expected_delivery(order):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 
 from . import business, localized
+from .alerts import SWITCHES as ALERT_SWITCHES
 from .errors import ShopError
 from .extensions import db
 from .models import ShippingMethod
@@ -256,6 +257,16 @@ def set_test_payments(on):
     refunds, and customers who preferred it are asked to choose again."""
     get_settings_row().test_payments = bool(on)
     db.session.flush()
+
+
+def save_alerts(on):
+    """Switch the merchant alerts: those named in `on` are sent, every other one is not.
+    Names that are no alert are ignored. Returns the list of alerts switched off."""
+    on = set(on or ())
+    row = get_settings_row()
+    row.alerts_off = [name for name in ALERT_SWITCHES if name not in on]
+    db.session.flush()
+    return row.alerts_off
 
 
 def shipping_methods():

@@ -73,6 +73,8 @@ class ShopConfig:
     carriers: tuple = field(default_factory=tuple)
     main_language: str = "en"
     ship_countries: tuple = field(default_factory=tuple)
+    # The merchant alerts switched off (domain.alerts.SWITCHES).
+    alerts_off: tuple = field(default_factory=tuple)
     shipping_methods: tuple = field(default_factory=tuple)
     categories: tuple = field(default_factory=tuple)
     # Every ReturnRule, detached: the product page shows each product's return summary from
@@ -146,7 +148,7 @@ def load():
         undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
         main_language=LANGUAGES[0], ship_countries=[], test_payments=True, business_name="",
         business_representative="", business_registration_number="", mail_order_number="",
-        hosting_provider="")
+        hosting_provider="", alerts_off=[])
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -165,6 +167,7 @@ def load():
         shipping_methods=tuple(Shipping(m.id, m.name, m.region, m.price, m.days_min, m.days_max)
                                for m in methods),
         main_language=row.main_language or LANGUAGES[0],
+        alerts_off=tuple(row.alerts_off or ()),
         categories=tuple(CategoryInfo(c.id, c.slug, c.name, c.description, c.translations or {})
                          for c in categories),
         return_rules=tuple(

@@ -48,6 +48,7 @@ def ensure_available(name, stock, wanted, in_cart=0):
 
 def reserve(variant, quantity, name):
     """Take `quantity` units of a variant inside the caller's transaction, or raise OutOfStock.
+    Returns the units left, as this sale leaves them (see crossed_low).
 
     One conditional UPDATE: two buyers racing for the last unit cannot both get it, on SQLite
     (writers are serialised) or PostgreSQL (the row is locked and the condition re-checked).
@@ -55,10 +56,11 @@ def reserve(variant, quantity, name):
     from .extensions import db
     from .models import Product, Variant
 
-    taken = db.session.execute(
+    left = db.session.execute(
         db.update(Variant).where(Variant.id == variant.id, Variant.stock >= quantity)
-        .values(stock=Variant.stock - quantity).execution_options(synchronize_session=False))
-    if taken.rowcount != 1:
+        .values(stock=Variant.stock - quantity).returning(Variant.stock)
+        .execution_options(synchronize_session=False)).scalar()
+    if left is None:
         left = db.session.scalar(db.select(Variant.stock).where(Variant.id == variant.id)) or 0
         ensure_available(name, left, quantity)
         raise OutOfStock(_("Sorry, %(name)s is sold out.", name=name))
@@ -67,6 +69,14 @@ def reserve(variant, quantity, name):
         .values(stock_total=Product.stock_total - quantity,
                 sales_count=Product.sales_count + quantity)
         .execution_options(synchronize_session=False))
+    return left
+
+
+def crossed_low(left, taken, threshold):
+    """Whether taking `taken` units brought a variant from above the low-stock threshold to
+    it or below (`left` after). Sales that start at or below it cross nothing; a sale that
+    crosses holds the variant's row, so no other sale can see the same crossing."""
+    return left <= threshold < left + taken
 
 
 def release(variant_id, product_id, quantity):

@@ -8,7 +8,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Inte
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
     StopValidation, ValidationError
 
-from domain import localized
+from domain import alerts, localized
 from domain.errors import ShopError
 from domain.ids import parse_id
 from domain.money import to_input
@@ -362,6 +362,42 @@ class SettingsForm(FlaskForm):
                      "main_language", "ship_countries", *BUSINESS_FIELDS):
             values[name] = self[name].data if self[name].raw_data else None
         return values
+
+
+class AlertsForm(FlaskForm):
+    """A checkbox per merchant alert (domain.alerts.SWITCHES), named alert_<switch>."""
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(formdata=None, data={f"alert_{name}": name not in config.alerts_off
+                                        for name in alerts.SWITCHES})
+
+    def fields(self):
+        return [self[f"alert_{name}"] for name in alerts.SWITCHES]
+
+    def switched_on(self):
+        return [name for name in alerts.SWITCHES if self[f"alert_{name}"].data]
+
+
+for _name, _label, _hint in (
+        ("new_order", _l("A new order"), _l("Every order placed in the shop.")),
+        ("transfer_to_confirm", _l("A bank transfer to confirm"),
+         _l("An order to be paid by bank transfer: mark it paid when the money arrives. Sent "
+            "instead of the new-order alert.")),
+        ("return_requested", _l("A return request"),
+         _l("A customer asks to return items; approve or reject it.")),
+        ("refund_failed", _l("A refund that failed"),
+         _l("The payment provider refused a refund you did not start yourself, such as a "
+            "customer's cancellation. A refund you start shows its result on the page.")),
+        ("payment_expired", _l("A payment that expired"),
+         _l("No bank transfer arrived in time, so the order was cancelled.")),
+        ("low_stock", _l("Low stock"),
+         _l("A sale takes a variant to the low-stock level or below: once each time.")),
+        ("mail_failing", _l("Emails failing"),
+         _l("The shop's emails have not gone out for over an hour.")),
+):
+    assert _name in alerts.SWITCHES, _name
+    setattr(AlertsForm, f"alert_{_name}", BooleanField(_label, description=_hint))
 
 
 class ShippingForm(FlaskForm):

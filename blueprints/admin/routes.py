@@ -29,6 +29,7 @@ def dashboard():
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
                   returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
                   emails_unbuildable=mailer.unbuildable_count(),
+                  mail_failing=mailer.failing_too_long(now()),
                   no_shipping=not config.shipping_methods,
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
                   shop_url_elsewhere=_shop_url_elsewhere(),

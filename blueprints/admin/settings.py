@@ -2,6 +2,7 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
 
+from domain import alerts
 from domain import settings as shop_settings
 from domain.errors import ShopError
 from domain.extensions import db
@@ -10,12 +11,14 @@ from domain.models import ShippingMethod
 from ..common import shop
 from ..htmx import render
 from . import bp
-from .forms import CarriersForm, EmptyForm, SettingsForm, ShippingForm, add_domain_errors
+from .forms import (AlertsForm, CarriersForm, EmptyForm, SettingsForm, ShippingForm,
+                    add_domain_errors)
 
 PAGE = "admin/settings.html"
 
 
-def _page(settings_form=None, new_method_form=None, failed=None, status=200, carriers_form=None):
+def _page(settings_form=None, new_method_form=None, failed=None, status=200, carriers_form=None,
+          alerts_form=None):
     """The settings page; `failed` is (shipping method id, form) to show as it was sent."""
     config = shop()
     methods = []
@@ -29,7 +32,10 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200, car
     return render(PAGE, form=settings_form or SettingsForm.from_config(config),
                   methods=methods, new_method_form=new_method_form,
                   failed_id=failed[0] if failed else None, empty_form=EmptyForm(formdata=None),
-                  carriers_form=carriers_form or CarriersForm.from_config(config), status=status)
+                  carriers_form=carriers_form or CarriersForm.from_config(config),
+                  alerts_form=alerts_form or AlertsForm.from_config(config),
+                  alert_recipients=[address for address, _locale in alerts.recipients(config)],
+                  status=status)
 
 
 def _saved(message):
@@ -76,6 +82,15 @@ def carriers_save():
             return _page(carriers_form=_carrier_errors(form, error), status=422)
         return _saved(_("Carriers saved."))
     return _page(carriers_form=form, status=422)
+
+
+@bp.post("/settings/alerts")
+def alerts_save():
+    form = AlertsForm()
+    if form.validate_on_submit():
+        shop_settings.save_alerts(form.switched_on())
+        return _saved(_("Alerts saved."))
+    return _page(alerts_form=form, status=422)
 
 
 def _carrier_errors(form, error):

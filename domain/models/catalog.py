@@ -53,6 +53,8 @@ class ShopSettings(db.Model):
                                              server_default="")
     mail_order_number = db.Column(db.String(60), nullable=False, default="", server_default="")
     hosting_provider = db.Column(db.String(120), nullable=False, default="", server_default="")
+    # The merchant alerts switched off, by name (domain.alerts.SWITCHES); every other one is on.
+    alerts_off = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

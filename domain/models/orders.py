@@ -170,8 +170,14 @@ class OutboxMessage(db.Model):
     # Still set when a worker claims it again: the earlier attempt was cut off (the worker was
     # killed) and may have reached the mail server.
     attempt_started_at = db.Column(UTCDateTime, nullable=True)
+    # When an attempt first failed; the merchant is alerted when mail fails for over an hour.
+    first_failed_at = db.Column(UTCDateTime, nullable=True)
+    # The event a message reports, for messages that must be queued once whoever raises the
+    # event and however often (domain.notify.enqueue_once); null for the others.
+    dedupe_key = db.Column(db.String(320), nullable=True)
 
     order = db.relationship("Order")
 
     __table_args__ = (Index("ix_outbox_due", "sent_at", "next_attempt_at"),
-                      Index("ix_outbox_order", "order_id"))
+                      Index("ix_outbox_order", "order_id"),
+                      Index("uq_outbox_dedupe_key", "dedupe_key", unique=True))

@@ -8,7 +8,7 @@ other) costing nothing, paid through the "exchange" provider that checkout never
 from flask_babel import gettext as _
 
 from .. import cart as carts
-from .. import catalog, orders, payments, stock
+from .. import alerts, catalog, orders, payments, stock
 from ..errors import OutOfStock
 from ..extensions import db
 from ..models import Order, OrderEvent, OrderLine, Product, Variant
@@ -57,17 +57,20 @@ def make_replacement(ret, now):
             sold_out.append(name)
             continue
         try:
-            stock.reserve(variant, line.quantity, name)
+            left = stock.reserve(variant, line.quantity, name)
         except OutOfStock:
             sold_out.append(name)
             continue
-        reserved.append((line, variant))
+        reserved.append((line, variant, left))
     if sold_out:
         # All or nothing: half an exchange would ship some items and refund others.
-        for line, variant in reserved:
+        for line, variant, _left in reserved:
             stock.release(variant.id, variant.product_id, line.quantity)
         return sold_out
-    ret.exchange_order = _replacement_order(ret, reserved, now)
+    ret.exchange_order = _replacement_order(ret, [(line, variant) for line, variant, _left
+                                                  in reserved], now)
+    for line, variant, left in reserved:
+        alerts.low_stock(variant, left, line.quantity, ret.exchange_order, now)
     db.session.flush()
     return []
 

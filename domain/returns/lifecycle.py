@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import notify, refund_accounts, stock
+from .. import alerts, notify, refund_accounts, stock
 from ..errors import InvalidRefundAccount, InvalidReturnTransition, ReturnNotAllowed
 from ..extensions import db
 from ..ids import parse_id
@@ -177,6 +177,7 @@ def request_return(order, selections, action, reason, reason_text, method, reque
     if account is not None:
         refund_accounts.save(account, ret=ret)
     record(ret, "requested", actor, now)
+    alerts.return_requested(ret, actor, now)
     return ret, True
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .. import credit, payments, refund_accounts
+from .. import alerts, credit, payments, refund_accounts
 from ..errors import InvalidReturnTransition, PaymentFailed, RefundFailed
 from ..money import Money
 from .balance import credit_of_return, credit_returned, needs_account, remaining
@@ -125,8 +125,11 @@ def _refund(ret, actor, now, reference):
         if provider.manual_refunds and result.status != payments.FAILED:
             result = payments.Result(payments.SUCCEEDED, reference=reference,
                                      message=result.message)
-        payments.record(order, "refund", money, result)
+        payment = payments.record(order, "refund", money, result)
         if result.status == payments.FAILED:
+            # The merchant who clicked "Refund" reads the failure on the page; any other
+            # actor's failure (an automatic refund) is emailed to them.
+            alerts.refund_failed(order, payment, actor, now, ret=ret)
             message = str(result.message) or _("The payment provider refused the refund.")
             # A retry that fails again is noted for the merchant; the customer already knows.
             record(ret, "refund_failed", actor, now, note=message,
