@@ -12,6 +12,7 @@ from . import localized, shopconfig, text
 from .errors import InvalidReturnRule
 from .extensions import db
 from .models import PolicyPage, Product, Variant
+from .returns import faults
 from .returns import rules as return_rules
 
 PAGES = ("privacy", "terms")
@@ -20,16 +21,20 @@ MAX_PAGE_LENGTH = 50_000
 
 @dataclass(frozen=True)
 class ReturnsPolicy:
-    """What /policies/returns shows: the settings row, the rules table and the ways back."""
+    """What /policies/returns shows: the settings row, the rules table, the ways back, and the
+    rule for goods that arrived damaged, wrong or not as described (faults.Terms)."""
     policy: object
     rows: list
     methods: list
+    faults: object
 
 
-def returns_policy():
+def returns_policy(currency):
+    """The returns policy page of a shop selling in `currency` (its legal minimums differ)."""
     policy = return_rules.policy()
     return ReturnsPolicy(policy=policy, rows=return_rules.rules_table(),
-                         methods=return_rules.methods(policy))
+                         methods=return_rules.methods(policy),
+                         faults=faults.terms(policy, currency))
 
 
 def page(name):

@@ -5,6 +5,7 @@ from flask import abort
 
 from domain import policies
 
+from ..common import shop
 from ..htmx import render
 from ..pagecache import cached_page
 from . import bp
@@ -19,7 +20,7 @@ def shipping():
 @bp.get("/returns")
 @cached_page
 def returns():
-    return render("policies/returns.html", view=policies.returns_policy())
+    return render("policies/returns.html", view=policies.returns_policy(shop().currency))
 
 
 @bp.get("/<name>")

@@ -5,10 +5,11 @@ from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, Shippin
                       ShopSettings, Variant)
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
-                      ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
+                      ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
+                      ReturnRule)
 
 __all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
            "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant", "utcnow",
            "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry", "PolicyPage",
-           "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
+           "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy", "ReturnRequest", "ReturnRule"]

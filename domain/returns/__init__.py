@@ -1,7 +1,10 @@
 """Returns, exchanges and refunds: the rules as data (rules), whether a line may come back
-(eligibility), what it gives back (amounts), a return's way from request to refund (lifecycle,
+(eligibility), the rule for goods that arrived damaged or wrong (faults), what it gives back
+(amounts), the customer's photos (photos), a return's way from request to refund (lifecycle,
 exchange, refunds), where returns stand (progress) and what they teach (insights)."""
 from .amounts import Estimate, Selection, estimate, paid_for
+from .faults import FAULT_REASONS, is_fault
+from .faults import terms as fault_terms
 from .eligibility import Eligibility, eligible, order_eligibility, window_closes, window_start
 from .insights import DisappointingProduct, disappointing_products, waiting_count
 from .lifecycle import (PIPELINE, approve, ensure_unchanged, receive, reject, request_return,
@@ -13,7 +16,8 @@ from .refunds import split as refund_split
 from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, delete_rule, methods,
                     policy, rule_for, rules_table, save_policy, save_rule, summary)
 
-__all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
+__all__ = ["ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate",
+           "FAULT_REASONS", "PIPELINE", "fault_terms", "is_fault",
            "REASONS", "RefundClock", "Refunded", "Rule", "RuleRow", "Selection", "Stage",
            "action_label", "approve", "by_number", "complete", "delete_rule",
            "disappointing_products", "eligible", "ensure_unchanged", "estimate", "for_customer",
