@@ -32,6 +32,7 @@ def _subjects():
         "order_cancelled": lambda n: _("Order %(number)s was cancelled", number=n),
         "order_payment_expired": lambda n: _("Order %(number)s was cancelled: no payment arrived",
                                              number=n),
+        "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
         "password_reset": lambda n: _("Reset your password"),
         # Return messages get the return's number (R-...).
         "return_requested": lambda n: _("We received your return request %(number)s", number=n),
@@ -53,7 +54,7 @@ def kind_label(kind):
         "order_packed": _("Packed"), "order_shipped": _("Shipped"),
         "order_out_for_delivery": _("Out for delivery"), "order_delivered": _("Delivered"),
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
-        "password_reset": _("Password reset"),
+        "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
         "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
@@ -64,7 +65,8 @@ def kind_label(kind):
 RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "return_received",
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
-         "order_delivered", "order_cancelled", "order_payment_expired", "password_reset",
+         "order_delivered", "order_cancelled", "order_payment_expired", "order_goodwill",
+         "password_reset",
          *RETURN_KINDS)
 
 
@@ -115,7 +117,9 @@ def render_parts(message):
     context = {"message": message, "order": order, "data": message.data or {}}
     if order is not None:
         view = tracking.tracking(order, shop(), now())
-        context.update(view=view, track_url=tracking_link(order))
+        context.update(view=view, track_url=tracking_link(order),
+                       payment_label=payments.PROVIDERS[order.payment_method].label
+                       if order.payment_method in payments.PROVIDERS else order.payment_method)
     number = order.number if order else ""
     if message.kind in RETURN_KINDS:
         ret = db.session.get(ReturnRequest, (message.data or {}).get("return_id") or 0)

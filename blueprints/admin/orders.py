@@ -1,17 +1,21 @@
 """Back office: the order list, one order with its next steps, bulk packing and shipping, and
 the packing slip. Every status change goes through domain.fulfilment, which calls set_status."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from domain import fulfilment, orders, payments, returns
-from domain.errors import ShopError
+from domain.errors import GoodwillRefused, ShopError
 from domain.models import ORDER_STATUSES
+from domain.money import Money
+from domain.returns import goodwill
+from domain.settings import money_from_text
 
 from ..htmx import render
 from ..templating import now
 from . import bp
-from .order_forms import BulkForm, StatusForm
+from .order_forms import BulkForm, GoodwillForm, StatusForm
 
 
 def _order(number):
@@ -80,14 +84,21 @@ def _report(outcomes, action):
               "error")
 
 
-def _order_page(order, failed=None, error=None, status=200):
-    """The order with its history and next steps; `failed` is the action form as it was sent."""
+def _order_page(order, failed=None, error=None, status=200, goodwill_form=None,
+                goodwill_error=None):
+    """The order with its history and next steps; `failed` is the action form as it was sent,
+    `goodwill_form` the "make it right" form."""
     moment = now()
+    provider = payments.PROVIDERS.get(order.payment_method)
+    goodwill_form = goodwill_form or GoodwillForm(formdata=None)
+    goodwill_form.seen.data = goodwill.seen_stamp(order)
     return render("admin/order.html", order=order, actions=fulfilment.actions(order, moment),
                   can_undo=orders.can_undo(order, moment), failed=failed, error=error,
                   status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
                   providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),
-                  refunded=returns.refunded(order))
+                  refunded=returns.refunded(order), goodwill_form=goodwill_form,
+                  goodwill_error=goodwill_error, goodwill_room=goodwill.room(order),
+                  manual_refund=provider is None or provider.manual_refunds)
 
 
 @bp.get("/orders/<number>", endpoint="order")
@@ -109,6 +120,30 @@ def order_status(number):
         return _order_page(_order(number), failed=form, error=str(error), status=422)
     flash(_("Order %(number)s is now “%(status)s”.", number=order.number,
             status=orders.status_label(order.status)), "success")
+    return redirect(url_for(".order", number=order.number), code=303)
+
+
+@bp.post("/orders/<number>/goodwill")
+def order_goodwill(number):
+    """Make it right: a goodwill refund or store credit outside a return, once per page."""
+    order = _order(number)
+    form = GoodwillForm()
+    if not form.validate_on_submit():
+        return _order_page(order, goodwill_form=form, status=422, goodwill_error=_(
+            "Nothing was refunded: please correct the fields marked below."))
+    values = form.values()
+    try:
+        amount = money_from_text(form.amount.data, order.currency, str(get_locale() or "en"))
+        goodwill.make_it_right(order, values["kind"], amount, values["reason"], merchant_actor(),
+                               now(), values["seen"], reference=values["reference"])
+    except GoodwillRefused as error:
+        form.add_errors(error.fields)
+        return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
+    except ShopError as error:
+        form.add_errors({"amount": str(error)})
+        return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
+    flash(_("%(amount)s given back to the customer, who was emailed.",
+            amount=Money(amount, order.currency).format(str(get_locale() or "en"))), "success")
     return redirect(url_for(".order", number=order.number), code=303)
 
 

@@ -2,6 +2,7 @@
 (eligibility), the rule for goods that arrived damaged or wrong (faults), what it gives back
 (amounts), the customer's photos (photos), a return's way from request to refund (lifecycle,
 exchange, refunds), where returns stand (progress) and what they teach (insights)."""
+from . import faults, goodwill, photos
 from .amounts import Estimate, Selection, estimate, paid_for
 from .faults import FAULT_REASONS, is_fault
 from .faults import terms as fault_terms
