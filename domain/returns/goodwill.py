@@ -42,7 +42,8 @@ def room(order):
     if order.status in CLOSED:
         return Room(0, 0)
     money, total = remaining(order)
-    return Room(money, total if order.user_id is not None else 0)
+    # Credit already given back counts too: money never goes past the total left.
+    return Room(min(money, total), total if order.user_id is not None else 0)
 
 
 def seen_stamp(order):
