@@ -100,6 +100,10 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
+    # Customers' return photos sit beside the uploads, never inside them: /media serves the
+    # uploads folder to anyone, these only after the order's access check (blueprints/returns).
+    app.config.setdefault("RETURN_PHOTO_FOLDER", os.path.join(
+        os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     if app.config["TRUST_PROXY"]:

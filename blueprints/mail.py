@@ -36,6 +36,7 @@ def _subjects():
         "order_payment_expired": lambda n: _("Order %(number)s was cancelled: no payment arrived",
                                              number=n),
         "order_refunded": lambda n: _("Your refund for order %(number)s is sent", number=n),
+        "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
         "password_reset": lambda n: _("Reset your password"),
         # Return messages get the return's number (R-...).
         "return_requested": lambda n: _("We received your return request %(number)s", number=n),
@@ -58,7 +59,7 @@ def kind_label(kind):
         "order_out_for_delivery": _("Out for delivery"), "order_delivered": _("Delivered"),
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
         "order_refunded": _("Refund sent"),
-        "password_reset": _("Password reset"),
+        "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
         "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
@@ -77,7 +78,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
-         "password_reset",
+         "order_goodwill", "password_reset",
          *RETURN_KINDS, *alerts.KINDS)
 
 
@@ -188,7 +189,9 @@ def render_parts(message):
     context = {"message": message, "order": order, "data": message.data or {}}
     if order is not None:
         view = tracking.tracking(order, shop(), now())
-        context.update(view=view, track_url=tracking_link(order))
+        context.update(view=view, track_url=tracking_link(order),
+                       payment_label=payments.PROVIDERS[order.payment_method].label
+                       if order.payment_method in payments.PROVIDERS else order.payment_method)
         if message.kind == "order_cancelled":
             # Told as it stands when the email goes: a refund sent since is no longer waiting.
             waiting = order_refunds.waiting(order)

@@ -49,13 +49,15 @@ def _move(user_id, delta, *conditions):
     return result.rowcount
 
 
-def grant(user_id, amount, currency, note, now, return_id=None, order_id=None):
-    """Add `amount` to the customer's credit, with a ledger entry saying why. Returns the entry."""
+def grant(user_id, amount, currency, note, now, return_id=None, order_id=None, goodwill=False):
+    """Add `amount` to the customer's credit, with a ledger entry saying why. Returns the entry.
+    `goodwill`: given to make a problem with `order_id` right, outside a return."""
     _positive(amount)
     if _move(user_id, amount) != 1:
         raise NotFound(_("That customer account no longer exists."))
     entry = CreditEntry(user_id=user_id, amount=amount, currency=currency, note=str(note)[:300],
-                        return_id=return_id, order_id=order_id, created_at=now)
+                        return_id=return_id, order_id=order_id, goodwill=goodwill,
+                        created_at=now)
     db.session.add(entry)
     db.session.flush()
     return entry

@@ -94,6 +94,14 @@ class ReturnNotAllowed(ShopError):
         self.fields = dict(fields or {})
 
 
+class GoodwillRefused(ShopError):
+    """A goodwill refund or credit the order cannot give; `fields` maps form fields to messages."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
 class InvalidReturnTransition(ShopError):
     """A return cannot move to that stage from where it is."""
 

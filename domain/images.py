@@ -27,11 +27,11 @@ def file_name(key, width):
     return f"{key}-{width}.webp"
 
 
-def _open(data):
+def _open(data, max_bytes=MAX_BYTES):
     if not data:
         raise InvalidImage(_("The file is empty."))
-    if len(data) > MAX_BYTES:
-        raise InvalidImage(_("The image is larger than 15 MB."))
+    if len(data) > max_bytes:
+        raise InvalidImage(_("The image is larger than %(num)d MB.", num=max_bytes // (1024 * 1024)))
     try:
         probe = Image.open(io.BytesIO(data))
         if probe.format not in ACCEPTED_FORMATS:
@@ -68,6 +68,33 @@ def store_image(data, upload_dir):
             os.replace(tmp, path)
         largest = largest or (width, height)
     return key, largest[0], largest[1]
+
+
+def check(data, max_bytes=MAX_BYTES):
+    """InvalidImage, fit to show, unless `data` is an image we can read within `max_bytes`."""
+    _open(data, max_bytes)
+
+
+def store_photo(data, folder, max_width, max_bytes):
+    """Validate an upload and keep one WebP copy at most `max_width` wide in `folder`, made
+    afresh without the original's metadata (no EXIF: no GPS position, no camera serial).
+    Returns (key, width, height, path, created): `created` is False when the same photo was
+    already there. InvalidImage, fit to show, for anything that is not an image we read."""
+    image = _open(data, max_bytes)
+    image = ImageOps.exif_transpose(image)
+    image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    if image.width > max_width:
+        image = image.resize((max_width, max(1, round(image.height * max_width / image.width))),
+                             Image.LANCZOS)
+    key = hashlib.sha256(data).hexdigest()[:32]
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{key}.webp")
+    created = not os.path.exists(path)
+    if created:
+        tmp = path + ".tmp"
+        image.save(tmp, "WEBP", quality=80, method=4)
+        os.replace(tmp, path)
+    return key, image.width, image.height, path, created
 
 
 def _has_alpha(image):

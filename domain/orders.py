@@ -42,6 +42,8 @@ def status_label(status):
         "shipped": _("Shipped"), "out_for_delivery": _("Out for delivery"),
         "delivered": _("Delivered"), "cancelled": _("Cancelled"),
         "payment_expired": _("Payment expired"),
+        # Not stages: events of a refund or credit given outside a return (returns/goodwill.py).
+        "goodwill_refund": _("Goodwill refund"), "goodwill_credit": _("Goodwill store credit"),
     }[status]
 
 

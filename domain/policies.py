@@ -13,6 +13,7 @@ from . import localized, shopconfig, text
 from .errors import InvalidReturnRule
 from .extensions import db
 from .models import PolicyPage, Product, Variant
+from .returns import faults
 from .returns import rules as return_rules
 
 PAGES = ("privacy", "terms")
@@ -21,23 +22,28 @@ MAX_PAGE_LENGTH = 50_000
 
 @dataclass(frozen=True)
 class ReturnsPolicy:
-    """What /policies/returns shows: the settings row, the rules table and the ways back; or,
-    before the merchant confirmed the rules, none of them."""
+    """What /policies/returns shows: the settings row, the rules table, the ways back, and the
+    rule for goods that arrived damaged, wrong or not as described (faults.Terms); before the
+    merchant confirmed the rules, only the fault rule, which the code enforces either way."""
     policy: object
     rows: list
     methods: list
+    faults: object = None
     confirmed: bool = True
     # Whose consumer law the page can state for certain: "KR" for a shop selling in won.
     statutory: str | None = None
 
 
 def returns_policy(currency):
+    """The returns policy page of a shop selling in `currency` (its legal minimums differ)."""
     policy = return_rules.policy()
     if policy.confirmed_at is None:
         return ReturnsPolicy(policy=policy, rows=[], methods=[], confirmed=False,
+                             faults=faults.terms(policy, currency),
                              statutory="KR" if currency == "KRW" else None)
     return ReturnsPolicy(policy=policy, rows=return_rules.rules_table(),
-                         methods=return_rules.methods(policy))
+                         methods=return_rules.methods(policy),
+                         faults=faults.terms(policy, currency))
 
 
 def page(name):

@@ -52,7 +52,7 @@ def delivered(app, setup, payment="test_card", quantity=2, user_id=None, token=N
                            token=token or f"{payment}-{quantity}-{user_id}")["number"]
 
 
-def ask(app, number, quantity=1, action="refund", reason="damaged", text="", when=NOW + DAY,
+def ask(app, number, quantity=1, action="refund", reason="size_fit", text="", when=NOW + DAY,
         token=None, exchange_variant_id=None):
     """The customer asks to return units of the order's line; returns the RMA."""
     with app.test_request_context():

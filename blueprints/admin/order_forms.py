@@ -1,7 +1,7 @@
 """Back-office order forms: moving one order on, and marking several packed or shipped."""
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from domain.fulfilment import BULK_LIMIT
@@ -33,6 +33,30 @@ class RefundSentForm(FlaskForm):
 
     def value(self):
         return (self.reference.data or "").strip()
+
+
+class GoodwillForm(FlaskForm):
+    """"Make it right": money or store credit back outside a return. The amount is read in the
+    order's currency by the view; the domain checks it against what is left to give back."""
+
+    seen = HiddenField()
+    kind = RadioField(_l("Give back as"), default="refund",
+                      choices=[("refund", _l("Refund to the way they paid")),
+                               ("credit", _l("Store credit"))])
+    amount = StringField(_l("Amount"), validators=[Length(max=20)])
+    reason = TextAreaField(_l("Reason (the customer reads it in their email)"),
+                           validators=[Length(max=300)])
+    reference = StringField(_l("Refund reference (bank transfer or receipt number)"),
+                            validators=[Length(max=120)])
+
+    def values(self):
+        return {"kind": self.kind.data or "", "reason": (self.reason.data or "").strip(),
+                "reference": (self.reference.data or "").strip(), "seen": self.seen.data or ""}
+
+    def add_errors(self, fields):
+        for name, message in (fields or {}).items():
+            if name in self and name not in ("csrf_token", "seen"):
+                self[name].errors = [*self[name].errors, message]
 
 
 class BulkForm(FlaskForm):

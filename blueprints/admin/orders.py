@@ -1,17 +1,21 @@
 """Back office: the order list, one order with its next steps, bulk packing and shipping, and
 the packing slip. Every status change goes through domain.fulfilment, which calls set_status."""
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from domain import fulfilment, order_refunds, orders, payments, refund_accounts, returns
-from domain.errors import ShopError
+from domain.errors import GoodwillRefused, ShopError
 from domain.models import ORDER_STATUSES
+from domain.money import Money
+from domain.returns import goodwill
+from domain.settings import money_from_text
 
 from ..htmx import render
 from ..templating import now
 from . import bp
-from .order_forms import BulkForm, RefundSentForm, StatusForm
+from .order_forms import BulkForm, GoodwillForm, RefundSentForm, StatusForm
 
 
 def _order(number):
@@ -80,10 +84,15 @@ def _report(outcomes, action):
               "error")
 
 
-def _order_page(order, failed=None, error=None, status=200, refund_form=None, refund_error=None):
-    """The order with its history and next steps; `failed` is the action form as it was sent."""
+def _order_page(order, failed=None, error=None, status=200, refund_form=None, refund_error=None,
+                goodwill_form=None, goodwill_error=None):
+    """The order with its history and next steps; `failed` is the action form as it was sent,
+    `refund_form` the cancelled order's refund sent by hand, `goodwill_form` "make it right"."""
     moment = now()
     waiting = order_refunds.waiting(order)
+    provider = payments.PROVIDERS.get(order.payment_method)
+    goodwill_form = goodwill_form or GoodwillForm(formdata=None)
+    goodwill_form.seen.data = goodwill.seen_stamp(order)
     response = render(
         "admin/order.html", order=order, actions=fulfilment.actions(order, moment),
         can_undo=orders.can_undo(order, moment), failed=failed, error=error,
@@ -91,7 +100,9 @@ def _order_page(order, failed=None, error=None, status=200, refund_form=None, re
         providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),
         refunded=returns.refunded(order), refund_waiting=waiting,
         refund_account=refund_accounts.stored(order=order) if waiting else None,
-        refund_form=refund_form or RefundSentForm(formdata=None), refund_error=refund_error)
+        refund_form=refund_form or RefundSentForm(formdata=None), refund_error=refund_error,
+        goodwill_form=goodwill_form, goodwill_error=goodwill_error,
+        goodwill_room=goodwill.room(order), manual_refund=provider is None or provider.manual_refunds)
     if waiting:
         # The refund step shows the customer's full account number: keep it out of every cache.
         response.headers["Cache-Control"] = "no-store"
@@ -133,6 +144,30 @@ def order_refund_sent(number):
     except ShopError as error:
         return _order_page(_order(number), status=422, refund_form=form, refund_error=str(error))
     flash(_("The refund of order %(number)s is recorded as sent.", number=order.number), "success")
+    return redirect(url_for(".order", number=order.number), code=303)
+
+
+@bp.post("/orders/<number>/goodwill")
+def order_goodwill(number):
+    """Make it right: a goodwill refund or store credit outside a return, once per page."""
+    order = _order(number)
+    form = GoodwillForm()
+    if not form.validate_on_submit():
+        return _order_page(order, goodwill_form=form, status=422, goodwill_error=_(
+            "Nothing was refunded: please correct the fields marked below."))
+    values = form.values()
+    try:
+        amount = money_from_text(form.amount.data, order.currency, str(get_locale() or "en"))
+        goodwill.make_it_right(order, values["kind"], amount, values["reason"], merchant_actor(),
+                               now(), values["seen"], reference=values["reference"])
+    except GoodwillRefused as error:
+        form.add_errors(error.fields)
+        return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
+    except ShopError as error:
+        form.add_errors({"amount": str(error)})
+        return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
+    flash(_("%(amount)s given back to the customer, who was emailed.",
+            amount=Money(amount, order.currency).format(str(get_locale() or "en"))), "success")
     return redirect(url_for(".order", number=order.number), code=303)
 
 

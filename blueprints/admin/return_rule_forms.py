@@ -108,11 +108,15 @@ class ProcessingForm(FlaskForm):
     refund_promise_days = IntegerField(
         _l("Refund within (days of receiving a return)"),
         description=_l("Shown on the policy page as your promise."))
+    fault_window_days = IntegerField(
+        _l("Damaged, wrong or not as described: days from delivery to send it back"),
+        description=_l("Final sale, restocking fees and return shipping fees never apply to "
+                       "these; the policy page says so."))
     general_md = TextAreaField(_l("General rules"), validators=[Length(max=20_000)],
                                description=MARKDOWN_HINT)
 
     FIELDS = ("transit_days", "pickup_enabled", "pickup_instructions", "dropoff_enabled",
-              "dropoff_instructions", "refund_promise_days", "general_md")
+              "dropoff_instructions", "refund_promise_days", "fault_window_days", "general_md")
 
     @classmethod
     def from_policy(cls, policy):

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from domain import policies, returns
+from domain.returns import faults
 from domain.errors import InvalidReturnRule
 from domain.extensions import db
 from domain.models import Product
@@ -52,7 +53,8 @@ def _page(status=200, block=None, shop_form=None, category_form=None, product_fo
                   processing_form=processing_form, empty_form=EmptyForm(formdata=None),
                   returns_summary=lambda rule: returns.summary(rule, shop().currency),
                   confirmed=returns.confirmed(),
-                  preview_html=render_markdown(processing_form.general_md.data or ""))
+                  preview_html=render_markdown(processing_form.general_md.data or ""),
+                  fault_minimum_days=faults.legal_minimum(shop().currency))
 
 
 def _saved(message, anchor="rules"):

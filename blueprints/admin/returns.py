@@ -10,6 +10,7 @@ from domain.models import RETURN_STATUSES
 
 from ..common import shop
 from ..htmx import render
+from ..returns.context import photo_urls
 from ..templating import now, return_status_label
 from . import bp
 from .forms import EmptyForm
@@ -29,10 +30,12 @@ def return_queue():
     status = request.args.get("status", "")
     status = status if status in RETURN_STATUSES else ""
     overdue = request.args.get("overdue") == "1"
+    faults_only = request.args.get("fault") == "1"
     moment = now()
-    rows = returns.queue(status=status or None, overdue=overdue, now=moment)
+    rows = returns.queue(status=status or None, overdue=overdue, now=moment, fault=faults_only)
     return render("admin/returns.html", block="queue", rows=rows, status_filter=status,
-                  overdue=overdue, statuses=RETURN_STATUSES,
+                  overdue=overdue, faults_only=faults_only, fault_reasons=returns.FAULT_REASONS,
+                  reasons=returns.REASONS, statuses=RETURN_STATUSES,
                   clocks={r.id: returns.refund_clock(r, moment, shop().timezone) for r in rows},
                   action_label=returns.action_label)
 
@@ -46,6 +49,7 @@ def _return_page(ret, error=None, status=200, reject_form=None, complete_form=No
         clock=returns.refund_clock(ret, now(), shop().timezone),
         manual_refund=provider is None or provider.manual_refunds,
         provider=provider, failure=returns.last_failure(ret), reasons=returns.REASONS,
+        fault=returns.is_fault(ret.reason), photos=photo_urls(ret),
         action_label=returns.action_label, seen=returns.seen_stamp(ret),
         form=EmptyForm(formdata=None), receive_form=ReceiveForm(formdata=None),
         reject_form=reject_form or RejectForm(formdata=None),

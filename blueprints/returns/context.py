@@ -25,6 +25,8 @@ class OrderReturns:
     open_until: object
     # (number, status label, url) of each return of the order.
     returns: list
+    # Until when an item that arrived damaged or wrong may still come back, when nothing else may.
+    fault_until: object = None
 
 
 def order_returns(order, now, config):
@@ -33,7 +35,16 @@ def order_returns(order, now, config):
     listed = [(ret.number, returns.status_label(ret.status), return_url(ret.number, order))
               for ret in returns.of_order(order)]
     window = offer.return_window(order, now, config)
-    return OrderReturns(window.can_return, window.closed_at, window.open_until, listed)
+    return OrderReturns(window.can_return, window.closed_at, window.open_until, listed,
+                        window.fault_until)
+
+
+def photo_urls(ret):
+    """(url, width, height) of each photo sent with `ret`, as links that open for this visitor
+    (the owner, a merchant, or the holder of the order's signed link)."""
+    args = {key: value for key, value in tracking_url_args(ret.order).items() if key != "number"}
+    return [(url_for("returns.return_photo", number=ret.number, photo_id=photo.id, **args),
+             photo.width, photo.height) for photo in ret.photos]
 
 
 def customer_returns(user_id):

@@ -1,9 +1,9 @@
 """The return form. It checks what a form can (a reason from the list, the text's length, whole
 quantities) and hands plain values to domain.returns, which checks the rest: eligibility,
-quantities left to return, the actions the rules allow, exchange variants."""
+quantities left to return, the actions the rules allow, exchange variants, the photos."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from domain.returns import REASONS, Selection
@@ -43,6 +43,8 @@ class ReturnForm(RefundAccountForm):
     reason_text = TextAreaField(_l("Anything else we should know? (optional)"),
                                 filters=[lambda v: v.strip() if isinstance(v, str) else v],
                                 validators=[Length(max=1000)])
+    # Read by domain.returns.photos, which checks each one is an image and how many there are.
+    photos = MultipleFileField(_l("Photos (optional)"))
     # Drawn as radio groups whose options depend on the chosen lines.
     action = StringField(_l("What would you like instead?"))
     method = StringField(_l("How will the items come back to us?"))
@@ -61,6 +63,13 @@ class ReturnForm(RefundAccountForm):
             else:
                 rest[name] = message
         return rest
+
+
+def sent_photos(files, max_bytes):
+    """[(file name, bytes)] of the photos sent; reading stops one byte past `max_bytes`, enough
+    for the domain to say the photo is too large without holding all of it."""
+    return [(f.filename or "", f.read(max_bytes + 1)) for f in files.getlist("photos")
+            if f and f.filename]
 
 
 def _whole(value):

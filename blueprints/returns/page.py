@@ -21,6 +21,8 @@ class LineRow:
     exchange_variant_id: int | None = None
     error: str = ""
     exchange_error: str = ""
+    # True when the line cannot come back as it is but could as a fault (final sale, say).
+    fault_would_open: bool = False
 
     @property
     def choices(self):
@@ -33,7 +35,11 @@ def form_context(order, form, quantities, variants, now, config, asker_id, eligi
     `errors` are the domain's {field: message} that belong to a line (line-<id>,
     exchange-<id>, lines)."""
     errors = errors or {}
-    eligibility = eligibility or returns.order_eligibility(order, now, config)
+    fault = returns.is_fault(form.reason.data)
+    if fault or eligibility is None:
+        eligibility = returns.order_eligibility(order, now, config, fault=fault)
+    # What choosing a fault reason would open, to say so by the lines it would.
+    as_fault = eligibility if fault else returns.order_eligibility(order, now, config, fault=True)
     options = exchange.options(order)
     rows = []
     for line in order.lines:
@@ -42,7 +48,8 @@ def form_context(order, form, quantities, variants, now, config, asker_id, eligi
                                                verdict.returnable_quantity),
                             options.get(line.id, []), variants.get(line.id),
                             errors.get(f"line-{line.id}", ""),
-                            errors.get(f"exchange-{line.id}", "")))
+                            errors.get(f"exchange-{line.id}", ""),
+                            not verdict.ok and as_fault[line.id].ok))
     chosen = [row for row in rows if row.quantity]
     # The actions the chosen lines allow; before any is chosen, those the returnable ones do.
     considered = chosen or [row for row in rows if row.verdict.ok]
@@ -58,7 +65,7 @@ def form_context(order, form, quantities, variants, now, config, asker_id, eligi
     if chosen and form.action.data:
         estimate = returns.estimate(
             order, [returns.Selection(row.line.id, row.quantity) for row in chosen],
-            form.action.data, {line_id: v.rule for line_id, v in eligibility.items()})
+            form.action.data, {line_id: v.rule for line_id, v in eligibility.items()}, fault=fault)
     field_errors = [(f.id, message) for f in form for message in f.errors
                     if f.name not in ("csrf_token", "request_token")]
     field_errors += [(_anchor(key), message) for key, message in errors.items()]
@@ -68,7 +75,9 @@ def form_context(order, form, quantities, variants, now, config, asker_id, eligi
         "customer_pays_shipping": any(row.verdict.rule.return_shipping == "customer"
                                       for row in chosen),
         "refund_promise_days": return_policy.refund_promise_days,
-        "can_return": any(row.verdict.ok for row in rows),
+        "can_return": any(row.verdict.ok or row.fault_would_open for row in rows),
+        "fault": fault, "max_photos": returns.photos.MAX_PHOTOS,
+        "max_photo_mb": returns.photos.MAX_BYTES // (1024 * 1024),
         # A refund the merchant transfers by hand, and whether the chosen action needs the
         # account it goes to.
         "by_hand": returns.sent_by_hand(order),

@@ -8,7 +8,7 @@ marked "recalculate", which never touches the request token) and by the "Update 
 button without JavaScript. Asking is one call to domain.returns.request_return, idempotent
 through the form's one-time request token.
 """
-from flask import abort, flash, request, url_for
+from flask import abort, current_app, flash, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,9 +21,9 @@ from ..htmx import render, see_other
 from ..orders.access import link_token, tracking_url_args, viewable_order
 from ..templating import now
 from . import bp
-from .context import return_url
+from .context import photo_urls, return_url
 from .forms import (RefundAccountForm, ReturnForm, chosen_quantities, chosen_variants,
-                    selections)
+                    selections, sent_photos)
 from .page import form_context
 
 PAGE = "returns/request.html"
@@ -49,6 +49,9 @@ def create_return(number):
     form = ReturnForm()
     quantities = chosen_quantities(request.form, order)
     variants = chosen_variants(request.form, order)
+    if request.form.get("recalculate") == "form":
+        # A new reason may open lines (a final-sale item that arrived damaged): the whole form.
+        return _page(order, form, quantities, variants)
     if "recalculate" in request.form:
         return _page(order, form, quantities, variants, block="estimate",
                      oob=(ACTIONS_PARTIAL, ACCOUNT_PARTIAL))
@@ -64,7 +67,9 @@ def create_return(number):
             order, selections(quantities, variants, form.action.data), form.action.data,
             form.reason.data, form.reason_text.data or "", form.method.data,
             form.request_token.data, now(), shop(), asker_id=asker_id(),
-            refund_account=form.account_values())
+            refund_account=form.account_values(),
+            photos=sent_photos(request.files, returns.photos.MAX_BYTES),
+            photo_folder=current_app.config["RETURN_PHOTO_FOLDER"])
     except ReturnNotAllowed as error:
         rest = form.add_errors(error.fields)
         return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
@@ -120,12 +125,32 @@ def _return_page(ret, order, status=200, account_form=None, problem=None):
                   stages=returns.timeline(ret), status_label=returns.status_label(ret.status),
                   clock=returns.refund_clock(ret, now(), shop().timezone),
                   method=offer.method_of(ret), link_token=link_token(),
-                  polling=ret.closed_at is None,
+                  polling=ret.closed_at is None, reasons=returns.REASONS,
+                  fault=returns.is_fault(ret.reason), photos=photo_urls(ret),
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),
                   replacement_url=url_for("orders.track_order",
                                           **tracking_url_args(ret.exchange_order))
                   if ret.exchange_order else None,
                   page_only=account_section)
+
+
+@bp.get("/returns/<number>/photos/<id:photo_id>.webp")
+def return_photo(number, photo_id):
+    """A photo sent with a return, behind the same door as the return's page: the order's
+    owner, a merchant, or the order's signed link. Never cached by a shared cache."""
+    ret = returns.by_number(number)
+    if ret is None:
+        abort(404)
+    viewable_order(ret.order.number)
+    photo = returns.photos.by_id(ret, photo_id)
+    if photo is None:
+        abort(404)
+    response = send_from_directory(current_app.config["RETURN_PHOTO_FOLDER"],
+                                   returns.photos.file_name(photo), mimetype="image/webp",
+                                   max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 def asker_id():
@@ -136,7 +161,10 @@ def asker_id():
 def _page(order, form, quantities, variants, status=200, problem=None, block="form", oob=(),
           **extra):
     context = form_context(order, form, quantities, variants, now(), shop(), asker_id(), **extra)
+    # A file input cannot be filled again: when the form comes back, say to choose them again.
+    photos_dropped = status >= 400 and any(f.filename for f in request.files.getlist("photos"))
     return render(PAGE, block=block, oob=oob, status=status, problem=problem,
+                  photos_dropped=photos_dropped,
                   link_token=link_token(),
                   order_url=url_for("orders.track_order", **tracking_url_args(order)),
                   **context)

@@ -42,12 +42,6 @@ GENERAL_MD = """\
 Every piece is made and packed by hand in our studio in Seoul, and we want you to live with
 it happily. If it doesn't suit your table, send it back.
 
-## Damaged or not as described
-
-If a piece arrives chipped or cracked, or is not what we described, write to us within
-**7 days of delivery** with a photo of the piece and the box. We send a replacement or refund
-you in full, return shipping included, even for final-sale seconds.
-
 ## Handmade differences
 
 Glaze colour, speckles and size vary a little from piece to piece and from the photos. That

@@ -7,13 +7,13 @@ from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage,
 from .ratelimit import RateLimitCounter
 from .refunds import RefundAccount
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
-                      ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
+                      ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
+                      ReturnRule)
 from .system import WorkerHeartbeat
 
 __all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
            "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
-           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule",
-           "RefundAccount",
-           "WorkerHeartbeat"]
+           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
+           "ReturnRequest", "ReturnRule", "RefundAccount", "WorkerHeartbeat"]

@@ -3,6 +3,7 @@
 The same ReturnRule rows drive both the policy page and the checks on every return request,
 so the written policy and the enforced one cannot drift apart.
 """
+import sqlalchemy as sa
 from sqlalchemy import CheckConstraint, Index
 
 from ..extensions import db
@@ -68,6 +69,10 @@ class ReturnPolicy(db.Model):
     dropoff_instructions = db.Column(db.Text, nullable=False, default="")
     # The refund promise: days from receiving a return to refunding it.
     refund_promise_days = db.Column(db.Integer, nullable=False, default=3)
+    # Days from delivery in which goods that arrived damaged, wrong, incomplete or not as
+    # described come back free, final sale or not (domain/returns/faults.py; a KRW shop never
+    # gets less than the law's three months).
+    fault_window_days = db.Column(db.Integer, nullable=False, default=30, server_default="30")
     general_md = db.Column(db.Text, nullable=False, default="")
     general_html = db.Column(db.Text, nullable=False, default="")
     # When anything on the returns policy page last changed: these settings or any rule.
@@ -81,6 +86,7 @@ class ReturnPolicy(db.Model):
     __table_args__ = (
         CheckConstraint("transit_days >= 0", name="transit_not_negative"),
         CheckConstraint("refund_promise_days >= 0", name="promise_not_negative"),
+        CheckConstraint("fault_window_days >= 0", name="fault_window_not_negative"),
     )
 
 
@@ -118,6 +124,8 @@ class ReturnRequest(db.Model):
     items_amount = db.Column(db.Integer, nullable=False, default=0)
     restocking_fee = db.Column(db.Integer, nullable=False, default=0)
     return_shipping_fee = db.Column(db.Integer, nullable=False, default=0)
+    # The order's own shipping, given back when a fault return brings the whole order back.
+    shipping_refund = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     # What the customer gets back (refund or store credit); 0 for an exchange.
     refund_amount = db.Column(db.Integer, nullable=False, default=0)
     rejection_reason = db.Column(db.String(500), nullable=False, default="")
@@ -139,6 +147,8 @@ class ReturnRequest(db.Model):
     events = db.relationship("ReturnEvent", back_populates="return_request",
                              order_by="ReturnEvent.created_at, ReturnEvent.id",
                              cascade="all, delete-orphan")
+    photos = db.relationship("ReturnPhoto", back_populates="return_request",
+                             order_by="ReturnPhoto.id", cascade="all, delete-orphan")
 
     __table_args__ = (
         CheckConstraint("status IN ('requested', 'approved', 'rejected', 'received', "
@@ -180,6 +190,26 @@ class ReturnLine(db.Model):
                       Index("ix_return_line_product", "product_id"))
 
 
+class ReturnPhoto(db.Model):
+    """A photo the customer sent with a return (of a fault, mostly). Re-encoded without its
+    metadata and kept outside the public uploads folder: only the order's owner, whoever holds
+    its signed link, and merchants can open it (blueprints/returns/routes.py)."""
+
+    __tablename__ = "return_photo"
+    id = db.Column(db.Integer, primary_key=True)
+    return_id = db.Column(db.Integer, db.ForeignKey("return_request.id", ondelete="CASCADE"),
+                          nullable=False)
+    # The file: <key>.webp in the return photos folder.
+    key = db.Column(db.String(64), nullable=False)
+    width = db.Column(db.Integer, nullable=False)
+    height = db.Column(db.Integer, nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    return_request = db.relationship("ReturnRequest", back_populates="photos")
+
+    __table_args__ = (Index("ix_return_photo_return", "return_id"),)
+
+
 class ReturnEvent(db.Model):
     """One stage a return reached; its timeline and emails read these."""
 
@@ -212,6 +242,9 @@ class CreditEntry(db.Model):
     return_id = db.Column(db.Integer, db.ForeignKey("return_request.id", ondelete="SET NULL"),
                           nullable=True)
     order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="SET NULL"), nullable=True)
+    # Given by the merchant to make a problem right, outside a return (domain/returns/goodwill.py):
+    # it counts against what is left to give back for the order, like a return's credit.
+    goodwill = db.Column(db.Boolean, nullable=False, default=False, server_default=sa.false())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_credit_entry_user", "user_id", "created_at"),)

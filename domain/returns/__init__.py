@@ -1,8 +1,12 @@
 """Returns, exchanges and refunds: the rules as data (rules), whether a line may come back
-(eligibility), what it gives back (amounts), a return's way from request to refund (lifecycle,
+(eligibility), the rule for goods that arrived damaged or wrong (faults), what it gives back
+(amounts), the customer's photos (photos), a return's way from request to refund (lifecycle,
 exchange, refunds), where returns stand (progress) and what they teach (insights)."""
+from . import faults, goodwill, photos
 from .amounts import Estimate, Selection, estimate, paid_for
 from .balance import asks_for_account, money_by_hand, needs_account, sent_by_hand
+from .faults import FAULT_REASONS, is_fault
+from .faults import terms as fault_terms
 from .eligibility import Eligibility, eligible, order_eligibility, window_closes, window_start
 from .insights import DisappointingProduct, disappointing_products, waiting_count
 from .lifecycle import (PIPELINE, approve, ensure_unchanged, receive, reject, request_return,
@@ -16,7 +20,9 @@ from .rules import (ACTIONS, DEFAULT, REASONS, Rule, RuleRow, action_label, conf
                     delete_rule, methods, policy, rule_for, rules_table, save_policy, save_rule,
                     summary)
 
-__all__ = ["asks_for_account", "money_by_hand", "give_account", "needs_account", "sent_by_hand", "ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate", "PIPELINE",
+__all__ = ["asks_for_account", "money_by_hand", "give_account", "needs_account", "sent_by_hand",
+           "ACTIONS", "DEFAULT", "DisappointingProduct", "Eligibility", "Estimate",
+           "FAULT_REASONS", "PIPELINE", "fault_terms", "is_fault",
            "REASONS", "RefundClock", "Refunded", "Rule", "RuleRow", "Selection", "Stage",
            "action_label", "approve", "by_number", "complete", "confirm", "confirmed", "delete_rule",
            "disappointing_products", "eligible", "ensure_unchanged", "estimate", "for_customer",

@@ -3,12 +3,14 @@
 The customer gets the price paid for the units (tax included, any order discount shared out),
 less what the rules keep back from a refund: the restocking fee, a percentage of each line, and a
 flat return shipping fee, once per return. Store credit gets the full price paid and an exchange
-costs nothing, which the policy page says in the same words.
+costs nothing, which the policy page says in the same words. A fault (faults.py) keeps nothing
+back, and gives the order's shipping back too when the whole order returns.
 """
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..money import Money, _round_div
+from . import faults
 from .rules import line_rules
 
 
@@ -37,6 +39,8 @@ class Estimate:
     return_shipping_fee: int = 0
     refund_amount: int = 0
     lines: tuple = field(default_factory=tuple)
+    # The order's own shipping given back (a fault return that brings the whole order back).
+    shipping_refund: int = 0
 
 
 def discount_shares(order):
@@ -71,10 +75,18 @@ def paid_for(order, line, quantity, shares=None):
     return amount
 
 
-def estimate(order, selections, action, rules):
+def order_shipping_paid(order):
+    """What the customer paid for the order's shipping, tax included."""
+    if order.tax_included:
+        return order.shipping
+    return order.shipping + Money(order.shipping, order.currency).percent_bp(order.tax_rate_bp).amount
+
+
+def estimate(order, selections, action, rules, fault=False):
     """The amounts of returning `selections` (Selection) for `action`. `rules` maps each
     order_line_id to its Rule or to its Eligibility (as eligibility.order_eligibility gives
-    them); given anything else (the shop config), the rules are looked up."""
+    them); given anything else (the shop config), the rules are looked up. `fault`: the goods
+    arrived damaged, wrong or not as described, so nothing is kept back."""
     if not isinstance(rules, Mapping):
         rules = line_rules(order)
     lines_by_id = {line.id: line for line in order.lines}
@@ -85,6 +97,8 @@ def estimate(order, selections, action, rules):
         line = lines_by_id[selection.order_line_id]
         rule = rules[line.id]
         rule = getattr(rule, "rule", rule)
+        if fault:
+            rule = faults.rule(rule, 0)
         amount = paid_for(order, line, selection.quantity, shares)
         fee = Money(amount, order.currency).percent_bp(rule.restocking_fee_bp).amount \
             if action == "refund" else 0
@@ -95,10 +109,15 @@ def estimate(order, selections, action, rules):
         restocking += fee
         lines.append(EstimateLine(line, selection.quantity, amount, fee,
                                   selection.exchange_variant_id))
+    shipping_back = 0
     if action == "exchange":
         refund = 0
     else:
         refund = max(0, items - restocking - shipping)
         # Fees never take more than the items are worth.
         shipping = min(shipping, items - restocking)
-    return Estimate(order.currency, action, items, restocking, shipping, refund, tuple(lines))
+        if fault and order.shipping and faults.order_comes_back_whole(order, selections):
+            shipping_back = order_shipping_paid(order)
+            refund += shipping_back
+    return Estimate(order.currency, action, items, restocking, shipping, refund, tuple(lines),
+                    shipping_back)

@@ -11,9 +11,9 @@ def _credit_sum(*conditions):
 
 
 def credit_returned(order):
-    """Store credit already given back for returns of `order`."""
-    return _credit_sum(CreditEntry.order_id == order.id, CreditEntry.return_id.is_not(None),
-                       CreditEntry.amount > 0)
+    """Store credit already given back for `order`: for its returns, and as goodwill."""
+    return _credit_sum(CreditEntry.order_id == order.id, CreditEntry.amount > 0,
+                       db.or_(CreditEntry.return_id.is_not(None), CreditEntry.goodwill.is_(True)))
 
 
 def credit_of_return(ret):

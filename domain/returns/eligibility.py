@@ -14,6 +14,7 @@ from .. import shopconfig
 from ..extensions import db
 from ..models import Product
 from ..orders import reached_at
+from . import faults
 from .rules import DEFAULT, Rule, line_rules, policy, rule_for
 
 
@@ -53,10 +54,15 @@ def returned_quantity(line, order):
                for rl in ret.lines if rl.order_line_id == line.id)
 
 
-def eligible(order, line, now, config, rule=None, return_policy=None):
-    """Eligibility of one order line at `now` under the rules that apply to its product."""
+def eligible(order, line, now, config, rule=None, return_policy=None, fault=False):
+    """Eligibility of one order line at `now` under the rules that apply to its product; with
+    `fault`, under the rule for goods that arrived damaged, wrong or not as described
+    (faults.py), which final sale does not touch."""
     if rule is None:
         rule = rule_for(line.product_id, _category_id(line)) if line.product_id else DEFAULT
+    if fault:
+        return_policy = return_policy or policy()
+        rule = faults.rule(rule, faults.window_days(return_policy, order.currency))
     left = line.quantity - returned_quantity(line, order)
     if order.status in ("cancelled", "payment_expired"):
         return Eligibility(False, _("This order was cancelled"), rule, 0, None)
@@ -83,9 +89,11 @@ def _category_id(line):
     return db.session.scalar(db.select(Product.category_id).where(Product.id == line.product_id))
 
 
-def order_eligibility(order, now, config):
-    """{order_line_id: Eligibility} for every line, loading the rules once."""
-    rules = line_rules(order)
-    return_policy = policy()
+def order_eligibility(order, now, config, fault=False, rules=None, return_policy=None):
+    """{order_line_id: Eligibility} for every line, loading the rules once (or taking `rules`,
+    line_rules(order), and `return_policy` already loaded); `fault` for a return of goods that
+    arrived damaged, wrong or not as described."""
+    rules = rules or line_rules(order)
+    return_policy = return_policy or policy()
     return {line.id: eligible(order, line, now, config, rule=rules[line.id],
-                              return_policy=return_policy) for line in order.lines}
+                              return_policy=return_policy, fault=fault) for line in order.lines}

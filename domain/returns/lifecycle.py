@@ -19,10 +19,10 @@ from ..extensions import db
 from ..ids import parse_id
 from ..models import ReturnEvent, ReturnLine, ReturnRequest, utcnow
 from ..orders import NUMBER_ALPHABET, line_name
-from . import exchange
+from . import exchange, faults, photos as return_photos
 from .amounts import Selection, estimate
 from .balance import asks_for_account
-from .eligibility import order_eligibility
+from .eligibility import eligible, order_eligibility
 from .offer import may_choose_credit
 from .progress import status_label
 from .rules import ACTIONS, REASONS, action_label, methods, policy
@@ -73,12 +73,13 @@ def _merged(selections):
 
 
 def _check(order, selections, action, reason, reason_text, method, now, config, asker_id,
-           refund_account):
+           refund_account, photos=()):
     """The problems with a request as {field: message}, the eligibility of each line, and
     the refund account to keep (a BankAccount, or None when the refund needs none)."""
     problems = {}
     lines = {line.id: line for line in order.lines}
-    eligibility = order_eligibility(order, now, config)
+    fault = faults.is_fault(reason)
+    eligibility = order_eligibility(order, now, config, fault=fault)
     chosen = []
     for selection in _merged(selections):
         line = lines.get(selection.order_line_id)
@@ -91,6 +92,10 @@ def _check(order, selections, action, reason, reason_text, method, now, config, 
             problems[key] = _("%(item)s: enter how many to return.", item=name)
         elif not verdict.ok:
             problems[key] = _("%(item)s: %(reason)s", item=name, reason=verdict.reason)
+            if not fault and eligible(order, line, now, config, fault=True).ok:
+                problems[key] = _("%(item)s: %(reason)s. If it arrived damaged, wrong, incomplete "
+                                  "or not as described, choose that reason: it can come back.",
+                                  item=name, reason=verdict.reason)
         elif selection.quantity > verdict.returnable_quantity:
             problems[key] = _("%(item)s: only %(num)d can be returned.", item=name,
                               num=verdict.returnable_quantity)
@@ -122,16 +127,25 @@ def _check(order, selections, action, reason, reason_text, method, now, config, 
             account = refund_accounts.from_form(refund_account or {})
         except InvalidRefundAccount as error:
             problems.update(error.fields)
+    photo_problem = return_photos.problem(photos)
+    if photo_problem:
+        problems["photos"] = photo_problem
     return problems, eligibility, chosen, account
 
 
 def request_return(order, selections, action, reason, reason_text, method, request_token, now,
-                   config, asker_id=None, actor="customer", refund_account=None):
+                   config, asker_id=None, actor="customer", refund_account=None, photos=(),
+                   photo_folder=None):
     """Ask to return lines of `order`. Returns (ReturnRequest, created). `asker_id` is the
     signed-in account asking (None for a guest holding the order's link): store credit is only
     for the account that placed the order. `refund_account` ({bank_name, account_number,
     account_holder}) is where a refund the merchant sends by hand goes: required for a refund
-    of an order paid by bank transfer or cash on delivery, ignored otherwise.
+    of an order paid by bank transfer or cash on delivery, ignored otherwise. `photos` are
+    [(file name, bytes)] the customer sent, kept in `photo_folder` (see photos.py).
+
+    A fault (faults.FAULT_REASONS: damaged, wrong, incomplete, not as described) follows the
+    fault rule: final sale does not apply, its own window, nothing kept back. It waits for the
+    merchant like every return, flagged as a fault in the back office.
 
     The same request token always gives the same single return (created False): a
     double-click or a retried form finds the first one. ReturnNotAllowed (with `fields`, each
@@ -141,9 +155,10 @@ def request_return(order, selections, action, reason, reason_text, method, reque
     if existing is not None:
         return existing, False
     reason_text = (reason_text or "").strip()
+    photos = list(photos or ())
     problems, eligibility, chosen, account = _check(order, selections, action, reason,
                                                     reason_text, method, now, config, asker_id,
-                                                    refund_account)
+                                                    refund_account, photos)
     if problems:
         message = next(iter(problems.values())) if len(problems) == 1 \
             else _("Please check the fields marked below.")
@@ -151,13 +166,13 @@ def request_return(order, selections, action, reason, reason_text, method, reque
     picked = [Selection(line.id, s.quantity,
                         s.exchange_variant_id if action == "exchange" else None)
               for line, s in chosen]
-    amounts = estimate(order, picked, action, eligibility)
+    amounts = estimate(order, picked, action, eligibility, fault=faults.is_fault(reason))
     ret = ReturnRequest(
         number=new_number(), request_token=request_token, status="requested", action=action,
         reason=reason, reason_text=reason_text, method=method, currency=order.currency,
         items_amount=amounts.items_amount, restocking_fee=amounts.restocking_fee,
         return_shipping_fee=amounts.return_shipping_fee, refund_amount=amounts.refund_amount,
-        created_at=now)
+        shipping_refund=amounts.shipping_refund, created_at=now)
     for line in amounts.lines:
         ret.lines.append(ReturnLine(
             order_line_id=line.order_line.id, product_id=line.order_line.product_id,
@@ -176,6 +191,8 @@ def request_return(order, selections, action, reason, reason_text, method, reque
         return existing, False
     if account is not None:
         refund_accounts.save(account, ret=ret)
+    if photos:
+        return_photos.attach(ret, photos, photo_folder, now)
     record(ret, "requested", actor, now)
     alerts.return_requested(ret, actor, now)
     return ret, True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .eligibility import order_eligibility
-from .rules import ACTIONS, methods, policy
+from .rules import ACTIONS, line_rules, methods, policy
 
 # Before shipping no line can be returned yet; skip the rule look-ups for those orders.
 MAY_HAVE_OPENED = ("shipped", "out_for_delivery", "delivered")
@@ -53,20 +53,31 @@ class ReturnWindow:
     closed_at: datetime | None
     # The end of the last window still open, to tell the customer how long they have.
     open_until: datetime | None
+    # When no line may be returned as a change of mind (final sale, the window closed) but one
+    # that arrived damaged, wrong or not as described still may: until when.
+    fault_until: datetime | None = None
 
 
 def return_window(order, now, config):
     """Where the order's return windows stand at `now`, for the order's page."""
     if order.status not in MAY_HAVE_OPENED:
         return ReturnWindow(False, None, None)
-    verdicts = order_eligibility(order, now, config).values()
+    rules, return_policy = line_rules(order), policy()
+    verdicts = order_eligibility(order, now, config, rules=rules,
+                                 return_policy=return_policy).values()
     can_return = any(v.ok for v in verdicts)
     closes = [v.window_closes for v in verdicts if v.window_closes is not None]
     closed_at = None
     if not can_return and order.status == "delivered" and closes and max(closes) < now:
         closed_at = max(closes)
     open_until = max((v.window_closes for v in verdicts if v.ok and v.window_closes), default=None)
-    return ReturnWindow(can_return, closed_at, open_until)
+    fault_until = None
+    if not can_return:
+        as_fault = order_eligibility(order, now, config, fault=True, rules=rules,
+                                     return_policy=return_policy)
+        fault_until = max((v.window_closes for v in as_fault.values() if v.ok and v.window_closes),
+                          default=None)
+    return ReturnWindow(can_return, closed_at, open_until, fault_until)
 
 
 def method_of(ret, return_policy=None):

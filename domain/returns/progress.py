@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import shopconfig
 from ..extensions import db
 from ..models import Order, ReturnRequest, utcnow
+from .faults import FAULT_REASONS
 
 # The returns the refund promise's clock runs for: received, and not yet settled.
 CLOCK_RUNS = ("received", "refund_failed")
@@ -106,10 +107,13 @@ def overdue_count(now):
     return db.session.scalar(db.select(db.func.count(ReturnRequest.id)).where(_overdue(now)))
 
 
-def queue(status=None, overdue=False, now=None):
-    """Returns for the merchant's queue, newest first: all, one status, or the overdue ones."""
+def queue(status=None, overdue=False, now=None, fault=False):
+    """Returns for the merchant's queue, newest first: all, one status, the overdue ones, or
+    (`fault`) only the goods that arrived damaged, wrong or not as described."""
     query = db.select(ReturnRequest).options(
         selectinload(ReturnRequest.order), selectinload(ReturnRequest.lines))
+    if fault:
+        query = query.where(ReturnRequest.reason.in_(FAULT_REASONS))
     if status:
         query = query.where(ReturnRequest.status == status)
     if overdue:

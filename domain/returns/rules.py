@@ -18,6 +18,7 @@ from ..models.returns import RETURN_ACTIONS, RETURN_SHIPPING
 from ..money import Money
 from ..pricing import format_rate
 from ..shopconfig import get_settings_row
+from .faults import legal_minimum
 
 ACTIONS = RETURN_ACTIONS
 SCOPES = ("shop", "category", "product")
@@ -26,6 +27,7 @@ REASONS = {
     "damaged": _l("Arrived damaged"),
     "wrong_item": _l("Wrong item sent"),
     "not_as_described": _l("Not as described"),
+    "missing_parts": _l("Parts missing"),
     "size_fit": _l("Wrong size or fit"),
     "quality": _l("Quality not as expected"),
     "changed_mind": _l("Changed my mind"),
@@ -280,6 +282,21 @@ def save_policy(values, now):
                 raise ValueError
         except (TypeError, ValueError):
             problems[name] = message
+    try:
+        # A form without the field (sent before it existed) keeps the stored window.
+        raw = values.get("fault_window_days")
+        clean["fault_window_days"] = int(policy().fault_window_days if raw is None else raw)
+        if not 0 <= clean["fault_window_days"] <= 3650:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems["fault_window_days"] = _("Enter the window for damaged or wrong items as whole "
+                                          "days, from 0 to 3650.")
+    else:
+        floor = legal_minimum(get_settings_row().currency)
+        if raw is not None and clean["fault_window_days"] < floor:
+            problems["fault_window_days"] = _(
+                "The law gives customers at least %(num)d days (3 months from delivery) to send "
+                "back goods that are damaged, wrong or not as described.", num=floor)
     clean["pickup_enabled"] = bool(values.get("pickup_enabled"))
     clean["dropoff_enabled"] = bool(values.get("dropoff_enabled"))
     if not (clean["pickup_enabled"] or clean["dropoff_enabled"]):

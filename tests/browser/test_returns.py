@@ -119,3 +119,66 @@ def test_a_bank_transfer_return_asks_where_the_refund_goes(phone, live_server, a
     expect(section).not_to_contain_text("781234")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
+
+
+def test_a_damaged_jar_with_a_photo_is_approved_and_refunded_in_full(phone, browser,
+                                                                    browser_context_args,
+                                                                    live_server, make, app,
+                                                                    delivered, axe_violations):
+    """The shop keeps 10 % of change-of-mind refunds; a jar that arrived cracked is sent back
+    with a photo, nothing is kept, and the merchant sees the photo, approves and refunds it all."""
+    import io
+
+    from PIL import Image
+
+    from domain import returns
+    from domain.extensions import db
+    from tests.return_helpers import rule_values
+    with app.test_request_context():
+        returns.save_rule("shop", None, rule_values(restocking_fee_bp=1000), NOW)
+        db.session.commit()
+    photo = io.BytesIO()
+    Image.new("RGB", (120, 90), (200, 60, 40)).save(photo, "JPEG")
+
+    page = phone
+    sign_in(page, live_server, delivered["customer"])
+    expect(page.get_by_role("link", name="Account", exact=True)).to_be_visible()
+    page.goto(f"{live_server}/orders/{delivered['number']}/return")
+    estimate = page.locator("#estimate")
+    expect(estimate).to_contain_text("You get back ₩35,100")
+    page.get_by_label("Why are you returning them?").select_option(label="Arrived damaged")
+    expect(estimate).to_contain_text("You get back ₩39,000")
+    expect(estimate).to_contain_text("nothing is kept from what you paid")
+    page.get_by_label("Anything else we should know? (optional)").fill("Cracked along the rim.")
+    page.get_by_label("Photos (optional)").set_input_files(
+        files=[{"name": "crack.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Send return request").click()
+
+    expect(page.get_by_role("heading", name=RETURN_HEADING, level=1)).to_be_visible()
+    number = page.get_by_role("heading", level=1).inner_text().split()[-1]
+    picture = page.get_by_role("img", name=f"Photo 1 of 1 sent with return {number}")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => img.naturalWidth") == 120
+    expect(page.get_by_role("table", name="What you get back")).to_contain_text("₩39,000")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(page) == []
+
+    merchant = make.user(email="boss@example.com", merchant=True)
+    office = browser.new_context(**browser_context_args).new_page()
+    sign_in(office, live_server, merchant, lands_on="/admin/")
+    office.goto(f"{live_server}/admin/returns?fault=1")
+    office.get_by_role("link", name=number).click()
+    expect(office.get_by_text("Fault", exact=True).first).to_be_visible()
+    shown = office.get_by_role("img", name=f"Photo 1 of 1 sent with return {number}")
+    expect(shown).to_be_visible()
+    assert shown.evaluate("img => img.naturalWidth") == 120
+    office.get_by_role("button", name="Approve").click()
+    office.get_by_role("button", name="Mark received").click()
+    office.get_by_role("button", name="Refund ₩39,000").click()
+    expect(office.get_by_text(re.compile("Nothing more to do"))).to_be_visible()
+    office.context.close()
+
+    page.reload()
+    expect(page.get_by_role("status").filter(has_text="Refunded.")).to_be_visible()

@@ -276,12 +276,22 @@ def test_viewing_the_order_page_and_the_form_writes_nothing(app, client, shop, c
 
 
 def test_past_the_window_the_order_page_says_when_it_closed(app, client, shop):
-    """Delivered 3 March with 30 days: in May the page says the window closed on Apr 2, 2026."""
+    """Delivered 3 March with 30 days: in May the page says the window closed on Apr 2, 2026,
+    and that a damaged or wrong item may still come back for the law's three months (this
+    is a KRW shop); in June nothing may."""
     order = place_delivered(app, shop)
     app.config["CLOCK"] = lambda: NOW + timedelta(days=60)
     html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
     assert "The return window for this order closed on Apr 2, 2026." in html
     assert "Return or exchange items" not in html
+    assert "You can send it back until June 3, 2026." in html
+    assert "Send back a damaged or wrong item" in html
+    form = form_page(client, order).get_data(as_text=True)
+    assert "Window closed on 2 April" in form and "choose that reason above" in form
+    app.config["CLOCK"] = lambda: NOW + timedelta(days=93)
+    html = client.get(f"/orders/{order['number']}", query_string={"t": order["token"]}).get_data(as_text=True)
+    assert "The return window for this order closed on Apr 2, 2026." in html
+    assert "damaged or wrong item" not in html
     form = form_page(client, order).get_data(as_text=True)
     assert "Window closed on 2 April" in form and "Send return request" not in form
 

@@ -1,0 +1,57 @@
+"""Photos a customer sends with a return: up to MAX_PHOTOS, each an image we can decode within
+MAX_BYTES, kept as one WebP copy made afresh without the original's metadata.
+
+They are personal (a customer's home, their hands) so they live outside the public uploads
+folder, in the folder the app names RETURN_PHOTO_FOLDER, and are served only through the
+return's page checks (blueprints/returns/routes.py), never from a public URL.
+"""
+import os
+
+from flask_babel import gettext as _
+
+from .. import images, transaction
+from ..errors import InvalidImage
+from ..models import ReturnPhoto
+
+MAX_PHOTOS = 3
+MAX_BYTES = 5 * 1024 * 1024
+MAX_WIDTH = 1600
+
+
+def problem(photos):
+    """The message about `photos` [(file name, bytes)], or "" when they may be kept: the check
+    runs before anything is written, so a refused photo leaves no return behind."""
+    if len(photos) > MAX_PHOTOS:
+        return _("Send %(num)d photos at most.", num=MAX_PHOTOS)
+    for name, data in photos:
+        try:
+            images.check(data, MAX_BYTES)
+        except InvalidImage as error:
+            return _("%(file)s: %(reason)s", file=name or _("Photo"), reason=str(error))
+    return ""
+
+
+def attach(ret, photos, folder, now):
+    """Store checked `photos` and attach them to `ret`. A file made here is removed again if
+    the transaction is rolled back, so no orphan photo of a return that never was stays."""
+    for _name, data in photos:
+        key, width, height, path, created = images.store_photo(data, folder, MAX_WIDTH, MAX_BYTES)
+        if created:
+            transaction.on_rollback(lambda path=path: _remove(path))
+        ret.photos.append(ReturnPhoto(key=key, width=width, height=height, created_at=now))
+
+
+def file_name(photo):
+    return f"{photo.key}.webp"
+
+
+def by_id(ret, photo_id):
+    """The photo of `ret` with that id, or None (a photo of another return is None too)."""
+    return next((p for p in ret.photos if p.id == photo_id), None)
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
