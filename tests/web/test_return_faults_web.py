@@ -15,7 +15,7 @@ from domain.models import Payment, ReturnRequest
 from domain.returns import photos as return_photos
 from tests.order_helpers import LATER, NOW, delivered_order, shop_with_a_product
 from tests.page_helpers import csrf_of
-from tests.return_helpers import rule_values, step
+from tests.return_helpers import ACCOUNT, rule_values, step
 
 TOKEN_RE = re.compile(r'name="request_token"[^>]*value="([^"]+)"')
 PHOTO_RE = re.compile(r'<img src="(/returns/R-[A-Z0-9]+/photos/\d+\.webp[^"]*)"')
@@ -61,7 +61,8 @@ def ask(client, order, token=True, photos=(), **fields):
     html = client.get(f"/orders/{order['number']}/return", query_string=query).get_data(as_text=True)
     data = {"csrf_token": csrf_of(html), "request_token": TOKEN_RE.search(html).group(1),
             f"qty-{order['cup']}": "1", "action": "refund", "reason": "damaged",
-            "reason_text": "The rim is chipped.", "method": "dropoff", **query, **fields}
+            "reason_text": "The rim is chipped.", "method": "dropoff", **ACCOUNT, **query,
+            **fields}
     data["photos"] = [(io.BytesIO(content), name) for name, content in photos]
     return client.post(f"/orders/{order['number']}/return", data=data,
                        content_type="multipart/form-data")
