@@ -322,14 +322,23 @@ def change_address_by_customer(order, address, now, config):
 
 
 def expire_unpaid(now):
-    """Bank-transfer orders not paid by their date expire and give their stock back."""
-    due = db.session.scalars(db.select(Order).where(
-        Order.status == "placed", Order.payment_method == "bank_transfer",
-        Order.pay_by.is_not(None), Order.pay_by < now)).all()
-    for order in due:
-        set_status(order, "payment_expired", "system", now,
-                   note=_("No payment arrived by the due date."))
-    return len(due)
+    """Bank-transfer orders not paid by their date expire and give their stock back. Each is
+    claimed first with a conditional UPDATE: a second worker's waits for this transaction and
+    then finds the order no longer placed, so it expires (and its stock comes back) once."""
+    still_due = (Order.status == "placed", Order.payment_method == "bank_transfer",
+                 Order.pay_by.is_not(None), Order.pay_by < now)
+    due = db.session.scalars(db.select(Order.id).where(*still_due)).all()
+    expired = 0
+    for order_id in due:
+        claimed = db.session.execute(db.update(Order).where(Order.id == order_id, *still_due)
+                                     .values(updated_at=now)
+                                     .execution_options(synchronize_session=False)).rowcount
+        if claimed:
+            order = db.session.get(Order, order_id, populate_existing=True)
+            set_status(order, "payment_expired", "system", now,
+                       note=_("No payment arrived by the due date."))
+            expired += 1
+    return expired
 
 
 def expected_delivery(order):
