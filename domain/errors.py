@@ -104,3 +104,16 @@ class RefundFailed(ShopError):
 
 class InsufficientCredit(ShopError):
     """Less store credit is left than the amount asked for."""
+
+
+class InvalidConsentLink(ShopError):
+    """An unsubscribe link that was altered or never ours."""
+
+
+class InvalidPrivacyLink(ShopError):
+    """An emailed link to download or erase a guest's data that expired or was never ours."""
+
+
+class ErasureRefused(ShopError):
+    """Data that cannot be erased yet: an order still on its way, a refund still to come."""
+

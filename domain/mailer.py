@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY, default as DEFAULT_POLICY
+from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -41,6 +41,10 @@ CANNOT_BE_BUILT = "failed: cannot be built: "
 # Errors from render() that retrying cannot fix. Others (a template KeyError fixed by the next
 # deploy, the database) are retried.
 PERMANENT_RENDER_ERRORS = (ValueError, email_parser.errors.MessageError)
+# Headers holding a link (List-Unsubscribe) cannot be folded at 78 characters, and Python
+# would then write them as encoded words no mail program reads as a link: such messages may
+# use lines up to RFC 5322's limit of 998 characters instead.
+LONG_LINES = DEFAULT_POLICY.clone(max_line_length=998)
 
 
 class CannotBeBuilt(Exception):
@@ -91,9 +95,10 @@ class Outcome:
         return f"failed {about}: {self.error} (attempt {self.attempts}, next try {retry})"
 
 
-def compose(message, sender, subject, text, html):
-    """The RFC 5322 email for an outbox message: multipart/alternative, text then HTML."""
-    email = EmailMessage()
+def compose(message, sender, subject, text, html, headers=None):
+    """The RFC 5322 email for an outbox message: multipart/alternative, text then HTML, with
+    any extra `headers` (a marketing email's List-Unsubscribe, say)."""
+    email = EmailMessage(policy=LONG_LINES if headers else DEFAULT_POLICY)
     email["Subject"] = " ".join(subject.split())
     email["From"] = sender
     email["To"] = message.to_address
@@ -102,6 +107,8 @@ def compose(message, sender, subject, text, html):
     domain = sender.rpartition("@")[2].strip(" >") or "localhost"
     email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@{domain}>"
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        email[name] = value
     email.set_content(text)
     email.add_alternative(html, subtype="html")
     # After the parts: making the message multipart moves Content-* headers into the first part.
@@ -256,7 +263,7 @@ class EmlTransport:
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".writing-", suffix=".eml")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(email.as_bytes(policy=SMTP_POLICY))
+                fh.write(email.as_bytes(policy=email.policy.clone(linesep="\r\n")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(temporary, self.path_for(message.id))

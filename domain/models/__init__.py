@@ -4,11 +4,12 @@ from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
+from .privacy import Consent, ErasureLog
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
 
-__all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
-           "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+__all__ = ["Address", "Consent", "ErasureLog", "ORDER_STATUSES", "Order", "OrderEvent",
+           "OrderLine", "OutboxMessage", "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant", "utcnow",
            "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry", "PolicyPage",
            "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
