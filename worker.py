@@ -1,8 +1,10 @@
-"""`flask --app shop worker`: sends the outbox and expires unpaid bank transfers, in a loop.
+"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers and purges the
+records kept for the law once their time is up, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
-one by mistake sends nothing twice (messages are claimed, see domain/mailer.py), but it only
-adds load. SIGTERM or SIGINT stops it after the message it is sending.
+one by mistake does nothing twice (messages, unpaid orders and records to purge are each
+claimed before they are handled: domain/mailer.py, orders.expire_unpaid, order_records), but
+it only adds load. SIGTERM or SIGINT stops it after the message it is sending.
 """
 import signal
 import threading
@@ -20,9 +22,10 @@ def clock(app):
 
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
-    """One pass: expire bank transfers past their date, then send what is due. Each is a job
-    with transactions of its own, so a failure in one does not undo the other."""
-    from domain import mailer, orders, transaction
+    """One pass: expire bank transfers past their date, purge what the law no longer requires
+    the shop to keep, then send what is due. Each is a job with transactions of its own, so a
+    failure in one does not undo the others."""
+    from domain import mailer, orders, personal_data, transaction
 
     with app.app_context():
         now = clock(app)
@@ -34,6 +37,17 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
         else:
             if expired:
                 echo(f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}")
+        try:
+            # Each record is claimed by the DELETE that removes it: any number of workers
+            # purge it, and log its purge, exactly once.
+            with transaction.unit_of_work():
+                purged = personal_data.purge_expired(now)
+        except Exception as error:
+            echo(f"purging records past their retention failed: {mailer.describe_error(error)}")
+        else:
+            for entry in purged:
+                echo(f"purged the records of erasure {entry.reference} past their retention: "
+                     + ", ".join(f"{count} {kind}" for kind, count in entry.records.items()))
         return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
                                report=lambda outcome: echo(str(outcome)))
 
