@@ -1,9 +1,11 @@
-"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers and alerts the
-merchant when mail has failed for over an hour, in a loop.
+"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers, alerts the
+merchant when mail has failed for over an hour and purges the records kept for the law once
+their time is up, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
-one by mistake does no harm (each message is claimed with a lease, see domain/mailer.py), but it
-only adds load. SIGTERM or SIGINT stops it after the message it is sending; a worker killed
+one by mistake does nothing twice (messages, unpaid orders and records to purge are each
+claimed before they are handled: domain/mailer.py, orders.expire_unpaid, order_records), but
+it only adds load. SIGTERM or SIGINT stops it after the message it is sending; a worker killed
 outright leaves that message to the next worker a minute later, and it may arrive twice.
 """
 import signal
@@ -26,10 +28,11 @@ def clock(app):
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
     """One pass: expire bank transfers past their date, alert the merchant if mail has failed
-    for over an hour, then send what is due. Each is a job with transactions of its own, so a
-    failure in one does not undo the others; each takes effect once with any number of
-    workers (claimed orders, an alert under a unique key, leased messages)."""
-    from domain import alerts, mailer, orders, transaction
+    for over an hour, purge what the law no longer requires the shop to keep, then send what is
+    due. Each is a job with transactions of its own, so a failure in one does not undo the
+    others; each takes effect once with any number of workers (claimed orders, an alert under
+    a unique key, records claimed by their DELETE, leased messages)."""
+    from domain import alerts, mailer, orders, personal_data, transaction
 
     with app.app_context():
         now = clock(app)
@@ -49,6 +52,17 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
         else:
             if alerted:
                 echo("mail has failed for over an hour: the merchant's alert is queued")
+        try:
+            # Each record is claimed by the DELETE that removes it: any number of workers
+            # purge it, and log its purge, exactly once.
+            with transaction.unit_of_work():
+                purged = personal_data.purge_expired(now)
+        except Exception as error:
+            echo(f"purging records past their retention failed: {mailer.describe_error(error)}")
+        else:
+            for entry in purged:
+                echo(f"purged the records of erasure {entry.reference} past their retention: "
+                     + ", ".join(f"{count} {kind}" for kind, count in entry.records.items()))
         return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
                                report=lambda outcome: echo(str(outcome)))
 

@@ -9,6 +9,7 @@ def register_blueprints(app):
     from .checkout import bp as checkout_bp
     from .orders import bp as orders_bp
     from .policies import bp as policies_bp
+    from .privacy import bp as privacy_bp
     from .products import bp as products_bp
     from .returns import bp as returns_bp
 
@@ -19,5 +20,6 @@ def register_blueprints(app):
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(policies_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)

@@ -1,6 +1,7 @@
 """Per-request helpers shared by the blueprints: the shop's settings, the visitor's cart,
 one-time form tokens, safe redirects and the error pages. Template filters, globals and the
 request's clock are in templating.py."""
+import json
 import secrets
 
 from flask import current_app, g, session
@@ -52,6 +53,15 @@ def safe_next(target, default):
             or any(ord(ch) <= 32 or ord(ch) == 127 for ch in target)):
         return default
     return target
+
+
+def json_attachment(data, filename):
+    """A download of `data` as a JSON file, never kept by a cache."""
+    response = current_app.response_class(json.dumps(data, ensure_ascii=False, indent=2),
+                                          mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class IdConverter(IntegerConverter):

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import (alerts, mailer, order_refunds, orders, payments, refund_accounts, returns,
-                    tracking)
+from domain import (alerts, consent, mailer, order_refunds, orders, payments, refund_accounts,
+                    returns, tracking)
 from domain.extensions import db
 from domain.models import ReturnRequest
 from domain.returns import offer
@@ -38,6 +38,7 @@ def _subjects():
         "order_refunded": lambda n: _("Your refund for order %(number)s is sent", number=n),
         "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
         "password_reset": lambda n: _("Reset your password"),
+        "privacy_request": lambda n: _("Your request about your personal data"),
         # Return messages get the return's number (R-...).
         "return_requested": lambda n: _("We received your return request %(number)s", number=n),
         "return_approved": lambda n: _("Your return %(number)s is approved", number=n),
@@ -60,6 +61,7 @@ def kind_label(kind):
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
         "order_refunded": _("Refund sent"),
         "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
+        "privacy_request": _("Personal data request"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
         "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
@@ -78,7 +80,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
-         "order_goodwill", "password_reset",
+         "order_goodwill", "password_reset", "privacy_request",
          *RETURN_KINDS, *alerts.KINDS)
 
 
@@ -218,10 +220,28 @@ def render_parts(message):
     return subject, text, html
 
 
+# Marketing emails carry the one-click unsubscribe headers. There are none yet: a feature that
+# sends them adds its kinds here, and asks consent.may_market() before queueing each message.
+MARKETING_KINDS = frozenset()
+
+
+def unsubscribe_url(email):
+    """The signed link that withdraws the address's marketing consent, with or without a page."""
+    return url_for("privacy.unsubscribe", _external=True,
+                   token=consent.unsubscribe_token(email, current_app.config["SECRET_KEY"]))
+
+
+def list_unsubscribe_headers(email):
+    """The List-Unsubscribe and List-Unsubscribe-Post headers for a marketing email to `email`."""
+    return consent.unsubscribe_headers(unsubscribe_url(email))
+
+
 def render_message(message):
     """The EmailMessage for an outbox message; call inside a request context and its locale."""
     subject, text, html = render_parts(message)
-    return mailer.compose(message, sender(), subject, text, html)
+    headers = (list_unsubscribe_headers(message.to_address)
+               if message.kind in MARKETING_KINDS else None)
+    return mailer.compose(message, sender(), subject, text, html, headers=headers)
 
 
 def renderer(app):

@@ -3,18 +3,19 @@
 Also the password reset by emailed link, changing the sign-in email, and the order history."""
 import hashlib
 import hmac
+import secrets
 from datetime import timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from . import email_address, notify
+from . import email_address, notify, personal_data
 from .catalog import Page, clamp_page
 from .errors import InvalidCredentials, InvalidResetLink, ShopError
 from .extensions import db
 from .ids import parse_id
-from .models import Order, User, utcnow
+from .models import Order, ShippingMethod, User, utcnow
 
 MIN_PASSWORD = 10
 # Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -110,7 +111,7 @@ def session_user(session_id):
     if user_id is None or version is None:
         return None
     user = db.session.get(User, user_id)
-    if user is None or (user.session_version or 0) != version:
+    if user is None or user.erased_at is not None or (user.session_version or 0) != version:
         return None
     return user
 
@@ -125,7 +126,7 @@ RESET_MINUTES = 60
 RESET_SALT = "password-reset"
 
 
-class _ClockedSigner(TimestampSigner):
+class ClockedSigner(TimestampSigner):
     """Stamps tokens with the clock passed in, so tests can sign in the past."""
 
     def __init__(self, *args, now=None, **kwargs):
@@ -137,7 +138,7 @@ class _ClockedSigner(TimestampSigner):
 
 
 def _reset_serializer(secret, now=None):
-    return URLSafeTimedSerializer(secret, salt=RESET_SALT, signer=_ClockedSigner,
+    return URLSafeTimedSerializer(secret, salt=RESET_SALT, signer=ClockedSigner,
                                   signer_kwargs={"now": now})
 
 
@@ -203,3 +204,45 @@ def order_history(user_id, page=1, per_page=ORDERS_PER_PAGE):
         db.select(Order).where(mine).order_by(Order.placed_at.desc(), Order.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+# Personal data: the account itself. Erasing it empties the row instead of deleting it, so its
+# id is never reused by a new account, and moves the session version on, so every browser
+# still signed in to it is signed out.
+def _account(subject):
+    if subject.is_guest:
+        return None
+    user = db.session.get(User, subject.user_id)
+    return None if user is None or user.erased_at is not None else user
+
+
+def _export_profile(subject):
+    user = _account(subject)
+    if user is None:
+        return None
+    method = (db.session.get(ShippingMethod, user.preferred_shipping_method_id)
+              if user.preferred_shipping_method_id else None)
+    return {"email": user.email, "name": user.name, "language": user.locale,
+            "created_at": personal_data.when(user.created_at),
+            "preferred_shipping_method": method.name if method else None,
+            "preferred_payment_method": user.preferred_payment_method}
+
+
+def _erase_profile(subject, erasure):
+    user = _account(subject)
+    if user is None:
+        return 0
+    user.email = f"{erasure.reference.lower()}@erased.invalid"
+    user.name = ""
+    user.locale = None
+    user.preferred_shipping_method_id = None
+    user.preferred_payment_method = None
+    # A password nobody knows: the row can never be signed in to again.
+    user.set_password(secrets.token_urlsafe(32))
+    user.erased_at = erasure.now
+    end_sessions(user)
+    return 1
+
+
+personal_data.register("profile", _l("Account"), tables=("user",), export=_export_profile,
+                       erase=_erase_profile)

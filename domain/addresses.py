@@ -4,8 +4,9 @@ saved becomes it, and deleting it hands the role to the oldest remaining address
 Every function takes the owner's id and finds addresses only among theirs, so a customer can
 never read or change another's address by guessing its id: it is simply NotFound.
 """
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
+from . import personal_data
 from .errors import InvalidAddress, NotFound
 from .extensions import db
 from .models import Address
@@ -108,3 +109,21 @@ def delete(user_id, address_id):
             successor.is_default = True
             db.session.flush()
     return address
+
+
+def _export(subject):
+    if subject.is_guest:
+        return []
+    return [{**{name: getattr(address, name) for name in FIELDS}, "default": address.is_default}
+            for address in list_for(subject.user_id)]
+
+
+def _erase(subject, erasure):
+    if subject.is_guest:
+        return 0
+    return db.session.execute(db.delete(Address).where(Address.user_id == subject.user_id)
+                              .execution_options(synchronize_session="fetch")).rowcount
+
+
+personal_data.register("addresses", _l("Addresses"), tables=("address",), export=_export,
+                       erase=_erase)

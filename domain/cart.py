@@ -1,13 +1,13 @@
 """Carts. A guest's cart is a plain dict the web layer keeps in the session; a customer's lives
 in cart_item rows. Both answer the same calls, and the guest's merges into the customer's on
 sign-in. Nothing here reserves stock: that happens when an order is placed."""
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 
-from . import catalog, localized
+from . import catalog, localized, personal_data
 from .errors import InvalidQuantity, NotFound
 from .extensions import db
 from .ids import parse_id
-from .models import CartItem
+from .models import CartItem, Variant
 from .money import Money
 from .pricing import Line
 from .stock import ensure_available
@@ -184,3 +184,25 @@ def merge(guest, customer):
         customer.set(variant_id, allowed)
     guest.clear()
     return notices
+
+
+def _export(subject):
+    """A signed-in customer's cart (a guest's lives only in their browser's cookie)."""
+    if subject.is_guest:
+        return []
+    rows = db.session.execute(
+        db.select(CartItem, Variant.sku).join(Variant, Variant.id == CartItem.variant_id)
+        .where(CartItem.user_id == subject.user_id).order_by(CartItem.id)).all()
+    return [{"sku": sku, "quantity": item.quantity,
+             "added_at": personal_data.when(item.added_at)} for item, sku in rows]
+
+
+def _erase(subject, erasure):
+    if subject.is_guest:
+        return 0
+    return db.session.execute(db.delete(CartItem).where(CartItem.user_id == subject.user_id)
+                              .execution_options(synchronize_session="fetch")).rowcount
+
+
+personal_data.register("cart", _l("Cart"), tables=("cart_item",), export=_export,
+                       erase=_erase)

@@ -7,8 +7,9 @@ transaction: these functions flush and never commit. Amounts are integer minor u
 """
 from dataclasses import dataclass
 
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 
+from . import personal_data
 from .errors import InsufficientCredit, NotFound
 from .extensions import db
 from .models import CreditEntry, User
@@ -113,3 +114,27 @@ def at_checkout(balance, total, wanted):
     """Store credit at checkout, by the rule place_order spends it with (`applied`)."""
     used = applied(balance, total) if wanted else Money.zero(total.currency)
     return AtCheckout(Money(balance or 0, total.currency), used, total - used)
+
+
+# Personal data: the balance and its ledger. Deleting an account gives up its store credit
+# (the privacy page says so, with the amount, before the customer confirms).
+def _export(subject):
+    if subject.is_guest:
+        return None
+    return {"balance": balance(subject.user_id),
+            "entries": [{"amount": entry.amount, "currency": entry.currency, "note": entry.note,
+                         "created_at": personal_data.when(entry.created_at)}
+                        for entry in history(subject.user_id)]}
+
+
+def _erase(subject, erasure):
+    if subject.is_guest:
+        return 0
+    db.session.execute(db.update(User).where(User.id == subject.user_id)
+                       .values(credit_balance=0).execution_options(synchronize_session="fetch"))
+    return db.session.execute(db.delete(CreditEntry).where(CreditEntry.user_id == subject.user_id)
+                              .execution_options(synchronize_session="fetch")).rowcount
+
+
+personal_data.register("store_credit", _l("Store credit"), tables=("credit_entry",),
+                       export=_export, erase=_erase)

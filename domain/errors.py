@@ -121,3 +121,16 @@ class InvalidRefundAccount(ShopError):
     def __init__(self, message, fields=None):
         super().__init__(message)
         self.fields = dict(fields or {})
+
+
+class InvalidConsentLink(ShopError):
+    """An unsubscribe link that was altered or never ours."""
+
+
+class InvalidPrivacyLink(ShopError):
+    """An emailed link to download or erase a guest's data that expired or was never ours."""
+
+
+class ErasureRefused(ShopError):
+    """Data that cannot be erased yet: an order still on its way, a refund still to come."""
+

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.errors import MessageError
 from email.message import EmailMessage
+from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
 
 from sqlalchemy.orm import selectinload
@@ -60,6 +61,10 @@ INTERRUPTED = "interrupted: the attempt started at "
 # Errors from render() that retrying cannot fix. Others (a template KeyError fixed by the next
 # deploy, the database) are retried.
 PERMANENT_RENDER_ERRORS = (ValueError, MessageError)
+# Headers holding a link (List-Unsubscribe) cannot be folded at 78 characters, and Python
+# would then write them as encoded words no mail program reads as a link: such messages may
+# use lines up to RFC 5322's limit of 998 characters instead.
+LONG_LINES = DEFAULT_POLICY.clone(max_line_length=998)
 
 
 class CannotBeBuilt(Exception):
@@ -110,9 +115,10 @@ class Outcome:
         return f"failed {about}: {self.error} (attempt {self.attempts}, next try {retry})"
 
 
-def compose(message, sender, subject, text, html):
-    """The RFC 5322 email for an outbox message: multipart/alternative, text then HTML."""
-    email = EmailMessage()
+def compose(message, sender, subject, text, html, headers=None):
+    """The RFC 5322 email for an outbox message: multipart/alternative, text then HTML, with
+    any extra `headers` (a marketing email's List-Unsubscribe, say)."""
+    email = EmailMessage(policy=LONG_LINES if headers else DEFAULT_POLICY)
     email["Subject"] = " ".join(subject.split())
     email["From"] = sender
     email["To"] = message.to_address
@@ -121,6 +127,8 @@ def compose(message, sender, subject, text, html):
     domain = sender.rpartition("@")[2].strip(" >") or "localhost"
     email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@{domain}>"
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        email[name] = value
     email.set_content(text)
     email.add_alternative(html, subtype="html")
     # After the parts: making the message multipart moves Content-* headers into the first part.

@@ -12,12 +12,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import alerts, catalog, credit, email_address, notify, order_refunds, payments, pricing
-from . import refund_accounts, stock
+from . import alerts, catalog, consent, credit, email_address, notify, order_refunds, payments
+from . import pricing, refund_accounts, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .money import Money
-from .models import Order, OrderEvent, OrderLine
+from .models import Order, OrderEvent, OrderLine, User
 from .transaction import on_rollback
 
 # Where an order may go next from each status. Side exits: cancelled, payment_expired.
@@ -101,6 +101,8 @@ class Checkout:
     payment_details: dict = field(default_factory=dict)
     # Spend the customer's store credit on the order first (signed-in customers only).
     use_credit: bool = False
+    # The shopper ticked the (never pre-ticked) box asking for marketing email.
+    marketing_consent: bool = False
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -222,6 +224,9 @@ def place_order(config, cart, checkout, now):
         db.session.rollback()
         raise
     cart.clear()
+    if checkout.marketing_consent:
+        buyer = db.session.get(User, checkout.user_id) if checkout.user_id is not None else None
+        consent.grant(now, "checkout", order.locale, user=buyer, email=order.email)
     return order, True
 
 

@@ -11,6 +11,8 @@ Two things go with the rule:
 - An effect outside the database (a card charged) registers its undo with `on_rollback`: if the
   transaction it belongs to is rolled back instead of committed, for whatever reason and at
   whatever layer, the undo runs, so money never stays taken for an order that does not exist.
+  The other way round, an effect that must not happen unless the change is kept (removing the
+  files of erased emails) waits for the commit with `after_commit`.
 """
 import logging
 from contextlib import contextmanager
@@ -22,11 +24,17 @@ from .extensions import db
 
 log = logging.getLogger(__name__)
 _UNDO = "undo_on_rollback"
+_AFTER = "after_commit"
 
 
 def on_rollback(undo):
     """Call undo() if the current transaction ends in a rollback rather than a commit."""
     db.session.info.setdefault(_UNDO, []).append(undo)
+
+
+def after_commit(effect):
+    """Call effect() once the current transaction is committed; never if it is rolled back."""
+    db.session.info.setdefault(_AFTER, []).append(effect)
 
 
 def finish(success):
@@ -59,6 +67,11 @@ def unit_of_work():
 
 def _committed(session):
     session.info.pop(_UNDO, None)
+    for effect in session.info.pop(_AFTER, []):
+        try:
+            effect()
+        except Exception:  # the change is committed; a failed effect must not undo the others
+            log.exception("an effect after a commit failed")
 
 
 def _ended(session, transaction):
@@ -66,6 +79,7 @@ def _ended(session, transaction):
     # here; after a commit the list is already gone.
     if transaction.parent is not None:
         return
+    session.info.pop(_AFTER, None)
     for undo in reversed(session.info.pop(_UNDO, [])):
         try:
             undo()

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, Length
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField,
+                     StringField, TelField)
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..common import ValidEmail
 
@@ -74,3 +75,18 @@ class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New email"), filters=[_strip],
                        validators=[DataRequired(), ValidEmail()])
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class MarketingForm(FlaskForm):
+    """The marketing email box; its label is the consent's wording (domain.consent)."""
+
+    marketing = BooleanField()
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(_l(
+        "Please enter your password to delete your account."))])
+    confirm = BooleanField(_l("I understand that my account and my personal data will be "
+                              "deleted, and that this cannot be undone."),
+                           validators=[InputRequired(_l("Please tick the box to confirm."))])
+

@@ -1,18 +1,19 @@
-"""Account settings: name, language, preferred shipping and payment, and the sign-in email."""
+"""Account settings: name, language, preferred shipping and payment, marketing email, and the
+sign-in email."""
 from flask import flash, redirect, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required, login_user
 
-from domain import accounts, preferences
+from domain import accounts, consent, preferences
 from domain.errors import InvalidCredentials, ShopError
 from domain.extensions import limiter
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
 from ..common import shop
 from ..htmx import render
-from ..templating import format_money
+from ..templating import format_money, now
 from . import bp
-from .forms import EmailChangeForm, PasswordChangeForm, PreferencesForm
+from .forms import EmailChangeForm, MarketingForm, PasswordChangeForm, PreferencesForm
 
 
 def _preferences_form(from_request=True):
@@ -35,11 +36,16 @@ def _preferences_form(from_request=True):
 
 def _show(form, email_form, password_form=None):
     status = 422 if request.method == "POST" else 200
-    summary = preferences.one_click(current_user._get_current_object(), shop())
+    user = current_user._get_current_object()
+    summary = preferences.one_click(user, shop())
+    marketing = consent.given(user)
+    marketing_form = MarketingForm(prefix="marketing", formdata=None,
+                                   data={"marketing": marketing is not None})
     return render("account/settings.html", form=form, email_form=email_form, one_click=summary,
                   password_form=password_form or PasswordChangeForm(prefix="password",
                                                                     formdata=None),
-                  status=status)
+                  marketing_form=marketing_form, marketing=marketing,
+                  marketing_wording=consent.wording(), status=status)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -105,3 +111,17 @@ def change_password():
             return redirect(url_for(".settings"), code=303)
     return _show(_preferences_form(from_request=False), EmailChangeForm(prefix="email", formdata=None),
                  password_form)
+
+
+@bp.post("/settings/marketing")
+@login_required
+def marketing():
+    """Give or withdraw consent to marketing email: the box, as ticked or not."""
+    form = MarketingForm(prefix="marketing")
+    if not form.validate_on_submit():
+        return redirect(url_for(".settings"), code=303)
+    wanted = consent.set_marketing(current_user._get_current_object(), form.marketing.data,
+                                   now(), str(get_locale()))
+    flash(_("You will get our news by email. You can unsubscribe here at any time.") if wanted
+          else _("You will not get marketing email from us."), "success")
+    return redirect(url_for(".settings", _anchor="marketing"), code=303)

@@ -49,6 +49,8 @@ class CheckoutForm(AddressForm):
     card_number = StringField(_l("Card number"), filters=[_strip], validators=[Length(max=30)])
     # Drawn by hand too: its label states the balance. Only signed-in customers with credit see it.
     use_credit = BooleanField(_l("Use my store credit"))
+    # Never ticked by the shop: only the shopper's own tick asks for marketing email.
+    marketing = BooleanField(default=False)
 
     def validate_card_number(self, field):
         provider = payments.PROVIDERS.get(self.payment_method.data or "")

@@ -11,7 +11,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from domain import cart as carts
-from domain import credit, orders, payments, pricing
+from domain import consent, credit, orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 
 from ..common import current_cart, new_token, shop, valid_token
@@ -86,12 +86,19 @@ def checkout_from(form):
         payment_method=form.payment_method.data or "", locale=str(get_locale()),
         user_id=current_user.id if current_user.is_authenticated else None,
         payment_details={"card_number": form.card_number.data or ""},
-        use_credit=bool(form.use_credit.data))
+        use_credit=bool(form.use_credit.data), marketing_consent=bool(form.marketing.data))
 
 
 def credit_balance():
     """The signed-in customer's store credit (0 for guests), from the already loaded user."""
     return current_user.credit_balance if current_user.is_authenticated else 0
+
+
+def marketing_wording():
+    """The words of the marketing box, or None for a customer who already gets the emails."""
+    if current_user.is_authenticated and consent.may_market(current_user._get_current_object()):
+        return None
+    return consent.wording()
 
 
 def saved_addresses():
@@ -139,6 +146,7 @@ def page_context(form, config, lines):
         "chosen_method_id": chosen.id if chosen else None,
         "providers": payments.selectable(config),
         "saved_addresses": saved_addresses(),
+        "marketing_wording": marketing_wording(),
         "field_errors": [(field.id, message) for field in form for message in field.errors
                          if field.name != "csrf_token"],
     }

@@ -1,7 +1,8 @@
 """Policy pages. Shipping is drawn from the shipping settings and returns from the return
 rules, so neither can say something the shop does not do; privacy and terms are the texts the
-merchant writes in the back office."""
-from flask import abort
+merchant writes in the back office, and the privacy page adds what the code decides: the
+cookies the shop sets and how to download or delete one's data."""
+from flask import abort, current_app
 
 from domain import policies
 
@@ -9,6 +10,7 @@ from ..common import shop
 from ..htmx import render
 from ..pagecache import cached_page
 from . import bp
+from .cookies import shop_cookies
 
 
 @bp.get("/shipping")
@@ -28,4 +30,5 @@ def returns():
 def page(name):
     if name not in policies.PAGES:
         abort(404)
-    return render("policies/page.html", name=name, page=policies.page(name))
+    cookies = shop_cookies(current_app.config) if name == "privacy" else []
+    return render("policies/page.html", name=name, page=policies.page(name), cookies=cookies)

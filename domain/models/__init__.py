@@ -6,14 +6,16 @@ from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, Shippin
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
 from .refunds import RefundAccount
+from .privacy import Consent, ErasureLog
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
                       ReturnRule)
 from .system import WorkerHeartbeat
 
-__all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
-           "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
-           "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
-           "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
-           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
-           "ReturnRequest", "ReturnRule", "RefundAccount", "WorkerHeartbeat"]
+__all__ = ["Address", "Consent", "ErasureLog", "ORDER_STATUSES", "Order", "OrderEvent",
+           "OrderLine", "OutboxMessage", "Payment", "CartItem", "Category", "PRODUCT_STATUSES",
+           "Product", "ProductImage", "RateLimitCounter", "ShippingMethod", "ShopSettings",
+           "UTCDateTime", "User", "Variant", "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING",
+           "RETURN_STATUSES", "CreditEntry", "PolicyPage", "ReturnEvent", "ReturnLine",
+           "ReturnPhoto", "ReturnPolicy", "ReturnRequest", "ReturnRule", "RefundAccount",
+           "WorkerHeartbeat"]

@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     # Every session carries the version it was signed in at (see get_id); moving it on (sign-out,
     # a new password or email) ends them all, even a copied session cookie.
     session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Set when the customer deleted the account: the row stays, emptied of everything about
+    # them, so its id is never handed to a new account (and to an old session cookie naming it).
+    erased_at = db.Column(UTCDateTime, nullable=True)
 
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")

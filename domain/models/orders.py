@@ -55,6 +55,11 @@ class Order(db.Model):
     pay_by = db.Column(UTCDateTime, nullable=True)
     placed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Set when its buyer's data was erased: what the law makes the shop keep (items, amounts,
+    # dates) stays under this opaque reference until retain_until, then the order is purged
+    # (domain/order_records.py).
+    erasure_ref = db.Column(db.String(20), nullable=True)
+    retain_until = db.Column(UTCDateTime, nullable=True)
 
     lines = db.relationship("OrderLine", back_populates="order", order_by="OrderLine.id",
                             cascade="all, delete-orphan")
@@ -82,6 +87,7 @@ class Order(db.Model):
         CheckConstraint("credit_applied >= 0 AND credit_applied <= total", name="credit_within_total"),
         Index("ix_order_user", "user_id", "placed_at"),
         Index("ix_order_status", "status", "placed_at"),
+        Index("ix_order_retain_until", "retain_until"),
     )
 
 

@@ -64,7 +64,8 @@ def shop(app, make):
 def pages(shop):
     number = shop["number"]
     return ["/policies/shipping", "/policies/returns", "/cart", "/checkout", f"/orders/{number}",
-            f"/orders/{number}/return", f"/returns/{shop['rma']}", "/account/"]
+            f"/orders/{number}/return", f"/returns/{shop['rma']}", "/account/",
+            "/policies/privacy", "/account/privacy", "/account/settings"]
 
 
 @pytest.mark.parametrize("locale", ["en-US", "ko-KR"])

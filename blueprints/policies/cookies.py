@@ -1,0 +1,33 @@
+"""The cookies the shop sets, for the privacy policy, read from the configuration that sets
+them: the policy names the cookie and its flags as the app actually sends them.
+
+There is one, Flask's session cookie. It is never made "permanent" (no Expires), so browsers
+drop it when they close; Flask-Login's remember-me cookie is never asked for (sign-in does not
+pass remember=True), and the shop loads nothing from other sites. tests/web/test_privacy_page.py
+walks through the shop and checks that the cookies it receives are exactly these.
+"""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: str
+    lifetime: str
+    flags: str
+
+
+def shop_cookies(config):
+    flags = ["HttpOnly"] if config.get("SESSION_COOKIE_HTTPONLY") else []
+    if config.get("SESSION_COOKIE_SAMESITE"):
+        flags.append(f"SameSite={config['SESSION_COOKIE_SAMESITE']}")
+    if config.get("SESSION_COOKIE_SECURE"):
+        flags.append("Secure")
+    return [Cookie(
+        name=config["SESSION_COOKIE_NAME"],
+        purpose=_("Keeps you signed in, a guest's cart, the language you chose, and the token that "
+                  "proves a form was sent from this shop."),
+        lifetime=_("Until you close your browser."),
+        flags=", ".join(flags))]
