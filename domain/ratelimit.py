@@ -22,6 +22,9 @@ from limits.storage import Storage
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from flask_babel import lazy_gettext as _l
+
+from . import personal_data
 from .extensions import db
 
 SCHEME = "shopdb"
@@ -129,3 +132,26 @@ class DatabaseStorage(Storage):
     def clear(self, key):
         with self.engine.begin() as conn:
             conn.execute(_CLEAR, {"key": stored_key(key)})
+
+
+# Counters keyed by what was typed (a reset or privacy request's email address) hold an email
+# for the hour they live. They are erased with the rest of a person's data. They are left out of
+# downloads: asking for one adds such a counter, which must not count as data the shop holds.
+_ERASE_EMAIL = text("""DELETE FROM rate_limit_counter WHERE "key" LIKE :pattern ESCAPE '\\'""")
+
+
+def _pattern(subject):
+    email = subject.email.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{email}%"
+
+
+def _export(subject):
+    return []
+
+
+def _erase(subject, erasure):
+    return db.session.execute(_ERASE_EMAIL, {"pattern": _pattern(subject)}).rowcount
+
+
+personal_data.register("rate_limits", _l("Attempt counters"), tables=("rate_limit_counter",),
+                       export=_export, erase=_erase)

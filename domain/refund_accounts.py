@@ -22,10 +22,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
+from . import order_records, personal_data
 from .errors import InvalidRefundAccount
 from .extensions import db
-from .models import RefundAccount
+from .models import Order, RefundAccount, ReturnRequest
 
 BANK_MAX, HOLDER_MAX = 40, 60
 DIGITS_MIN, DIGITS_MAX = 8, 20
@@ -189,3 +192,30 @@ def forget(ret=None, order=None):
     db.session.delete(row)
     db.session.flush()
     return label
+
+
+def _of_subject(subject, erasure=None):
+    """The refund accounts given for the subject's orders and returns."""
+    orders = db.select(Order.id).where(order_records.of(subject, erasure))
+    returns = db.select(ReturnRequest.id).where(ReturnRequest.order_id.in_(orders))
+    return db.select(RefundAccount).where(or_(RefundAccount.order_id.in_(orders),
+                                              RefundAccount.return_id.in_(returns)))
+
+
+def _export(subject):
+    """As the customer sees them: the bank and the last digits (the rest stays sealed)."""
+    return [{"bank": row.bank_name, "account": short_label(row.bank_name, row.last_digits),
+             "saved_at": personal_data.when(row.created_at)}
+            for row in db.session.scalars(_of_subject(subject).order_by(RefundAccount.id))]
+
+
+def _erase(subject, erasure):
+    rows = db.session.scalars(_of_subject(subject, erasure)).all()
+    for row in rows:
+        db.session.delete(row)
+    db.session.flush()
+    return len(rows)
+
+
+personal_data.register("refund_accounts", _l("Refund bank accounts"), tables=("refund_account",),
+                       export=_export, erase=_erase)

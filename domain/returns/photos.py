@@ -7,11 +7,14 @@ return's page checks (blueprints/returns/routes.py), never from a public URL.
 """
 import os
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from .. import images, transaction
+from .. import images, order_records, personal_data, transaction
+from ..extensions import db
 from ..errors import InvalidImage
-from ..models import ReturnPhoto
+from ..models import Order, ReturnPhoto, ReturnRequest
 
 MAX_PHOTOS = 3
 MAX_BYTES = 5 * 1024 * 1024
@@ -55,3 +58,31 @@ def _remove(path):
         os.remove(path)
     except FileNotFoundError:
         pass
+
+
+def _of_subject(subject, erasure=None):
+    orders = db.select(Order.id).where(order_records.of(subject, erasure))
+    returns = db.select(ReturnRequest.id).where(ReturnRequest.order_id.in_(orders))
+    return db.select(ReturnPhoto).where(ReturnPhoto.return_id.in_(returns))
+
+
+def _export(subject):
+    return [{"return_id": photo.return_id, "file": file_name(photo),
+             "sent_at": personal_data.when(photo.created_at)}
+            for photo in db.session.scalars(_of_subject(subject).order_by(ReturnPhoto.id))]
+
+
+def _erase(subject, erasure):
+    """The photos go with the rows; their files once the erasure is committed."""
+    photos = db.session.scalars(_of_subject(subject, erasure)).all()
+    folder = current_app.config["RETURN_PHOTO_FOLDER"]
+    for photo in photos:
+        path = os.path.join(folder, file_name(photo))
+        transaction.after_commit(lambda path=path: _remove(path))
+        db.session.delete(photo)
+    db.session.flush()
+    return len(photos)
+
+
+personal_data.register("return_photos", _l("Return photos"), tables=("return_photo",),
+                       export=_export, erase=_erase)
