@@ -123,7 +123,7 @@ def test_the_policies_are_written_in_korean_too(app, demo_shop):
     """Return rules, ways back, privacy and terms have Korean texts naming Korean law."""
     with app.app_context():
         def read():
-            shown = policies.returns_policy()
+            shown = policies.returns_policy("KRW")
             return (localized.text(shown.policy, "general_html"),
                     [text for _key, _label, text in shown.methods],
                     localized.text(policies.page("privacy"), "body_html"),
