@@ -158,16 +158,21 @@ def order_goodwill(number):
     values = form.values()
     try:
         amount = money_from_text(form.amount.data, order.currency, str(get_locale() or "en"))
-        goodwill.make_it_right(order, values["kind"], amount, values["reason"], merchant_actor(),
-                               now(), values["seen"], reference=values["reference"])
+        refused = goodwill.make_it_right(order, values["kind"], amount, values["reason"],
+                                         merchant_actor(), now(), values["seen"],
+                                         reference=values["reference"])
     except GoodwillRefused as error:
         form.add_errors(error.fields)
         return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
     except ShopError as error:
         form.add_errors({"amount": str(error)})
         return _order_page(_order(number), goodwill_form=form, status=422, goodwill_error=str(error))
-    flash(_("%(amount)s given back to the customer, who was emailed.",
-            amount=Money(amount, order.currency).format(str(get_locale() or "en"))), "success")
+    if refused:
+        # The failed attempt is kept in the payment operations: not an error page, bad news.
+        flash(refused, "error")
+    else:
+        flash(_("%(amount)s given back to the customer, who was emailed.",
+                amount=Money(amount, order.currency).format(str(get_locale() or "en"))), "success")
     return redirect(url_for(".order", number=order.number), code=303)
 
 

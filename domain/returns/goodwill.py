@@ -104,7 +104,8 @@ def _claim(order, seen):
 def make_it_right(order, kind, amount, reason, actor, now, seen, reference=""):
     """Give `amount` (minor units) of `order` back as a goodwill "refund" or store "credit",
     with `reason` for the customer. GoodwillRefused (with `fields`) and nothing changed when it
-    cannot be given; a refund the provider refuses changes nothing either."""
+    cannot be given. Returns "" once given, or the provider's refusal of a refund: that
+    attempt is recorded as a failed payment operation and nothing else changes."""
     reason = (reason or "").strip()
     reference = (reference or "").strip()[:120]
     if order.status in CLOSED:
@@ -124,10 +125,11 @@ def make_it_right(order, kind, amount, reason, actor, now, seen, reference=""):
         except (PaymentFailed, RefundFailed) as error:
             result = payments.Result(payments.FAILED, message=str(error))
         if result.status == payments.FAILED:
-            # Nothing went back: undo the claim so the page's form can be sent again.
-            db.session.rollback()
-            raise GoodwillRefused(_("The payment provider refused the refund: %(message)s Nothing "
-                                    "was refunded.", message=str(result.message)))
+            # Kept, like a return's failed refund, so the merchant sees the attempt; no event
+            # and no email, since nothing went back.
+            payments.record(order, "refund", amount, result)
+            return _("The payment provider refused the refund: %(message)s Nothing was "
+                     "refunded.", message=str(result.message))
         if provider.manual_refunds:
             result = payments.Result(payments.SUCCEEDED, reference=reference,
                                      message=result.message)
@@ -145,4 +147,4 @@ def make_it_right(order, kind, amount, reason, actor, now, seen, reference=""):
     notify.enqueue("order_goodwill", order.email, order.locale, order=order,
                    data={"kind": kind, "amount": amount, "reason": reason}, now=now)
     db.session.flush()
-    return order
+    return ""

@@ -129,14 +129,19 @@ def test_a_bank_transfer_needs_the_reference_of_the_money_sent(app, client, merc
     assert refunds == [(5000, "succeeded", "Hana 7781")]
 
 
-def test_a_refund_the_card_refuses_changes_nothing(app, client, merchant, setup):
-    """The test card whose refunds fail: 422 with the provider's words, no refund, no email."""
+def test_a_refund_the_card_refuses_gives_nothing_back(app, client, merchant, setup):
+    """The test card whose refunds fail: the provider's words, the attempt kept as failed, no
+    event, no email, and the full amount still left to give back."""
     number = delivered_order(app, setup, payment="test_card", card=TestCard.REFUND_FAILS,
                              token="goodwill-fails")["number"]
     response = give(client, number, amount="5000")
-    assert response.status_code == 422
-    assert "The payment provider refused the refund" in response.get_data(as_text=True)
-    assert state(app, number) == ([], [], [], [])
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The payment provider refused the refund" in page
+    assert "Left to give back: ₩42,000 as a refund" in page
+    refunds, given, events, emails = state(app, number)
+    assert [(a, s) for a, s, _ in refunds] == [(5000, "failed")]
+    assert (given, events, emails) == ([], [], [])
 
 
 def test_a_guest_cannot_get_store_credit(app, client, merchant, setup):
