@@ -94,6 +94,9 @@ def test_a_bank_transfer_return_asks_where_the_refund_goes(phone, live_server, a
     sign_in(page, live_server, customer)
     expect(page.get_by_role("link", name="Account", exact=True)).to_be_visible()
     page.goto(f"{live_server}/orders/{order['number']}/return")
+    # The reason redraws the form: chosen first, and settled before anything is typed.
+    page.get_by_label("Why are you returning them?").select_option(label="Wrong size or fit")
+    page.wait_for_load_state("networkidle")
 
     account = page.get_by_role("group", name="Where should we send your refund?")
     expect(account).to_be_visible()
@@ -101,7 +104,7 @@ def test_a_bank_transfer_return_asks_where_the_refund_goes(phone, live_server, a
     expect(account).to_have_count(0)
     page.get_by_role("radio", name="Refund").check()
     expect(account).to_be_visible()
-    page.get_by_label("Why are you returning them?").select_option(label="Wrong size or fit")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Bank", exact=True).fill("KB Kookmin")
     page.get_by_label("Account number").fill("123456-01-78AB")
     page.get_by_label("Account holder's name").fill("Kim Minji")
