@@ -306,8 +306,9 @@ class SettingsForm(FlaskForm):
     thank_you_note = TextAreaField(
         _l("Thank-you note"), validators=[Length(max=1000)],
         description=_l("Shown after checkout, on the order page and on packing slips."))
+    # Optional: a submission without it (an older form) keeps the stored language (values()).
     main_language = SelectField(
-        _l("Main language of your catalogue"),
+        _l("Main language of your catalogue"), validators=[Optional()],
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         description=_l("Products, categories and policies are written in this language first; "
                        "the others are optional. Changing it swaps the texts over, nothing is lost."))
