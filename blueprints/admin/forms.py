@@ -1,5 +1,6 @@
 """Back-office forms. They turn what the merchant typed into plain values for domain/;
 the rules about those values live in domain/products.py and domain/settings.py."""
+from babel.numbers import get_currency_name
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,13 +12,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from domain import localized
 from domain.errors import ShopError
 from domain.ids import parse_id
-from domain.money import to_input
+from domain.money import COMMON_CURRENCIES, amount_example, currencies, to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
-from domain.settings import (CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, amount_example,
-                             bp_to_percent, money_from_text)
+from domain.settings import MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, bp_to_percent, money_from_text
 
-from ..common import other_languages, shop
+from ..common import number_locale, other_languages, shop
 
 BLANK_VARIANT_ROWS = 3
 # The hint under every Markdown text box of the back office.
@@ -61,7 +61,8 @@ def _optional_int(value):
 
 
 class MoneyField(StringField):
-    """An amount typed as the merchant writes it ("39,000", "12.50") in the shop's currency.
+    """An amount in the shop's currency, typed as the merchant writes numbers ("39,000",
+    "12.50", "4,90" with a German browser: see common.number_locale).
 
     `data` holds integer minor units (or None when blank) once the form has been validated.
     """
@@ -72,15 +73,29 @@ class MoneyField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return to_input(self.data, shop().currency)
+        return to_input(self.data, shop().currency, number_locale())
 
     def pre_validate(self, form):
         if not self.raw_data:
             return
         try:
-            self.data = money_from_text(self.raw_data[0], shop().currency, str(get_locale()))
+            self.data = money_from_text(self.raw_data[0], shop().currency, number_locale())
         except ShopError as error:
             raise ValidationError(str(error))
+
+
+def currency_choices(current=None):
+    """Every currency in use, named in the page's language: the common ones in a group of
+    their own at the top, then the rest by code. `current` is kept even if it has gone out of
+    use since the merchant chose it."""
+    locale = str(get_locale())
+    codes = list(currencies())
+    if current and current not in codes:
+        codes.append(current)
+    common, everything = _("Most used"), _("All currencies")
+    return [SelectChoice(code, f"{code} · {get_currency_name(code, locale=locale)}",
+                         optgroup=common if code in COMMON_CURRENCIES else everything)
+            for code in codes]
 
 
 class SpecsField(TextAreaField):
@@ -121,7 +136,7 @@ class VariantForm(Form):
     def validate_price(self, field):
         if not self.is_blank() and not _raw(field):
             raise ValidationError(_("Enter a price, e.g. %(example)s.",
-                                    example=amount_example(shop().currency)))
+                                    example=amount_example(shop().currency, number_locale())))
 
     def values(self):
         raw_id = str(self.id.data or "").strip()
@@ -279,14 +294,13 @@ class SettingsForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Length(max=300)])
-    currency = SelectField(_l("Currency"), choices=[SelectChoice(c) for c in CURRENCIES],
+    currency = SelectField(_l("Currency"),
                            description=_l("Changing it does not convert prices you have "
                                           "already entered: check them afterwards."))
     tax_rate = StringField(_l("Tax rate (%)"), description=_l("e.g. 10 or 8.25"))
     prices_include_tax = BooleanField(_l("Prices include tax"))
-    free_shipping_threshold = StringField(
-        _l("Free shipping from (order amount)"),
-        description=_l("Leave blank for no free shipping."))
+    # Its hint, with an amount written the merchant's way, is in the template.
+    free_shipping_threshold = StringField(_l("Free shipping from (order amount)"))
     default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
     timezone = StringField(_l("Time zone"), description=_l("e.g. Asia/Seoul, Europe/London or UTC"))
     low_stock_threshold = IntegerField(
@@ -313,14 +327,19 @@ class SettingsForm(FlaskForm):
         description=_l("Products, categories and policies are written in this language first; "
                        "the others are optional. Changing it swaps the texts over, nothing is lost."))
 
+    def __init__(self, *args, current_currency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency.choices = currency_choices(current_currency)
+
     @classmethod
     def from_config(cls, config):
-        return cls(formdata=None, data={
+        return cls(formdata=None, current_currency=config.currency, data={
             "name": config.name, "tagline": config.tagline, "email": config.email,
             "phone": config.phone, "hours": config.hours, "address": config.address,
             "currency": config.currency, "tax_rate": bp_to_percent(config.tax_rate_bp),
             "prices_include_tax": config.prices_include_tax,
-            "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency),
+            "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency,
+                                                number_locale()),
             "default_region": config.default_region, "timezone": config.timezone,
             "low_stock_threshold": config.low_stock_threshold,
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
@@ -343,7 +362,7 @@ class SettingsForm(FlaskForm):
 class ShippingForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=60)])
-    price = StringField(_l("Price"), description=_l("0 for free shipping."))
+    price = StringField(_l("Price"))
     days_min = IntegerField(_l("Delivery days, at least"), default=1,
                             validators=[InputRequired(), NumberRange(min=0, max=365)])
     days_max = IntegerField(_l("Delivery days, at most"), default=3,
@@ -353,7 +372,7 @@ class ShippingForm(FlaskForm):
     def from_method(cls, method, currency):
         return cls(formdata=None, data={
             "name": method.name, "region": method.region,
-            "price": to_input(method.price, currency),
+            "price": to_input(method.price, currency, number_locale()),
             "days_min": method.days_min, "days_max": method.days_max,
         })
 

@@ -8,10 +8,10 @@ from domain import products as catalogue
 from domain.errors import ShopError
 from domain.extensions import db
 from domain.models import PRODUCT_STATUSES, Product
-from domain.settings import amount_example
+from domain.money import amount_example
 from domain.text import render_markdown
 
-from ..common import shop
+from ..common import number_locale, shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, ImageForm, ProductForm
@@ -49,7 +49,7 @@ def _page(form, product=None, image_form=None, error=None, status=200, block=Non
                   image_form=image_form or ImageForm(formdata=None),
                   preview_html=render_markdown(form.description_md.data or ""),
                   empty_form=EmptyForm(formdata=None),
-                  amount_example=amount_example(shop().currency))
+                  amount_example=amount_example(shop().currency, number_locale()))
 
 
 def _product(product_id):
