@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from domain import localized
 from domain.errors import ShopError
 from domain.ids import parse_id
+from domain.images import PHOTOS_WITH_A_NEW_PRODUCT
 from domain.money import COMMON_CURRENCIES, amount_example, currencies, to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
@@ -163,7 +164,8 @@ class ProductForm(FlaskForm):
     summary = StringField(_l("Summary"), validators=[Length(max=300)],
                           description=_l("One sentence shown under the product name."))
     category_id = SelectField(_l("Category"), coerce=_optional_int)
-    status = SelectField(_l("Status"))
+    # A new product is a draft, hidden from the shop, until the merchant publishes it.
+    status = SelectField(_l("Status"), default="draft")
     featured = BooleanField(_l("Feature on the home page"))
     featured_position = IntegerField(
         _l("Featured position (lower comes first)"), default=0,
@@ -226,6 +228,34 @@ add_translations(ProductForm, {
     "option2_name": lambda: StringField(validators=[Length(max=60)]),
     "specs": lambda: SpecsField(),
 })
+
+
+class NewPhotoForm(Form):
+    """One photo sent with a new product, and its description; both may be left empty."""
+
+    photo = FileField()
+    alt = StringField(validators=[Length(max=200)])
+
+    def upload(self):
+        """(bytes, alt) of the photo chosen, or None."""
+        if not self.photo.data:
+            return None
+        return self.photo.data.read(), (self.alt.data or "").strip()
+
+
+class NewProductForm(ProductForm):
+    """The product form of a new product, which also takes its first photos."""
+
+    photos = FieldList(FormField(NewPhotoForm), min_entries=PHOTOS_WITH_A_NEW_PRODUCT,
+                       max_entries=PHOTOS_WITH_A_NEW_PRODUCT)
+
+    def uploads(self):
+        """[(row index, (bytes, alt))] of the photos chosen, in the order of the rows."""
+        return [(index, upload) for index, row in enumerate(self.photos)
+                if (upload := row.form.upload()) is not None]
+
+    def photos_sent(self):
+        return any(row.form.photo.data for row in self.photos)
 
 
 class ImageForm(FlaskForm):
