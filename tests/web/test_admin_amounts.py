@@ -119,3 +119,11 @@ def test_any_currency_in_use_is_taken_and_others_refused(post, make, merchant, a
     if status == 422:
         assert 'id="currency-error" role="alert"' in response.get_data(as_text=True)
     assert stored(app, ShopSettings.currency) == (currency if status == 303 else "KRW")
+
+
+def test_in_korean_the_currencies_and_the_amount_hints_read_in_korean(client, make, merchant):
+    """A Korean-speaking merchant sees currency names and the typing hints in Korean."""
+    make.settings(currency="KRW")
+    html = client.get("/admin/settings", headers={"Accept-Language": "ko-KR"}).get_data(as_text=True)
+    assert '<optgroup label="자주 쓰는 통화">' in html and "KRW · 대한민국 원" in html
+    assert "무료 배송이 없으면 비워 두세요. 금액은 39,000처럼 적어 주세요." in html
