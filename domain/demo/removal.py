@@ -98,7 +98,7 @@ def _find_categories(found):
     for category in db.session.scalars(db.select(Category).where(Category.name.in_(names))
                                        .order_by(Category.position, Category.id)):
         others = db.session.scalar(db.select(db.func.count(Product.id)).where(
-            Product.category_id == category.id, Product.id.not_in(leaving or {0})))
+            Product.category_id == category.id, Product.id.not_in(sorted(leaving) or [0])))
         if others:
             found.kept_categories.append(category)
             if _rule_is_the_demos(_category_rule(category), CATEGORY_RULES.get(category.name)):
@@ -123,7 +123,7 @@ def _find_settings(found):
                           if getattr(row, name) == value and value != _default(name)]
         leaving = {product.id for product in found.products + found.archived}
         own_products = db.session.scalar(db.select(Product.id).where(
-            Product.id.not_in(leaving or {0})).limit(1))
+            Product.id.not_in(sorted(leaving) or [0])).limit(1))
         if own_products is not None:
             # The merchant's own products are priced in this currency, with these taxes: set
             # back to dollars, a ₩39,000 bowl would cost $390.00.
