@@ -11,7 +11,8 @@ from domain.money import amount_example
 from ..common import number_locale, shop
 from ..htmx import render
 from . import bp
-from .forms import CarriersForm, EmptyForm, SettingsForm, ShippingForm, add_domain_errors
+from .forms import EmptyForm, add_domain_errors
+from .settings_forms import CarriersForm, SettingsForm, ShippingForm
 
 PAGE = "admin/settings.html"
 

@@ -1,0 +1,162 @@
+"""The settings page's forms: the shop's settings, its carriers and its shipping methods. The
+rules about their values live in domain/settings.py."""
+from babel.numbers import get_currency_name
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, FieldList, Form, FormField, IntegerField, SelectChoice,
+                     SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
+    StopValidation
+
+from domain.money import COMMON_CURRENCIES, currencies, to_input
+from domain.settings import MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, bp_to_percent
+from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
+
+from ..common import number_locale
+from .forms import typed_text
+
+
+def currency_choices(current=None):
+    """Every currency in use, named in the page's language: the common ones in a group of
+    their own at the top, then the rest by code. `current` is kept even if it has gone out of
+    use since the merchant chose it."""
+    locale = str(get_locale())
+    codes = list(currencies())
+    if current and current not in codes:
+        codes.append(current)
+    common, everything = _("Most used"), _("All currencies")
+    return [SelectChoice(code, f"{code} · {get_currency_name(code, locale=locale)}",
+                         optgroup=common if code in COMMON_CURRENCIES else everything)
+            for code in codes]
+
+
+class RequiredIfSent:
+    """A number field that may be left out of a submission, but not sent blank."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        if not field.raw_data:
+            raise StopValidation()
+        if not typed_text(field):
+            # In place of WTForms' "Not a valid integer value."
+            field.errors = []
+            raise StopValidation(_("Enter a whole number."))
+
+
+class CarrierRowForm(Form):
+    """One carrier: its name and the address of its tracking page; blank rows are ignored."""
+
+    name = StringField(_l("Carrier name"), validators=[Length(max=60)])
+    url = StringField(_l("Tracking page address"), validators=[Length(max=500)],
+                      description=_l("e.g. https://carrier.example/track?no={number}"))
+
+
+class CarriersForm(FlaskForm):
+    carriers = FieldList(FormField(CarrierRowForm), min_entries=1, max_entries=40)
+
+    @classmethod
+    def from_config(cls, config, blank_rows=2):
+        form = cls(formdata=None, data={"carriers": [{"name": n, "url": u} for n, u in config.carriers]})
+        if not config.carriers:
+            form.carriers.entries.clear()
+        for _row in range(blank_rows):
+            form.carriers.append_entry()
+        return form
+
+    def rows(self):
+        return [{"name": row.form.name.data or "", "url": row.form.url.data or ""}
+                for row in self.carriers]
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
+    tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
+    email = StringField(_l("Contact email"), validators=[Length(max=200)])
+    phone = StringField(_l("Phone"), validators=[Length(max=50)])
+    hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
+    address = TextAreaField(_l("Address"), validators=[Length(max=300)])
+    currency = SelectField(_l("Currency"),
+                           description=_l("Changing it does not convert prices you have "
+                                          "already entered: check them afterwards."))
+    tax_rate = StringField(_l("Tax rate (%)"), description=_l("e.g. 10 or 8.25"))
+    prices_include_tax = BooleanField(_l("Prices include tax"))
+    # Its hint, with an amount written the merchant's way, is in the template.
+    free_shipping_threshold = StringField(_l("Free shipping from (order amount)"))
+    default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
+    timezone = StringField(_l("Time zone"), description=_l("e.g. Asia/Seoul, Europe/London or UTC"))
+    low_stock_threshold = IntegerField(
+        _l("Low-stock warning at (units)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100_000)])
+    undo_minutes = IntegerField(
+        _l("Minutes a customer may cancel or change an order"),
+        validators=[RequiredIfSent(), NumberRange(min=0, max=MAX_UNDO_MINUTES)],
+        description=_l("Orders are ready to pack once this time has passed. 0 turns it off."))
+    bank_account = TextAreaField(
+        _l("Bank account for transfers"), validators=[Length(max=300)],
+        description=_l("Bank, account holder and account number, as customers should see them."))
+    bank_transfer_days = IntegerField(
+        _l("Days to pay by bank transfer"),
+        validators=[RequiredIfSent(), NumberRange(min=1, max=MAX_BANK_TRANSFER_DAYS)],
+        description=_l("Unpaid orders are cancelled after this and their stock goes back."))
+    thank_you_note = TextAreaField(
+        _l("Thank-you note"), validators=[Length(max=1000)],
+        description=_l("Shown after checkout, on the order page and on packing slips."))
+    # Optional: a submission without it (an older form) keeps the stored language (values()).
+    main_language = SelectField(
+        _l("Main language of your catalogue"), validators=[Optional()],
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        description=_l("Products, categories and policies are written in this language first; "
+                       "the others are optional. Changing it swaps the texts over, nothing is lost."))
+
+    def __init__(self, *args, current_currency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency.choices = currency_choices(current_currency)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(formdata=None, current_currency=config.currency, data={
+            "name": config.name, "tagline": config.tagline, "email": config.email,
+            "phone": config.phone, "hours": config.hours, "address": config.address,
+            "currency": config.currency, "tax_rate": bp_to_percent(config.tax_rate_bp),
+            "prices_include_tax": config.prices_include_tax,
+            "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency,
+                                                number_locale()),
+            "default_region": config.default_region, "timezone": config.timezone,
+            "low_stock_threshold": config.low_stock_threshold,
+            "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
+            "bank_transfer_days": config.bank_transfer_days,
+            "thank_you_note": config.thank_you_note, "main_language": config.main_language,
+        })
+
+    def values(self):
+        fields = ("name", "tagline", "email", "phone", "hours", "address", "currency",
+                  "tax_rate", "prices_include_tax", "free_shipping_threshold", "default_region",
+                  "timezone", "low_stock_threshold")
+        values = {name: self[name].data for name in fields}
+        # Order settings left out of a submission (an older form) keep their stored values.
+        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
+                     "main_language"):
+            values[name] = self[name].data if self[name].raw_data else None
+        return values
+
+
+class ShippingForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=60)])
+    price = StringField(_l("Price"))
+    days_min = IntegerField(_l("Delivery days, at least"), default=1,
+                            validators=[InputRequired(), NumberRange(min=0, max=365)])
+    days_max = IntegerField(_l("Delivery days, at most"), default=3,
+                            validators=[InputRequired(), NumberRange(min=0, max=365)])
+
+    @classmethod
+    def from_method(cls, method, currency):
+        return cls(formdata=None, data={
+            "name": method.name, "region": method.region,
+            "price": to_input(method.price, currency, number_locale()),
+            "days_min": method.days_min, "days_max": method.days_max,
+        })
+
+    def values(self):
+        return {name: self[name].data for name in ("name", "region", "price", "days_min", "days_max")}
