@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# DEMO=0: a shop of your own, without the demo (make run DEMO=0).
+DEMO ?= 1
 # Emailed links need the shop's public address; without SHOP_URL, the one `make run` serves at
 # (a shop listening on every interface is named localhost: set SHOP_URL to its real name).
 SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres bench translations extract-messages migrate demo backup clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres bench translations extract-messages migrate demo setup backup clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -41,9 +43,13 @@ migrate: $(VENV)/.runtime ## Apply database migrations
 demo: migrate ## Load the demo shop if the database is empty
 	$(BIN)/flask load-demo --if-empty
 
+# Without a terminal (CI, a service) init prints how to create the account instead of waiting.
+setup: $(VENV)/.runtime ## Migrate and ask for the first merchant account if there is none; no demo
+	SHOP_URL='$(SHOP_URL)' $(BIN)/flask init --if-terminal
+
 # The mail worker runs in the background beside gunicorn and is stopped when gunicorn exits
 # (make runs each recipe line in its own shell, hence one line with continuations).
-run: translations demo ## Set up everything and serve the shop at http://$(HOST):$(PORT), with the mail worker
+run: translations $(if $(filter 0,$(DEMO)),setup,demo) ## Set up and serve at http://$(HOST):$(PORT) with the mail worker; DEMO=0: your own shop, no demo
 	export SHOP_URL='$(SHOP_URL)'; \
 	$(BIN)/flask worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \

@@ -4,8 +4,8 @@ request's clock are in templating.py."""
 import json
 import secrets
 
-from flask import current_app, g, session
-from flask_babel import lazy_gettext as _l
+from flask import current_app, g, request, session
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from domain import cart as carts
 from domain import email_address, shopconfig
 from domain.ids import MAX_ID
+from domain.money import locale_or_none
 
 
 def shop():
@@ -20,6 +21,16 @@ def shop():
     if "shop" not in g:
         g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
     return g.shop
+
+
+def number_locale():
+    """The locale the merchant types amounts in: the browser's own language and region (a
+    German browser sends de-DE, and "4,90" is four euros ninety), else the page's language.
+    The pages themselves speak only the shop's languages; numbers follow the person."""
+    if "number_locale" not in g:
+        tags = [tag for tag, _quality in request.accept_languages][:5]
+        g.number_locale = next(filter(None, map(locale_or_none, tags)), None) or str(get_locale())
+    return g.number_locale
 
 
 def other_languages():

@@ -95,6 +95,22 @@ def change_password(user, current_password, new_password):
     return user
 
 
+def set_password(user, new_password):
+    """A new password set by the shop's owner at the command line, for an account that cannot
+    sign in any more (its password forgotten, no mail server for a reset link). Every session
+    of the account ends. ShopError for a weak password; nothing changes then."""
+    check_password_rules(new_password)
+    user.set_password(new_password)
+    end_sessions(user)
+    return user
+
+
+def merchants():
+    """The back office's accounts, oldest first."""
+    return db.session.scalars(db.select(User).where(User.is_merchant.is_(True))
+                              .order_by(User.id)).all()
+
+
 def end_sessions(user):
     """Sign the account out everywhere: every session names the session version it was signed
     in at, and moving the version on makes them all (copied cookies too) name a stale one. The

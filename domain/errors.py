@@ -29,6 +29,15 @@ class InvalidImage(ShopError):
     """An upload that is not a usable image."""
 
 
+class InvalidPhotos(InvalidImage):
+    """Some of several uploads are not usable images; `photos` maps each one's position in the
+    upload (0, 1, ...) to what is wrong with it."""
+
+    def __init__(self, message, photos):
+        super().__init__(message)
+        self.photos = dict(photos)
+
+
 class ImportFailed(ShopError):
     """A product import that had bad rows; nothing from those rows was written."""
 

@@ -7,12 +7,14 @@ import os
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import InvalidImage
+from .errors import InvalidImage, InvalidPhotos
 from .extensions import db
 from .models import ProductImage
-from .products import refresh_summary
+from .products import create_product, refresh_summary
 
 WIDTHS = (320, 640, 1024)
+# Photos the new-product form takes with the product itself; more are added on its page.
+PHOTOS_WITH_A_NEW_PRODUCT = 3
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 40_000_000
 MAX_BYTES = 15 * 1024 * 1024
@@ -113,6 +115,24 @@ def add_image(product, data, upload_dir, alt=""):
     refresh_summary(product)
     db.session.flush()
     return image
+
+
+def create_product_with_photos(variants, photos, upload_dir, **fields):
+    """A new product (see products.create_product) with its first photos, [(data, alt)], in
+    that order. Every photo is checked before anything is written: InvalidPhotos names each
+    unusable one, and then neither the product nor any photo is stored."""
+    problems = {}
+    for index, (data, _alt) in enumerate(photos):
+        try:
+            _open(data)
+        except InvalidImage as error:
+            problems[index] = str(error)
+    if problems:
+        raise InvalidPhotos(_("A photo could not be used; nothing was saved yet."), problems)
+    product = create_product(variants, **fields)
+    for data, alt in photos:
+        add_image(product, data, upload_dir, alt)
+    return product
 
 
 def remove_image(product, image):

@@ -1,10 +1,24 @@
-"""Exact money: integer minor units and a currency code. Never a float."""
-from dataclasses import dataclass
-from functools import lru_cache
-from decimal import Decimal
-from functools import total_ordering
+"""Exact money: integer minor units and a currency code. Never a float.
 
-from babel.numbers import format_currency, get_currency_precision, parse_decimal
+Every currency of ISO 4217 in use today is known, with its minor unit from Babel's CLDR data:
+the same source formats amounts (format_currency), reads typed ones (Money.parse) and fills
+form fields (to_input), so a won never gains decimals on the way and a dinar keeps its three.
+"""
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache, total_ordering
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+from babel.numbers import (NumberFormatError, format_currency, format_decimal,
+                           get_currency_precision, get_decimal_symbol, get_group_symbol,
+                           get_territory_currencies, parse_decimal)
+
+# Shown first wherever a currency is picked: the ones this shop's merchants use most.
+COMMON_CURRENCIES = ("KRW", "USD", "EUR", "JPY", "GBP")
+# Spaces a person may type between thousands where the locale groups with a space.
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]+")
 
 
 @lru_cache(maxsize=4096)
@@ -13,10 +27,47 @@ def _format(amount, currency, locale):
     return format_currency(Money(amount, currency).as_decimal(), currency, locale=locale)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def minor_digits(currency):
-    """Decimal places of a currency's minor unit: KRW 0, USD 2, from Babel's CLDR data."""
+    """Decimal places of a currency's minor unit: KRW 0, USD 2, BHD 3, from Babel's CLDR data."""
     return get_currency_precision(currency)
+
+
+@lru_cache(maxsize=1)
+def currencies():
+    """The ISO 4217 codes legal tender somewhere today, by Babel's CLDR data (about 150):
+    the common ones first, then the rest alphabetically. Old ones (DEM), funds (CLF), metals
+    (XAU) and the test code (XTS) are left out."""
+    codes = set()
+    for territory in get_global("territory_currencies"):
+        codes.update(get_territory_currencies(territory, tender=True))
+    return COMMON_CURRENCIES + tuple(sorted(codes - set(COMMON_CURRENCIES)))
+
+
+def is_currency(code):
+    return code in currencies()
+
+
+class AmountError(ValueError):
+    """Text that is not an amount in a currency. `reason` says why: "unreadable",
+    "decimals" (more decimal places than the currency has; `typed` of them) or "negative"."""
+
+    def __init__(self, message, reason, typed=0):
+        super().__init__(message)
+        self.reason, self.typed = reason, typed
+
+
+def number_symbols(locale):
+    """(decimal sign, thousands separator) of a locale: ('.', ',') in English, (',', '.') in
+    German."""
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def _input_pattern(locale, digits):
+    """The locale's own number pattern (its grouping: 1,23,456 in India) with exactly `digits`
+    decimals, so an amount reads back the way Money.parse reads it."""
+    whole = Locale.parse(locale).decimal_formats[None].pattern.split(";")[0].split(".")[0]
+    return whole + ("." + "0" * digits if digits else "")
 
 
 @total_ordering
@@ -78,26 +129,44 @@ class Money:
 
     @classmethod
     def parse(cls, text, currency, locale="en"):
-        """Read a merchant-typed amount ("39,000" or "12.50") into minor units.
+        """Read a merchant-typed amount into minor units, the way the merchant's locale writes
+        numbers: "4,90" euros in German and "4.90" in English are 490 cents, "39,000" won in
+        English is 39000 and "39.000" in German too.
 
-        Raises ValueError when the text is not a plain number (exponents, NaN and misplaced
-        group separators included) or has more decimals than the currency; TypeError for a float.
+        Strict (Babel's parse_decimal): misplaced separators ("1,2,3", "4,90" in English) are
+        refused, not guessed. So are more decimal places than the currency has, even zeros:
+        "39,000" won in German would be 39 won, and "12.500" dollars is twelve thousand five
+        hundred to half of Europe. Raises AmountError (a ValueError) for text that is not an
+        amount, TypeError for a float.
         """
         if isinstance(text, float):
             raise TypeError("pass the amount as typed text, never a float")
         text = str(text).strip()
-        # Babel reads "1e3", "NaN" and "Infinity" as numbers; no merchant means those as a price.
-        if any(ch.isalpha() for ch in text):
-            raise ValueError(f"{text!r} is not an amount")
-        # Strict: "1,2,3" is a typo, not 123.
-        value = parse_decimal(text, locale=locale, strict=True)
+        decimal_sign, group_sign = number_symbols(locale)
+        if _SPACES.fullmatch(group_sign):
+            # "1 234,50" typed with an ordinary space where French writes a narrow one.
+            text = _SPACES.sub(group_sign, text)
+        elif group_sign in "’'" and "'" in text:
+            text = text.replace("'", group_sign)  # Swiss "1'234.50" typed without the curly one
+        negative = text.startswith("-")
+        digits_part = text[1:] if negative else text
+        # Only digits and the locale's two signs: Babel (and Decimal) would also take "1e3",
+        # "NaN", "1_000" and digits of other scripts, which no merchant means as a price.
+        allowed = set("0123456789") | {decimal_sign, group_sign}
+        if not digits_part or not set(digits_part) <= allowed or not digits_part[0].isdigit():
+            raise AmountError(f"{text!r} is not an amount", "unreadable")
+        try:
+            value = parse_decimal(digits_part, locale=locale, strict=True)
+        except (NumberFormatError, InvalidOperation):
+            raise AmountError(f"{text!r} is not an amount in locale {locale}", "unreadable")
+        if negative:
+            raise AmountError("amounts cannot be negative", "negative")
         digits = minor_digits(currency)
-        scaled = value.scaleb(digits)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{currency} amounts have {digits} decimal places at most")
-        if value < 0:
-            raise ValueError("amounts cannot be negative")
-        return cls(int(scaled), currency)
+        typed = len(digits_part.rpartition(decimal_sign)[2]) if decimal_sign in digits_part else 0
+        if typed > digits:
+            raise AmountError(f"{currency} amounts have {digits} decimal places at most",
+                              "decimals", typed)
+        return cls(int(value.scaleb(digits)), currency)
 
 
 def _round_div(numerator, denominator):
@@ -108,9 +177,31 @@ def _round_div(numerator, denominator):
     return quotient if (numerator < 0) == (denominator < 0) else -quotient
 
 
-def to_input(amount, currency):
-    """Minor units as the plain text a form field shows, e.g. 1250 USD -> '12.50'."""
+def to_input(amount, currency, locale="en"):
+    """Minor units as a form field shows them, written the locale's way with every decimal of
+    the currency, so which sign is the decimal one is never in doubt: 123450 USD is '1,234.50'
+    in English and 123450 EUR '1.234,50' in German; 39000 KRW is '39,000'."""
     if amount is None:
         return ""
     digits = minor_digits(currency)
-    return f"{Decimal(amount).scaleb(-digits):.{digits}f}"
+    return format_decimal(Decimal(amount).scaleb(-digits), _input_pattern(locale, digits),
+                          locale=locale)
+
+
+def amount_example(currency, locale="en"):
+    """How an amount is typed in this currency and locale, for hints and messages: '39,000'
+    won, '1,234.50' dollars in English, '1.234,50' euros in German."""
+    digits = minor_digits(currency)
+    example = 39000 if digits == 0 else 123450 * 10 ** (digits - 2)
+    return to_input(example, currency, locale)
+
+
+def locale_or_none(tag):
+    """The Babel locale a language tag names ("de-DE", "fr", "en_IN"), or None."""
+    tag = (tag or "").strip()
+    if not tag or len(tag) > 20 or tag == "*":
+        return None
+    try:
+        return str(Locale.parse(tag.replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None

@@ -188,6 +188,13 @@ def update_product(product, variants=None, **fields):
     return product
 
 
+def publish_product(product):
+    """Put a draft (or an archived product) on sale in the shop."""
+    product.status = "active"
+    db.session.flush()
+    return product
+
+
 def archive_product(product):
     """Hide a product from the shop; orders keep their copies of it."""
     product.status = "archived"

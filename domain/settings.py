@@ -1,7 +1,8 @@
 """Saving the merchant's settings and shipping methods, with the checks that keep them usable.
 
-Amounts arrive as the merchant typed them ("39,000", "12.50") and are read in the currency they
-belong to: the free-shipping threshold in the currency chosen on the same form.
+Amounts arrive as the merchant typed them ("39,000", "12.50", "4,90" in German) and are read in
+the merchant's locale and the currency they belong to: the free-shipping threshold in the
+currency chosen on the same form.
 """
 import re
 from decimal import Decimal, InvalidOperation
@@ -14,11 +15,10 @@ from .alerts import SWITCHES as ALERT_SWITCHES
 from .errors import ShopError
 from .extensions import db
 from .models import ShippingMethod
-from .money import Money, minor_digits
+from .money import AmountError, Money, amount_example, is_currency, minor_digits, number_symbols
 from .products import MAX_PRICE
 from .shopconfig import LANGUAGES, get_settings_row
 
-CURRENCIES = ("KRW", "USD", "EUR", "GBP", "JPY")
 MAX_LOW_STOCK = 100_000
 MAX_DAYS = 365
 TEXT_LIMITS = {
@@ -47,31 +47,39 @@ class InvalidSettings(ShopError):
         super().__init__(next(iter(self.errors.values())))
 
 
-def amount_example(currency):
-    """How an amount is typed in this currency, for hints and messages."""
-    return "39,000" if minor_digits(currency) == 0 else "12.50"
-
-
 def money_from_text(text, currency, locale="en"):
-    """Minor units from a typed amount, None for a blank one; ShopError with a clear message."""
+    """Minor units from an amount typed the locale's way, None for a blank one; ShopError
+    with a message that says how the text was read and how to write it."""
     text = (text or "").strip()
     if not text:
         return None
     try:
         amount = Money.parse(text, currency, locale).amount
-    except (ValueError, ArithmeticError):
-        digits = minor_digits(currency)
-        if digits == 0:
-            hint = _("%(currency)s amounts have no decimal places.", currency=currency)
-        else:
-            hint = _("%(currency)s amounts have at most %(num)d decimal places.",
-                     currency=currency, num=digits)
-        raise ShopError(_("“%(text)s” is not an amount we can read. Write it like %(example)s, "
-                          "without a currency sign. %(hint)s",
-                          text=text[:30], example=amount_example(currency), hint=hint))
+    except AmountError as error:
+        raise ShopError(_amount_message(error, text[:30], currency, locale))
     if amount > MAX_PRICE:
         raise ShopError(_("That amount is too large."))
     return amount
+
+
+def _amount_message(error, text, currency, locale):
+    digits = minor_digits(currency)
+    example = amount_example(currency, locale)
+    if error.reason == "negative":
+        return _("An amount cannot be negative.")
+    if digits == 0:
+        rule = _("%(currency)s amounts have no decimal places.", currency=currency)
+    else:
+        rule = _("%(currency)s amounts have at most %(num)d decimal places.",
+                 currency=currency, num=digits)
+    if error.reason == "decimals":
+        # "1,234" in German is one point two three four: say so, rather than just "wrong".
+        return _("In your number format “%(sign)s” marks the decimals, so “%(text)s” has "
+                 "%(num)d decimal places. %(rule)s Write amounts like %(example)s.",
+                 sign=number_symbols(locale)[0], text=text, num=error.typed, rule=rule,
+                 example=example)
+    return _("“%(text)s” is not an amount we can read. Write it like %(example)s, without a "
+             "currency sign. %(rule)s", text=text, example=example, rule=rule)
 
 
 def percent_to_bp(text):
@@ -185,8 +193,9 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
         ZoneInfo(cleaned.get("timezone") or "")
     except (ZoneInfoNotFoundError, ValueError):
         errors["timezone"] = _("Enter a time zone such as Asia/Seoul, Europe/London or UTC.")
-    if currency not in CURRENCIES:
-        errors["currency"] = _("Please choose one of the listed currencies.")
+    if not is_currency(currency) and currency != get_settings_row().currency:
+        errors["currency"] = _("Please choose a currency from the list (ISO 4217 codes such "
+                               "as KRW, USD or EUR).")
         currency = "USD"
     try:
         tax_rate_bp = percent_to_bp(tax_rate)

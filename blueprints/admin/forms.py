@@ -1,23 +1,23 @@
 """Back-office forms. They turn what the merchant typed into plain values for domain/;
-the rules about those values live in domain/products.py and domain/settings.py."""
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+the rules about those values live in domain/products.py and domain/settings.py. The settings
+page's forms are in settings_forms.py."""
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
                      SelectChoice, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, \
-    StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from domain import alerts, localized
+from domain import localized
 from domain.errors import ShopError
 from domain.ids import parse_id
-from domain.money import to_input
+from domain.images import PHOTOS_WITH_A_NEW_PRODUCT
+from domain.money import amount_example, to_input
 from domain.products import MAX_STOCK, parse_specs, specs_text
-from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
-from domain.settings import (BUSINESS_FIELDS, CURRENCIES, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES,
-                             amount_example, bp_to_percent, money_from_text)
+from domain.shopconfig import LANGUAGES
+from domain.settings import money_from_text
 
-from ..common import other_languages, shop
+from ..common import number_locale, other_languages, shop
 
 BLANK_VARIANT_ROWS = 3
 # The hint under every Markdown text box of the back office.
@@ -49,7 +49,7 @@ def fill_translations(form, obj):
             form[f"{name}_{lang}"].data = specs_text(value) if name == "specs" else (value or "")
 
 
-def _raw(field):
+def typed_text(field):
     """The text the merchant typed into a field, '' when none was sent."""
     return (field.raw_data[0] if field.raw_data else "").strip()
 
@@ -61,7 +61,8 @@ def _optional_int(value):
 
 
 class MoneyField(StringField):
-    """An amount typed as the merchant writes it ("39,000", "12.50") in the shop's currency.
+    """An amount in the shop's currency, typed as the merchant writes numbers ("39,000",
+    "12.50", "4,90" with a German browser: see common.number_locale).
 
     `data` holds integer minor units (or None when blank) once the form has been validated.
     """
@@ -72,13 +73,13 @@ class MoneyField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return to_input(self.data, shop().currency)
+        return to_input(self.data, shop().currency, number_locale())
 
     def pre_validate(self, form):
         if not self.raw_data:
             return
         try:
-            self.data = money_from_text(self.raw_data[0], shop().currency, str(get_locale()))
+            self.data = money_from_text(self.raw_data[0], shop().currency, number_locale())
         except ShopError as error:
             raise ValidationError(str(error))
 
@@ -111,17 +112,17 @@ class VariantForm(Form):
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=MAX_STOCK)])
 
     def is_blank(self):
-        return not any(_raw(f) for f in (self.sku, self.option1, self.option2, self.price,
+        return not any(typed_text(f) for f in (self.sku, self.option1, self.option2, self.price,
                                          self.compare_at_price, self.stock))
 
     def validate_sku(self, field):
-        if not self.is_blank() and not _raw(field):
+        if not self.is_blank() and not typed_text(field):
             raise ValidationError(_("Enter a SKU for this variant."))
 
     def validate_price(self, field):
-        if not self.is_blank() and not _raw(field):
+        if not self.is_blank() and not typed_text(field):
             raise ValidationError(_("Enter a price, e.g. %(example)s.",
-                                    example=amount_example(shop().currency)))
+                                    example=amount_example(shop().currency, number_locale())))
 
     def values(self):
         raw_id = str(self.id.data or "").strip()
@@ -148,7 +149,8 @@ class ProductForm(FlaskForm):
     summary = StringField(_l("Summary"), validators=[Length(max=300)],
                           description=_l("One sentence shown under the product name."))
     category_id = SelectField(_l("Category"), coerce=_optional_int)
-    status = SelectField(_l("Status"))
+    # A new product is a draft, hidden from the shop, until the merchant publishes it.
+    status = SelectField(_l("Status"), default="draft")
     featured = BooleanField(_l("Feature on the home page"))
     featured_position = IntegerField(
         _l("Featured position (lower comes first)"), default=0,
@@ -213,6 +215,34 @@ add_translations(ProductForm, {
 })
 
 
+class NewPhotoForm(Form):
+    """One photo sent with a new product, and its description; both may be left empty."""
+
+    photo = FileField()
+    alt = StringField(validators=[Length(max=200)])
+
+    def upload(self):
+        """(bytes, alt) of the photo chosen, or None."""
+        if not self.photo.data:
+            return None
+        return self.photo.data.read(), (self.alt.data or "").strip()
+
+
+class NewProductForm(ProductForm):
+    """The product form of a new product, which also takes its first photos."""
+
+    photos = FieldList(FormField(NewPhotoForm), min_entries=PHOTOS_WITH_A_NEW_PRODUCT,
+                       max_entries=PHOTOS_WITH_A_NEW_PRODUCT)
+
+    def uploads(self):
+        """[(row index, (bytes, alt))] of the photos chosen, in the order of the rows."""
+        return [(index, upload) for index, row in enumerate(self.photos)
+                if (upload := row.form.upload()) is not None]
+
+    def photos_sent(self):
+        return any(row.form.photo.data for row in self.photos)
+
+
 class ImageForm(FlaskForm):
     photo = FileField(_l("Photo (JPEG, PNG, WebP or GIF)"),
                       validators=[FileRequired(_l("Choose a photo to upload."))])
@@ -231,194 +261,6 @@ class CategoryForm(FlaskForm):
 
 
 add_translations(CategoryForm, {"name": lambda: StringField(validators=[Length(max=120)])})
-
-
-class RequiredIfSent:
-    """A number field that may be left out of a submission, but not sent blank."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        if not field.raw_data:
-            raise StopValidation()
-        if not _raw(field):
-            # In place of WTForms' "Not a valid integer value."
-            field.errors = []
-            raise StopValidation(_("Enter a whole number."))
-
-
-class CarrierRowForm(Form):
-    """One carrier: its name and the address of its tracking page; blank rows are ignored."""
-
-    name = StringField(_l("Carrier name"), validators=[Length(max=60)])
-    url = StringField(_l("Tracking page address"), validators=[Length(max=500)],
-                      description=_l("e.g. https://carrier.example/track?no={number}"))
-
-
-class CarriersForm(FlaskForm):
-    carriers = FieldList(FormField(CarrierRowForm), min_entries=1, max_entries=40)
-
-    @classmethod
-    def from_config(cls, config, blank_rows=2):
-        form = cls(formdata=None, data={"carriers": [{"name": n, "url": u} for n, u in config.carriers]})
-        if not config.carriers:
-            form.carriers.entries.clear()
-        for _row in range(blank_rows):
-            form.carriers.append_entry()
-        return form
-
-    def rows(self):
-        return [{"name": row.form.name.data or "", "url": row.form.url.data or ""}
-                for row in self.carriers]
-
-
-class SettingsForm(FlaskForm):
-    name = StringField(_l("Shop name"), validators=[DataRequired(), Length(max=120)])
-    tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
-    email = StringField(_l("Contact email"), validators=[Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Length(max=50)])
-    hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
-    address = TextAreaField(_l("Address"), validators=[Length(max=300)])
-    currency = SelectField(_l("Currency"), choices=[SelectChoice(c) for c in CURRENCIES],
-                           description=_l("Changing it does not convert prices you have "
-                                          "already entered: check them afterwards."))
-    tax_rate = StringField(_l("Tax rate (%)"), description=_l("e.g. 10 or 8.25"))
-    prices_include_tax = BooleanField(_l("Prices include tax"))
-    free_shipping_threshold = StringField(
-        _l("Free shipping from (order amount)"),
-        description=_l("Leave blank for no free shipping."))
-    default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
-    ship_countries = TextAreaField(
-        _l("Countries you ship to"),
-        description=_l("One a line. With just one, checkout does not ask for the country and "
-                       "every order goes there. Leave empty to let customers type it."))
-    timezone = StringField(_l("Time zone"), description=_l("e.g. Asia/Seoul, Europe/London or UTC"))
-    low_stock_threshold = IntegerField(
-        _l("Low-stock warning at (units)"),
-        validators=[InputRequired(), NumberRange(min=0, max=100_000)])
-    undo_minutes = IntegerField(
-        _l("Minutes a customer may cancel or change an order"),
-        validators=[RequiredIfSent(), NumberRange(min=0, max=MAX_UNDO_MINUTES)],
-        description=_l("Orders are ready to pack once this time has passed. 0 turns it off."))
-    bank_account = TextAreaField(
-        _l("Bank account for transfers"), validators=[Length(max=300)],
-        description=_l("Bank, account holder and account number, as customers should see them."))
-    bank_transfer_days = IntegerField(
-        _l("Days to pay by bank transfer"),
-        validators=[RequiredIfSent(), NumberRange(min=1, max=MAX_BANK_TRANSFER_DAYS)],
-        description=_l("Unpaid orders are cancelled after this and their stock goes back."))
-    thank_you_note = TextAreaField(
-        _l("Thank-you note"), validators=[Length(max=1000)],
-        description=_l("Shown after checkout, on the order page and on packing slips."))
-    business_name = StringField(_l("Business name"), validators=[Length(max=120)],
-                                description=_l("As on your business registration certificate."))
-    business_representative = StringField(_l("Representative"), validators=[Length(max=120)])
-    business_registration_number = StringField(
-        _l("Business registration number"), validators=[Length(max=20)],
-        description=_l("10 digits, like 123-45-67890. Shoppers get a link to check it on the Fair "
-                       "Trade Commission's site."))
-    mail_order_number = StringField(
-        _l("Mail-order business report number"), validators=[Length(max=60)],
-        description=_l("As on your report certificate, with the office that took it, e.g. "
-                       "제2024-서울종로-0123호."))
-    hosting_provider = StringField(_l("Hosting provider"), validators=[Length(max=120)],
-                                   description=_l("The company whose servers run this shop."))
-    main_language = SelectField(
-        _l("Main language of your catalogue"),
-        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        # Left out of an older form it keeps its value; a wrong one is refused by the domain.
-        validate_choice=False,
-        description=_l("Products, categories and policies are written in this language first; "
-                       "the others are optional. Changing it swaps the texts over, nothing is lost."))
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(formdata=None, data={
-            "name": config.name, "tagline": config.tagline, "email": config.email,
-            "phone": config.phone, "hours": config.hours, "address": config.address,
-            "currency": config.currency, "tax_rate": bp_to_percent(config.tax_rate_bp),
-            "prices_include_tax": config.prices_include_tax,
-            "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency),
-            "default_region": config.default_region, "timezone": config.timezone,
-            "ship_countries": "\n".join(config.ship_countries),
-            "low_stock_threshold": config.low_stock_threshold,
-            "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
-            "bank_transfer_days": config.bank_transfer_days,
-            "thank_you_note": config.thank_you_note, "main_language": config.main_language,
-            "business_name": config.business.name,
-            "business_representative": config.business.representative,
-            "business_registration_number": config.business.registration_display,
-            "mail_order_number": config.business.mail_order_number,
-            "hosting_provider": config.business.hosting_provider,
-        })
-
-    def values(self):
-        fields = ("name", "tagline", "email", "phone", "hours", "address", "currency",
-                  "tax_rate", "prices_include_tax", "free_shipping_threshold", "default_region",
-                  "timezone", "low_stock_threshold")
-        values = {name: self[name].data for name in fields}
-        # Order settings left out of a submission (an older form) keep their stored values.
-        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
-                     "main_language", "ship_countries", *BUSINESS_FIELDS):
-            values[name] = self[name].data if self[name].raw_data else None
-        return values
-
-
-class AlertsForm(FlaskForm):
-    """A checkbox per merchant alert (domain.alerts.SWITCHES), named alert_<switch>."""
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(formdata=None, data={f"alert_{name}": name not in config.alerts_off
-                                        for name in alerts.SWITCHES})
-
-    def fields(self):
-        return [self[f"alert_{name}"] for name in alerts.SWITCHES]
-
-    def switched_on(self):
-        return [name for name in alerts.SWITCHES if self[f"alert_{name}"].data]
-
-
-for _name, _label, _hint in (
-        ("new_order", _l("A new order"), _l("Every order placed in the shop.")),
-        ("transfer_to_confirm", _l("A bank transfer to confirm"),
-         _l("An order to be paid by bank transfer: mark it paid when the money arrives. Sent "
-            "instead of the new-order alert.")),
-        ("return_requested", _l("A return request"),
-         _l("A customer asks to return items; approve or reject it.")),
-        ("refund_failed", _l("A refund that failed"),
-         _l("The payment provider refused a refund you did not start yourself, such as a "
-            "customer's cancellation. A refund you start shows its result on the page.")),
-        ("payment_expired", _l("A payment that expired"),
-         _l("No bank transfer arrived in time, so the order was cancelled.")),
-        ("low_stock", _l("Low stock"),
-         _l("A sale takes a variant to the low-stock level or below: once each time.")),
-        ("mail_failing", _l("Emails failing"),
-         _l("The shop's emails have not gone out for over an hour.")),
-):
-    assert _name in alerts.SWITCHES, _name
-    setattr(AlertsForm, f"alert_{_name}", BooleanField(_label, description=_hint))
-
-
-class ShippingForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=60)])
-    price = StringField(_l("Price"), description=_l("0 for free shipping."))
-    days_min = IntegerField(_l("Delivery days, at least"), default=1,
-                            validators=[InputRequired(), NumberRange(min=0, max=365)])
-    days_max = IntegerField(_l("Delivery days, at most"), default=3,
-                            validators=[InputRequired(), NumberRange(min=0, max=365)])
-
-    @classmethod
-    def from_method(cls, method, currency):
-        return cls(formdata=None, data={
-            "name": method.name, "region": method.region,
-            "price": to_input(method.price, currency),
-            "days_min": method.days_min, "days_max": method.days_max,
-        })
-
-    def values(self):
-        return {name: self[name].data for name in ("name", "region", "price", "days_min", "days_max")}
 
 
 def add_domain_errors(form, error):

@@ -5,18 +5,30 @@ from flask_babel import gettext as _
 
 from domain import images
 from domain import products as catalogue
-from domain.errors import ShopError
+from domain.errors import InvalidPhotos, ShopError
 from domain.extensions import db
 from domain.models import PRODUCT_STATUSES, Product
-from domain.settings import amount_example
+from domain.money import amount_example
 from domain.text import render_markdown
 
-from ..common import shop
+from ..common import number_locale, shop
 from ..htmx import render
 from . import bp
-from .forms import EmptyForm, ImageForm, ProductForm
+from .forms import EmptyForm, ImageForm, NewProductForm, ProductForm
 
 PAGE = "admin/product_form.html"
+
+
+@bp.url_value_preprocessor
+def room_for_photos(endpoint, values):
+    """The new-product form carries up to images.PHOTOS_WITH_A_NEW_PRODUCT photos of up to
+    images.MAX_BYTES each, more than the app's 16 MB. The limit has to be raised before the CSRF
+    check reads the body, which runs before any before_request of the blueprint: hence here,
+    and only for that form (and its no-JavaScript preview, which posts the same form)."""
+    if request.method == "POST" and endpoint in ("admin.product_new", "admin.product_preview") \
+            and not (values or {}).get("product_id"):
+        request.max_content_length = (images.PHOTOS_WITH_A_NEW_PRODUCT * images.MAX_BYTES
+                                      + current_app.config["MAX_CONTENT_LENGTH"])
 
 
 @bp.get("/products")
@@ -32,24 +44,30 @@ def products():
 def _sent_form(product=None):
     """The product form as the merchant sent it."""
     archived = product is not None and product.status == "archived"
-    return ProductForm().set_choices(shop().categories, archived=archived)
+    form_class = ProductForm if product is not None else NewProductForm
+    return form_class().set_choices(shop().categories, archived=archived)
 
 
 def _stored_form(product=None):
-    """The product form filled from the product (empty for a new one), with blank variant rows."""
+    """The product form filled from the product (empty for a new one, which starts as a
+    draft), with blank variant rows."""
     archived = product is not None and product.status == "archived"
-    form = ProductForm(formdata=None, obj=product)
+    form = (ProductForm if product is not None else NewProductForm)(formdata=None, obj=product)
     if product is not None:
         form.fill_stored_translations(product)
     return form.set_choices(shop().categories, archived=archived).add_blank_rows()
 
 
-def _page(form, product=None, image_form=None, error=None, status=200, block=None):
+def _page(form, product=None, image_form=None, error=None, status=200, block=None,
+          photos_lost=False):
+    """The product form; photos_lost: photos were sent with a form shown again, and a browser
+    cannot fill a file input back in, so the page asks for them again."""
     return render(PAGE, block=block, form=form, product=product, error=error, status=status,
+                  photos_lost=photos_lost,
                   image_form=image_form or ImageForm(formdata=None),
                   preview_html=render_markdown(form.description_md.data or ""),
                   empty_form=EmptyForm(formdata=None),
-                  amount_example=amount_example(shop().currency))
+                  amount_example=amount_example(shop().currency, number_locale()))
 
 
 def _product(product_id):
@@ -62,13 +80,25 @@ def product_new():
         return _page(_stored_form())
     form = _sent_form()
     if form.validate_on_submit():
+        uploads = form.uploads()
+        rows, photos = [row for row, _photo in uploads], [photo for _row, photo in uploads]
         try:
-            product = catalogue.create_product(form.variant_rows(), **form.product_fields())
+            product = images.create_product_with_photos(
+                form.variant_rows(), photos, current_app.config["UPLOAD_FOLDER"],
+                **form.product_fields())
+        except InvalidPhotos as error:
+            for position, message in error.photos.items():
+                form.photos[rows[position]].form.photo.errors.append(message)
+            return _page(form, error=str(error), status=422, photos_lost=True)
         except ShopError as error:
-            return _page(form, error=str(error), status=422)
-        flash(_("“%(title)s” was created.", title=product.title), "success")
+            return _page(form, error=str(error), status=422, photos_lost=bool(photos))
+        if product.status == "draft":
+            flash(_("“%(title)s” was created as a draft: it stays hidden from the shop until "
+                    "you publish it.", title=product.title), "success")
+        else:
+            flash(_("“%(title)s” was created.", title=product.title), "success")
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
-    return _page(form, status=422)
+    return _page(form, status=422, photos_lost=form.photos_sent())
 
 
 @bp.route("/products/<id:product_id>/edit", methods=["GET", "POST"])
@@ -94,6 +124,16 @@ def product_preview(product_id=None):
     JavaScript the Preview button shows the whole form again, unsaved, with the preview."""
     product = _product(product_id) if product_id else None
     return _page(_sent_form(product), product, block="preview")
+
+
+@bp.post("/products/<id:product_id>/publish")
+def product_publish(product_id):
+    product = _product(product_id)
+    if EmptyForm().validate_on_submit():
+        catalogue.publish_product(product)
+        flash(_("“%(title)s” is published: it is for sale in the shop.", title=product.title),
+              "success")
+    return redirect(url_for(".product_edit", product_id=product.id), code=303)
 
 
 @bp.post("/products/<id:product_id>/archive")

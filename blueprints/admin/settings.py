@@ -1,18 +1,19 @@
 """Back office: the shop's settings and its shipping methods."""
 from flask import flash, redirect, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 
 from domain import alerts
 from domain import settings as shop_settings
 from domain.errors import ShopError
 from domain.extensions import db
 from domain.models import ShippingMethod
+from domain.money import amount_example
 
-from ..common import shop
+from ..common import number_locale, shop
 from ..htmx import render
 from . import bp
-from .forms import (AlertsForm, CarriersForm, EmptyForm, SettingsForm, ShippingForm,
-                    add_domain_errors)
+from .forms import EmptyForm, add_domain_errors
+from .settings_forms import AlertsForm, CarriersForm, SettingsForm, ShippingForm
 
 PAGE = "admin/settings.html"
 
@@ -35,7 +36,7 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200, car
                   carriers_form=carriers_form or CarriersForm.from_config(config),
                   alerts_form=alerts_form or AlertsForm.from_config(config),
                   alert_recipients=[address for address, _locale in alerts.recipients(config)],
-                  status=status)
+                  status=status, amount_example=amount_example(config.currency, number_locale()))
 
 
 def _saved(message):
@@ -50,10 +51,10 @@ def settings():
 
 @bp.post("/settings")
 def settings_save():
-    form = SettingsForm()
+    form = SettingsForm(current_currency=shop().currency)
     if form.validate_on_submit():
         try:
-            shop_settings.save_settings(locale=str(get_locale()), **form.values())
+            shop_settings.save_settings(locale=number_locale(), **form.values())
         except ShopError as error:
             return _page(settings_form=add_domain_errors(form, error), status=422)
         return _saved(_("Settings saved."))
@@ -110,7 +111,7 @@ def shipping_create():
     if form.validate_on_submit():
         try:
             shop_settings.save_shipping_method(None, currency=shop().currency,
-                                               locale=str(get_locale()), **form.values())
+                                               locale=number_locale(), **form.values())
         except ShopError as error:
             return _page(new_method_form=add_domain_errors(form, error), status=422)
         return _saved(_("Shipping method “%(name)s” was added.", name=form.name.data.strip()))
@@ -124,7 +125,7 @@ def shipping_update(method_id):
     if form.validate_on_submit():
         try:
             shop_settings.save_shipping_method(method, currency=shop().currency,
-                                               locale=str(get_locale()), **form.values())
+                                               locale=number_locale(), **form.values())
         except ShopError as error:
             return _page(failed=(method_id, add_domain_errors(form, error)), status=422)
         return _saved(_("Shipping method “%(name)s” was saved.", name=method.name))

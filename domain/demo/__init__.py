@@ -77,10 +77,8 @@ def _write_shop(rng, now):
         category.description, category.position = kind.description, position
         localized.set_translation(category, ko.LANGUAGE, ko.category_texts(kind.name), main)
     result.categories = len(categories)
-    numbers = [0] * len(CATEGORIES)
-    for number, spec in enumerate(PRODUCTS):
-        numbers[spec["cat"]] += 1
-        product = _create(spec, numbers[spec["cat"]], categories[spec["cat"]], rng)
+    for number, (spec, code) in enumerate(zip(PRODUCTS, _codes())):
+        product = _create(spec, code, categories[spec["cat"]], rng)
         _translate(product, spec, main)
         # Spread over four months, so "newest" and "best sellers" have something to sort.
         product.created_at = now - timedelta(days=3 * (len(PRODUCTS) - number),
@@ -100,10 +98,29 @@ def _write_shop(rng, now):
     return result
 
 
-def _create(spec, number, category, rng):
+def _codes():
+    """Each product's SKU stem, numbered within its category: MJ-MUG01, MJ-MUG02, MJ-BWL01..."""
+    numbers = [0] * len(CATEGORIES)
+    for spec in PRODUCTS:
+        numbers[spec["cat"]] += 1
+        yield f"MJ-{CATEGORIES[spec['cat']].code}{numbers[spec['cat']]:02d}"
+
+
+def _sku(code, glaze, size):
+    return "-".join(filter(None, (code, GLAZES[glaze][0], size[:1])))
+
+
+def demo_skus():
+    """Every SKU the demo makes: how its products are told from the merchant's own."""
+    return {_sku(code, glaze, size)
+            for spec, code in zip(PRODUCTS, _codes())
+            for glaze in spec["glazes"]
+            for size, _delta, _dims in (spec.get("sizes") or [("", 0, "")])}
+
+
+def _create(spec, code, category, rng):
     """One product with a variant per glaze (and size): SKUs like MJ-MUG01-CEL or MJ-BWL04-CEL-M."""
     kind = CATEGORIES[spec["cat"]]
-    code = f"MJ-{kind.code}{number:02d}"
     sizes = spec.get("sizes") or [("", 0, spec["dims"])]
     extra = (spec.get("compare") or spec["price"]) - spec["price"]
     variants = []
@@ -114,7 +131,7 @@ def _create(spec, number, category, rng):
                 stock = rng.randint(1, 3)
             if spec.get("sold_out") or spec.get("out_variant") == len(variants):
                 stock = 0
-            sku = "-".join(filter(None, (code, GLAZES[glaze][0], size[:1])))
+            sku = _sku(code, glaze, size)
             variants.append(dict(sku=sku, option1=glaze, option2=size, price=spec["price"] + delta,
                                  compare_at_price=spec["price"] + delta + extra if extra else None,
                                  stock=stock))

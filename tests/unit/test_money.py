@@ -1,7 +1,7 @@
 """Money: exact minor units, Babel formatting, and the amounts merchants type."""
 import pytest
 
-from domain.money import Money, minor_digits, to_input
+from domain.money import AmountError, Money, currencies, locale_or_none, minor_digits, to_input
 
 
 def test_krw_has_no_decimals_and_usd_two():
@@ -99,7 +99,6 @@ def test_percent_bp_rounds_half_up(amount, bp, expected):
     ("12", "USD", 1200),
     (" 1,234.05 ", "USD", 123405),
     ("0", "USD", 0),
-    ("12.500", "USD", 1250),
 ])
 def test_parse_reads_what_a_merchant_types(text, currency, amount):
     """'39,000' won and '12.50' dollars become exact minor units."""
@@ -113,6 +112,8 @@ def test_parse_in_korean_locale():
 
 @pytest.mark.parametrize("text, currency, reason", [
     ("12.345", "USD", "2 decimal places"),
+    # Twelve thousand five hundred where a point groups thousands: never guessed to be 12.50.
+    ("12.500", "USD", "2 decimal places"),
     ("1.5", "KRW", "0 decimal places"),
     ("-5", "USD", "negative"),
     ("-0.01", "USD", "negative"),
@@ -132,8 +133,86 @@ def test_parse_rejects_bad_amounts(text, currency, reason):
 
 
 def test_to_input_shows_the_amount_as_typed():
-    """A form field shows 1250 cents as '12.50' and 39000 won as '39000'."""
+    """A form field shows 1250 cents as '12.50' and 39000 won as '39,000'."""
     assert to_input(1250, "USD") == "12.50"
     assert to_input(5, "USD") == "0.05"
-    assert to_input(39000, "KRW") == "39000"
+    assert to_input(39000, "KRW") == "39,000"
     assert to_input(None, "USD") == ""
+
+
+@pytest.mark.parametrize("text, currency, locale, amount", [
+    ("4,90", "EUR", "de", 490),
+    ("4,90", "EUR", "fr_FR", 490),
+    ("4.90", "EUR", "en", 490),
+    ("1.234,50", "EUR", "de_DE", 123450),
+    ("1 234,50", "EUR", "fr", 123450),        # an ordinary space where French prints a narrow one
+    ("1\u202f234,50", "EUR", "fr", 123450),   # what the form itself shows in French
+    ("1'234.50", "CHF", "de_CH", 123450),
+    ("39,000", "KRW", "en", 39000),
+    ("39.000", "KRW", "de", 39000),
+    ("4", "JPY", "en", 4),
+    ("4.125", "BHD", "en", 4125),
+    ("4,125", "BHD", "de", 4125),
+])
+def test_parse_reads_amounts_the_merchants_locale_writes(text, currency, locale, amount):
+    """A German merchant's "4,90" and an English one's "4.90" are both 490 cents."""
+    assert Money.parse(text, currency, locale) == Money(amount, currency)
+
+
+@pytest.mark.parametrize("text, currency, locale, reason", [
+    ("4.5", "JPY", "en", "decimals"),        # yen have no minor unit
+    ("39,000", "KRW", "de", "decimals"),     # 39 won in German: refused, never guessed
+    ("1,234", "EUR", "de", "decimals"),      # 1.234 euros: a decimal too many
+    ("4.1255", "BHD", "en", "decimals"),
+    ("4,90", "EUR", "en", "unreadable"),     # a misplaced thousands separator in English
+    ("4.90", "EUR", "de", "unreadable"),
+    ("1_000", "USD", "en", "unreadable"),
+    ("١٢", "USD", "en", "unreadable"),
+    (".5", "USD", "en", "unreadable"),
+])
+def test_parse_refuses_what_the_locale_does_not_write(text, currency, locale, reason):
+    """Amounts the locale would not write, or with decimals the currency lacks, are refused."""
+    with pytest.raises(AmountError) as refused:
+        Money.parse(text, currency, locale)
+    assert refused.value.reason == reason
+
+
+@pytest.mark.parametrize("amount, currency, locale, shown", [
+    (123450, "EUR", "de", "1.234,50"),
+    (490, "EUR", "de", "4,90"),
+    (123400, "EUR", "en", "1,234.00"),
+    (39000, "KRW", "de", "39.000"),
+    (4125, "BHD", "en", "4.125"),
+    (400, "JPY", "en", "400"),
+    (12345678, "INR", "en_IN", "1,23,456.78"),
+])
+def test_to_input_writes_the_locale_way_with_every_decimal(amount, currency, locale, shown):
+    """Shown back with all the currency's decimals, so "1.234,00" cannot be misread as 1.234."""
+    assert to_input(amount, currency, locale) == shown
+    assert Money.parse(shown, currency, locale) == Money(amount, currency)
+
+
+def test_every_currency_babel_knows_today_with_its_minor_unit():
+    """About 150 currencies in use, the common ones first; funds, metals and old ones left out."""
+    codes = currencies()
+    assert codes[:5] == ("KRW", "USD", "EUR", "JPY", "GBP")
+    assert len(codes) > 140 and len(set(codes)) == len(codes)
+    assert {"BHD", "CHF", "INR", "VND", "BRL"} <= set(codes)
+    assert not {"DEM", "XAU", "XTS", "CLF"} & set(codes)
+    assert [minor_digits(c) for c in ("JPY", "KRW", "USD", "BHD", "KWD")] == [0, 0, 2, 3, 3]
+
+
+def test_formatting_uses_the_same_minor_units():
+    """A dinar prints with three decimals and a yen with none, as they are typed."""
+    assert Money(4125, "BHD").format("en").replace("\xa0", "") == "BHD4.125"
+    assert Money(400, "JPY").format("en") == "¥400"
+    assert Money(4125, "BHD").as_decimal() == Money.parse("4.125", "BHD").as_decimal()
+
+
+@pytest.mark.parametrize("tag, locale", [
+    ("de-DE", "de_DE"), ("fr", "fr"), ("en_IN", "en_IN"), ("*", None), ("xx-YY", None),
+    ("", None), ("de-DE" * 10, None),
+])
+def test_locale_from_a_browser_language_tag(tag, locale):
+    """A browser's language tag names the locale numbers are typed in; nonsense names none."""
+    assert locale_or_none(tag) == locale

@@ -37,7 +37,7 @@ def test_settings_form_shows_current_values(client, make, merchant):
     assert 'value="Mug Co"' in html
     assert 'value="8.25"' in html
     assert 'value="50.00"' in html
-    assert '<option selected value="USD">USD</option>' in html
+    assert '<option selected value="USD">USD · US Dollar</option>' in html
     for field in ("name", "currency", "tax_rate", "timezone", "low_stock_threshold"):
         assert f'<label for="{field}">' in html
 

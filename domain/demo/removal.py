@@ -1,0 +1,220 @@
+"""Taking the demo out of a shop that has become the merchant's own.
+
+Only what the demo made goes, recognised by what the demo writes: its products by their SKUs
+(every variant's), its categories and accounts by name, its settings, shipping methods, return
+rules and policy texts where they still read exactly as the demo wrote them. Whatever the
+merchant has changed or added stays. Orders are never deleted: a demo product an order (or a
+return) names is archived instead, and a demo account that orders or store credit name is kept
+but locked (an unknown password, no sessions, no back office).
+
+find() looks and changes nothing; remove() applies what find() found, in the caller's
+transaction; the photo files go only after that commits (delete_photo_files).
+"""
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+
+from .. import accounts
+from ..extensions import db
+from ..models import (Category, CreditEntry, Order, OrderLine, PolicyPage, Product, ProductImage,
+                      ReturnPolicy, ReturnRule, ShippingMethod, ShopSettings, User, Variant)
+from ..models.returns import ReturnLine
+from ..returns.rules import DEFAULT, FIELDS
+from . import demo_skus
+from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
+from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
+
+DEMO_EMAILS = (MERCHANT_EMAIL, CUSTOMER_EMAIL)
+MONEY_SETTINGS = ("currency", "tax_rate_bp", "prices_include_tax", "free_shipping_threshold")
+
+
+@dataclass
+class Leftovers:
+    """What of the demo is still in the shop, and what will become of it."""
+    products: list = field(default_factory=list)           # deleted, with their photos
+    archived: list = field(default_factory=list)           # orders or returns name them
+    categories: list = field(default_factory=list)         # deleted
+    kept_categories: list = field(default_factory=list)    # the merchant's products are in them
+    accounts: list = field(default_factory=list)           # deleted
+    locked_accounts: list = field(default_factory=list)    # orders or store credit name them
+    settings: list = field(default_factory=list)           # field names set back to defaults
+    kept_settings: list = field(default_factory=list)      # the merchant's prices rely on them
+    shipping_methods: list = field(default_factory=list)
+    rules: list = field(default_factory=list)              # the shop's and categories' rules
+    return_policy: object = None
+    policy_pages: list = field(default_factory=list)
+    orders: int = 0                                        # in the shop; all of them stay
+
+    @property
+    def photos(self):
+        return sum(len(product.images) for product in self.products)
+
+    def __bool__(self):
+        return any((self.products, self.archived, self.categories, self.accounts,
+                    self.locked_accounts, self.settings, self.shipping_methods, self.rules,
+                    self.return_policy, self.policy_pages))
+
+
+def own_merchant_exists():
+    """True once the shop has a merchant account that is not the demo's."""
+    return db.session.scalar(db.select(User.id).where(
+        User.is_merchant.is_(True), User.email.not_in(DEMO_EMAILS)).limit(1)) is not None
+
+
+def find():
+    """The demo's leftovers in this shop; changes nothing."""
+    found = Leftovers(orders=db.session.scalar(db.select(db.func.count(Order.id))) or 0)
+    _find_products(found)
+    _find_categories(found)
+    _find_accounts(found)
+    _find_settings(found)
+    _find_policies(found)
+    return found
+
+
+def _find_products(found):
+    skus = demo_skus()
+    named = set(db.session.scalars(db.select(OrderLine.product_id).where(
+        OrderLine.product_id.is_not(None))))
+    named |= set(db.session.scalars(db.select(ReturnLine.product_id).where(
+        ReturnLine.product_id.is_not(None))))
+    candidates = db.session.scalars(
+        db.select(Product).where(Product.id.in_(
+            db.select(Variant.product_id).where(Variant.sku.in_(sorted(skus)))))
+        .order_by(Product.id))
+    for product in candidates:
+        # A product the merchant gave a variant of their own is theirs now.
+        if not product.variants or not all(v.sku in skus for v in product.variants):
+            continue
+        if product.id not in named:
+            found.products.append(product)
+        elif product.status != "archived" or product.featured or product.category_id:
+            found.archived.append(product)
+
+
+def _find_categories(found):
+    names = [kind.name for kind in CATEGORIES]
+    leaving = {product.id for product in found.products + found.archived}
+    for category in db.session.scalars(db.select(Category).where(Category.name.in_(names))
+                                       .order_by(Category.position, Category.id)):
+        others = db.session.scalar(db.select(db.func.count(Product.id)).where(
+            Product.category_id == category.id, Product.id.not_in(sorted(leaving) or [0])))
+        if others:
+            found.kept_categories.append(category)
+            if _rule_is_the_demos(_category_rule(category), CATEGORY_RULES.get(category.name)):
+                found.rules.append(_category_rule(category))
+        else:
+            found.categories.append(category)
+
+
+def _find_accounts(found):
+    for user in db.session.scalars(db.select(User).where(User.email.in_(DEMO_EMAILS))
+                                   .order_by(User.id)):
+        named = db.session.scalar(db.select(Order.id).where(Order.user_id == user.id).limit(1)) \
+            or db.session.scalar(db.select(CreditEntry.id).where(CreditEntry.user_id == user.id)
+                                 .limit(1))
+        (found.locked_accounts if named else found.accounts).append(user)
+
+
+def _find_settings(found):
+    row = db.session.get(ShopSettings, 1)
+    if row is not None:
+        found.settings = [name for name, value in SETTINGS.items()
+                          if getattr(row, name) == value and value != _default(name)]
+        leaving = {product.id for product in found.products + found.archived}
+        own_products = db.session.scalar(db.select(Product.id).where(
+            Product.id.not_in(sorted(leaving) or [0])).limit(1))
+        if own_products is not None:
+            # The merchant's own products are priced in this currency, with these taxes: set
+            # back to dollars, a ₩39,000 bowl would cost $390.00.
+            found.kept_settings = [name for name in found.settings if name in MONEY_SETTINGS]
+            found.settings = [name for name in found.settings if name not in MONEY_SETTINGS]
+    for name, region, price, low, high in SHIPPING:
+        method = db.session.scalar(db.select(ShippingMethod).where(
+            ShippingMethod.name == name, ShippingMethod.region == region,
+            ShippingMethod.price == price, ShippingMethod.days_min == low,
+            ShippingMethod.days_max == high))
+        if method is not None:
+            found.shipping_methods.append(method)
+
+
+def _find_policies(found):
+    shop_rule = db.session.scalar(db.select(ReturnRule).where(
+        ReturnRule.category_id.is_(None), ReturnRule.product_id.is_(None)))
+    if _rule_is_the_demos(shop_rule, {}):
+        found.rules.append(shop_rule)
+    policy = db.session.get(ReturnPolicy, 1)
+    if policy is not None and policy.general_md == GENERAL_MD.strip() and all(
+            getattr(policy, name) == value for name, value in PROCESSING.items()):
+        found.return_policy = policy
+    for name, text in (("privacy", PRIVACY_MD), ("terms", TERMS_MD)):
+        page = db.session.get(PolicyPage, name)
+        if page is not None and page.body_md == text.strip():
+            found.policy_pages.append(page)
+
+
+def _category_rule(category):
+    return db.session.scalar(db.select(ReturnRule).where(ReturnRule.category_id == category.id))
+
+
+def _rule_is_the_demos(row, differences):
+    """True when row holds exactly the demo's rule: the shop's, with `differences`."""
+    if row is None or differences is None:
+        return False
+    demo = replace(DEFAULT, **{**SHOP_RULE, **differences})
+    return all(getattr(row, name) == getattr(demo, name) for name in FIELDS)
+
+
+def _default(name):
+    column = ShopSettings.__table__.columns[name]
+    if column.default is None:
+        return None
+    value = column.default.arg
+    return value(None) if callable(value) else value
+
+
+def remove(found):
+    """Take out what find() found; flushes, never commits. Returns the photo keys whose files
+    may go once the transaction has committed (see delete_photo_files)."""
+    keys = {image.key for product in found.products for image in product.images}
+    for product in found.archived:
+        product.status, product.featured, product.category_id = "archived", False, None
+    for product in found.products:
+        db.session.delete(product)
+    for category in found.categories:
+        db.session.delete(category)
+    for user in found.accounts:
+        db.session.delete(user)
+    for user in found.locked_accounts:
+        # Its sign-in was printed when the demo was loaded: nobody may use it again. The orders
+        # keep their own copy of the address.
+        user.email = f"removed-demo-account-{user.id}@example.invalid"
+        user.is_merchant = False
+        user.set_password(secrets.token_urlsafe(32))
+        accounts.end_sessions(user)
+    row = db.session.get(ShopSettings, 1)
+    for name in found.settings:
+        setattr(row, name, _default(name))
+    for thing in (*found.shipping_methods, *found.rules, *found.policy_pages,
+                  *([found.return_policy] if found.return_policy is not None else [])):
+        db.session.delete(thing)
+    db.session.flush()
+    still_used = set(db.session.scalars(db.select(ProductImage.key).where(
+        ProductImage.key.in_(sorted(keys)))))
+    return keys - still_used
+
+
+def delete_photo_files(keys, upload_dir):
+    """Delete the stored copies of photos no product uses any more; returns how many files
+    went. Call after the removal has committed, so a rollback never leaves missing photos."""
+    still_used = set(db.session.scalars(db.select(ProductImage.key).where(
+        ProductImage.key.in_(sorted(keys)))))
+    unused = set(keys) - still_used
+    folder = os.path.join(upload_dir, "products")
+    deleted = 0
+    # Each photo is stored as <key>-<width>.webp, at a few widths (domain.images).
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
+        if name.endswith(".webp") and name.rsplit("-", 1)[0] in unused:
+            os.remove(os.path.join(folder, name))
+            deleted += 1
+    return deleted
