@@ -67,6 +67,7 @@ def product_new():
         except ShopError as error:
             return _page(form, error=str(error), status=422)
         flash(_("“%(title)s” was created.", title=product.title), "success")
+        _warn_about_skus(product)
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, status=422)
 
@@ -83,8 +84,14 @@ def product_edit(product_id):
         except ShopError as error:
             return _page(form, product, error=str(error), status=422)
         flash(_("Your changes to “%(title)s” were saved.", title=product.title), "success")
+        _warn_about_skus(product)
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, product, status=422)
+
+
+def _warn_about_skus(product):
+    for warning in catalogue.sku_warnings(product):
+        flash(warning, "warning")
 
 
 @bp.post("/products/preview")
