@@ -67,6 +67,7 @@ def register(app):
     @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
     def import_products(csv_path):
         """Import or update products from a Shopify product export (CSV)."""
+        from blueprints.products.context import photos_address
         from domain import importer, shopconfig, transaction
         from domain.errors import ImportFailed
         try:
@@ -74,10 +75,13 @@ def register(app):
         except ImportFailed as error:
             raise click.ClickException(str(error))
         currency = shopconfig.load().currency
+        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+            own_media = photos_address()
         with click.progressbar(groups, label=f"Importing {len(groups)} products") as bar:
             report = importer.import_products(
                 bar, columns, currency, current_app.config["UPLOAD_FOLDER"],
-                base_dir=os.path.dirname(os.path.abspath(csv_path)),
+                base_dir=os.path.dirname(os.path.abspath(csv_path)), own_media=own_media,
+                repeated=importer.repeated_skus(groups),
                 # Each product is a unit of its own: a bad row keeps only its product out.
                 after_each=lambda: transaction.finish(True))
         report.problems[:0] = problems

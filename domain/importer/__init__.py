@@ -1,0 +1,12 @@
+"""Import products from a Shopify product export (CSV).
+
+rows.py reads the file and words the report, catalogue.py writes products one at a time,
+photos.py fetches their photos, markdown.py turns their HTML into the back office's Markdown.
+"""
+from .. import images  # noqa: F401  (the photo limits the importer applies)
+from .catalogue import Outcome, import_product, import_products, match_variants  # noqa: F401
+from .markdown import embedded, html_to_markdown  # noqa: F401
+from .photos import read_image  # noqa: F401
+from .rows import (REQUIRED_COLUMNS, Problem, ProductFile, ProductRows, Report,  # noqa: F401
+                   check_product_columns, parse_price, parse_quantity, read_csv, read_header,
+                   repeated_skus)
