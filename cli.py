@@ -65,13 +65,18 @@ def register(app):
 
     @app.cli.command("import-products")
     @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
-    def import_products(csv_path):
+    @click.option("--inventory", "inventory_path", metavar="INVENTORY.csv",
+                  type=click.Path(exists=True, dir_okay=False),
+                  help="Shopify's inventory export: sets each variant's stock, found by the "
+                       "product's handle and the variant's options.")
+    def import_products(csv_path, inventory_path):
         """Import or update products from a Shopify product export (CSV)."""
         from blueprints.products.context import photos_address
         from domain import importer, shopconfig, transaction
         from domain.errors import ImportFailed
         try:
             columns, groups, problems = importer.read_csv(csv_path)
+            inventory = importer.read_inventory(inventory_path) if inventory_path else None
         except ImportFailed as error:
             raise click.ClickException(str(error))
         currency = shopconfig.load().currency
@@ -87,7 +92,16 @@ def register(app):
         report.problems[:0] = problems
         click.echo(f"Created {report.created}, updated {report.updated}, "
                    f"skipped {report.skipped} products (prices read as {currency}).")
-        for problem in sorted(report.problems, key=lambda p: p.line):
+        if inventory:
+            report.problems += inventory.problems
+            for group in inventory.groups:
+                with transaction.unit_of_work():
+                    stock_set, found = importer.apply_inventory(group, inventory.location_columns)
+                report.stock_set += stock_set
+                report.problems += found
+            click.echo(f"Stock set for {report.stock_set} variants from "
+                       f"{os.path.basename(inventory_path)}.")
+        for problem in sorted(report.problems, key=lambda p: (p.source != "products", p.line)):
             click.echo(f"  {problem}")
         if report.failed:
             raise click.ClickException(
