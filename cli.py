@@ -113,7 +113,8 @@ def register(app):
     @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
                   help="Seconds between passes.")
     def worker_command(once, interval):
-        """Send queued emails (retrying failures) and expire unpaid bank transfers, until stopped."""
+        """Send queued emails (retrying failures), expire unpaid bank transfers and run the
+        imports started in the back office, until stopped."""
         import worker
         worker.run(current_app._get_current_object(), once=once, interval=interval,
                    echo=lambda line: click.echo(line))

@@ -1,4 +1,5 @@
-"""`flask --app shop worker`: sends the outbox and expires unpaid bank transfers, in a loop.
+"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers and runs the
+product imports started in the back office, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
 one by mistake does no harm (each message is claimed with a lease, see domain/mailer.py), but it
@@ -21,8 +22,9 @@ def clock(app):
 
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
-    """One pass: expire bank transfers past their date, then send what is due. Each is a job
-    with transactions of its own, so a failure in one does not undo the other."""
+    """One pass: expire bank transfers past their date, send what is due, then import for up
+    to import_jobs.SLICE seconds. Each is a job with transactions of its own, so a failure in
+    one does not undo the others. Returns the emails' outcomes."""
     from domain import mailer, orders, transaction
 
     with app.app_context():
@@ -35,8 +37,31 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
         else:
             if expired:
                 echo(f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}")
-        return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
-                               report=lambda outcome: echo(str(outcome)))
+        outcomes = mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
+                                   report=lambda outcome: echo(str(outcome)))
+    run_imports(app, echo, should_stop)
+    return outcomes
+
+
+def import_context(app):
+    """Where the import jobs find their files and photos, and their clock."""
+    from blueprints.products.context import photos_address
+    from domain.import_jobs import Context
+
+    with app.test_request_context(base_url=app.config["SHOP_URL"]):
+        own_media = photos_address()
+    return Context(root=app.config["IMPORT_FOLDER"], upload_dir=app.config["UPLOAD_FOLDER"],
+                   clock=lambda: clock(app), own_media=own_media)
+
+
+def run_imports(app, echo, should_stop=None):
+    from domain import import_jobs, mailer
+
+    with app.app_context():
+        try:
+            import_jobs.work(import_context(app), should_stop=should_stop, report=echo)
+        except Exception as error:
+            echo(f"running imports failed: {mailer.describe_error(error)}")
 
 
 def run(app, once=False, interval=5.0, echo=print):

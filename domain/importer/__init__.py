@@ -3,7 +3,8 @@ export (a second CSV).
 
 rows.py reads the files and words the report, catalogue.py writes products one at a time,
 photos.py fetches their photos, markdown.py turns their HTML into the back office's Markdown,
-inventory.py sets stock. The command line (cli.py) imports a file in one go.
+inventory.py sets stock. The command line (cli.py) imports a file in one go; the back office
+hands it to the worker as a job (domain/import_jobs.py), product by product.
 """
 from .. import images  # noqa: F401  (the photo limits the importer applies)
 from .catalogue import Outcome, import_product, import_products, match_variants  # noqa: F401

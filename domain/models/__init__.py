@@ -3,13 +3,14 @@ from .accounts import Address, CartItem, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPolicy, ReturnRequest, ReturnRule)
 
-__all__ = ["Address", "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage",
-           "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+__all__ = ["Address", "IMPORT_STATUSES", "ImportJob", "ImportProblem", "ORDER_STATUSES", "Order",
+           "OrderEvent", "OrderLine", "OutboxMessage", "Payment", "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPolicy", "ReturnRequest", "ReturnRule"]
