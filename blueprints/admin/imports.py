@@ -1,16 +1,20 @@
-"""Back office: importing a Shopify export, run by the worker and followed here with a progress
-bar. The merchants-only guard in routes.py covers these too."""
+"""Back office: importing a Shopify export (run by the worker, followed here with a progress bar)
+and downloading the shop's products, orders and customers as CSV. The merchants-only guard in
+routes.py covers these too."""
 from flask import current_app, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from domain import import_jobs
+from domain import exports, import_jobs
 from domain.errors import ShopError
 from domain.extensions import csrf, db
 from domain.models import ImportJob
 
+from ..common import shop
 from ..htmx import render, see_other
+from ..products.context import photos_address
+from ..templating import now
 from . import bp
 from .downloads import csv_download
 from .import_forms import ImportForm
@@ -67,3 +71,25 @@ def import_report(job_id):
     job = db.get_or_404(ImportJob, job_id)
     return csv_download(f"import-{job.id}-report.csv", import_jobs.report_header(),
                         import_jobs.report_rows(job.id))
+
+
+def _dated(name):
+    return f"{name}-{now().strftime('%Y-%m-%d')}.csv"
+
+
+@bp.get("/exports/products.csv")
+def export_products():
+    return csv_download(_dated("products"), exports.PRODUCT_COLUMNS,
+                        exports.product_rows(shop().currency, photos_address()))
+
+
+@bp.get("/exports/orders.csv")
+def export_orders():
+    return csv_download(_dated("orders"), exports.order_header(),
+                        exports.order_rows(shop().timezone))
+
+
+@bp.get("/exports/customers.csv")
+def export_customers():
+    return csv_download(_dated("customers"), exports.customer_header(),
+                        exports.customer_rows(shop().timezone, shop().currency))

@@ -30,7 +30,8 @@ def admin_urls(ids):
     p, c, m, j = ids["product"], ids["category"], ids["method"], ids["job"]
     gets = ["/admin/", "/admin/products", "/admin/products/new", f"/admin/products/{p}/edit",
             "/admin/categories", "/admin/settings", "/admin/imports", f"/admin/imports/{j}",
-            f"/admin/imports/{j}/report.csv"]
+            f"/admin/imports/{j}/report.csv", "/admin/exports/products.csv",
+            "/admin/exports/orders.csv", "/admin/exports/customers.csv"]
     posts = ["/admin/products/new", f"/admin/products/{p}/edit", "/admin/products/preview",
              f"/admin/products/{p}/preview", f"/admin/products/{p}/archive",
              f"/admin/products/{p}/images", f"/admin/products/{p}/images/1/delete",

@@ -152,11 +152,15 @@ def assert_nothing_queued(app):
     assert not os.path.exists(folder) or os.listdir(folder) == []
 
 
-def test_the_import_page_lists_recent_imports(app, client, post, merchant, tmp_path):
+def test_the_import_page_lists_recent_imports_and_the_exports(app, client, post, merchant,
+                                                             tmp_path):
     job_path(upload(post, {"products": export_file(tmp_path, bowl_rows())}))
     run_worker(app)
     page = text(client.get("/admin/imports"))
     assert "products_export.csv" in page and "1 created, 0 updated, 0 skipped" in page
+    for href in ("/admin/exports/products.csv", "/admin/exports/orders.csv",
+                 "/admin/exports/customers.csv"):
+        assert f'href="{href}"' in page
     assert 'href="/admin/imports" aria-current="page"' in page
     assert 'href="/admin/imports">Import and export</a>' in text(client.get("/admin/"))
 
