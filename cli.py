@@ -215,25 +215,43 @@ def register(app):
 
     @app.cli.command("import-products")
     @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))
-    def import_products(csv_path):
+    @click.option("--inventory", "inventory_path", metavar="INVENTORY.csv",
+                  type=click.Path(exists=True, dir_okay=False),
+                  help="Shopify's inventory export: sets each variant's stock, found by the "
+                       "product's handle and the variant's options.")
+    def import_products(csv_path, inventory_path):
         """Import or update products from a Shopify product export (CSV)."""
+        from blueprints.products.context import photos_address
         from domain import importer, shopconfig, transaction
         from domain.errors import ImportFailed
         try:
             columns, groups, problems = importer.read_csv(csv_path)
+            inventory = importer.read_inventory(inventory_path) if inventory_path else None
         except ImportFailed as error:
             raise click.ClickException(str(error))
         currency = shopconfig.load().currency
+        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
+            own_media = photos_address()
         with click.progressbar(groups, label=f"Importing {len(groups)} products") as bar:
             report = importer.import_products(
                 bar, columns, currency, current_app.config["UPLOAD_FOLDER"],
-                base_dir=os.path.dirname(os.path.abspath(csv_path)),
+                base_dir=os.path.dirname(os.path.abspath(csv_path)), own_media=own_media,
+                repeated=importer.repeated_skus(groups),
                 # Each product is a unit of its own: a bad row keeps only its product out.
                 after_each=lambda: transaction.finish(True))
         report.problems[:0] = problems
         click.echo(f"Created {report.created}, updated {report.updated}, "
                    f"skipped {report.skipped} products (prices read as {currency}).")
-        for problem in sorted(report.problems, key=lambda p: p.line):
+        if inventory:
+            report.problems += inventory.problems
+            for group in inventory.groups:
+                with transaction.unit_of_work():
+                    stock_set, found = importer.apply_inventory(group, inventory.location_columns)
+                report.stock_set += stock_set
+                report.problems += found
+            click.echo(f"Stock set for {report.stock_set} variants from "
+                       f"{os.path.basename(inventory_path)}.")
+        for problem in sorted(report.problems, key=lambda p: (p.source != "products", p.line)):
             click.echo(f"  {problem}")
         if report.failed:
             raise click.ClickException(
@@ -245,7 +263,8 @@ def register(app):
     @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
                   help="Seconds between passes.")
     def worker_command(once, interval):
-        """Send queued emails (retrying failures) and expire unpaid bank transfers, until stopped."""
+        """Send queued emails (retrying failures), expire unpaid bank transfers and run the
+        imports started in the back office, until stopped."""
         import worker
         worker.run(current_app._get_current_object(), once=once, interval=interval,
                    echo=lambda line: click.echo(line))

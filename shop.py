@@ -57,6 +57,8 @@ def create_app(test_config=None):
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         UPLOAD_FOLDER=os.path.join(app.instance_path, "uploads"),
+        # Files uploaded for an import wait here until the worker has imported them.
+        IMPORT_FOLDER=os.path.join(app.instance_path, "imports"),
         STOREFRONT_VERSION_FILE=os.path.join(app.instance_path, "storefront.version"),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,

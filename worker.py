@@ -1,6 +1,6 @@
 """`flask --app shop worker`: sends the outbox, expires unpaid bank transfers, alerts the
-merchant when mail has failed for over an hour and purges the records kept for the law once
-their time is up, in a loop.
+merchant when mail has failed for over an hour, purges the records kept for the law once
+their time is up and runs the product imports started in the back office, in a loop.
 
 Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
 one by mistake does nothing twice (messages, unpaid orders and records to purge are each
@@ -28,10 +28,11 @@ def clock(app):
 
 def run_pass(app, transport, render, echo, should_stop=None, limit=50):
     """One pass: expire bank transfers past their date, alert the merchant if mail has failed
-    for over an hour, purge what the law no longer requires the shop to keep, then send what is
-    due. Each is a job with transactions of its own, so a failure in one does not undo the
-    others; each takes effect once with any number of workers (claimed orders, an alert under
-    a unique key, records claimed by their DELETE, leased messages)."""
+    for over an hour, purge what the law no longer requires the shop to keep, send what is
+    due, then import for up to import_jobs.SLICE seconds. Each is a job with transactions of its
+    own, so a failure in one does not undo the others; each takes effect once with any number
+    of workers (claimed orders, an alert under a unique key, records claimed by their DELETE,
+    leased messages, imports claimed with a lease). Returns the emails' outcomes."""
     from domain import alerts, mailer, orders, personal_data, transaction
 
     with app.app_context():
@@ -63,8 +64,31 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=50):
             for entry in purged:
                 echo(f"purged the records of erasure {entry.reference} past their retention: "
                      + ", ".join(f"{count} {kind}" for kind, count in entry.records.items()))
-        return mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
-                               report=lambda outcome: echo(str(outcome)))
+        outcomes = mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
+                                   report=lambda outcome: echo(str(outcome)))
+    run_imports(app, echo, should_stop)
+    return outcomes
+
+
+def import_context(app):
+    """Where the import jobs find their files and photos, and their clock."""
+    from blueprints.products.context import photos_address
+    from domain.import_jobs import Context
+
+    with app.test_request_context(base_url=app.config["SHOP_URL"]):
+        own_media = photos_address()
+    return Context(root=app.config["IMPORT_FOLDER"], upload_dir=app.config["UPLOAD_FOLDER"],
+                   clock=lambda: clock(app), own_media=own_media)
+
+
+def run_imports(app, echo, should_stop=None):
+    from domain import import_jobs, mailer
+
+    with app.app_context():
+        try:
+            import_jobs.work(import_context(app), should_stop=should_stop, report=echo)
+        except Exception as error:
+            echo(f"running imports failed: {mailer.describe_error(error)}")
 
 
 def record_heartbeat(app, echo):

@@ -188,6 +188,15 @@ def to_input(amount, currency, locale="en"):
                           locale=locale)
 
 
+def to_plain(amount, currency):
+    """Minor units as plain machine-readable text, for files rather than people: 1250 USD is
+    '12.50', 39000 KRW '39000' (no grouping, a point for decimals, as Shopify's CSV has them)."""
+    if amount is None:
+        return ""
+    digits = minor_digits(currency)
+    return f"{Decimal(amount).scaleb(-digits):.{digits}f}"
+
+
 def amount_example(currency, locale="en"):
     """How an amount is typed in this currency and locale, for hints and messages: '39,000'
     won, '1,234.50' dollars in English, '1.234,50' euros in German."""

@@ -55,10 +55,13 @@ PAYMENTS = Retention(60, f"{DECREE}제3호: 대금결제 및 재화등의 공급
 COMPLAINTS = Retention(36, f"{DECREE}제4호: 소비자의 불만 또는 분쟁처리에 관한 기록, 3년")
 
 # Tables that hold nothing about a person: the catalogue, the shop's own settings and rules,
-# and the erasure log (an opaque reference and counts).
+# the erasure log (an opaque reference and counts) and catalogue imports (file names, counts
+# and the catalogue rows left out; the merchant account that started one is only referred to,
+# and the reference is cleared if that account goes).
 NOT_PERSONAL = frozenset({
-    "category", "erasure_log", "policy_page", "product", "product_image", "return_policy",
-    "return_rule", "shipping_method", "shop_settings", "variant", "worker_heartbeat",
+    "category", "erasure_log", "import_job", "import_problem", "policy_page", "product",
+    "product_image", "return_policy", "return_rule", "shipping_method", "shop_settings",
+    "variant", "worker_heartbeat",
 })
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -75,28 +75,37 @@ def save_page(name, body_md, now, translations=None):
     return row
 
 
-def find_product(reference):
-    """A product by one of its SKUs or its slug (as in its address), or None."""
+def find_products(reference):
+    """The products a merchant's reference names: the one whose address it is (its slug, or a
+    pasted "/products/rice-bowl" or full URL), else every product with a variant of that SKU.
+    A SKU may be on several products (stores reuse them); the caller asks which one."""
     reference = (reference or "").strip()
     if not reference:
-        return None
-    # Pasted addresses work too: "/products/rice-bowl" or the full URL.
+        return []
     slug = reference.rstrip("/").rsplit("/", 1)[-1]
+    by_slug = db.session.scalar(db.select(Product).where(Product.slug == slug.lower()))
+    if by_slug is not None:
+        return [by_slug]
     by_sku = db.select(Variant.product_id).where(db.func.lower(Variant.sku) == reference.lower())
-    return db.session.scalar(db.select(Product).where(db.or_(
-        Product.id.in_(by_sku), Product.slug == slug.lower())).order_by(Product.id).limit(1))
+    return db.session.scalars(db.select(Product).where(Product.id.in_(by_sku))
+                              .order_by(Product.title, Product.id).limit(10)).all()
 
 
 def save_product_rule(reference, values, now, currency):
     """Save the rule of the product a merchant named by SKU or slug; the product or raises."""
-    product = find_product(reference)
-    if product is None:
-        message = _("No product has the SKU or address “%(ref)s”.", ref=(reference or "")[:60])
+    found = find_products(reference)
+    if len(found) != 1:
         if not (reference or "").strip():
             message = _("Enter the product's SKU or the last part of its address.")
+        elif not found:
+            message = _("No product has the SKU or address “%(ref)s”.", ref=(reference or "")[:60])
+        else:
+            message = _("The SKU “%(ref)s” is on several products (%(titles)s): enter the last "
+                        "part of the product's address instead.", ref=reference.strip()[:60],
+                        titles=", ".join(f"“{p.title}”" for p in found))
         raise InvalidReturnRule(message, {"product": message})
-    return_rules.save_rule("product", product.id, values, now, currency)
-    return product
+    return_rules.save_rule("product", found[0].id, values, now, currency)
+    return found[0]
 
 
 def storefront_rule(product_id, category_id, version_file):

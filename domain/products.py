@@ -81,16 +81,24 @@ def _check_variant(data):
     return sku
 
 
-def _ensure_skus_free(skus, product_id):
-    if len(set(skus)) != len(skus):
-        dup = next(s for s in skus if skus.count(s) > 1)
-        raise ShopError(_("SKU %(sku)s is used twice.", sku=dup))
-    clash = db.session.execute(
-        db.select(Variant.sku, Product.title).join(Product)
-        .where(Variant.sku.in_(skus), *([Variant.product_id != product_id] if product_id else [])))\
-        .first()
-    if clash:
-        raise ShopError(_("SKU %(sku)s is already used by %(title)s.", sku=clash[0], title=clash[1]))
+def sku_warnings(product):
+    """What to point out about the product's SKUs, not refuse: a SKU is the merchant's label,
+    and stores reuse one across sizes or products. [message], in the merchant's words."""
+    mine = [v.sku for v in product.variants]
+    warnings = [_("SKU %(sku)s is on %(num)d variants of this product.", sku=sku,
+                  num=mine.count(sku)) for sku in dict.fromkeys(mine) if mine.count(sku) > 1]
+    others = {}
+    for sku, title in db.session.execute(
+            db.select(Variant.sku, Product.title).join(Product)
+            .where(Variant.sku.in_(set(mine)), Product.id != product.id)
+            .order_by(Product.title)).all():
+        others.setdefault(sku, [])
+        if title not in others[sku]:
+            others[sku].append(title)
+    for sku, titles in others.items():
+        shown = ", ".join(f"“{t}”" for t in titles[:3]) + (", …" if len(titles) > 3 else "")
+        warnings.append(_("SKU %(sku)s is also used by %(titles)s.", sku=sku, titles=shown))
+    return warnings
 
 
 def set_variants(product, variants):
@@ -98,8 +106,8 @@ def set_variants(product, variants):
     variant, others are added, and variants not listed are removed."""
     if not variants:
         raise ShopError(_("A product needs at least one variant with a SKU and a price."))
-    skus = [_check_variant(v) for v in variants]
-    _ensure_skus_free(skus, product.id)
+    for data in variants:
+        _check_variant(data)
     existing = {v.id: v for v in product.variants}
     keep = []
     for position, data in enumerate(variants):

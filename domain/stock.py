@@ -97,3 +97,19 @@ def release(variant_id, product_id, quantity):
                     if db.session.get_bind().dialect.name == "sqlite"
                     else db.func.greatest(Product.sales_count - quantity, 0))
             .execution_options(synchronize_session=False))
+
+
+def set_counts(product_id, counts):
+    """Set the stock of a product's variants to counts ({variant id: units}), as a count taken
+    in the stockroom (an inventory import) does, and the product's total with them."""
+    from .extensions import db
+    from .models import Product, Variant
+
+    for variant_id, count in counts.items():
+        db.session.execute(
+            db.update(Variant).where(Variant.id == variant_id, Variant.product_id == product_id)
+            .values(stock=count).execution_options(synchronize_session="fetch"))
+    total = db.select(db.func.coalesce(db.func.sum(Variant.stock), 0)) \
+        .where(Variant.product_id == product_id).scalar_subquery()
+    db.session.execute(db.update(Product).where(Product.id == product_id)
+                       .values(stock_total=total).execution_options(synchronize_session="fetch"))

@@ -44,6 +44,7 @@ def _base_config(tmp_path, uri):
         "SECRET_KEY": "test-" + uuid.uuid4().hex,
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "IMPORT_FOLDER": str(tmp_path / "imports"),
         "STOREFRONT_VERSION_FILE": str(tmp_path / "storefront.version"),
         "SERVER_NAME": None,
         # Emails stay inside the test's folder, whatever the environment says.

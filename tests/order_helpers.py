@@ -35,14 +35,14 @@ def place(app, setup, email="minji@example.com", payment="bank_transfer", user_i
           address=None):
     """Place an order and return {"number", "token", "id"} (token: the guest tracking token).
     It buys `quantity` of the setup's variant, or `items` ({variant id: quantity}) if given,
-    for delivery to `address` (default ADDRESS)."""
+    sent to ADDRESS with `address`'s changes."""
     with app.test_request_context():
         config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
         cart = carts.GuestCart(items or {str(setup["variant"]): quantity})
         details = {"card_number": card} if payment == "test_card" else {}
         checkout = orders.Checkout(
             checkout_token=token or f"tok-{email}-{payment}-{now.timestamp()}-{user_id}-{quantity}",
-            email=email, address=dict(address or ADDRESS), shipping_method_id=setup["method"],
+            email=email, address={**ADDRESS, **(address or {})}, shipping_method_id=setup["method"],
             payment_method=payment, user_id=user_id, payment_details=details,
             use_credit=use_credit)
         with transaction.unit_of_work():

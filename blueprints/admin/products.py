@@ -97,6 +97,7 @@ def product_new():
                     "you publish it.", title=product.title), "success")
         else:
             flash(_("“%(title)s” was created.", title=product.title), "success")
+        _warn_about_skus(product)
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, status=422, photos_lost=form.photos_sent())
 
@@ -113,8 +114,14 @@ def product_edit(product_id):
         except ShopError as error:
             return _page(form, product, error=str(error), status=422)
         flash(_("Your changes to “%(title)s” were saved.", title=product.title), "success")
+        _warn_about_skus(product)
         return redirect(url_for(".product_edit", product_id=product.id), code=303)
     return _page(form, product, status=422)
+
+
+def _warn_about_skus(product):
+    for warning in catalogue.sku_warnings(product):
+        flash(warning, "warning")
 
 
 @bp.post("/products/preview")

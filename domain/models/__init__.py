@@ -3,6 +3,7 @@ from .accounts import Address, CartItem, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
 from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
 from .refunds import RefundAccount
@@ -12,10 +13,10 @@ from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEn
                       ReturnRule)
 from .system import WorkerHeartbeat
 
-__all__ = ["Address", "Consent", "ErasureLog", "ORDER_STATUSES", "Order", "OrderEvent",
-           "OrderLine", "OutboxMessage", "Payment", "CartItem", "Category", "PRODUCT_STATUSES",
-           "Product", "ProductImage", "RateLimitCounter", "ShippingMethod", "ShopSettings",
-           "UTCDateTime", "User", "Variant", "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING",
-           "RETURN_STATUSES", "CreditEntry", "PolicyPage", "ReturnEvent", "ReturnLine",
-           "ReturnPhoto", "ReturnPolicy", "ReturnRequest", "ReturnRule", "RefundAccount",
-           "WorkerHeartbeat"]
+__all__ = ["Address", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
+           "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
+           "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+           "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
+           "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
+           "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
+           "ReturnRequest", "ReturnRule", "RefundAccount", "WorkerHeartbeat"]

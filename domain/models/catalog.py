@@ -171,12 +171,14 @@ class Product(db.Model):
 
 
 class Variant(db.Model):
-    """A buyable version of a product, with its own SKU, price and stock."""
+    """A buyable version of a product, with its price and stock. Its SKU is the merchant's label:
+    stores reuse one SKU across sizes or products, so it is indexed, not unique (a variant is
+    found by its id, or by its product and option values)."""
 
     __tablename__ = "variant"
     id = db.Column(db.Integer, primary_key=True)
     product_id = db.Column(db.Integer, db.ForeignKey("product.id", ondelete="CASCADE"), nullable=False)
-    sku = db.Column(db.String(64), nullable=False, unique=True)
+    sku = db.Column(db.String(64), nullable=False)
     option1 = db.Column(db.String(60), nullable=False, default="")
     option2 = db.Column(db.String(60), nullable=False, default="")
     price = db.Column(db.Integer, nullable=False)
@@ -192,6 +194,7 @@ class Variant(db.Model):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         Index("ix_variant_product", "product_id", "position"),
+        Index("ix_variant_sku", "sku"),
     )
 
     @property

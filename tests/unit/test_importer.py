@@ -1,61 +1,16 @@
 """Importing a Shopify product export: prices read exactly, bad rows reported by line, nothing
 half-imported, and a second import updates rather than duplicates."""
-import csv
 import os
 import socket
 
 import pytest
-from PIL import Image
 
 from domain import importer
 from domain.errors import ImportFailed, ShopError
 from domain.extensions import db
 from domain.models import Category, Product, Variant
 from domain.text import render_markdown
-
-COLUMNS = ["Handle", "Title", "Body (HTML)", "Vendor", "Product Category", "Type", "Tags",
-           "Published", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
-           "Variant SKU", "Variant Inventory Qty", "Variant Price", "Variant Compare At Price",
-           "Image Src", "Image Position", "Image Alt Text", "Status"]
-MUG_BODY = ('<h1>Moon Mug</h1><div>A <strong>hand-thrown</strong> mug.</div>\n<h2>Details</h2>'
-            '<ul><li>350 ml</li><li>Dishwasher safe</li></ul><script>alert(1)</script>'
-            '<p><a href="https://example.com/care">Care guide</a></p>')
-
-
-def write_csv(folder, rows, columns=COLUMNS, name="products.csv"):
-    path = os.path.join(folder, name)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: v for k, v in row.items() if k in columns})
-    return path
-
-
-def png(folder, name="mug.png", colour=(40, 90, 160)):
-    path = os.path.join(folder, name)
-    Image.new("RGB", (640, 480), colour).save(path, "PNG")
-    return path
-
-
-def mug_rows(image="mug.png", price_blue="39000.00", price_white="42000.00"):
-    """Shopify's layout: the product row with its first variant, a variant row, an image row."""
-    return [
-        {"Handle": "moon-mug", "Title": "Moon Mug", "Body (HTML)": MUG_BODY, "Vendor": "Moonjar",
-         "Product Category": "Home & Garden > Kitchen & Dining > Tableware > Drinkware > Mugs",
-         "Type": "Mugs", "Tags": "mug, Gift", "Published": "TRUE", "Option1 Name": "Glaze",
-         "Option1 Value": "Blue", "Variant SKU": "MOON-BLUE", "Variant Inventory Qty": "12",
-         "Variant Price": price_blue, "Variant Compare At Price": "45000.00", "Image Src": image,
-         "Image Position": "1", "Image Alt Text": "The blue moon mug", "Status": "active"},
-        {"Handle": "moon-mug", "Option1 Value": "White", "Variant SKU": "MOON-WHITE",
-         "Variant Inventory Qty": "0", "Variant Price": price_white},
-    ]
-
-
-def bowl_rows(price="22000"):
-    return [{"Handle": "rice-bowl", "Title": "Rice Bowl", "Type": "Bowls", "Option1 Name": "Title",
-             "Option1 Value": "Default Title", "Variant SKU": "BOWL-1", "Variant Price": price,
-             "Variant Inventory Qty": "5", "Status": "active"}]
+from tests.import_helpers import COLUMNS, bowl_rows, mug_rows, png, sized_rows, write_csv
 
 
 def run(app, path, **kw):
@@ -187,28 +142,54 @@ def test_usd_shop_reads_cents_and_refuses_three_decimals(ctx, tmp_path):
     assert any(m.startswith("line 3:") and "USD" in m for m in messages(report))
 
 
-def test_each_bad_row_is_reported_with_its_line_and_reason(ctx, tmp_path, make):
-    """Missing title, negative or fractional stock, SKUs used twice or already taken."""
-    make.product("Existing", variants=[{"sku": "TAKEN", "price": 1000, "stock": 1}])
+def test_each_bad_row_is_reported_with_its_line_and_reason(ctx, tmp_path):
+    """No title, negative or fractional stock, no handle: each line and why, product left out."""
     rows = [
         dict(bowl_rows()[0], Handle="no-title", Title="", **{"Variant SKU": "A-1"}),         # 2
         dict(bowl_rows()[0], Handle="neg", **{"Variant SKU": "B-1", "Variant Inventory Qty": "-2"}),
-        dict(bowl_rows()[0], Handle="frac", **{"Variant SKU": "C-1", "Variant Inventory Qty": "1.5"}),
-        dict(bowl_rows()[0], Handle="dup-a", **{"Variant SKU": "SAME"}),                     # 5
-        dict(bowl_rows()[0], Handle="dup-b", **{"Variant SKU": "SAME"}),                     # 6
-        dict(bowl_rows()[0], Handle="taken", **{"Variant SKU": "TAKEN"}),                    # 7
-        dict(bowl_rows()[0], Handle=""),                                                     # 8
+        dict(bowl_rows()[0], Handle="frac",
+             **{"Variant SKU": "C-1", "Variant Inventory Qty": "1.5"}),
+        dict(bowl_rows()[0], Handle="fine", **{"Variant SKU": "D-1"}),                       # 5
+        dict(bowl_rows()[0], Handle=""),                                                     # 6
     ]
     report = run(ctx, write_csv(tmp_path, rows))
     text = "\n".join(messages(report))
     assert "line 2: no Title" in text
     assert "line 3: inventory -2 is negative" in text
     assert "line 4: inventory '1.5' is not a whole number" in text
-    assert "line 6: SKU SAME is also on line 5" in text
-    assert "line 7: SKU TAKEN already belongs to 'Existing'" in text
-    assert "line 8: no Handle" in text
-    assert (report.created, report.skipped) == (1, 5)
-    assert product("dup-a") is not None and product("dup-b") is None
+    assert "line 6: no Handle" in text
+    assert (report.created, report.skipped) == (1, 3)
+    assert product("fine") is not None and product("neg") is None
+
+
+def test_repeated_skus_import_every_product_with_a_warning(ctx, tmp_path, make):
+    """One SKU across sizes, and across products: all imported, each repeat reported once."""
+    make.product("Old tee", variants=[{"sku": "OLD-1", "price": 1000, "stock": 1}])
+    rows = (sized_rows("linen-shirt", "Linen Shirt", "SHIRT") + sized_rows("linen-dress",
+            "Linen Dress", "SHIRT", sizes=("S", "M")) + sized_rows("cap", "Cap", "OLD-1",
+                                                                   sizes=("One size",)))
+    report = run(ctx, write_csv(tmp_path, rows))
+    assert (report.created, report.skipped, report.failed) == (3, 0, False)
+    assert [v.option1 for v in product("linen-shirt").variants] == ["S", "M", "L"]
+    assert {v.sku for v in product("linen-dress").variants} == {"SHIRT"}
+    text = "\n".join(messages(report))
+    assert "warning, line 2: SKU SHIRT is on 5 variants (lines 2, 3, 4, 5, 6)" in text
+    assert "warning, line 7: SKU OLD-1 is also used by “Old tee”" in text
+    assert len(report.problems) == 2
+
+
+def test_reimporting_repeated_skus_updates_each_size_in_place(ctx, tmp_path):
+    """Variants sharing a SKU are told apart by their options: same ids, new prices."""
+    run(ctx, write_csv(tmp_path, sized_rows("linen-shirt", "Linen Shirt", "SHIRT")))
+    ids = [v.id for v in product("linen-shirt").variants]
+    rows = sized_rows("linen-shirt", "Linen Shirt", "SHIRT")
+    rows[2]["Variant Price"] = "35000"
+    report = run(ctx, write_csv(tmp_path, rows))
+    db.session.expire_all()
+    shirt = product("linen-shirt")
+    assert report.updated == 1
+    assert [(v.id, v.option1, v.price) for v in shirt.variants] == [
+        (ids[0], "S", 30000), (ids[1], "M", 30000), (ids[2], "L", 35000)]
 
 
 def test_unreachable_image_is_a_warning_and_the_product_still_arrives(ctx, tmp_path):
@@ -241,7 +222,7 @@ def test_a_product_failing_while_written_leaves_nothing_behind(ctx, tmp_path, mo
             raise ShopError("disk full")
         return real(html)
 
-    monkeypatch.setattr(importer, "html_to_markdown", failing)
+    monkeypatch.setattr(importer.catalogue, "html_to_markdown", failing)
     png(tmp_path)
     rice = dict(bowl_rows()[0], **{"Body (HTML)": "<p>Rice</p>"})
     soup = dict(rice, Handle="soup-bowl", **{"Variant SKU": "SOUP-1"})
@@ -352,7 +333,7 @@ def test_an_endless_image_url_stops_at_the_size_limit(tmp_path, web_server, monk
 def test_a_slow_image_url_stops_at_the_time_limit(web_server, monkeypatch):
     """A server that trickles a byte at a time never trips the socket timeout; the deadline does."""
     import time
-    monkeypatch.setattr(importer, "FETCH_DEADLINE", 1.0)
+    monkeypatch.setattr(importer.photos, "FETCH_DEADLINE", 1.0)
     base, routes = web_server
 
     def trickle(request):
@@ -413,3 +394,37 @@ def test_a_nul_byte_in_a_cell_is_a_problem_on_its_line(ctx, tmp_path):
     assert report.failed
     assert any(m.startswith("line 3:") and "NUL" in m for m in messages(report))
     assert product("moon-mug") is None and product("rice-bowl") is not None
+
+
+def test_the_report_names_what_each_product_loses(ctx, tmp_path):
+    """Images and videos inside a description, a third option, and columns the shop does not
+    read (counted by product; values the shop does anyway are no loss) are all reported."""
+    columns = COLUMNS + ["Option3 Name", "Option3 Value", "SEO Title", "Variant Barcode",
+                         "Variant Taxable", "Variant Grams", "Variant Weight Unit"]
+    body = ('<p>Glazed by hand.</p><img src="https://cdn.shopify.com/mug-side.jpg" alt="">'
+            '<div><img src="https://cdn.shopify.com/mug-top.jpg"></div>'
+            '<iframe src="https://www.youtube.com/embed/abc"></iframe>')
+    rows = mug_rows(image="") + bowl_rows()
+    rows[0].update({"Body (HTML)": body, "Option3 Name": "Finish", "Option3 Value": "Matte",
+                    "SEO Title": "Moon mug | Moonjar", "Variant Taxable": "TRUE",
+                    "Variant Grams": "350", "Variant Weight Unit": "g"})
+    rows[1].update({"Option3 Value": "Gloss", "Variant Barcode": "880123", "Variant Grams": "350"})
+    rows[2].update({"Variant Taxable": "FALSE", "Variant Grams": "500"})
+    report = run(ctx, write_csv(tmp_path, rows, columns=columns))
+    assert (report.created, report.failed) == (2, False)
+    by_line = {}
+    for p in report.problems:
+        by_line.setdefault((p.line, p.handle), []).append(p.message)
+    mug = by_line[(2, "moon-mug")]
+    assert ("2 images in Body (HTML) were left out (descriptions hold text; add them as product "
+            "photos): https://cdn.shopify.com/mug-side.jpg, https://cdn.shopify.com/mug-top.jpg; "
+            "1 embedded video or frame in Body (HTML) was left out: "
+            "https://www.youtube.com/embed/abc") in mug
+    assert "a third option (Finish) is not supported; its values were left out: Matte, Gloss" in mug
+    assert sorted(by_line[(1, "")]) == [
+        "the column “SEO Title” is not imported; 1 product has values in it",
+        "the column “Variant Barcode” is not imported; 1 product has values in it",
+        "the column “Variant Grams” is not imported; 2 products have values in it",
+        "the column “Variant Taxable” is not imported; 1 product has values in it"]
+    assert all(p.warning for p in report.problems)
+    assert "<img" not in product("moon-mug").description_html

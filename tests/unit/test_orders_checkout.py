@@ -108,7 +108,7 @@ def test_a_card_charged_for_an_order_that_is_not_kept_is_refunded(app, ctx, setu
         transaction.finish(False)
     else:
         # A row the database refuses at commit time: the order cannot be kept.
-        db.session.add(Variant(product_id=order.lines[0].product_id, sku="SKU-1", price=1, stock=1))
+        db.session.add(Variant(product_id=order.lines[0].product_id, sku="SKU-1", price=1, stock=-1))
         with pytest.raises(IntegrityError):
             transaction.finish(True)
     assert refunds == [(number, charged)]

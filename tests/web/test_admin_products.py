@@ -113,21 +113,27 @@ def test_variant_without_price_or_sku_gets_a_field_error(post, merchant, app):
     assert count_products(app) == 0
 
 
-def test_duplicate_sku_is_refused(client, post, make, merchant, app):
-    """A SKU already used by another product is refused, naming that product."""
+def test_a_sku_another_product_has_is_saved_with_a_warning(client, post, make, merchant, app):
+    """SKUs are the merchant's labels: one already on another product is kept, and said."""
     make.product("Blue mug", variants=[{"sku": "APR-S", "price": 1000, "stock": 1}])
     response = post("/admin/products/new", product_form())
-    assert response.status_code == 422
-    assert "SKU APR-S is already used by Blue mug." in response.get_data(as_text=True)
-    assert count_products(app) == 1
-    assert client.get("/products/linen-apron").status_code == 404
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "SKU APR-S is also used by “Blue mug”." in page
+    assert count_products(app) == 2
+    assert client.get("/products/linen-apron").status_code == 200
 
 
-def test_same_sku_twice_in_one_form_is_refused(post, merchant, app):
+def test_one_sku_for_every_size_is_saved_with_a_warning(client, post, merchant, app):
+    """Stores reuse one SKU across sizes: both sizes are kept, and the page points it out."""
     response = post("/admin/products/new", product_form(**{"variants-1-sku": "APR-S"}))
-    assert response.status_code == 422
-    assert "SKU APR-S is used twice." in response.get_data(as_text=True)
-    assert count_products(app) == 0
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "SKU APR-S is on 2 variants of this product." in page
+    with app.app_context():
+        product = db.session.scalar(db.select(Product))
+        assert [(v.sku, v.option1) for v in product.variants] == [("APR-S", "Small"),
+                                                                  ("APR-S", "Large")]
 
 
 def test_product_without_variants_is_refused(post, merchant, app):

@@ -1,4 +1,5 @@
 """The merchant's return rule editor and policy texts, as the storefront shows them."""
+import html
 import re
 from datetime import datetime, timezone
 
@@ -112,6 +113,23 @@ def test_product_picked_by_its_address(client, post, make, app, merchant):
                     token_from=RULES)
     assert response.status_code == 303
     assert rule_rows(app) == [(None, mug["id"], 7, 0, "free", 0, False)]
+
+
+def test_a_sku_on_two_products_asks_for_the_address(client, post, make, app, merchant):
+    """A repeated SKU does not pick one product at random: the merchant names it by address."""
+    make.product("Linen shirt", variants=[{"sku": "LINEN", "price": 30000, "stock": 1}])
+    dress = make.product("Linen dress", variants=[{"sku": "LINEN", "price": 50000, "stock": 1}])
+    response = post(RULES + "/product", rule_form(product="linen", final_sale="y"),
+                    token_from=RULES)
+    assert response.status_code == 422
+    assert ("The SKU “linen” is on several products (“Linen dress”, “Linen shirt”): enter the "
+            "last part of the product's address instead.") in html.unescape(
+                response.get_data(as_text=True))
+    assert rule_rows(app) == []
+    response = post(RULES + "/product", rule_form(product=dress["slug"], final_sale="y"),
+                    token_from=RULES)
+    assert response.status_code == 303
+    assert [row[1] for row in rule_rows(app)] == [dress["id"]]
 
 
 @pytest.mark.parametrize("path, overrides, field, message", [

@@ -154,3 +154,26 @@ def test_import_refuses_a_file_that_is_not_a_shopify_export(cli, tmp_path):
     path.write_text("name,price\nMug,1000\n")
     result = cli("import-products", str(path))
     assert result.exit_code == 1 and "Shopify product export" in result.output
+
+
+def test_import_with_the_inventory_file_sets_stock_by_handle_and_options(cli, client, make,
+                                                                        tmp_path):
+    """`--inventory`: the stock of each variant, found by handle and option; a row naming a
+    product the shop does not have fails the run with its line."""
+    make.settings(currency="KRW")
+    inventory = tmp_path / "inventory_export.csv"
+    inventory.write_text(
+        "Handle,Title,Option1 Name,Option1 Value,SKU,Location,Available (not editable)\n"
+        "moon-mug,Moon Mug,Glaze,White,MOON-WHITE,Shop,7\n"
+        "rice-bowl,Rice Bowl,Title,Default Title,BOWL-1,Shop,40\n"
+        "tea-cup,Tea Cup,Title,Default Title,CUP-1,Shop,2\n")
+    result = cli("import-products", shopify_csv(tmp_path), "--inventory", str(inventory))
+    assert result.exit_code == 1
+    assert "Stock set for 2 variants from inventory_export.csv." in result.output
+    assert ("inventory line 4: no product has the handle tea-cup; its stock was not set"
+            in result.output)
+    page = client.get("/products/rice-bowl").get_data(as_text=True)
+    assert "In stock" in page
+    with client.application.app_context():
+        mug = db.session.scalar(db.select(Product).where(Product.slug == "moon-mug"))
+        assert [(v.option1, v.stock) for v in mug.variants] == [("Blue", 12), ("White", 7)]

@@ -246,7 +246,10 @@ def test_every_post_needs_the_forms_token_and_changes_nothing_without_it(app, cl
     refused = {path: client.post(path, data={"List-Unsubscribe": "Unsure", "confirm": "y",
                                              "password": minji["password"]}).status_code
                for path in paths}
-    assert {path: status for path, status in refused.items() if status != 400} == {}
+    # The import upload checks its token itself, after the merchants-only guard has turned
+    # the customer away (its own tests send a merchant without a token: 400).
+    assert {path: status for path, status in refused.items()
+            if status != 400 and (path, status) != ("/admin/imports", 403)} == {}
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(ErasureLog.id))) == 0
         assert consent.may_market(MINJI["email"])
