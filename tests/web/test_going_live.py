@@ -88,6 +88,14 @@ def test_a_shop_without_business_information_shows_no_empty_section(client, make
     assert "Business information" not in text(client.get("/"))
 
 
+def test_contact_us_shows_only_once_there_is_a_way_to_reach_the_shop(client, make):
+    make.settings(name="Jar Co", currency="USD", email="", phone="", hours="", address="")
+    assert "Contact us" not in text(client.get("/"))
+    make.settings(name="Jar Co", currency="USD", email="hello@jar.example")
+    footer = text(client.get("/"))
+    assert "Contact us" in footer and 'href="mailto:hello@jar.example"' in footer
+
+
 def test_turning_test_payments_off_removes_the_test_card_from_checkout(app, client, post, make,
                                                                      merchant, checkout_shop):
     """The button on the settings page: checkout stops offering it and refuses it if sent."""
