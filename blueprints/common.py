@@ -2,7 +2,9 @@
 one-time form tokens, safe redirects and the error pages. Template filters, globals and the
 request's clock are in templating.py."""
 import json
+import math
 import secrets
+import time
 
 from flask import current_app, g, request, session
 from flask_babel import get_locale, lazy_gettext as _l
@@ -132,8 +134,7 @@ def register_error_pages(app):
 
     @app.errorhandler(429)
     def too_many(error):
-        return page(429, _("Too many attempts"),
-                    _("Too many attempts in a short time. Please wait a minute and try again."))
+        return page(429, _("Too many attempts"), wait_message(retry_after_seconds()))
 
     @app.errorhandler(ShopError)
     def refused(error):
@@ -148,6 +149,35 @@ def register_error_pages(app):
         transaction.finish(False)
         return page(500, _("Something went wrong"),
                     _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."))
+
+
+def retry_after_seconds():
+    """Seconds until the limit this request broke lets attempts through again (Flask-Limiter's
+    breached limit and its window's reset, counted wherever the limits are stored)."""
+    from domain.extensions import limiter
+
+    # Every limit this request broke must have reset before an attempt gets through.
+    breached = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    if not breached:
+        return 60
+    # A second of slack: the window's end is stamped a moment before this line runs.
+    return max(1, math.ceil(max(breached) - time.time()) - 1)
+
+
+def wait_message(seconds):
+    """How long to wait, as the limit really has it: a minute, N minutes or N hours."""
+    from flask_babel import gettext as _, ngettext
+
+    minutes = math.ceil(seconds / 60)
+    if minutes <= 1:
+        return _("Too many attempts in a short time. Please wait a minute and try again.")
+    if minutes < 60:
+        return ngettext("Too many attempts in a short time. Please wait %(num)d minute and try "
+                        "again.", "Too many attempts in a short time. Please wait %(num)d minutes "
+                        "and try again.", minutes)
+    hours = math.ceil(minutes / 60)
+    return ngettext("Too many attempts. Please try again in %(num)d hour.",
+                    "Too many attempts. Please try again in %(num)d hours.", hours)
 
 
 class ValidEmail:

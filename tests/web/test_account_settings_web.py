@@ -129,3 +129,25 @@ def test_settings_posts_need_csrf(app, client, make, login, methods):
         "email-current_password": user["password"]}).status_code == 400
     row = user_row(app, user["id"])
     assert (row.name, row.locale, row.email) == ("", None, user["email"])
+
+
+def test_the_eleventh_email_change_in_an_hour_says_to_come_back_in_an_hour(client, make, login,
+                                                                            post):
+    """The limit is 10 an hour, so the refusal says an hour, not "a minute" as if one minute's
+    wait would do; Korean says the same."""
+    user = make.user("min@example.com", password="my current password")
+    login(user)
+
+    def change():
+        return post("/account/settings/email", {"email-email": "new@example.com",
+                                                "email-current_password": "not my password"},
+                    token_from="/account/settings")
+
+    for _ in range(10):
+        assert change().status_code == 422
+    refused = change()
+    assert refused.status_code == 429
+    assert "Too many attempts. Please try again in 1 hour." in text(refused)
+    assert "minute" not in text(refused)
+    post("/language", {"lang": "ko", "next": "/account/settings"})
+    assert "1시간 후에 다시 시도해 주세요" in text(change())
