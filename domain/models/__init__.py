@@ -10,7 +10,7 @@ from .privacy import Consent, ErasureLog
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
                       ReturnRule)
-from .system import WorkerHeartbeat
+from .system import ServerErrorCount, WorkerHeartbeat
 
 __all__ = ["Address", "Consent", "ErasureLog", "ORDER_STATUSES", "Order", "OrderEvent",
            "OrderLine", "OutboxMessage", "Payment", "CartItem", "Category", "PRODUCT_STATUSES",
@@ -18,4 +18,4 @@ __all__ = ["Address", "Consent", "ErasureLog", "ORDER_STATUSES", "Order", "Order
            "UTCDateTime", "User", "Variant", "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING",
            "RETURN_STATUSES", "CreditEntry", "PolicyPage", "ReturnEvent", "ReturnLine",
            "ReturnPhoto", "ReturnPolicy", "ReturnRequest", "ReturnRule", "RefundAccount",
-           "WorkerHeartbeat"]
+           "ServerErrorCount", "WorkerHeartbeat"]
