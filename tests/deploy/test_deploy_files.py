@@ -161,3 +161,25 @@ def test_prune_backups_refuses_a_count_that_is_not_a_number(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "KEEP must be a number" in result.stderr
     assert (tmp_path / "shop-1.sqlite").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="moonjar-run switches user: only root can")
+def test_moonjar_run_runs_a_command_as_the_shops_user_with_its_settings():
+    """What README's commands rely on: the user, the code folder and the settings file's values,
+    quoted ones included."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:  # pytest's own is closed to other users
+        os.chmod(folder, 0o755)
+        settings = os.path.join(folder, "moonjar.env")
+        with open(settings, "w") as fh:
+            fh.write("SHOP_URL=https://shop.example.com\n"
+                     "MAIL_FROM='Moonjar Studio <hi@shop.example.com>'\n")
+        os.chmod(settings, 0o644)
+        result = subprocess.run(
+            [str(DEPLOY / "moonjar-run"), "sh", "-c",
+             'id -un; pwd; echo "$SHOP_URL"; echo "$MAIL_FROM"'],
+            env={**os.environ, "MOONJAR_USER": "nobody", "MOONJAR_CODE": folder,
+                 "MOONJAR_ENV": settings}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["nobody", folder, "https://shop.example.com",
+                                          "Moonjar Studio <hi@shop.example.com>"]
