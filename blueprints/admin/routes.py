@@ -8,8 +8,8 @@ from domain import golive, mailer, products, returns
 
 from ..common import shop
 from ..health.context import report as health_report
-from ..server_errors import counts as server_error_counts
 from ..htmx import render
+from ..server_errors import counts as server_error_counts
 from ..templating import now
 from . import bp
 
