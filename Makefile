@@ -71,9 +71,11 @@ test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaw
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}
 
-backup: $(VENV)/.runtime ## Copy the database to instance/backups/ while the shop runs
-	mkdir -p instance/backups
-	$(BIN)/flask backup instance/backups/shop-$$(date -u +%Y%m%d-%H%M%S).sqlite
+# A server keeps its data outside the code (INSTANCE_PATH, set by deploy/moonjar.env.example).
+BACKUP_DIR := $(or $(INSTANCE_PATH),instance)/backups
+backup: $(VENV)/.runtime ## Copy the database to instance/backups/ (INSTANCE_PATH/backups) while the shop runs
+	mkdir -p '$(BACKUP_DIR)'
+	$(BIN)/flask backup '$(BACKUP_DIR)'/shop-$$(date -u +%Y%m%d-%H%M%S).sqlite
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and its data)
 	rm -rf $(VENV) .pytest_cache

@@ -50,8 +50,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
+def instance_path():
+    """INSTANCE_PATH if set (a server keeps its data outside the code, e.g. /var/lib/moonjar),
+    else Flask's default, the instance/ folder beside this file."""
+    path = os.environ.get("INSTANCE_PATH", "").strip()
+    return os.path.abspath(path) if path else None
+
+
+class Shop(Flask):
+    def log_exception(self, exc_info):
+        # Under the request's id, which the error page shows, and counted for the dashboard.
+        from blueprints.server_errors import log_and_count
+        log_and_count(self, exc_info)
+
+
 def create_app(test_config=None):
-    app = Flask(__name__, instance_relative_config=True)
+    app = Shop(__name__, instance_relative_config=True, instance_path=instance_path())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
@@ -83,6 +97,9 @@ def create_app(test_config=None):
         COMPRESS_BR_WINDOW=18,
         COMPRESS_REGISTER=True,
         TRUST_PROXY=os.environ.get("TRUST_PROXY", "") == "1",
+        # Where the proxy connects from: its X-Forwarded-* headers count from there only
+        # (blueprints/proxy.py).
+        TRUST_PROXY_FROM=os.environ.get("TRUST_PROXY_FROM", "").strip() or "127.0.0.1,::1",
         # Order emails link here; the worker renders them without a request to take it from.
         SHOP_URL=os.environ.get("SHOP_URL", "").strip().rstrip("/") or "http://127.0.0.1:5000",
         # Unset: the worker writes each email as an .eml file into MAIL_FOLDER instead.
@@ -97,6 +114,10 @@ def create_app(test_config=None):
         # under them stay readable (and sessions signed with them stay valid).
         SECRET_KEY_FALLBACKS=[k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",")
                               if k.strip()],
+        # Each web process adds the server errors it counted to the database this often.
+        ERROR_FLUSH_SECONDS=30,
+        # /healthz and the dashboard report the disk as failing below this much free space.
+        HEALTH_MIN_FREE_MB=int(os.environ.get("HEALTH_MIN_FREE_MB", "500")),
         # The demo's product photos, in pixels square (tests draw smaller ones, faster).
         DEMO_PHOTO_SIZE=1024,
     )
@@ -108,9 +129,8 @@ def create_app(test_config=None):
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
-    if app.config["TRUST_PROXY"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    from blueprints import proxy
+    proxy.init_app(app)
 
     from domain import accounts, shopconfig, transaction
     from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate

@@ -7,6 +7,7 @@ def register_blueprints(app):
     from .admin import bp as admin_bp
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
+    from .health import bp as health_bp
     from .orders import bp as orders_bp
     from .policies import bp as policies_bp
     from .privacy import bp as privacy_bp
@@ -23,3 +24,4 @@ def register_blueprints(app):
     app.register_blueprint(privacy_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(health_bp)

@@ -87,8 +87,10 @@ class IdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["id"] = IdConverter
-    from . import templating
+    from . import requestid, server_errors, templating
     templating.init_app(app)
+    requestid.init_app(app)
+    server_errors.init_app(app)
     register_error_pages(app)
 
 
@@ -100,13 +102,14 @@ def register_error_pages(app):
     from domain import transaction
     from domain.errors import NotFound, ShopError
 
+    from . import requestid
     from .htmx import render, wants_fragment
 
-    def page(status, title, message):
+    def page(status, title, message, reference=None):
         """The error as a page; for an htmx fragment request, as the content of <main>, so a
         failed add-to-cart or an expired form shows its message instead of doing nothing."""
         response = render("errors/error.html", block="content", status=status, title=title,
-                          message=message)
+                          message=message, reference=reference)
         if wants_fragment():
             response.headers["HX-Retarget"] = "#main"
             response.headers["HX-Reswap"] = "innerHTML"
@@ -147,8 +150,10 @@ def register_error_pages(app):
         # A failed flush leaves the session unusable until it is rolled back, and the page
         # below reads the shop's settings.
         transaction.finish(False)
+        # The log line of this error carries the same reference (server_errors.log_and_count).
         return page(500, _("Something went wrong"),
-                    _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."))
+                    _("Sorry, something went wrong on our side. Nothing was charged. Please try again in a moment."),
+                    reference=requestid.current())
 
 
 def retry_after_seconds():

@@ -16,8 +16,7 @@ from . import business, heartbeat
 from .extensions import db
 from .models import PolicyPage
 
-# The worker beats every minute or so; five without a beat and it is probably stopped.
-WORKER_SILENT_AFTER = timedelta(minutes=5)
+WORKER_SILENT_AFTER = heartbeat.SILENT_AFTER
 BACKUP_MAX_AGE = timedelta(hours=24)
 POLICY_MAX_AGE = timedelta(days=365)
 

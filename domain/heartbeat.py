@@ -1,9 +1,13 @@
 """The worker's heartbeat: a row it stamps as its loop goes round, so the back office can say
 when it was last seen, whichever host it runs on."""
+from datetime import timedelta
+
 from .extensions import db
 from .models import WorkerHeartbeat
 
 WORKER = "worker"
+# The worker beats every minute or so; five without a beat and it is probably stopped.
+SILENT_AFTER = timedelta(minutes=5)
 
 
 def beat(now, name=WORKER):

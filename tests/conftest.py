@@ -51,6 +51,8 @@ def _base_config(tmp_path, uri):
         "MAIL_FOLDER": str(tmp_path / "outbox"),
         "SMTP_URL": "",
         "BACKUP_FOLDER": str(tmp_path / "backups"),
+        # No background thread per app: tests that count server errors flush by hand.
+        "ERROR_FLUSH_SECONDS": 0,
     }
 
 

@@ -7,7 +7,9 @@ from flask_login import current_user
 from domain import golive, mailer, products, returns
 
 from ..common import shop
+from ..health.context import report as health_report
 from ..htmx import render
+from ..server_errors import counts as server_error_counts
 from ..templating import now
 from . import bp
 
@@ -33,7 +35,9 @@ def dashboard():
                   no_shipping=not config.shipping_methods,
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
                   shop_url_elsewhere=_shop_url_elsewhere(),
-                  checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links())
+                  checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links(),
+                  health=health_report(),
+                  server_errors=server_error_counts(current_app).since(now()))
 
 
 def _serving():

@@ -74,3 +74,24 @@ def test_the_page_cache_keeps_http_and_https_copies_apart(client, jar, count_que
         plain = get(client, path).get_data(as_text=True)
     assert queries == []
     assert NOTE in secure and NOTE not in plain
+
+
+def test_behind_a_proxy_only_the_proxys_own_connections_are_believed(app, jar):
+    """TRUST_PROXY=1: X-Forwarded-Proto counts from the proxy's address (the loopback by
+    default, TRUST_PROXY_FROM otherwise), not from a visitor who reaches the shop directly."""
+    path = f"/products/{jar['slug']}"
+    local = create_app({**app.config, "TRUST_PROXY": True}).test_client()
+    outsider = get(local, path, headers=FORWARDED_HTTPS,
+                   environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert NOTE not in outsider.get_data(as_text=True) and HSTS not in outsider.headers
+
+    remote = create_app({**app.config, "TRUST_PROXY": True,
+                         "TRUST_PROXY_FROM": "10.0.0.0/24"}).test_client()
+    proxied = get(remote, path, headers=FORWARDED_HTTPS, environ_base={"REMOTE_ADDR": "10.0.0.5"})
+    assert proxied.headers[HSTS] == "max-age=31536000"
+    assert HSTS not in get(remote, path, headers=FORWARDED_HTTPS).headers  # from 127.0.0.1
+
+
+def test_a_mistyped_proxy_address_stops_the_shop_from_starting(app):
+    with pytest.raises(ValueError, match="TRUST_PROXY_FROM: '10.0.0.300' is not an IP"):
+        create_app({**app.config, "TRUST_PROXY": True, "TRUST_PROXY_FROM": "10.0.0.300"})
