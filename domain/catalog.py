@@ -18,6 +18,10 @@ from .models import Product, Variant
 PER_PAGE = 24
 SORTS = ("featured", "newest", "price_asc", "price_desc")
 SEARCH_SORTS = ("relevance",) + SORTS
+# A search reads at most this many matching products (the newest ones) and ranks those: a
+# broad word in a large catalogue costs the same as in a small one. Past it, the page says
+# "more than" this many and the shopper is asked for another word; pages go up to it.
+SEARCH_WINDOW = 500
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # True when more products match than `total` (a search stops counting at its window).
+    more: bool = False
 
     @property
     def pages(self):
@@ -139,7 +145,9 @@ def _fts_matching(terms):
                  " FROM product_fts WHERE product_fts MATCH :match")
         if short:
             params["grams"] = " ".join(short)
-            query += " AND rowid IN (SELECT rowid FROM product_grams WHERE product_grams MATCH :grams)"
+            # "+rowid": the short words' matches are collected once and tested as a list;
+            # without it SQLite would run the trigram match again for each of them.
+            query += " AND +rowid IN (SELECT rowid FROM product_grams WHERE product_grams MATCH :grams)"
     else:
         params["grams"] = " ".join(short)
         query = ("SELECT rowid AS id, bm25(product_grams) AS score"
@@ -147,50 +155,71 @@ def _fts_matching(terms):
     return query, params
 
 
-def _fts_search(terms, sort, page, per_page):
+def _fts_search(terms, sort, page, per_page, window):
+    """The newest `window` active matches (and whether there are more), read in the index's
+    own order so the work stops there; ranked by score, then best sellers, or by `sort`.
+    The match runs first and the product table is only probed by id: SQLite never reorders a
+    CROSS JOIN, so a broad category is never scanned to test each product against the index."""
     matches, params = _fts_matching(terms)
-    if sort != "relevance":
-        matching = text(f"SELECT id FROM ({matches})").bindparams(**params).columns(id=db.Integer)
-        condition = (Product.status == "active", Product.id.in_(matching))
-        return _paginate(db.select(Product).where(*condition),
-                         db.select(func.count(Product.id)).where(*condition),
-                         _order(sort), page, per_page)
-    # The match runs first and the product table is only probed by id: SQLite never reorders
-    # a CROSS JOIN, so a broad category is never scanned to test each product against the index.
-    ids = db.session.scalars(text(
-        f"SELECT fts.id FROM ({matches}) AS fts CROSS JOIN product ON product.id = fts.id"
-        " WHERE product.status = 'active'"
-        " ORDER BY fts.score, product.sales_count DESC, fts.id").bindparams(**params)).all()
-    page = clamp_page(page, len(ids), per_page)
-    wanted = ids[(page - 1) * per_page: page * per_page]
-    found = {p.id: p for p in db.session.scalars(
-        db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
-    return Page(items=[found[i] for i in wanted if i in found], page=page, per_page=per_page,
-                total=len(ids))
+    rows = db.session.execute(text(
+        f"SELECT fts.id, fts.score, product.sales_count FROM ({matches}) AS fts"
+        " CROSS JOIN product ON product.id = fts.id WHERE product.status = 'active'"
+        " ORDER BY fts.id DESC LIMIT :limit").bindparams(**params, limit=window + 1)).all()
+    more = len(rows) > window
+    rows = rows[:window]
+    total = len(rows)
+    page = clamp_page(page, total, per_page)
+    if sort == "relevance" or not more:
+        if sort == "relevance":
+            rows.sort(key=lambda row: (row.score, -row.sales_count, row.id))
+            wanted = [row.id for row in rows[(page - 1) * per_page: page * per_page]]
+            found = {p.id: p for p in db.session.scalars(
+                db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
+            items = [found[i] for i in wanted if i in found]
+        else:
+            # Every match is in hand: sort them by the product's columns.
+            items = db.session.scalars(
+                db.select(Product).where(Product.id.in_([row.id for row in rows]))
+                .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
+        return Page(items=items, page=page, per_page=per_page, total=total, more=more)
+    # Sorted by price or date with more matches than the window: the first `window` of all
+    # matches in that order (the product index walks in order, testing each against the list).
+    matching = text(f"SELECT id FROM ({matches})").bindparams(**params).columns(id=db.Integer)
+    items = db.session.scalars(
+        db.select(Product).where(Product.status == "active", Product.id.in_(matching))
+        .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total, more=True)
 
 
-def search(q, sort="relevance", page=1, per_page=PER_PAGE):
+def search(q, sort="relevance", page=1, per_page=PER_PAGE, window=None):
     """Active products whose title, texts, option values or tags, in any of the shop's
-    languages, contain every word of q."""
+    languages, contain every word of q. At most `window` (SEARCH_WINDOW) are counted and
+    paged through;
+    Page.more tells that there are more."""
     terms = search_terms(q)
     if not terms:
         return Page(items=[], page=1, per_page=per_page, total=0)
     sort = sort if sort in SEARCH_SORTS else "relevance"
+    window = SEARCH_WINDOW if window is None else window
     if _fts_available():
-        return _fts_search(terms, sort, page, per_page)
+        return _fts_search(terms, sort, page, per_page, window)
 
     # Portable search (PostgreSQL, or SQLite without FTS5 trigrams): every word somewhere,
-    # any case.
+    # any case; the count stops at the window, as above.
     conditions = [Product.status == "active"]
     for term in terms:
         pattern = _like(term)
         conditions.append(or_(Product.search_title.ilike(pattern, escape="\\"),
                               Product.search_body.ilike(pattern, escape="\\"),
                               Product.tags.ilike(pattern, escape="\\")))
-    query = db.select(Product).where(*conditions)
-    count = db.select(func.count(Product.id)).where(*conditions)
-    order = _order("featured" if sort == "relevance" else sort)
-    return _paginate(query, count, order, page, per_page)
+    counted = db.session.scalar(db.select(func.count()).select_from(
+        db.select(Product.id).where(*conditions).limit(window + 1).subquery())) or 0
+    total, more = min(counted, window), counted > window
+    page = clamp_page(page, total, per_page)
+    items = db.session.scalars(
+        db.select(Product).where(*conditions).order_by(*_order("featured" if sort == "relevance" else sort))
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total, more=more)
 
 
 def product_page(slug):
