@@ -157,9 +157,17 @@ def measure_size(args, wrk, size, database):
             if args.warmup:
                 run_wrk(wrk, server.base, page, args.warmup, args.connections, args.wrk_threads)
                 server.settle()
+            cpu_before = server.cpu_seconds()
             result = run_wrk(wrk, server.base, page, args.duration, args.connections, args.wrk_threads)
             server.settle()
+            cpu_after = server.cpu_seconds()
+            # CPU time the server spent per page: steadier than latency on a shared machine,
+            # where other processes' load lengthens every wait.
+            cpu_ms = ((cpu_after - cpu_before) * 1000 / result["requests"]
+                      if result["requests"] and cpu_before is not None and cpu_after is not None
+                      else None)
             rows[page.name] = {"kind": page.kind, "path": page.path, "rps": result["rps"],
+                               "requests": result["requests"], "cpu_ms": cpu_ms,
                                "p50_ms": result["p50_us"] / 1000, "p95_ms": result["p95_us"] / 1000,
                                "p99_ms": result["p99_us"] / 1000,
                                "errors": sum(result["errors"].values())}
@@ -182,6 +190,8 @@ def verdicts(runs):
         base = first["pages"].get(name)
         growth = row["p95_ms"] / base["p95_ms"] if base and base["p95_ms"] else None
         problems = []
+        if not row["requests"]:
+            problems.append("no request completed within the run")
         if row["errors"]:
             problems.append(f"{row['errors']} errors")
         if row["kind"] == "admin":
@@ -198,21 +208,28 @@ def print_table(runs, judged, database, connections):
     print(f"\nScale ({database}; {connections} connections; every request built from the database; "
           f"targets: storefront p95 within {MAX_GROWTH:.0f}x from {sizes[0]:,} to {sizes[-1]:,} "
           f"products, back-office lists p95 < {MAX_ADMIN_P95_MS:.0f} ms)")
-    header = f"{'page':<19}" + "".join(f"{f'{size:,} p50/p95 ms':>22}" for size in sizes) + f"{'p95 x':>8}  result"
+    header = (f"{'page':<19}" + "".join(f"{f'{size:,} p50/p95 ms':>22}" for size in sizes)
+              + "".join(f"{f'cpu ms {size // 1000}k':>11}" for size in sizes) + f"{'p95 x':>8}  result")
     print(header)
     print("-" * len(header))
     for name in runs[-1]["pages"]:
         cells = ""
         for run in runs:
             row = run["pages"].get(name)
-            cell = f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f}" if row else "-"
+            cell = (f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f}" if row and row["requests"]
+                    else "none answered" if row else "-")
             cells += f"{cell:>22}"
+        for run in runs:
+            row = run["pages"].get(name)
+            cells += f"{row['cpu_ms']:>11.1f}" if row and row.get("cpu_ms") is not None else f"{'-':>11}"
         verdict = judged[name]
         growth = f"{verdict['growth']:.2f}" if verdict["growth"] else "-"
         print(f"{name:<19}{cells}{growth:>8}  {verdict['result']}"
               + (f" ({'; '.join(verdict['problems'])})" if verdict["problems"] else ""))
     seeds = [f"{run['seed_products_s']:.0f} s + {run['seed_orders_s']:.0f} s" for run in runs]
     print(f"{'seed (products + orders)':<19}" + "".join(f"{cell:>22}" for cell in seeds))
+    print("cpu ms: the server's CPU time per request (all workers), steadier than latency when "
+          "other processes share the machine.")
 
 
 def main(args, wrk):
