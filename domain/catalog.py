@@ -225,14 +225,23 @@ def search(q, sort="relevance", page=1, per_page=PER_PAGE, window=None):
 # (migration 0019) finds the rows containing a word without reading the table.
 _SEARCH_TEXT = literal_column(
     "(product.search_title || ' ' || product.search_body || ' ' || product.tags)", db.Text)
+# The short-word index of domain.localized.grams(), between spaces: a Korean word of one or two
+# syllables is one of its words, which a trigram index finds (" 머그 " has trigrams; "머그" alone
+# is too short for any).
+_GRAMS_TEXT = literal_column("(' ' || product.search_grams || ' ')", db.Text)
+
+
+def _portable_condition(term):
+    if len(term) < 3 and localized.is_hangul(term):
+        return _GRAMS_TEXT.like(f"% {term} %")
+    return _SEARCH_TEXT.ilike(_like(term), escape="\\")
 
 
 def _portable_search(terms, sort, page, per_page, window):
     """PostgreSQL, or SQLite without FTS5 trigrams: every word somewhere, any case. As above,
     the newest `window` matches are counted and ordered; "relevance" is the featured order,
     or past the window the order of _rank_window()."""
-    conditions = [Product.status == "active",
-                  *(_SEARCH_TEXT.ilike(_like(term), escape="\\") for term in terms)]
+    conditions = [Product.status == "active", *(_portable_condition(term) for term in terms)]
     rows = db.session.execute(
         db.select(Product.id, Product.sales_count, Product.search_title).where(*conditions)
         .order_by(Product.id.desc()).limit(window + 1)).all()

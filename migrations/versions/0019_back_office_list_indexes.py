@@ -15,6 +15,8 @@ from alembic import op
 
 # The texts search looks in, as domain/catalog.py writes them: the index serves that expression.
 SEARCH_TEXT = "(search_title || ' ' || search_body || ' ' || tags)"
+# Korean words of one or two syllables, too short for trigrams, are whole words of search_grams.
+GRAMS_TEXT = "(' ' || search_grams || ' ')"
 
 
 # revision identifiers, used by Alembic.
@@ -39,10 +41,13 @@ def upgrade():
             return
         bind.exec_driver_sql(f"CREATE INDEX ix_product_search_trgm ON product"
                              f" USING gin ({SEARCH_TEXT} gin_trgm_ops)")
+        bind.exec_driver_sql(f"CREATE INDEX ix_product_search_trgm_grams ON product"
+                             f" USING gin ({GRAMS_TEXT} gin_trgm_ops)")
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_product_search_trgm_grams")
         op.execute("DROP INDEX IF EXISTS ix_product_search_trgm")
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_index('ix_order_placed')
