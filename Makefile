@@ -13,7 +13,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres bench translations extract-messages migrate demo setup backup clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres bench bench-scale translations extract-messages migrate demo setup backup clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -70,6 +70,10 @@ test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaw
 
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}
+
+bench-scale: $(VENV)/.dev translations ## Pages built from the database at 1k/10k/100k products (SIZES=..., DATABASE=postgres)
+	$(BIN)/python bench/run.py --scale $${SIZES:-1000,10000,100000} --database $${DATABASE:-sqlite} \
+	  --duration $${DURATION:-5} --warmup 1
 
 # A server keeps its data outside the code (INSTANCE_PATH, set by deploy/moonjar.env.example).
 BACKUP_DIR := $(or $(INSTANCE_PATH),instance)/backups

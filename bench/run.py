@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import checkout as checkout_bench  # noqa: E402
+from bench import scale  # noqa: E402
 from bench import seed  # noqa: E402
 from bench.load import BROWSER_ENCODING, Server, ensure_wrk, run_wrk  # noqa: E402
 from bench.wsgi import BARE_PATH  # noqa: E402
@@ -214,7 +215,9 @@ def parse_args(argv=None):
     parser.add_argument("--products", type=int, default=10_000, help="products to load (10000)")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page (2)")
-    parser.add_argument("--connections", type=int, default=20, help="concurrent connections (20)")
+    parser.add_argument("--connections", type=int,
+                        help="concurrent connections (20; 2 in scale mode, which measures the "
+                             "time a page takes rather than how many the server can serve)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2, as make run)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4, as make run)")
@@ -224,7 +227,16 @@ def parse_args(argv=None):
     parser.add_argument("--keep", action="store_true", help="keep the temporary shop and print where")
     parser.add_argument("--report-only", action="store_true",
                         help="exit 0 even when a target is missed")
-    return parser.parse_args(argv)
+    parser.add_argument("--scale", metavar="N,N,...",
+                        help="scale mode: build a shop of each size (products and as many orders) "
+                             "and measure pages built from the database (bench/scale.py)")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite",
+                        help="scale mode: build the shops on SQLite (default) or on a throwaway "
+                             "PostgreSQL server")
+    args = parser.parse_args(argv)
+    if args.connections is None:
+        args.connections = 2 if args.scale else 20
+    return args
 
 
 def main(argv=None):
@@ -232,6 +244,11 @@ def main(argv=None):
     if args.products < 1 or args.duration < 1 or args.connections < 1:
         sys.exit("bench: --products, --duration and --connections must be positive")
     wrk = ensure_wrk()
+    if args.scale:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        return scale.main(args, wrk)
+    if args.database != "sqlite":
+        sys.exit("bench: --database postgres goes with --scale")
     load = os.getloadavg()[0]
     if load > 0.5 * (os.cpu_count() or 1):
         print(f"Note: load average {load:.1f} on {os.cpu_count()} CPUs before starting; other "

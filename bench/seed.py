@@ -1,9 +1,14 @@
 """A benchmark shop: a freshly migrated SQLite file filled with N products over ten categories.
 
 Products are built as plain rows and pass through the same domain helpers the back office
-uses (slugify, normalize_tags, set_description, refresh_summary), then go in as bulk INSERTs
-of a few thousand rows per commit; the FTS index fills itself through the migration's triggers.
+uses (slugify, normalize_tags, set_description, refresh_summary, which fills the search
+columns), then go in as bulk INSERTs in one transaction. The search indexes are filled once at
+the end, from the product table, instead of row by row through their triggers: the two insert
+triggers are set aside for the load and put back exactly as the migration wrote them
+(tests/web/test_bench_seed.py checks that a product loaded this way renders and is found like
+one saved through the back office).
 """
+import contextlib
 import io
 import random
 from datetime import datetime, timedelta, timezone
@@ -32,6 +37,8 @@ SIZES = ("S", "M", "L")
 VENDORS = ("Studio Onggi", "Jeju Craft", "Hanji House", "Seoul Made", "Busan Workshop")
 # The search scenario's word: a material, found in about one product in ten.
 SEARCH_WORD = "linen"
+# Two words: a material and a noun, together in about one product in two hundred.
+SEARCH_TWO_WORDS = "linen mug"
 # Every product has a Korean title too, so Korean searches are measured on the same catalogue.
 KO_MATERIALS = {"Stoneware": "석기", "Porcelain": "백자", "Linen": "리넨", "Cotton": "면",
                 "Oak": "참나무", "Walnut": "호두나무", "Brass": "황동", "Wool": "울", "Leather": "가죽",
@@ -142,14 +149,13 @@ def products(db, count, category_ids, upload_dir, seed=42, batch=2000):
     start = datetime(2024, 1, 1, tzinfo=timezone.utc)
     rendered = {}
     rows = {Product: [], Variant: [], ProductImage: []}
+    connection = db.session.connection()
 
     def flush():
-        connection = db.session.connection()
         for model, items in rows.items():
             if items:
                 connection.execute(model.__table__.insert(), items)
             items.clear()
-        db.session.commit()
 
     for n in range(1, count + 1):
         adjective, material, noun = rng.choice(ADJECTIVES), rng.choice(MATERIALS), rng.choice(NOUNS)
@@ -202,14 +208,140 @@ def products(db, count, category_ids, upload_dir, seed=42, batch=2000):
     flush()
 
 
-def build(database_uri, instance_dir, count):
-    """Migrate a new database at database_uri and fill it; returns what the scenarios need."""
+# Order statuses in the proportions of a shop a few years old: most orders delivered.
+ORDER_MIX = (("delivered", 70), ("shipped", 8), ("paid", 6), ("packed", 4), ("placed", 4),
+             ("cancelled", 5), ("payment_expired", 3))
+
+
+def _order_number(n):
+    """A number in the shop's own alphabet and shape ('K7Q-4D2M'), distinct for each n."""
+    from domain.orders import NUMBER_ALPHABET
+
+    chars = []
+    for _ in range(7):
+        n, digit = divmod(n, len(NUMBER_ALPHABET))
+        chars.append(NUMBER_ALPHABET[digit])
+    chars = "".join(reversed(chars))
+    return f"{chars[:3]}-{chars[3:]}"
+
+
+def orders(db, count, products_count, seed=7, batch=5000):
+    """`count` past orders of one to three lines each, spread over the last two years, for the
+    back office's lists. Rows as checkout writes them (copied titles, prices, tax), without the
+    payment and email records that list pages never read."""
+    from domain.models import Order, OrderLine, Product, Variant
+
+    rng = random.Random(seed)
+    statuses = [status for status, weight in ORDER_MIX for _ in range(weight)]
+    catalogue = db.session.execute(
+        db.select(Variant.id, Variant.product_id, Variant.sku, Variant.price, Variant.option1,
+                  Variant.option2, Product.title)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.product_id <= min(products_count, 2000))).all()
+    end = datetime(2026, 11, 30, tzinfo=timezone.utc)
+    span = 2 * 365 * 24 * 3600
+    connection = db.session.connection()
+    rows = {Order: [], OrderLine: []}
+    line_id = 0
+
+    def flush():
+        for model, items in rows.items():
+            if items:
+                connection.execute(model.__table__.insert(), items)
+            items.clear()
+
+    for n in range(1, count + 1):
+        placed = end - timedelta(seconds=span * (count - n) // count + rng.randint(0, 59))
+        lines = []
+        for _ in range(rng.choice((1, 1, 1, 2, 2, 3))):
+            v = rng.choice(catalogue)
+            line_id += 1
+            lines.append({"id": line_id, "order_id": n, "variant_id": v.id, "product_id": v.product_id,
+                          "title": v.title, "variant_title": " / ".join(x for x in (v.option1, v.option2) if x),
+                          "sku": v.sku, "unit_price": v.price, "quantity": rng.choice((1, 1, 2)),
+                          "tax_rate_bp": 1000})
+        subtotal = sum(line["unit_price"] * line["quantity"] for line in lines)
+        shipping = 0 if subtotal >= 50000 else 3000
+        total = subtotal + shipping
+        status = rng.choice(statuses)
+        rows[Order].append({
+            "id": n, "number": _order_number(n * 7919 + 1_000_003), "checkout_token": f"bench-{n}",
+            "email": f"customer{rng.randint(1, count // 3 + 1)}@example.com", "locale": "ko",
+            "status": status, "currency": "KRW", "subtotal": subtotal, "discount": 0,
+            "shipping": shipping, "tax": total - total * 10000 // 11000, "tax_included": True,
+            "tax_rate_bp": 1000, "fees": 0, "total": total, "credit_applied": 0,
+            "shipping_method_name": "Standard", "shipping_days_min": 2, "shipping_days_max": 3,
+            "payment_method": rng.choice(("bank_transfer", "bank_transfer", "cash_on_delivery")),
+            "ship_name": f"Customer {n}", "ship_phone": "+82 10 0000 0000",
+            "ship_line1": f"{n} Benchmark-ro", "ship_line2": "", "ship_city": "Seoul",
+            "ship_postcode": "04524", "ship_region": "Domestic", "ship_country": "KR",
+            "carrier": "CJ" if status in ("shipped", "delivered") else "",
+            "tracking_number": f"CJ{n:010d}" if status in ("shipped", "delivered") else "",
+            "undo_until": placed + timedelta(minutes=30), "pay_by": None,
+            "placed_at": placed, "updated_at": placed})
+        rows[OrderLine].extend(lines)
+        if len(rows[Order]) >= batch:
+            flush()
+    flush()
+
+
+def merchant(db, email, password):
+    """The shop's owner, to sign in to the back office."""
+    from domain.accounts import register
+
+    register(email, password, name="Bench Merchant", merchant=True)
+    db.session.commit()
+
+
+# The triggers that copy each new product row into the search indexes (migration 0008).
+INSERT_TRIGGERS = ("product_fts_insert", "product_grams_insert")
+SEARCH_INDEXES = ("product_fts", "product_grams")
+
+
+@contextlib.contextmanager
+def bulk_load(db):
+    """One transaction for the whole load, with the search indexes filled once at the end.
+
+    On SQLite with the FTS5 indexes, the insert triggers are dropped for the load and created
+    again from their own stored SQL, and each index is rebuilt from the product table (what
+    the triggers would have written, row by row, several times slower). Other databases have
+    nothing to set aside."""
+    connection = db.session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    triggers = []
+    if sqlite:
+        # A throwaway file: no need to wait for the disk (this connection only).
+        connection.exec_driver_sql("PRAGMA synchronous = OFF")
+        triggers = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+            INSERT_TRIGGERS).scalars().all()
+        for name in INSERT_TRIGGERS:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    if triggers:
+        for index in SEARCH_INDEXES:
+            connection.exec_driver_sql(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
+        for sql in triggers:
+            connection.exec_driver_sql(sql)
+    db.session.commit()
+
+
+MERCHANT_EMAIL = "owner@bench.test"
+MERCHANT_PASSWORD = "bench-owner-password"
+
+
+def build(database_uri, instance_dir, count, order_count=0):
+    """Migrate a new database at database_uri and fill it with `count` products and
+    `order_count` past orders (and the merchant who signs in to see them); returns what the
+    scenarios need, with the seconds the products and orders took to load."""
+    import time
+
     import os
 
     from flask_migrate import upgrade
 
     from domain.extensions import db
-    from domain.models import Category, Product, Variant
+    from domain.models import Category, Order, Product, Variant
     from domain.shopconfig import changed
     from shop import create_app
 
@@ -224,7 +356,14 @@ def build(database_uri, instance_dir, count):
         upgrade()
         settings(db)
         category_ids = categories(db)
-        products(db, count, category_ids, config["UPLOAD_FOLDER"])
+        started = time.monotonic()
+        with bulk_load(db):
+            products(db, count, category_ids, config["UPLOAD_FOLDER"])
+        loaded = time.monotonic()
+        if order_count:
+            orders(db, order_count, count)
+            db.session.commit()
+            merchant(db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
         changed(config["STOREFRONT_VERSION_FILE"])
         first = db.session.get(Product, 1)
         info = {
@@ -235,6 +374,10 @@ def build(database_uri, instance_dir, count):
             "search_words_ko": SEARCH_WORDS_KO,
             "products": db.session.scalar(db.select(db.func.count(Product.id))),
             "variants": db.session.scalar(db.select(db.func.count(Variant.id))),
+            "orders": db.session.scalar(db.select(db.func.count(Order.id))),
+            "merchant": (MERCHANT_EMAIL, MERCHANT_PASSWORD) if order_count else None,
+            "seed_products_s": round(loaded - started, 1),
+            "seed_orders_s": round(time.monotonic() - loaded, 1),
         }
         db.session.remove()
         db.engine.dispose()

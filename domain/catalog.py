@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, text
+from sqlalchemy import func, literal_column, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import localized
@@ -18,6 +18,10 @@ from .models import Product, Variant
 PER_PAGE = 24
 SORTS = ("featured", "newest", "price_asc", "price_desc")
 SEARCH_SORTS = ("relevance",) + SORTS
+# A search reads at most this many matching products (the newest ones) and ranks those: a
+# broad word in a large catalogue costs the same as in a small one. Past it, the page says
+# "more than" this many and the shopper is asked for another word; pages go up to it.
+SEARCH_WINDOW = 500
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Page:
     page: int
     per_page: int
     total: int
+    # True when more products match than `total` (a search stops counting at its window).
+    more: bool = False
 
     @property
     def pages(self):
@@ -123,7 +129,7 @@ def _phrase(term):
     return '"{}"'.format(term.replace('"', '""'))
 
 
-def _fts_matching(terms):
+def _fts_matching(terms, scored=True):
     """The query for every term, its parameters and its score. Words of three or more
     characters are found anywhere in a text through the trigram index ("bowl" in "bowls",
     "머그컵" in "커피머그컵"); shorter ones through the index of words and Korean syllables and
@@ -135,62 +141,127 @@ def _fts_matching(terms):
     if long_terms:
         params["match"] = " ".join(_phrase(t) for t in long_terms)
         # A title match counts five times a match in the texts, tags twice.
-        query = ("SELECT rowid AS id, bm25(product_fts, 5.0, 1.0, 2.0) AS score"
-                 " FROM product_fts WHERE product_fts MATCH :match")
+        query = ("SELECT rowid AS id" + (", bm25(product_fts, 5.0, 1.0, 2.0) AS score" if scored else "")
+                 + " FROM product_fts WHERE product_fts MATCH :match")
         if short:
             params["grams"] = " ".join(short)
-            query += " AND rowid IN (SELECT rowid FROM product_grams WHERE product_grams MATCH :grams)"
+            # "+rowid": the short words' matches are collected once and tested as a list;
+            # without it SQLite would run the trigram match again for each of them.
+            query += " AND +rowid IN (SELECT rowid FROM product_grams WHERE product_grams MATCH :grams)"
     else:
         params["grams"] = " ".join(short)
-        query = ("SELECT rowid AS id, bm25(product_grams) AS score"
-                 " FROM product_grams WHERE product_grams MATCH :grams")
+        query = ("SELECT rowid AS id" + (", bm25(product_grams) AS score" if scored else "")
+                 + " FROM product_grams WHERE product_grams MATCH :grams")
     return query, params
 
 
-def _fts_search(terms, sort, page, per_page):
-    matches, params = _fts_matching(terms)
-    if sort != "relevance":
+def _rank_window(rows, terms):
+    """Ids of a window of matches (rows of id, sales_count, search_title) with more matches
+    past it: the products with every word in a title first, then best sellers, then newest."""
+    words = [term.lower() for term in terms]
+    return [row.id for row in sorted(rows, key=lambda row: (
+        not all(w in row.search_title.lower() for w in words), -row.sales_count, -row.id))]
+
+
+def _fts_search(terms, sort, page, per_page, window):
+    """The newest `window` active matches (and whether there are more), read in the index's
+    own order so the work stops there; then ordered by relevance or by `sort`.
+    The match runs first and the product table is only probed by id: SQLite never reorders a
+    CROSS JOIN, so a broad category is never scanned to test each product against the index."""
+    matches, params = _fts_matching(terms, scored=False)
+    rows = db.session.execute(text(
+        f"SELECT fts.id, product.sales_count, product.search_title FROM ({matches}) AS fts"
+        " CROSS JOIN product ON product.id = fts.id WHERE product.status = 'active'"
+        " ORDER BY fts.id DESC LIMIT :limit").bindparams(**params, limit=window + 1)).all()
+    more = len(rows) > window
+    rows = rows[:window]
+    total = len(rows)
+    page = clamp_page(page, total, per_page)
+    if sort == "relevance":
+        if more:
+            # The score (bm25) reads every match in the index, however many.
+            ids = _rank_window(rows, terms)
+        else:
+            # Every match is in the window: scored, best match first, then best sellers.
+            scored, params = _fts_matching(terms)
+            ids = db.session.scalars(text(
+                f"SELECT fts.id FROM ({scored}) AS fts CROSS JOIN product ON product.id = fts.id"
+                " WHERE product.status = 'active'"
+                " ORDER BY fts.score, product.sales_count DESC, fts.id").bindparams(**params)).all()
+        wanted = ids[(page - 1) * per_page: page * per_page]
+        found = {p.id: p for p in db.session.scalars(
+            db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
+        items = [found[i] for i in wanted if i in found]
+    elif not more:
+        # Every match is in hand: sort them by the product's columns.
+        items = db.session.scalars(
+            db.select(Product).where(Product.id.in_([row.id for row in rows]))
+            .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
+    else:
+        # Sorted by price or date with more matches than the window: the first `window` of
+        # all matches in that order (the product index walks in order, testing each).
         matching = text(f"SELECT id FROM ({matches})").bindparams(**params).columns(id=db.Integer)
-        condition = (Product.status == "active", Product.id.in_(matching))
-        return _paginate(db.select(Product).where(*condition),
-                         db.select(func.count(Product.id)).where(*condition),
-                         _order(sort), page, per_page)
-    # The match runs first and the product table is only probed by id: SQLite never reorders
-    # a CROSS JOIN, so a broad category is never scanned to test each product against the index.
-    ids = db.session.scalars(text(
-        f"SELECT fts.id FROM ({matches}) AS fts CROSS JOIN product ON product.id = fts.id"
-        " WHERE product.status = 'active'"
-        " ORDER BY fts.score, product.sales_count DESC, fts.id").bindparams(**params)).all()
-    page = clamp_page(page, len(ids), per_page)
-    wanted = ids[(page - 1) * per_page: page * per_page]
-    found = {p.id: p for p in db.session.scalars(
-        db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
-    return Page(items=[found[i] for i in wanted if i in found], page=page, per_page=per_page,
-                total=len(ids))
+        items = db.session.scalars(
+            db.select(Product).where(Product.status == "active", Product.id.in_(matching))
+            .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=items, page=page, per_page=per_page, total=total, more=more)
 
 
-def search(q, sort="relevance", page=1, per_page=PER_PAGE):
+def search(q, sort="relevance", page=1, per_page=PER_PAGE, window=None):
     """Active products whose title, texts, option values or tags, in any of the shop's
-    languages, contain every word of q."""
+    languages, contain every word of q. At most `window` (SEARCH_WINDOW) are counted and
+    paged through; Page.more tells that there are more."""
     terms = search_terms(q)
     if not terms:
         return Page(items=[], page=1, per_page=per_page, total=0)
     sort = sort if sort in SEARCH_SORTS else "relevance"
+    window = SEARCH_WINDOW if window is None else window
     if _fts_available():
-        return _fts_search(terms, sort, page, per_page)
+        return _fts_search(terms, sort, page, per_page, window)
+    return _portable_search(terms, sort, page, per_page, window)
 
-    # Portable search (PostgreSQL, or SQLite without FTS5 trigrams): every word somewhere,
-    # any case.
-    conditions = [Product.status == "active"]
-    for term in terms:
-        pattern = _like(term)
-        conditions.append(or_(Product.search_title.ilike(pattern, escape="\\"),
-                              Product.search_body.ilike(pattern, escape="\\"),
-                              Product.tags.ilike(pattern, escape="\\")))
-    query = db.select(Product).where(*conditions)
-    count = db.select(func.count(Product.id)).where(*conditions)
-    order = _order("featured" if sort == "relevance" else sort)
-    return _paginate(query, count, order, page, per_page)
+
+# Every text search looks in, as one expression: on PostgreSQL a trigram index of exactly this
+# (migration 0019) finds the rows containing a word without reading the table.
+_SEARCH_TEXT = literal_column(
+    "(product.search_title || ' ' || product.search_body || ' ' || product.tags)", db.Text)
+# The short-word index of domain.localized.grams(), between spaces: a Korean word of one or two
+# syllables is one of its words, which a trigram index finds (" 머그 " has trigrams; "머그" alone
+# is too short for any).
+_GRAMS_TEXT = literal_column("(' ' || product.search_grams || ' ')", db.Text)
+
+
+def _portable_condition(term):
+    if len(term) < 3 and localized.is_hangul(term):
+        return _GRAMS_TEXT.like(f"% {term} %")
+    return _SEARCH_TEXT.ilike(_like(term), escape="\\")
+
+
+def _portable_search(terms, sort, page, per_page, window):
+    """PostgreSQL, or SQLite without FTS5 trigrams: every word somewhere, any case. As above,
+    the newest `window` matches are counted and ordered; "relevance" is the featured order,
+    or past the window the order of _rank_window()."""
+    conditions = [Product.status == "active", *(_portable_condition(term) for term in terms)]
+    rows = db.session.execute(
+        db.select(Product.id, Product.sales_count, Product.search_title).where(*conditions)
+        .order_by(Product.id.desc()).limit(window + 1)).all()
+    more = len(rows) > window
+    rows = rows[:window]
+    page = clamp_page(page, len(rows), per_page)
+    start = (page - 1) * per_page
+    if sort == "relevance" and more:
+        wanted = _rank_window(rows, terms)[start:start + per_page]
+        found = {p.id: p for p in db.session.scalars(
+            db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
+        items = [found[i] for i in wanted if i in found]
+    else:
+        # The matches in hand, or, sorted by price or date past the window, all of them.
+        query = (db.select(Product).where(*conditions) if more
+                 else db.select(Product).where(Product.id.in_([row.id for row in rows])))
+        items = db.session.scalars(
+            query.order_by(*_order("featured" if sort == "relevance" else sort))
+            .limit(per_page).offset(start)).all() if rows else []
+    return Page(items=items, page=page, per_page=per_page, total=len(rows), more=more)
 
 
 def product_page(slug):

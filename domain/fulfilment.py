@@ -106,11 +106,16 @@ def order_list(status="", q="", page=1, now=None, per_page=PER_PAGE):
         if normalize_number(q):
             matches.append(Order.number == normalize_number(q))
         conditions.append(db.or_(*matches))
-    total = db.session.scalar(db.select(db.func.count(Order.id)).where(*conditions)) or 0
+    counts = status_counts()
+    if q:
+        total = db.session.scalar(db.select(db.func.count(Order.id)).where(*conditions)) or 0
+    else:
+        # The tabs' counts already hold it: no second pass over every order.
+        total = counts[status] if status in ORDER_STATUSES else sum(counts.values())
     page = clamp_page(page, total, per_page)
     items = db.session.scalars(
         db.select(Order).where(*conditions).order_by(Order.placed_at.desc(), Order.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     ready = frozenset(o.id for o in items if now is not None and ready_to_fulfil(o, now))
     return OrderList(page=Page(items=items, page=page, per_page=per_page, total=total),
-                     counts=status_counts(), ready=ready)
+                     counts=counts, ready=ready)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -36,15 +36,20 @@ RELEASES_STOCK = ("cancelled", "payment_expired")
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
+STATUS_LABELS = {
+    "placed": _l("Order placed"), "paid": _l("Paid"), "packed": _l("Packed"),
+    "shipped": _l("Shipped"), "out_for_delivery": _l("Out for delivery"),
+    "delivered": _l("Delivered"), "cancelled": _l("Cancelled"),
+    "payment_expired": _l("Payment expired"),
+    # Not stages: events of a refund or credit given outside a return (returns/goodwill.py).
+    "goodwill_refund": _l("Goodwill refund"), "goodwill_credit": _l("Goodwill store credit"),
+}
+
+
 def status_label(status):
-    return {
-        "placed": _("Order placed"), "paid": _("Paid"), "packed": _("Packed"),
-        "shipped": _("Shipped"), "out_for_delivery": _("Out for delivery"),
-        "delivered": _("Delivered"), "cancelled": _("Cancelled"),
-        "payment_expired": _("Payment expired"),
-        # Not stages: events of a refund or credit given outside a return (returns/goodwill.py).
-        "goodwill_refund": _("Goodwill refund"), "goodwill_credit": _("Goodwill store credit"),
-    }[status]
+    """The status in the request's language (one translation looked up, not all ten: a list
+    of orders asks for one per row and tab)."""
+    return str(STATUS_LABELS[status])
 
 
 def line_name(line):

@@ -47,8 +47,9 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the SQLite search indexes (created by hand in 0001 and 0008) out of autogenerate."""
-    return not (name or "").startswith(("product_fts", "product_grams"))
+    """Leave the search indexes (created by hand in 0001 and 0008 on SQLite, 0019 on
+    PostgreSQL) out of autogenerate."""
+    return not (name or "").startswith(("product_fts", "product_grams", "ix_product_search_trgm"))
 
 
 def run_migrations_offline():

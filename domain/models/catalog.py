@@ -163,6 +163,8 @@ class Product(db.Model):
         Index("ix_product_category_featured", "category_id", "status", featured.desc(),
               "featured_position", sales_count.desc(), created_at.desc(), id.desc()),
         Index("ix_product_category_price", "category_id", "status", "price_min"),
+        # The back office's product list, last changed first.
+        Index("ix_product_updated", "updated_at", "id"),
     )
 
     @property

@@ -87,6 +87,8 @@ class Order(db.Model):
         CheckConstraint("credit_applied >= 0 AND credit_applied <= total", name="credit_within_total"),
         Index("ix_order_user", "user_id", "placed_at"),
         Index("ix_order_status", "status", "placed_at"),
+        # The back office's order list, newest first.
+        Index("ix_order_placed", "placed_at", "id"),
         Index("ix_order_retain_until", "retain_until"),
     )
 
