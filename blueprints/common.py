@@ -74,7 +74,8 @@ class IdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["id"] = IdConverter
-    from . import templating
+    from . import csrf, templating
+    csrf.init_app(app)
     templating.init_app(app)
     register_error_pages(app)
 

@@ -8,9 +8,12 @@ pages share).
 from datetime import datetime, timezone
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask import current_app, g, session, url_for
+from flask import current_app, g, render_template, session, url_for
 from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from domain import cart as carts
 from domain import returns
@@ -109,12 +112,21 @@ def delivery_days(days_min, days_max):
 
 # Photos -----------------------------------------------------------------------------------
 
+def _media_prefix():
+    """The URL of the product photos' folder, built once per request: a listing shows dozens of
+    photos in several sizes, and url_for costs more than the rest of a card."""
+    if "media_prefix" not in g:
+        g.media_prefix = url_for("products.media", filename="products/x")[:-1]
+    return g.media_prefix
+
+
 def image_src(key, width):
-    return url_for("products.media", filename="products/" + file_name(key, width))
+    return _media_prefix() + file_name(key, width)
 
 
 def image_srcset(key, width):
-    return ", ".join(f"{image_src(key, w)} {w}w" for w in widths_for(width))
+    prefix = _media_prefix()
+    return ", ".join(f"{prefix}{file_name(key, w)} {w}w" for w in widths_for(width))
 
 
 def image_thumb(key, width):
@@ -153,6 +165,41 @@ def cart_count():
     return carts.count(carts.GuestCart(data)) if data else 0
 
 
+# Holes: what the page cache (blueprints/pagecache.py) cuts out of a stored page and fills in per
+# request. While a cacheable page renders, g.page_holes is a dict and these globals leave a marker
+# instead of the visitor's own token, badge or personal part; otherwise they render it in place.
+
+CSRF_HOLE = "\x00csrf-token\x00"
+BADGE_HOLE = "\x00cart-badge\x00"
+PART_HOLE = "\x00part:{}\x00"
+
+
+def csrf_token():
+    """The visitor's CSRF token for a form (Flask-WTF's, so it starts their session)."""
+    if g.get("page_holes") is not None:
+        return CSRF_HOLE
+    return generate_csrf()
+
+
+def cart_badge():
+    """The header's cart link with the visitor's count."""
+    if g.get("page_holes") is not None:
+        return Markup(BADGE_HOLE)
+    return Markup(render_template("_cart_badge.html"))
+
+
+@pass_context
+def personal(context, template):
+    """A partial that is the visitor's own (a one-click button with their address): drawn in
+    place, or left as a hole the page cache fills per request. `personal_state` in the context
+    is what the page cache keeps to draw it again (see pagecache.PERSONAL_PARTS)."""
+    holes = g.get("page_holes")
+    if holes is None:
+        return Markup(context.environment.get_template(template).render(context.get_all()))
+    holes[template] = context.get("personal_state")
+    return Markup(PART_HOLE.format(template))
+
+
 FILTERS = {
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
     "shop_datetime": shop_datetime, "shop_date": shop_date, "iso_utc": iso_utc,
@@ -166,6 +213,7 @@ GLOBALS = {
     "minutes_until": minutes_until, "return_status_label": return_status_label,
     "delivery_days": delivery_days,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
+    "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
 }
 
 
@@ -185,4 +233,6 @@ def init_app(app):
             "current_locale": _locale(),
             # The header's badge: counted before the template runs, which never queries.
             "cart_count": cart_count(),
+            # Over Flask-WTF's own context processor: the page cache's holes need this one.
+            "csrf_token": csrf_token,
         }
