@@ -38,8 +38,12 @@ def valid_token(token):
 
 
 def current_cart():
+    """The visitor's cart; a customer's is one object per request, so the page and the header's
+    count share one read of it."""
     if current_user.is_authenticated:
-        return carts.CustomerCart(current_user.id)
+        if g.get("customer_cart") is None or g.customer_cart.user_id != current_user.id:
+            g.customer_cart = carts.CustomerCart(current_user.id)
+        return g.customer_cart
     data = session.setdefault("cart", {})
     session.modified = True
     return carts.GuestCart(data)
@@ -77,6 +81,12 @@ def init_app(app):
     from . import csrf, templating
     csrf.init_app(app)
     templating.init_app(app)
+
+    @app.teardown_request
+    def forget_the_visitor(exc):
+        # g outlives the request when an app context was pushed around it (tests, CLI).
+        for name in ("customer_cart", "cart_count", "media_prefix"):
+            g.pop(name, None)
     register_error_pages(app)
 
 

@@ -24,7 +24,7 @@ from domain.money import Money
 from domain.pricing import format_rate
 from domain.stock import stock_message, stock_state
 
-from .common import other_languages, shop
+from .common import current_cart, other_languages, shop
 
 
 def now():
@@ -159,7 +159,7 @@ def cart_count():
     (a fragment and its out-of-band badge): views render after they change the cart."""
     if current_user.is_authenticated:
         if "cart_count" not in g:
-            g.cart_count = carts.count(carts.CustomerCart(current_user.id))
+            g.cart_count = carts.count(current_cart())
         return g.cart_count
     data = session.get("cart")
     return carts.count(carts.GuestCart(data)) if data else 0

@@ -44,15 +44,19 @@ class GuestCart:
 
 
 class CustomerCart:
-    """Cart lines stored for a signed-in customer."""
+    """Cart lines stored for a signed-in customer. The lines are read once and kept until this
+    object changes them: a page that shows the cart and its count in the header reads it once."""
 
     def __init__(self, user_id):
         self.user_id = user_id
+        self._items = None
 
     def items(self):
-        rows = db.session.execute(db.select(CartItem.variant_id, CartItem.quantity)
-                                  .where(CartItem.user_id == self.user_id)).all()
-        return {variant_id: qty for variant_id, qty in rows}
+        if self._items is None:
+            rows = db.session.execute(db.select(CartItem.variant_id, CartItem.quantity)
+                                      .where(CartItem.user_id == self.user_id)).all()
+            self._items = {variant_id: qty for variant_id, qty in rows}
+        return dict(self._items)
 
     def set(self, variant_id, quantity):
         row = db.session.scalar(db.select(CartItem).where(
@@ -65,9 +69,11 @@ class CustomerCart:
         else:
             row.quantity = quantity
         db.session.flush()
+        self._items = None
 
     def clear(self):
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+        self._items = None
 
 
 def _parse_quantity(quantity, allow_zero=False):
