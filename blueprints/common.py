@@ -42,7 +42,7 @@ def current_cart():
     count share one read of it."""
     if current_user.is_authenticated:
         if g.get("customer_cart") is None or g.customer_cart.user_id != current_user.id:
-            g.customer_cart = carts.CustomerCart(current_user.id)
+            g.customer_cart = carts.customer_cart(current_user)
         return g.customer_cart
     data = session.setdefault("cart", {})
     session.modified = True
@@ -85,7 +85,7 @@ def init_app(app):
     @app.teardown_request
     def forget_the_visitor(exc):
         # g outlives the request when an app context was pushed around it (tests, CLI).
-        for name in ("customer_cart", "cart_count", "media_prefix"):
+        for name in ("customer_cart", "cart_count", "media_prefix", "product_prefix", "translations"):
             g.pop(name, None)
     register_error_pages(app)
 

@@ -32,7 +32,7 @@ from domain import oneclick, shopconfig
 from .common import shop
 from .csrf import anonymous_token, cookieless
 from .htmx import is_htmx, wants_fragment
-from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE
+from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, cart_count
 
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
 # Stored pages are compressed once, so a stronger setting than per-response compression pays.
@@ -132,17 +132,19 @@ def _audience(nobody):
     return None if current_user.is_merchant else "customer"
 
 
-_EMPTY_BADGES = {}
+_BADGES = {}
 
 
 def _badge():
-    """This visitor's cart badge; an empty cart's is the same for everyone of a language."""
-    if not cookieless() and (current_user.is_authenticated or session.get("cart")):
-        return render_template("_cart_badge.html")
-    locale = str(get_locale())
-    if locale not in _EMPTY_BADGES:
-        _EMPTY_BADGES[locale] = render_template("_cart_badge.html")
-    return _EMPTY_BADGES[locale]
+    """This visitor's cart badge: the same for everyone with as many items, in one language."""
+    count = 0 if cookieless() else cart_count()
+    key = (str(get_locale()), count)
+    html = _BADGES.get(key)
+    if html is None:
+        html = render_template("_cart_badge.html", cart_count=count)
+        if count < 100:
+            _BADGES[key] = html
+    return html
 
 
 def _send_stored(entry):

@@ -6,10 +6,11 @@ Views pass what a page shows in its context (blueprints/<name>/context.py builds
 pages share).
 """
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from babel.dates import format_date, format_time, get_datetime_format
 from flask import current_app, g, render_template, session, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
@@ -129,6 +130,13 @@ def image_srcset(key, width):
     return ", ".join(f"{prefix}{file_name(key, w)} {w}w" for w in widths_for(width))
 
 
+def product_url(slug):
+    """A product page's URL, from the same kind of per-request prefix (a card per product)."""
+    if "product_prefix" not in g:
+        g.product_prefix = url_for("products.product", slug="x")[:-1]
+    return g.product_prefix + quote(slug, safe="")
+
+
 def image_thumb(key, width):
     return image_src(key, widths_for(width)[0])
 
@@ -209,7 +217,7 @@ FILTERS = {
 }
 GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
-    "image_fallback": image_fallback, "image_thumb": image_thumb,
+    "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
     "delivery_days": delivery_days,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
@@ -217,7 +225,25 @@ GLOBALS = {
 }
 
 
+def _translations():
+    """The translations of the language being rendered, looked up once per request and language.
+    Flask-Babel finds them again on every {{ _() }} (a page has dozens, a listing more), which
+    cost a tenth of a listing's time; a changed language (force_locale in emails) is a new
+    Locale object, so it is looked up afresh."""
+    locale = get_locale()
+    found = g.get("translations")
+    if found is None or found[0] is not locale:
+        found = g.translations = (locale, get_translations())
+    return found[1]
+
+
 def init_app(app):
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(GLOBALS)
     app.jinja_env.trim_blocks = True
