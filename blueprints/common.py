@@ -18,8 +18,16 @@ from domain.ids import MAX_ID
 def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:
+        # The version first: what is cached under it (page chrome) is then never older.
+        g.shop_version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
         g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
     return g.shop
+
+
+def shop_version():
+    """The storefront version this request's settings snapshot is at least as new as."""
+    shop()
+    return g.shop_version
 
 
 def other_languages():
@@ -85,7 +93,8 @@ def init_app(app):
     @app.teardown_request
     def forget_the_visitor(exc):
         # g outlives the request when an app context was pushed around it (tests, CLI).
-        for name in ("customer_cart", "cart_count", "media_prefix", "product_prefix", "translations"):
+        for name in ("customer_cart", "cart_count", "media_prefix", "product_prefix", "translations",
+                     "shop_version"):
             g.pop(name, None)
     register_error_pages(app)
 

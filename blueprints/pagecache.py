@@ -32,7 +32,7 @@ from domain import oneclick, shopconfig
 from .common import shop
 from .csrf import anonymous_token, cookieless
 from .htmx import is_htmx, wants_fragment
-from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, cart_count
+from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, badge_html, cart_count
 
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
 # Stored pages are compressed once, so a stronger setting than per-response compression pays.
@@ -132,19 +132,9 @@ def _audience(nobody):
     return None if current_user.is_merchant else "customer"
 
 
-_BADGES = {}
-
-
 def _badge():
-    """This visitor's cart badge: the same for everyone with as many items, in one language."""
-    count = 0 if cookieless() else cart_count()
-    key = (str(get_locale()), count)
-    html = _BADGES.get(key)
-    if html is None:
-        html = render_template("_cart_badge.html", cart_count=count)
-        if count < 100:
-            _BADGES[key] = html
-    return html
+    """This visitor's cart badge (nobody's cart holds nothing)."""
+    return badge_html(0 if cookieless() else cart_count())
 
 
 def _send_stored(entry):

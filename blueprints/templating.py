@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from urllib.parse import quote
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask import current_app, g, render_template, session, url_for
+from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from domain import cart as carts
 from domain import returns
@@ -25,7 +25,7 @@ from domain.money import Money
 from domain.pricing import format_rate
 from domain.stock import stock_message, stock_state
 
-from .common import current_cart, other_languages, shop
+from .common import current_cart, other_languages, shop, shop_version
 
 
 def now():
@@ -180,6 +180,7 @@ def cart_count():
 CSRF_HOLE = "\x00csrf-token\x00"
 BADGE_HOLE = "\x00cart-badge\x00"
 PART_HOLE = "\x00part:{}\x00"
+RETURN_HOLE = "\x00return-path\x00"
 
 
 def csrf_token():
@@ -189,11 +190,63 @@ def csrf_token():
     return generate_csrf()
 
 
+_BADGES = {}
+
+
+def badge_html(count):
+    """The header's cart link for a cart of `count` items: the same for everyone with as many
+    items, in one language, so it is drawn once."""
+    key = (_locale(), count)
+    html = _BADGES.get(key)
+    if html is None:
+        html = render_template("_cart_badge.html", cart_count=count)
+        if count < 100:
+            _BADGES[key] = html
+    return html
+
+
 def cart_badge():
     """The header's cart link with the visitor's count."""
     if g.get("page_holes") is not None:
         return Markup(BADGE_HOLE)
-    return Markup(render_template("_cart_badge.html"))
+    return Markup(badge_html(cart_count()))
+
+
+def return_path():
+    """This page, for the language form to come back to."""
+    if g.get("page_holes") is not None:
+        return Markup(RETURN_HOLE)
+    return request.full_path.rstrip("?")
+
+
+CHROME_SIZE = 256
+
+
+@pass_context
+def chrome(context, template, variant=""):
+    """The site's header or footer: the same for every visitor of a kind (signed in or not, a
+    merchant), language, storefront version and `variant` (the category shown), so it is drawn
+    once with holes and filled per request. A tenth of a page that is built per request (the
+    cart, checkout, an uncached listing) is spared."""
+    user = current_user
+    audience = ("merchant" if user.is_merchant else "customer") if user.is_authenticated else "visitor"
+    key = (template, str(variant or ""), _locale(), request.is_secure, audience, shop_version())
+    kept = current_app.extensions.setdefault("page_chrome", {})
+    html = kept.get(key)
+    if html is None:
+        outer, g.page_holes = g.get("page_holes"), {}
+        try:
+            html = context.environment.get_template(template).render(context.get_all())
+        finally:
+            g.page_holes = outer
+        if len(kept) >= CHROME_SIZE:
+            kept.clear()  # versions moved on: the old entries are of no use
+        kept[key] = html
+    html = html.replace(RETURN_HOLE, str(escape(request.full_path.rstrip("?"))))
+    if g.get("page_holes") is None:
+        html = (html.replace(CSRF_HOLE, generate_csrf())
+                .replace(BADGE_HOLE, badge_html(cart_count()) if BADGE_HOLE in html else ""))
+    return Markup(html)
 
 
 @pass_context
@@ -222,6 +275,7 @@ GLOBALS = {
     "delivery_days": delivery_days,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
+    "chrome": chrome, "return_path": return_path,
 }
 
 

@@ -131,3 +131,26 @@ def test_a_price_change_reaches_the_customers_copy(app, make, checkout_shop):
         db.session.commit()
     page = text(minji.get("/products/moon-jar"))
     assert "₩45,000" in page and "Buy now: ₩48,000" in page
+
+
+def test_the_kept_header_and_footer_are_each_visitors_own(app, make, client, login, jar):
+    """Pages built per request reuse the site's header and footer: a visitor, a customer and a
+    merchant each get their own header, and the footer's language form returns to this page."""
+    assert "Sign in</a>" in text(client.get("/cart"))
+    login(make.user())
+    page = text(client.get("/cart"))
+    assert "Account</a>" in page and "Sign in</a>" not in page and 'href="/admin' not in page
+    assert 'name="next" value="/cart"' in page
+    merchant = app.test_client()
+    assert sign_in(merchant, make.user(merchant=True)["email"], "correct horse battery").status_code == 303
+    assert 'href="/admin' in text(merchant.get("/cart"))
+    assert 'name="next" value="/search?q=jar"' in text(client.get("/search?q=jar"))
+
+
+def test_a_changed_shop_name_reaches_the_kept_header(app, make, client, jar):
+    """The header kept for per-request pages follows the merchant's settings at once."""
+    make.settings(name="Moonjar Studio")
+    assert "Moonjar Studio</a>" in text(client.get("/cart"))
+    make.settings(name="Full Moon Studio")
+    page = text(client.get("/cart"))
+    assert "Full Moon Studio</a>" in page and "Moonjar Studio" not in page
