@@ -47,7 +47,7 @@ run: translations demo ## Set up everything and serve the shop at http://$(HOST)
 	export SHOP_URL='$(SHOP_URL)'; \
 	$(BIN)/flask worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn -c gunicorn.conf.py --workers $(WORKERS) \
+	$(BIN)/gunicorn -c gunicorn-settings.py --workers $(WORKERS) \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
 
 worker: migrate ## Send queued emails and expire unpaid bank transfers until stopped (make run starts one)

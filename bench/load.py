@@ -52,8 +52,8 @@ class Server:
                    SHOP_SHARED_SOCKET="1" if shared_socket else "")
         env.pop("FLASK_DEBUG", None)
         self.workers = workers
-        # gunicorn.conf.py as `make run` uses it: a listening socket per worker.
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+        # gunicorn-settings.py as `make run` uses it: a listening socket per worker.
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn-settings.py"),
                    "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
                    "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
                    "--log-level", "warning", "bench.wsgi:from_env()"]

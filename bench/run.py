@@ -262,7 +262,7 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4, as make run)")
     parser.add_argument("--only", help="comma-separated scenario names (bare is always run)")
     parser.add_argument("--shared-socket", action="store_true",
-                        help="all workers accept from one socket, as before gunicorn.conf.py "
+                        help="all workers accept from one socket, as before gunicorn-settings.py "
                              "gave each its own (to compare the worker split)")
     parser.add_argument("--analyze", action="store_true",
                         help="run SQLite ANALYZE after loading (what-if: planner statistics)")

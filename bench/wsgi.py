@@ -1,6 +1,6 @@
 """The shop as gunicorn serves it in `make bench`, plus a bare endpoint as the ceiling.
 
-Run from the repository root: `gunicorn -c gunicorn.conf.py 'bench.wsgi:from_env()'`, with
+Run from the repository root: `gunicorn -c gunicorn-settings.py 'bench.wsgi:from_env()'`, with
 DATABASE_URL, SECRET_KEY and BENCH_INSTANCE_DIR set. Uploads and the storefront version file live
 in BENCH_INSTANCE_DIR, so a benchmark never touches the repository's instance/ folder.
 

@@ -1,4 +1,6 @@
-"""gunicorn's settings for `make run` and `make bench` (command-line options override them).
+"""gunicorn's settings for `make run` and `make bench` (`gunicorn -c gunicorn-settings.py`;
+command-line options override them). Not named gunicorn.conf.py, which gunicorn would load
+for every server started from this folder, the tests' own included.
 
 Connections are spread over the workers by the kernel. With one listening socket shared by all
 workers, whichever worker wakes first accepts, and with keep-alive a browser (or a proxy) keeps
@@ -32,6 +34,8 @@ def when_ready(server):
         return
     for listener in server.LISTENERS:
         if isinstance(listener, gunicorn_sockets.TCPSocket):
+            # The address it got (port 0 in --bind is a free port, which the workers must share).
+            listener.cfg_addr = listener.sock.getsockname()[:2]
             listener.sock.close()
 
 
