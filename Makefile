@@ -53,7 +53,7 @@ run: translations $(if $(filter 0,$(DEMO)),setup,demo) ## Set up and serve at ht
 	export SHOP_URL='$(SHOP_URL)'; \
 	$(BIN)/flask worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --worker-class gthread \
+	$(BIN)/gunicorn -c gunicorn-settings.py --workers $(WORKERS) \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
 
 worker: migrate ## Send queued emails and expire unpaid bank transfers until stopped (make run starts one)

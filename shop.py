@@ -173,7 +173,10 @@ def select_locale():
     if lang in LANGUAGES:
         return lang
     from flask_login import current_user
-    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+
+    from blueprints.csrf import cookieless
+    # Without a cookie nobody is signed in: no need to ask Flask-Login (a cached page's cost).
+    if not cookieless() and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
     return request.accept_languages.best_match(LANGUAGES) or "en"
 

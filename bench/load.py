@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.wsgi import BARE_PATH
+from bench.wsgi import BARE_PATH, WORKER_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a browser sends; pages are measured compressed, as visitors get them.
@@ -43,15 +43,18 @@ def ensure_wrk():
 class Server:
     """gunicorn with the settings of `make run`, on 127.0.0.1 and a free port."""
 
-    def __init__(self, workdir, database_uri, workers, threads):
+    def __init__(self, workdir, database_uri, workers, threads, shared_socket=False):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(workdir) / "gunicorn.log"
         env = dict(os.environ, DATABASE_URL=database_uri, SECRET_KEY="bench-" + os.urandom(16).hex(),
-                   BENCH_INSTANCE_DIR=str(workdir), PYTHONPATH=str(ROOT))
+                   BENCH_INSTANCE_DIR=str(workdir), PYTHONPATH=str(ROOT),
+                   SHOP_SHARED_SOCKET="1" if shared_socket else "")
         env.pop("FLASK_DEBUG", None)
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(workers),
-                   "--threads", str(threads), "--worker-class", "gthread",
+        self.workers = workers
+        # gunicorn-settings.py as `make run` uses it: a listening socket per worker.
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn-settings.py"),
+                   "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
                    "--bind", f"127.0.0.1:{self.port}", "--chdir", str(ROOT),
                    "--log-level", "warning", "bench.wsgi:from_env()"]
         self.log = open(self.log_path, "w")
@@ -70,6 +73,21 @@ class Server:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         raise RuntimeError("gunicorn did not answer in time:\n" + self.log_text())
+
+    def served_by_worker(self, attempts=400):
+        """{worker pid: requests answered so far}, asked over new connections until every
+        worker has answered (the kernel picks the worker for each connection)."""
+        seen = {}
+        for _ in range(attempts):
+            try:
+                with urllib.request.urlopen(self.base + WORKER_PATH, timeout=5) as response:
+                    answer = json.loads(response.read())
+            except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+                continue
+            seen[answer["pid"]] = answer["served"]
+            if len(seen) >= self.workers:
+                break
+        return seen
 
     def cpu_seconds(self):
         """CPU time used so far by gunicorn's master and workers (Linux /proc), or None."""

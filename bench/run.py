@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench import checkout as checkout_bench  # noqa: E402
 from bench import scale  # noqa: E402
 from bench import seed  # noqa: E402
+from bench import signed_in  # noqa: E402
 from bench.load import BROWSER_ENCODING, Server, ensure_wrk, run_wrk  # noqa: E402
 from bench.wsgi import BARE_PATH  # noqa: E402
 
@@ -41,6 +42,9 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 # Targets. Ratios to the bare endpoint rather than absolute req/s: the machines are shared, so
 # absolute numbers drift between runs while the ratio within one run holds.
 MIN_RATIO = 0.40
+# Pages of a signed-in customer: their own header, cart count and one-click button.
+MIN_SIGNED_IN_RATIO = 0.25
+SIGNED_IN_PAGES = ("home", "category", "search", "product")
 MAX_P95_MS = 50.0
 MAX_HTML_BYTES = 30 * 1024
 MAX_ASSET_BYTES = 30 * 1024
@@ -65,8 +69,8 @@ class Scenario:
     headers: dict = field(default_factory=dict)
 
 
-def scenarios(info):
-    return [
+def scenarios(info, cookie=None):
+    pages = [
         Scenario("bare", BARE_PATH, kind="ceiling", expect="ok"),
         Scenario("home", "/", expect="Featured"),
         Scenario("category", f"/c/{info['category_slug']}", expect="products"),
@@ -80,6 +84,18 @@ def scenarios(info):
                              ("search-ko-uncached", info["search_words_ko"][0]),
                              ("search-ko2-uncached", info["search_words_ko"][1]))),
     ]
+    # A signed-in customer's pages: `cookie` is their session (bench/signed_in.py); "Account"
+    # in the header shows the page was drawn for them.
+    paths = {s.name: s.path for s in pages}
+    signed = [Scenario(f"{name}-in", paths[name], kind="signed-in", expect="Account</a>",
+                       headers={"Cookie": cookie or ""}) for name in SIGNED_IN_PAGES]
+    signed.append(Scenario("cart-in", "/cart", kind="signed-in", expect="Buy now",
+                           headers={"Cookie": cookie or ""}))
+    return pages + signed
+
+
+def signed_in_wanted(wanted):
+    return wanted is None or any(name.endswith("-in") for name in wanted)
 
 
 # ---------------------------------------------------------------------------- measuring
@@ -135,6 +151,12 @@ def judge(row):
         if row["errors"]:
             return "FAIL", [f"{row['errors']} failed orders: {'; '.join(row['error_detail'])}"]
         return "measured", []
+    if row["kind"] == "signed-in":
+        if row["ratio"] < MIN_SIGNED_IN_RATIO:
+            problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_SIGNED_IN_RATIO:.0%}")
+        if row["errors"]:
+            problems.append(f"{row['errors']} errors or non-2xx/3xx")
+        return ("FAIL" if problems else "PASS"), problems
     if row["ratio"] < MIN_RATIO:
         problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_RATIO:.0%}")
     if row["p95_ms"] >= MAX_P95_MS:
@@ -148,14 +170,19 @@ def judge(row):
 
 def print_load_table(rows, connections, ceiling_rps):
     print(f"\nLoad ({connections} connections; targets: page >= {MIN_RATIO:.0%} of bare req/s, "
-          f"p95 < {MAX_P95_MS:.0f} ms; bare = {ceiling_rps:.0f} req/s, mean of first and last run)")
-    header = f"{'page':<10}{'req/s':>10}{'x bare':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  result"
+          f"p95 < {MAX_P95_MS:.0f} ms; signed-in page (-in) >= {MIN_SIGNED_IN_RATIO:.0%} of bare "
+          f"req/s; bare = {ceiling_rps:.0f} req/s, mean of first and last run)")
+    header = (f"{'page':<20}{'req/s':>10}{'x bare':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+              f"{'errors':>8}  {'workers %':<10} result")
     print(header)
     print("-" * len(header))
     for row in rows:
-        print(f"{row['name']:<10}{row['rps']:>10.1f}{row['ratio']:>8.2f}{row['p50_ms']:>9.1f}"
-              f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}  {row['result']}"
+        print(f"{row['name']:<20}{row['rps']:>10.1f}{row['ratio']:>8.2f}{row['p50_ms']:>9.1f}"
+              f"{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}{row['errors']:>8}  "
+              f"{split_text(row.get('worker_split')):<10} {row['result']}"
               + (f" ({'; '.join(row['problems'])})" if row["problems"] else ""))
+    print("workers %: each gunicorn worker's share of the run's requests, largest first "
+          "(even is 50/50 with two workers)")
     checkout = next((row for row in rows if row["kind"] == "checkout"), None)
     if checkout:
         print(f"checkout: {checkout['customers']} signed-in customers in Python threads placing "
@@ -180,6 +207,19 @@ def print_sizes(pages, assets, product_verdict, asset_total, asset_verdict):
           f"{asset_total / 1024:>8.1f} KB gzip   {asset_verdict}")
 
 
+def split_text(split):
+    """"52/48": each worker's share of the requests, largest first."""
+    if not split:
+        return "-"
+    total = sum(split) or 1
+    return "/".join(f"{100 * n / total:.0f}" for n in sorted(split, reverse=True))
+
+
+def worker_split(before, after):
+    """Requests each worker answered between two snapshots (Server.served_by_worker)."""
+    return [after[pid] - before.get(pid, 0) for pid in after]
+
+
 def environment(args, info, load):
     return {
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -193,7 +233,9 @@ def environment(args, info, load):
         "warmup_s": args.warmup,
         "connections": args.connections,
         "wrk_threads": args.wrk_threads,
-        "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"},
+        "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread",
+                     "listening": "one shared socket" if args.shared_socket
+                     else "a socket per worker (SO_REUSEPORT)"},
         "accept_encoding": BROWSER_ENCODING,
         "analyze": args.analyze,
         "load_average_at_start": load,
@@ -222,6 +264,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2, as make run)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4, as make run)")
     parser.add_argument("--only", help="comma-separated scenario names (bare is always run)")
+    parser.add_argument("--shared-socket", action="store_true",
+                        help="all workers accept from one socket, as before gunicorn-settings.py "
+                             "gave each its own (to compare the worker split)")
     parser.add_argument("--analyze", action="store_true",
                         help="run SQLite ANALYZE after loading (what-if: planner statistics)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary shop and print where")
@@ -277,17 +322,25 @@ def main(argv=None):
         if wanted is None or "checkout" in wanted:
             checkout_info = checkout_bench.prepare(database_uri, str(workdir))
 
+        if signed_in_wanted(wanted):
+            signed_in.prepare(database_uri, str(workdir))
+
         if args.analyze:
             with sqlite3.connect(workdir / "shop.sqlite") as connection:
                 connection.execute("ANALYZE")
             print("  ran ANALYZE (the planner now has table statistics)", flush=True)
 
-        server = Server(workdir, database_uri, args.workers, args.threads)
+        server = Server(workdir, database_uri, args.workers, args.threads, args.shared_socket)
         server.wait_ready()
-        chosen = scenarios(info)
+        cookie = (signed_in.session_cookie(server.base, f"/products/{info['product_slug']}")
+                  if signed_in_wanted(wanted) else None)
+        chosen = scenarios(info, cookie)
         if wanted is not None:
             chosen = [s for s in chosen if s.name in wanted]
         pages = {s.name: page_weight(server.base, s) for s in chosen if s.kind == "page"}
+        for s in chosen:
+            if s.kind == "signed-in":
+                page_weight(server.base, s)  # the page answers, drawn for the customer
         assets = asset_weights(server.base)
 
         # The ceiling runs first and again last: on a shared machine the load from other
@@ -302,9 +355,11 @@ def main(argv=None):
             if args.warmup:
                 run_wrk(wrk, server.base, scenario, args.warmup, args.connections, args.wrk_threads)
                 server.settle()
+            served_before = server.served_by_worker()
             result = run_wrk(wrk, server.base, scenario, args.duration, args.connections,
                              args.wrk_threads)
             backlog = server.settle()
+            split = worker_split(served_before, server.served_by_worker())
             if backlog > 2:
                 print(f"            the server needed {backlog:.0f} s after the run to finish "
                       "the requests still queued", flush=True)
@@ -316,7 +371,7 @@ def main(argv=None):
                 "p99_ms": result["p99_us"] / 1000, "max_ms": result["max_us"] / 1000,
                 "errors": sum(result["errors"].values()), "error_detail": result["errors"],
                 "bytes_per_response": result["bytes"] / max(1, result["requests"]),
-                "backlog_s": round(backlog, 1),
+                "backlog_s": round(backlog, 1), "worker_split": split,
             })
         if checkout_info:
             print(f"  checkout  /checkout/buy-now with {len(checkout_info['emails'])} customers ...",

@@ -21,6 +21,8 @@ from domain.money import locale_or_none
 def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:
+        # The version first: what is cached under it (page chrome) is then never older.
+        g.shop_version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
         g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
     return g.shop
 
@@ -33,6 +35,12 @@ def number_locale():
         tags = [tag for tag, _quality in request.accept_languages][:5]
         g.number_locale = next(filter(None, map(locale_or_none, tags)), None) or str(get_locale())
     return g.number_locale
+
+
+def shop_version():
+    """The storefront version this request's settings snapshot is at least as new as."""
+    shop()
+    return g.shop_version
 
 
 def other_languages():
@@ -51,8 +59,12 @@ def valid_token(token):
 
 
 def current_cart():
+    """The visitor's cart; a customer's is one object per request, so the page and the header's
+    count share one read of it."""
     if current_user.is_authenticated:
-        return carts.CustomerCart(current_user.id)
+        if g.get("customer_cart") is None or g.customer_cart.user_id != current_user.id:
+            g.customer_cart = carts.customer_cart(current_user)
+        return g.customer_cart
     data = session.setdefault("cart", {})
     session.modified = True
     return carts.GuestCart(data)
@@ -87,10 +99,18 @@ class IdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["id"] = IdConverter
-    from . import requestid, server_errors, templating
+    from . import csrf, requestid, server_errors, templating
+    csrf.init_app(app)
     templating.init_app(app)
     requestid.init_app(app)
     server_errors.init_app(app)
+
+    @app.teardown_request
+    def forget_the_visitor(exc):
+        # g outlives the request when an app context was pushed around it (tests, CLI).
+        for name in ("customer_cart", "cart_count", "media_prefix", "product_prefix", "translations",
+                     "shop_version"):
+            g.pop(name, None)
     register_error_pages(app)
 
 

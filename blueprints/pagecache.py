@@ -1,32 +1,95 @@
-"""A per-process cache of rendered storefront pages for visitors who are not signed in.
+"""A per-process cache of rendered storefront pages, for visitors and for signed-in customers.
 
 A product or listing page costs 10-15 ms to build (queries, Jinja, Babel) and is the same for
-every anonymous visitor except for two things: the CSRF token in its forms and the cart badge.
-Those are cut out of the stored copy and put back on every hit, so a hit costs about as much as
-a bare response. Entries are keyed by the storefront version, which any commit touching the
-catalogue or settings moves on (domain.shopconfig.watch_changes), so a price, stock or settings
-change shows on the very next request in every worker.
+everyone of one kind (a visitor, or a signed-in customer, whose header links to the account)
+except for a few holes: the CSRF token in its forms, the cart badge and the personal parts (the
+one-click button with the customer's address and total). A page is rendered with markers in those
+holes (blueprints/templating.py) and stored; each request fills them in:
+
+- a visitor with no cookie at all gets the stored page with the shop's anonymous CSRF token
+  (blueprints/csrf.py) and an empty cart: the same bytes for everyone, so they are compressed once
+  per encoding and sent as they are, with an ETag, and no session is opened, written or sent;
+- anyone else gets their own token, badge and personal parts, compressed per request.
+
+Entries are keyed by the storefront version, which any commit touching the catalogue or settings
+moves on (domain.shopconfig.watch_changes), so a price, stock or settings change shows on the
+very next request in every worker. Merchants and pages with a pending message are never cached.
 """
+import gzip
+import hashlib
 import threading
 from collections import OrderedDict
 from functools import wraps
 
-from flask import current_app, make_response, render_template, request, session
+import brotli
+from flask import current_app, g, make_response, render_template, request, session
 from flask_babel import get_locale
+from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
-from domain import shopconfig
+from domain import oneclick, shopconfig
 
+from .common import shop
+from .csrf import anonymous_token, cookieless
 from .htmx import is_htmx, wants_fragment
+from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, badge_html, cart_count
 
-CSRF_HOLE = "\x00csrf-token\x00"
-BADGE_HOLE = "\x00cart-badge\x00"
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
+# Stored pages are compressed once, so a stronger setting than per-response compression pays.
+BROTLI_QUALITY = 6
+GZIP_LEVEL = 9
+
+
+def _buy_now(saved):
+    """The one-click button for the page's variant (pricing lines kept with the page)."""
+    if not saved or not current_user.is_authenticated:
+        return ""
+    return render_template("checkout/_buy_now.html", product=True,
+                           one_click=oneclick.offer(current_user, saved, shop()))
+
+
+# The personal parts a cached page may hold (templating.personal), and how each is drawn for
+# the request from what the page kept.
+PERSONAL_PARTS = {"checkout/_buy_now.html": _buy_now}
+
+
+class Entry:
+    """A stored page: its HTML with holes, its headers, what its personal parts need, and the
+    cookieless visitors' copy per content encoding (made on first use)."""
+
+    def __init__(self, html, headers, parts):
+        self.html, self.headers, self.parts = html, headers, parts
+        self.encoded = {}
+
+    def for_everyone(self, encoding):
+        """(body, etag) of the page for a visitor with no cookie, in `encoding` (None: raw)."""
+        found = self.encoded.get(encoding)
+        if found is None:
+            html = self.html.replace(CSRF_HOLE, anonymous_token()).replace(BADGE_HOLE, _badge())
+            for name in self.parts:
+                html = html.replace(PART_HOLE.format(name), "")
+            raw = html.encode()
+            body = (brotli.compress(raw, quality=BROTLI_QUALITY) if encoding == "br"
+                    else gzip.compress(raw, GZIP_LEVEL, mtime=0) if encoding == "gzip"
+                    else raw if encoding is None else None)
+            if body is None:
+                raise ValueError(f"no stored copy in {encoding}")
+            etag = hashlib.blake2b(raw, digest_size=16).hexdigest() + (f"-{encoding}" if encoding else "")
+            # Two threads may both build it on a first hit: the same bytes, one of them kept.
+            found = self.encoded[encoding] = (body, etag)
+        return found
+
+    def for_visitor(self):
+        """The page with this visitor's token, badge and personal parts."""
+        from flask_wtf.csrf import generate_csrf
+        html = self.html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge())
+        for name, saved in self.parts.items():
+            html = html.replace(PART_HOLE.format(name), PERSONAL_PARTS[name](saved))
+        return html
 
 
 class PageCache:
-    """A small LRU of page templates with holes, safe to share between threads."""
+    """A small LRU of stored pages, safe to share between threads."""
 
     def __init__(self, size):
         self.size = size
@@ -55,29 +118,47 @@ def _cache():
     return cache
 
 
-def _cacheable_request():
-    return (current_app.config["PAGE_CACHE_SIZE"] > 0 and request.method == "GET"
-            and not current_user.is_authenticated and "_flashes" not in session)
-
-
-_EMPTY_BADGES = {}
+def _audience(nobody):
+    """Whose copy of the page this request may get: "visitor", "customer", or None when the
+    page must be built for this request alone (a merchant, a message to show)."""
+    if current_app.config["PAGE_CACHE_SIZE"] <= 0 or request.method != "GET":
+        return None
+    if nobody:
+        return "visitor"
+    if "_flashes" in session:
+        return None
+    if not current_user.is_authenticated:
+        return "visitor"
+    return None if current_user.is_merchant else "customer"
 
 
 def _badge():
-    """This visitor's cart badge; an empty cart's is the same for everyone of a language."""
-    if session.get("cart") or current_user.is_authenticated:
-        return render_template("_cart_badge.html")
-    locale = str(get_locale())
-    if locale not in _EMPTY_BADGES:
-        _EMPTY_BADGES[locale] = render_template("_cart_badge.html")
-    return _EMPTY_BADGES[locale]
+    """This visitor's cart badge (nobody's cart holds nothing)."""
+    return badge_html(0 if cookieless() else cart_count())
+
+
+def _send_stored(entry):
+    """The cookieless copy, compressed as the browser accepts, or 304 when it has it already."""
+    encoding = _choose_algorithm(tuple(current_app.config["COMPRESS_ALGORITHM"]),
+                                 request.headers.get("Accept-Encoding", ""))
+    if encoding not in ("br", "gzip"):
+        encoding = None
+    body, etag = entry.for_everyone(encoding)
+    response = current_app.response_class(body, headers=entry.headers)
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.update(("Accept-Encoding", "Cookie"))
+    response.set_etag(etag)
+    return response.make_conditional(request)
 
 
 def cached_page(view):
-    """Serve the view's page from the cache when nothing visitor-specific is in it."""
+    """Serve the view's page from the cache, with the visitor's own parts filled in."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not _cacheable_request():
+        nobody = cookieless()
+        audience = _audience(nobody)
+        if audience is None:
             return view(*args, **kwargs)
         # The version is read before rendering: a change committed while this page renders
         # moves the version on, so the copy stored below is never served after it.
@@ -85,22 +166,26 @@ def cached_page(view):
         # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
         # their own copy.
         key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),
-               request.is_secure, version)
+               request.is_secure, audience, version)
         cache = _cache()
         entry = cache.get(key)
-        if entry is not None:
-            html, headers = entry
-            response = make_response(
-                html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge()))
-            for name, value in headers:
-                response.headers[name] = value
-            return response
-        response = make_response(view(*args, **kwargs))
-        if response.status_code == 200 and not response.direct_passthrough \
-                and "_flashes" not in session:
-            html = response.get_data(as_text=True)
-            html = html.replace(generate_csrf(), CSRF_HOLE).replace(_badge(), BADGE_HOLE)
-            cache.put(key, (html, [(h, response.headers[h]) for h in KEPT_HEADERS
-                                   if h in response.headers]))
+        if entry is None:
+            g.page_holes = {}
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                parts = g.pop("page_holes")
+            if response.status_code != 200 or response.direct_passthrough:
+                # Not a page to keep (a redirect, say): drawn again, with no holes in it.
+                return view(*args, **kwargs)
+            entry = Entry(response.get_data(as_text=True),
+                          [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers],
+                          parts)
+            cache.put(key, entry)
+        if nobody:
+            return _send_stored(entry)
+        response = make_response(entry.for_visitor())
+        for name, value in entry.headers:
+            response.headers[name] = value
         return response
     return wrapper

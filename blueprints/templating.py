@@ -6,11 +6,15 @@ Views pass what a page shows in its context (blueprints/<name>/context.py builds
 pages share).
 """
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from babel.dates import format_date, format_time, get_datetime_format
-from flask import current_app, g, session, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask import current_app, g, render_template, request, session, url_for
+from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from domain import cart as carts
 from domain import returns
@@ -21,7 +25,7 @@ from domain.money import Money
 from domain.pricing import format_rate
 from domain.stock import stock_message, stock_state
 
-from .common import other_languages, shop
+from .common import current_cart, other_languages, shop, shop_version
 
 
 def now():
@@ -109,12 +113,28 @@ def delivery_days(days_min, days_max):
 
 # Photos -----------------------------------------------------------------------------------
 
+def _media_prefix():
+    """The URL of the product photos' folder, built once per request: a listing shows dozens of
+    photos in several sizes, and url_for costs more than the rest of a card."""
+    if "media_prefix" not in g:
+        g.media_prefix = url_for("products.media", filename="products/x")[:-1]
+    return g.media_prefix
+
+
 def image_src(key, width):
-    return url_for("products.media", filename="products/" + file_name(key, width))
+    return _media_prefix() + file_name(key, width)
 
 
 def image_srcset(key, width):
-    return ", ".join(f"{image_src(key, w)} {w}w" for w in widths_for(width))
+    prefix = _media_prefix()
+    return ", ".join(f"{prefix}{file_name(key, w)} {w}w" for w in widths_for(width))
+
+
+def product_url(slug):
+    """A product page's URL, from the same kind of per-request prefix (a card per product)."""
+    if "product_prefix" not in g:
+        g.product_prefix = url_for("products.product", slug="x")[:-1]
+    return g.product_prefix + quote(slug, safe="")
 
 
 def image_thumb(key, width):
@@ -147,10 +167,98 @@ def cart_count():
     (a fragment and its out-of-band badge): views render after they change the cart."""
     if current_user.is_authenticated:
         if "cart_count" not in g:
-            g.cart_count = carts.count(carts.CustomerCart(current_user.id))
+            g.cart_count = carts.count(current_cart())
         return g.cart_count
     data = session.get("cart")
     return carts.count(carts.GuestCart(data)) if data else 0
+
+
+# Holes: what the page cache (blueprints/pagecache.py) cuts out of a stored page and fills in per
+# request. While a cacheable page renders, g.page_holes is a dict and these globals leave a marker
+# instead of the visitor's own token, badge or personal part; otherwise they render it in place.
+
+CSRF_HOLE = "\x00csrf-token\x00"
+BADGE_HOLE = "\x00cart-badge\x00"
+PART_HOLE = "\x00part:{}\x00"
+RETURN_HOLE = "\x00return-path\x00"
+
+
+def csrf_token():
+    """The visitor's CSRF token for a form (Flask-WTF's, so it starts their session)."""
+    if g.get("page_holes") is not None:
+        return CSRF_HOLE
+    return generate_csrf()
+
+
+_BADGES = {}
+
+
+def badge_html(count):
+    """The header's cart link for a cart of `count` items: the same for everyone with as many
+    items, in one language, so it is drawn once."""
+    key = (_locale(), count)
+    html = _BADGES.get(key)
+    if html is None:
+        html = render_template("_cart_badge.html", cart_count=count)
+        if count < 100:
+            _BADGES[key] = html
+    return html
+
+
+def cart_badge():
+    """The header's cart link with the visitor's count."""
+    if g.get("page_holes") is not None:
+        return Markup(BADGE_HOLE)
+    return Markup(badge_html(cart_count()))
+
+
+def return_path():
+    """This page, for the language form to come back to."""
+    if g.get("page_holes") is not None:
+        return Markup(RETURN_HOLE)
+    return request.full_path.rstrip("?")
+
+
+CHROME_SIZE = 256
+
+
+@pass_context
+def chrome(context, template, variant=""):
+    """The site's header or footer: the same for every visitor of a kind (signed in or not, a
+    merchant), language, storefront version and `variant` (the category shown), so it is drawn
+    once with holes and filled per request. A tenth of a page that is built per request (the
+    cart, checkout, an uncached listing) is spared."""
+    user = current_user
+    audience = ("merchant" if user.is_merchant else "customer") if user.is_authenticated else "visitor"
+    key = (template, str(variant or ""), _locale(), request.is_secure, audience, shop_version())
+    kept = current_app.extensions.setdefault("page_chrome", {})
+    html = kept.get(key)
+    if html is None:
+        outer, g.page_holes = g.get("page_holes"), {}
+        try:
+            html = context.environment.get_template(template).render(context.get_all())
+        finally:
+            g.page_holes = outer
+        if len(kept) >= CHROME_SIZE:
+            kept.clear()  # versions moved on: the old entries are of no use
+        kept[key] = html
+    html = html.replace(RETURN_HOLE, str(escape(request.full_path.rstrip("?"))))
+    if g.get("page_holes") is None:
+        html = (html.replace(CSRF_HOLE, generate_csrf())
+                .replace(BADGE_HOLE, badge_html(cart_count()) if BADGE_HOLE in html else ""))
+    return Markup(html)
+
+
+@pass_context
+def personal(context, template):
+    """A partial that is the visitor's own (a one-click button with their address): drawn in
+    place, or left as a hole the page cache fills per request. `personal_state` in the context
+    is what the page cache keeps to draw it again (see pagecache.PERSONAL_PARTS)."""
+    holes = g.get("page_holes")
+    if holes is None:
+        return Markup(context.environment.get_template(template).render(context.get_all()))
+    holes[template] = context.get("personal_state")
+    return Markup(PART_HOLE.format(template))
 
 
 FILTERS = {
@@ -162,14 +270,34 @@ FILTERS = {
 }
 GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
-    "image_fallback": image_fallback, "image_thumb": image_thumb,
+    "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
     "delivery_days": delivery_days,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
+    "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
+    "chrome": chrome, "return_path": return_path,
 }
 
 
+def _translations():
+    """The translations of the language being rendered, looked up once per request and language.
+    Flask-Babel finds them again on every {{ _() }} (a page has dozens, a listing more), which
+    cost a tenth of a listing's time; a changed language (force_locale in emails) is a new
+    Locale object, so it is looked up afresh."""
+    locale = get_locale()
+    found = g.get("translations")
+    if found is None or found[0] is not locale:
+        found = g.translations = (locale, get_translations())
+    return found[1]
+
+
 def init_app(app):
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(GLOBALS)
     app.jinja_env.trim_blocks = True
@@ -185,4 +313,6 @@ def init_app(app):
             "current_locale": _locale(),
             # The header's badge: counted before the template runs, which never queries.
             "cart_count": cart_count(),
+            # Over Flask-WTF's own context processor: the page cache's holes need this one.
+            "csrf_token": csrf_token,
         }

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask_babel import gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func
+from sqlalchemy.orm import undefer
 
 from . import email_address, notify, personal_data
 from .catalog import Page, clamp_page
@@ -126,7 +127,8 @@ def session_user(session_id):
     user_id, version = parse_id(user_id), _version(version)
     if user_id is None or version is None:
         return None
-    user = db.session.get(User, user_id)
+    # With the cart's item count: the header of every page shows it (cart.customer_cart).
+    user = db.session.get(User, user_id, options=[undefer(User.cart_quantity)])
     if user is None or user.erased_at is not None or (user.session_version or 0) != version:
         return None
     return user

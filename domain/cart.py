@@ -2,6 +2,7 @@
 in cart_item rows. Both answer the same calls, and the guest's merges into the customer's on
 sign-in. Nothing here reserves stock: that happens when an order is placed."""
 from flask_babel import gettext as _, lazy_gettext as _l
+from sqlalchemy import inspect
 
 from . import catalog, localized, personal_data
 from .errors import InvalidQuantity, NotFound
@@ -33,6 +34,9 @@ class GuestCart:
                 continue
         return {k: q for k, q in out.items() if q > 0}
 
+    def quantity(self):
+        return sum(self.items().values())
+
     def set(self, variant_id, quantity):
         if quantity <= 0:
             self.data.pop(str(variant_id), None)
@@ -44,15 +48,26 @@ class GuestCart:
 
 
 class CustomerCart:
-    """Cart lines stored for a signed-in customer."""
+    """Cart lines stored for a signed-in customer. The lines are read once and kept until this
+    object changes them: a page that shows the cart and its count in the header reads it once."""
 
-    def __init__(self, user_id):
+    def __init__(self, user_id, quantity=None):
         self.user_id = user_id
+        self._items = None
+        # The items' total when it came with the user (customer_cart), until this cart changes.
+        self._quantity = quantity
 
     def items(self):
-        rows = db.session.execute(db.select(CartItem.variant_id, CartItem.quantity)
-                                  .where(CartItem.user_id == self.user_id)).all()
-        return {variant_id: qty for variant_id, qty in rows}
+        if self._items is None:
+            rows = db.session.execute(db.select(CartItem.variant_id, CartItem.quantity)
+                                      .where(CartItem.user_id == self.user_id)).all()
+            self._items = {variant_id: qty for variant_id, qty in rows}
+        return dict(self._items)
+
+    def quantity(self):
+        if self._items is None and self._quantity is not None:
+            return self._quantity
+        return sum(self.items().values())
 
     def set(self, variant_id, quantity):
         row = db.session.scalar(db.select(CartItem).where(
@@ -65,9 +80,17 @@ class CustomerCart:
         else:
             row.quantity = quantity
         db.session.flush()
+        self._items = self._quantity = None
 
     def clear(self):
         db.session.execute(db.delete(CartItem).where(CartItem.user_id == self.user_id))
+        self._items = self._quantity = None
+
+
+def customer_cart(user):
+    """A signed-in customer's cart; its item count is taken from the user row when it was loaded
+    with it (accounts.session_user), so a page's header needs no query of its own."""
+    return CustomerCart(user.id, quantity=inspect(user).dict.get("cart_quantity"))
 
 
 def _parse_quantity(quantity, allow_zero=False):
@@ -132,7 +155,7 @@ def remove(cart, variant_id):
 
 
 def count(cart):
-    return sum(cart.items().values())
+    return cart.quantity()
 
 
 def lines(cart, currency):

@@ -38,6 +38,8 @@ def product_context(slug, variant_id=None):
                                     current_app.config["STOREFRONT_VERSION_FILE"])
     return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
             "one_click": oneclick.offer(current_user, lines, config) if variant else None,
+            # What the one-click button needs again when the page comes from the page cache.
+            "personal_state": lines,
             # No terms before the merchant confirmed them: the page links to the policy only.
             "return_summary": returns.summary(rule, config.currency)
             if config.return_rules_confirmed else None}

@@ -1,6 +1,7 @@
 """Accounts and what they keep: carts now, addresses and preferences with checkout."""
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint, func, select
+from sqlalchemy.orm import column_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -61,6 +62,13 @@ class CartItem(db.Model):
         UniqueConstraint("user_id", "variant_id", name="uq_cart_item_user_variant"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
+
+
+# How many items the customer's cart holds, in the same query as the user where it is asked for
+# (accounts.session_user: every page a customer sees counts their cart in its header).
+User.cart_quantity = column_property(
+    select(func.coalesce(func.sum(CartItem.quantity), 0)).where(CartItem.user_id == User.id)
+    .correlate_except(CartItem).scalar_subquery(), deferred=True)
 
 
 class Address(db.Model):

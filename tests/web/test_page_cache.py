@@ -28,22 +28,21 @@ def test_a_second_view_runs_no_query(client, make, count_queries):
     assert raw_token(csrf_of(first)) == raw_token(csrf_of(second))
 
 
-def test_each_visitor_gets_their_own_csrf_token(app, make):
-    """A cached page never hands one visitor's CSRF token to another."""
-    make.product("Moon jar", price=39000, stock=3)
+def test_each_visitor_with_a_session_gets_their_own_csrf_token(app, make):
+    """Once visitors have a session (here, a cart), a cached page carries their own token, and
+    one visitor's token is refused in another's session."""
+    product = make.product("Moon jar", price=39000, stock=3)
     alice, bob = app.test_client(), app.test_client()
+    for visitor in (alice, bob):
+        first = csrf_of(visitor.get("/products/moon-jar").get_data(as_text=True))
+        assert visitor.post("/cart/add", data={"csrf_token": first, "product": "moon-jar",
+                                               "variant_id": product["variant_ids"][0]}).status_code == 303
     alice_token = csrf_of(alice.get("/products/moon-jar").get_data(as_text=True))
     bob_token = csrf_of(bob.get("/products/moon-jar").get_data(as_text=True))
     assert alice_token != bob_token
-    # Bob's token from the cached page is the one his session accepts.
-    with app.app_context():
-        variant_id = db.session.scalar(db.select(Variant.id))
-    added = bob.post("/cart/add", data={"csrf_token": bob_token, "variant_id": variant_id,
-                                         "product": "moon-jar"})
-    assert added.status_code == 303
-    refused = bob.post("/cart/add", data={"csrf_token": alice_token, "variant_id": variant_id,
-                                           "product": "moon-jar"})
-    assert refused.status_code == 400
+    form = {"variant_id": product["variant_ids"][0], "product": "moon-jar"}
+    assert bob.post("/cart/add", data={"csrf_token": bob_token, **form}).status_code == 303
+    assert bob.post("/cart/add", data={"csrf_token": alice_token, **form}).status_code == 400
 
 
 def test_the_cart_badge_is_the_visitors_own(app, make):

@@ -1,4 +1,6 @@
 """Storefront pages run a small, fixed number of SQL queries however many products they show."""
+import re
+
 import pytest
 
 from domain.extensions import db
@@ -132,3 +134,19 @@ def test_the_korean_product_page_costs_what_the_english_one_does(app, client, ma
         korean = client.get("/products/tea-bowl", headers={"Accept-Language": "ko"})
     assert "<h1>다완</h1>" in korean.get_data(as_text=True)
     assert len(statements) == english <= MAX_QUERIES
+
+
+@pytest.mark.parametrize("path, most", [("/cart", 4), ("/checkout", 5)])
+def test_a_customers_cart_is_read_once_per_page(client, customer, checkout_shop, count_queries,
+                                                path, most):
+    """The cart page and checkout read the signed-in customer and their cart once each, though
+    the page and the header's cart count both show the cart."""
+    from tests.checkout_helpers import add_to_cart
+    add_to_cart(client, checkout_shop["small"], quantity=2)
+    client.get(path)
+    with count_queries() as statements:
+        response = client.get(path)
+    assert response.status_code == 200 and 'aria-hidden="true">2<' in response.get_data(as_text=True)
+    assert sum(s.lstrip().startswith("SELECT cart_item.") for s in statements) == 1
+    assert sum(re.search(r'\bFROM "?user"?\s', s) is not None for s in statements) == 1
+    assert len(statements) <= most
