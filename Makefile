@@ -13,7 +13,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres bench translations extract-messages migrate demo setup backup clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres bench translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -71,9 +71,32 @@ test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaw
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}
 
-backup: $(VENV)/.runtime ## Copy the database to instance/backups/ while the shop runs
-	mkdir -p instance/backups
-	$(BIN)/flask backup instance/backups/shop-$$(date -u +%Y%m%d-%H%M%S).sqlite
+backup: $(VENV)/.runtime ## Archive the database and photos into instance/backups/ while the shop runs
+	$(BIN)/flask backup instance/backups/
+
+# Into a stopped shop; asks for a typed yes (YES=1 does not ask).
+restore: $(VENV)/.runtime ## Put a backup back: make restore ARCHIVE=instance/backups/shop-....tar.gz
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=instance/backups/shop-YYYYMMDD-HHMMSS.tar.gz" >&2; exit 2; }
+	$(BIN)/flask restore $(if $(filter 1,$(YES)),--yes) '$(ARCHIVE)'
+
+# The code is pulled first, then a new make reads the pulled Makefile for the other steps.
+upgrade: ## Update to the newest code: git pull, install requirements, back up, migrate
+	git pull --ff-only
+	$(MAKE) --no-print-directory upgrade-installed
+
+upgrade-installed:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(VENV)/.runtime
+	$(BIN)/pybabel compile -d translations
+	@if [ -n "$$DATABASE_URL" ] || [ -f instance/shop.sqlite ]; then \
+	  $(BIN)/flask backup instance/backups/; \
+	else echo "No database yet: nothing to back up."; fi
+	$(BIN)/flask db upgrade
+	@echo
+	@echo "Upgraded. Restart the shop so that it runs the new code:"
+	@echo "  under systemd:  sudo systemctl restart moonjar moonjar-worker"
+	@echo "  with make run:  stop it (Ctrl+C) and run make run again"
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and its data)
 	rm -rf $(VENV) .pytest_cache
