@@ -1,0 +1,198 @@
+"""`flask backup` and `flask restore`: one archive holds the shop (database, photos, manifest),
+taken while buyers place orders, and put back into a stopped shop that then opens with every
+order committed before the snapshot and every photo. On SQLite and on PostgreSQL."""
+import os
+import shutil
+import sqlite3
+import tarfile
+import time
+from datetime import datetime, timezone
+
+import pytest
+
+from domain import golive, heartbeat
+from domain.backup import sqlite_path
+from domain.extensions import db
+from domain.models import Product
+from tests.backup_helpers import (Buyers, drop_aside_schemas, orders_in_shop, photo_files,
+                                  rewrite, shop_with_photos)
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+    yield lambda *args, **kw: runner.invoke(args=list(args), **kw)
+    drop_aside_schemas(app)
+
+
+def backup(cli, app):
+    result = cli("backup")
+    assert result.exit_code == 0, result.output
+    [name] = [n for n in os.listdir(app.config["BACKUP_FOLDER"]) if n.endswith(".tar.gz")]
+    return os.path.join(app.config["BACKUP_FOLDER"], name), result.output
+
+
+def rename_jar(app, title):
+    with app.app_context():
+        db.session.execute(db.update(Product).values(title=title))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def jar_titles(app):
+    with app.app_context():
+        titles = sorted(db.session.scalars(db.select(Product.title)))
+        db.session.remove()
+        db.engine.dispose()
+    return titles
+
+
+def test_a_backup_taken_while_orders_are_placed_restores_the_whole_shop(
+        app, make, live_server, cli, client):
+    """Buyers keep ordering during the backup; the restored shop has every order confirmed
+    before the backup began, each whole, none confirmed after it ended, and every photo."""
+    shop = shop_with_photos(app, make)
+    product_photos, return_photos = photo_files(app)
+    assert product_photos and return_photos
+    with Buyers(live_server, shop) as buyers:
+        buyers.wait_for(8)
+        began = time.monotonic()
+        archive, output = backup(cli, app)
+        ended = time.monotonic()
+        buyers.wait_for(len(buyers.confirmed) + 5)
+    before = {number for seen, number in buyers.confirmed if seen < began}
+    after = {number for seen, number in buyers.confirmed if seen > ended}
+    assert len(before) >= 8 and after and not buyers.failures
+    assert "MB" in output and "return photos" in output
+    assert golive.newest_backup(app.config["BACKUP_FOLDER"])[0] == archive
+    shutil.rmtree(app.config["UPLOAD_FOLDER"])
+    shutil.rmtree(app.config["RETURN_PHOTO_FOLDER"])
+
+    result = cli("restore", archive, input="yes\n")
+
+    assert result.exit_code == 0, result.output
+    assert "Restored." in result.output and "kept aside" in result.output
+    restored = orders_in_shop(app)
+    assert before <= set(restored) and not after & set(restored)
+    assert all(lines >= 1 and payments >= 1 for lines, payments in restored.values())
+    assert photo_files(app) == (product_photos, return_photos)
+    assert client.get("/products/moon-jar").status_code == 200
+    for path in product_photos:
+        assert client.get("/media/" + path).status_code == 200
+
+
+def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli):
+    """One dated .tar.gz: the database, uploads/, return-photos/ and manifest.json with the
+    shop's version and counts; the dashboard's checklist counts it as today's backup."""
+    shop_with_photos(app, make)
+    archive, output = backup(cli, app)
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert names[-1] == "manifest.json"
+    assert names[0] in ("database/shop.sqlite", "database/shop.pgdump")
+    assert any(n.startswith("uploads/") for n in names)
+    assert any(n.startswith("return-photos/") for n in names)
+    assert os.path.basename(archive).startswith("shop-")
+    assert "2 products" in output
+    assert "1 returns" in output and "1 return photos" in output
+    found = golive.newest_backup(app.config["BACKUP_FOLDER"])
+    assert found[0] == archive and datetime.now(timezone.utc) - found[1] < golive.BACKUP_MAX_AGE
+
+
+def test_a_damaged_archive_is_refused_and_nothing_changes(app, make, cli, tmp_path):
+    """A truncated archive is refused before anything is touched; the shop keeps its data."""
+    shop_with_photos(app, make)
+    archive, _ = backup(cli, app)
+    rename_jar(app, "Changed after the backup")
+    damaged = tmp_path / "damaged.tar.gz"
+    damaged.write_bytes(open(archive, "rb").read()[:-2000])
+
+    result = cli("restore", "--yes", str(damaged))
+
+    assert result.exit_code == 1 and "damaged" in result.output
+    assert "Nothing was changed" in result.output
+    assert jar_titles(app) == ["Changed after the backup"] * 2
+    assert not [n for n in os.listdir(tmp_path) if "before-restore" in n]
+
+
+def test_an_archive_missing_a_photo_is_refused(app, make, cli, tmp_path):
+    """A member the manifest lists but the archive lacks: damaged, refused."""
+    shop_with_photos(app, make)
+    archive, _ = backup(cli, app)
+    with tarfile.open(archive) as tar:
+        photo = next(n for n in tar.getnames() if n.startswith("uploads/"))
+    result = cli("restore", "--yes", rewrite(archive, str(tmp_path / "x.tar.gz"), drop=photo))
+    assert result.exit_code == 1 and "do not match the manifest" in result.output
+
+
+def test_an_archive_from_a_newer_shop_is_refused(app, make, cli, tmp_path):
+    """A backup whose migration this code does not know says to upgrade first."""
+    make.product("Vase")
+    archive, _ = backup(cli, app)
+    newer = rewrite(archive, str(tmp_path / "newer.tar.gz"),
+                    change_manifest=lambda m: m.update(shop_version="9999"))
+    rename_jar(app, "Kept")
+    result = cli("restore", "--yes", newer)
+    assert result.exit_code == 1
+    assert "newer version of the shop" in result.output and "make upgrade" in result.output
+    assert jar_titles(app) == ["Kept"]
+
+
+def test_a_restore_that_fails_its_check_puts_the_shop_back(app, make, cli, tmp_path):
+    """The restored database must hold what the manifest counts; if not, the current
+    database and photos are put back where they were."""
+    make.product("Vase")
+    archive, _ = backup(cli, app)
+    rename_jar(app, "Current")
+    wrong = rewrite(archive, str(tmp_path / "wrong.tar.gz"),
+                    change_manifest=lambda m: m["counts"].update(products=7))
+    result = cli("restore", "--yes", wrong)
+    assert result.exit_code == 1 and "put back as it was" in result.output
+    assert jar_titles(app) == ["Current"]
+    assert not [n for n in os.listdir(os.path.dirname(app.config["UPLOAD_FOLDER"]))
+                if "before-restore" in n]
+
+
+def test_restore_asks_for_a_typed_yes(app, make, cli):
+    """Anything but "yes" restores nothing."""
+    make.product("Vase")
+    archive, _ = backup(cli, app)
+    rename_jar(app, "Current")
+    result = cli("restore", archive, input="y\n")
+    assert result.exit_code == 1 and "Type yes" in result.output
+    assert jar_titles(app) == ["Current"]
+
+
+def test_restore_refuses_while_the_worker_is_running(app, make, cli):
+    """A worker heartbeat from a few seconds ago means the shop is running: refused."""
+    make.product("Vase")
+    archive, _ = backup(cli, app)
+    with app.app_context():
+        heartbeat.beat(datetime.now(timezone.utc))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    result = cli("restore", "--yes", archive)
+    assert result.exit_code == 1 and "seems to be running" in result.output
+    assert "the worker was seen" in result.output and "Nothing was changed" in result.output
+
+
+def test_restore_refuses_while_the_database_is_open(app, make, cli):
+    """Another program holding the database open (a server's connection) means running."""
+    make.product("Vase")
+    archive, _ = backup(cli, app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        server = sqlite3.connect(sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"]))
+        server.execute("SELECT count(*) FROM product").fetchone()
+        expected = "another program has the database file open"
+    else:
+        from sqlalchemy import create_engine
+        server = create_engine(app.config["SQLALCHEMY_DATABASE_URI"]).connect()
+        expected = "other session(s) are connected"
+    try:
+        result = cli("restore", "--yes", archive)
+    finally:
+        server.close()
+    assert result.exit_code == 1 and expected in result.output
+    assert jar_titles(app) == ["Vase"]
