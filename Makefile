@@ -71,8 +71,9 @@ test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaw
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}
 
+# KEEP=14: then delete all but the 14 newest archives (what deploy/moonjar-backup.timer runs).
 backup: $(VENV)/.runtime ## Archive the database and photos into instance/backups/ while the shop runs
-	$(BIN)/flask backup instance/backups/
+	$(BIN)/flask backup instance/backups/ $(if $(KEEP),--keep $(KEEP))
 
 # Into a stopped shop; asks for a typed yes (YES=1 does not ask).
 restore: $(VENV)/.runtime ## Put a backup back: make restore ARCHIVE=instance/backups/shop-....tar.gz

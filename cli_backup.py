@@ -49,7 +49,10 @@ def _last_seen(uri):
 def register(app):
     @app.cli.command("backup")
     @click.argument("path", required=False, type=click.Path(dir_okay=True, writable=True))
-    def backup(path):
+    @click.option("--keep", type=click.IntRange(min=1), default=None,
+                  help="Then delete all but the KEEP newest shop-*.tar.gz archives in the "
+                       "archive's folder (the daily timer keeps 14).")
+    def backup(path, keep):
         """Write the shop (database snapshot, product and return photos, a manifest) to one
         .tar.gz archive in PATH (a folder or a file name; default: instance/backups/), safely
         while the shop serves."""
@@ -63,6 +66,11 @@ def register(app):
             raise click.ClickException(str(error))
         click.echo(f"Backed up to {made.path}: {made.size / 1_048_576:.1f} MB in "
                    f"{made.seconds:.1f} s ({_summary(made.manifest)}).")
+        if keep:
+            gone = backups.prune(os.path.dirname(made.path), keep)
+            if gone:
+                click.echo(f"Deleted {len(gone)} older archive(s), keeping the {keep} newest: "
+                           + ", ".join(gone))
 
     @app.cli.command("restore")
     @click.argument("archive", type=click.Path(exists=True, dir_okay=False))

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sqlite3
 import tarfile
 import tempfile
@@ -43,6 +44,7 @@ PHOTO_FOLDERS = {"uploads": "UPLOAD_FOLDER", "return-photos": "RETURN_PHOTO_FOLD
 COUNTED = {"products": "product", "orders": "order", "order_lines": "order_line",
            "accounts": "user", "returns": "return_request"}
 ARCHIVE_SUFFIX = ".tar.gz"
+ARCHIVE_NAME = re.compile(r"shop-\d{8}-\d{6}\.tar\.gz")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,16 @@ def create(database_uri, folders, destination, now=None):
         raise
     return Backup(path=target, size=os.path.getsize(target), seconds=time.monotonic() - began,
                   manifest=manifest)
+
+
+def prune(folder, keep):
+    """Delete all but the `keep` newest archives this command made in folder (by the time in
+    their names); other files are left alone. Returns the names deleted."""
+    ours = sorted(name for name in os.listdir(folder) if ARCHIVE_NAME.fullmatch(name))
+    doomed = ours[:-keep] if keep > 0 else []
+    for name in doomed:
+        _remove(os.path.join(folder, name))
+    return doomed
 
 
 def _counts(execute):

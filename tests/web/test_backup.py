@@ -196,3 +196,22 @@ def test_restore_refuses_while_the_database_is_open(app, make, cli):
         server.close()
     assert result.exit_code == 1 and expected in result.output
     assert jar_titles(app) == ["Vase"]
+
+
+def test_keep_deletes_all_but_the_newest_archives(app, cli):
+    """--keep 3 leaves the three newest shop-*.tar.gz (the new one among them) and any other
+    file in the folder."""
+    folder = app.config["BACKUP_FOLDER"]
+    os.makedirs(folder)
+    for day in range(1, 6):
+        with open(os.path.join(folder, f"shop-202603{day:02d}-030000.tar.gz"), "w") as fh:
+            fh.write("old")
+    with open(os.path.join(folder, "before-upgrade.sqlite"), "w") as fh:
+        fh.write("mine")
+    result = cli("backup", "--keep", "3")
+    assert result.exit_code == 0, result.output
+    left = sorted(os.listdir(folder))
+    assert left[:3] == ["before-upgrade.sqlite", "shop-20260304-030000.tar.gz",
+                        "shop-20260305-030000.tar.gz"]
+    assert len(left) == 4 and left[3].startswith("shop-") and left[3] != "shop-20260305-030000.tar.gz"
+    assert "Deleted 3 older archive(s)" in result.output
