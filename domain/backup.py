@@ -97,6 +97,9 @@ def create(database_uri, folders, destination, now=None):
             else:
                 revision, counts = _snapshot_postgresql(database_uri, snapshot)
             files = {}
+            # Personal data and password hashes: readable by the shop's user only.
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            os.chmod(partial, 0o600)
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 _add(tar, snapshot, DATABASE_MEMBERS[kind], files)
                 for member_dir, setting in PHOTO_FOLDERS.items():

@@ -94,6 +94,7 @@ def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli
     assert any(n.startswith("uploads/") for n in names)
     assert any(n.startswith("return-photos/") for n in names)
     assert os.path.basename(archive).startswith("shop-")
+    assert os.stat(archive).st_mode & 0o777 == 0o600
     assert "2 products" in output
     assert "1 returns" in output and "1 return photos" in output
     found = golive.newest_backup(app.config["BACKUP_FOLDER"])
