@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from domain import golive, heartbeat
-from domain.backup import sqlite_path
+from domain.backup import migration_scripts, sqlite_path
 from domain.extensions import db
 from domain.models import Product
 from tests.backup_helpers import (Buyers, drop_aside_schemas, orders_in_shop, photo_files,
@@ -216,3 +216,43 @@ def test_keep_deletes_all_but_the_newest_archives(app, cli):
                         "shop-20260305-030000.tar.gz"]
     assert len(left) == 4 and left[3].startswith("shop-") and left[3] != "shop-20260305-030000.tar.gz"
     assert "Deleted 3 older archive(s)" in result.output
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_from_the_previous_release_is_restored_and_migrated(app, cli, tmp_path):
+    """An archive of a shop at an older migration is put back and brought up to this code's
+    version, keeping its products."""
+    from flask_migrate import upgrade
+
+    from domain import backup as backups
+    from shop import create_app
+    old_uri = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": old_uri,
+                      "UPLOAD_FOLDER": str(tmp_path / "old-uploads"),
+                      "STOREFRONT_VERSION_FILE": str(tmp_path / "old-version")})
+    with old.app_context():
+        upgrade(revision="0012")
+        db.engine.dispose()
+    with sqlite3.connect(tmp_path / "old.sqlite") as conn:
+        conn.execute("INSERT INTO product (slug, title, summary, description_md, description_html,"
+                     " description_text, specs, vendor, product_type, tags, option1_name,"
+                     " option2_name, status, featured, featured_position, sales_count, price_min,"
+                     " price_max, stock_total, cover_alt, created_at, updated_at, translations,"
+                     " search_title, search_body, search_grams) VALUES ('old-vase', 'Old vase',"
+                     " '', '', '', '', '[]', '', '', '', '', '', 'active', 0, 0, 0, 1, 1, 1, '',"
+                     " '2026-01-01', '2026-01-01', '{}', '', '', '')")
+    made = backups.create(old_uri, {"UPLOAD_FOLDER": str(tmp_path / "old-uploads"),
+                                    "RETURN_PHOTO_FOLDER": str(tmp_path / "old-returns")},
+                          str(tmp_path / "old-backups") + os.sep)
+    assert made.manifest["shop_version"] == "0012"
+
+    result = cli("restore", "--yes", made.path)
+
+    assert result.exit_code == 0, result.output
+    assert "Migrating the restored database from 0012" in result.output
+    assert jar_titles(app) == ["Old vase"]
+    with app.app_context():
+        version = db.session.scalar(db.text("SELECT version_num FROM alembic_version"))
+        db.session.remove()
+        db.engine.dispose()
+    assert version == migration_scripts(app.extensions["migrate"].directory).get_current_head()
