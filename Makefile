@@ -13,7 +13,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres bench bench-scale translations extract-messages migrate demo setup backup clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres bench bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -77,9 +77,33 @@ bench-scale: $(VENV)/.dev translations ## Pages built from the database at 1k/10
 
 # A server keeps its data outside the code (INSTANCE_PATH, set by deploy/moonjar.env.example).
 BACKUP_DIR := $(or $(INSTANCE_PATH),instance)/backups
-backup: $(VENV)/.runtime ## Copy the database to instance/backups/ (INSTANCE_PATH/backups) while the shop runs
-	mkdir -p '$(BACKUP_DIR)'
-	$(BIN)/flask backup '$(BACKUP_DIR)'/shop-$$(date -u +%Y%m%d-%H%M%S).sqlite
+# KEEP=14: then delete all but the 14 newest archives (what deploy/moonjar-backup.service runs).
+backup: $(VENV)/.runtime ## Archive the database and photos into instance/backups/ (INSTANCE_PATH/backups) while the shop runs
+	$(BIN)/flask backup '$(BACKUP_DIR)/' $(if $(KEEP),--keep $(KEEP))
+
+# Into a stopped shop; asks for a typed yes (YES=1 does not ask).
+restore: $(VENV)/.runtime ## Put a backup back: make restore ARCHIVE=instance/backups/shop-....tar.gz
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=instance/backups/shop-YYYYMMDD-HHMMSS.tar.gz" >&2; exit 2; }
+	$(BIN)/flask restore $(if $(filter 1,$(YES)),--yes) '$(ARCHIVE)'
+
+# The code is pulled first, then a new make reads the pulled Makefile for the other steps.
+upgrade: ## Update to the newest code: git pull, install requirements, back up, migrate
+	git pull --ff-only
+	$(MAKE) --no-print-directory upgrade-installed
+
+upgrade-installed:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(VENV)/.runtime
+	$(BIN)/pybabel compile -d translations
+	@if [ -n "$$DATABASE_URL" ] || [ -f '$(or $(INSTANCE_PATH),instance)/shop.sqlite' ]; then \
+	  $(BIN)/flask backup '$(BACKUP_DIR)/'; \
+	else echo "No database yet: nothing to back up."; fi
+	$(BIN)/flask db upgrade
+	@echo
+	@echo "Upgraded. Restart the shop so that it runs the new code:"
+	@echo "  under systemd:  sudo systemctl restart moonjar-web moonjar-worker"
+	@echo "  with make run:  stop it (Ctrl+C) and run make run again"
 
 clean: ## Remove the virtualenv and caches (keeps instance/ and its data)
 	rm -rf $(VENV) .pytest_cache

@@ -48,6 +48,9 @@ def _with_retries(attempt, interactive):
 
 
 def register(app):
+    import cli_backup
+    cli_backup.register(app)
+
     @app.cli.command("create-merchant")
     @click.option("--email", prompt=True)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -197,21 +200,6 @@ def register(app):
             else:
                 click.echo(f"  {role:<9} {email}  (already existed; password unchanged)")
         click.echo("Sign in at /account/login. Write the passwords down: they are not shown again.")
-
-    @app.cli.command("backup")
-    @click.argument("path", type=click.Path(dir_okay=True, writable=True))
-    def backup(path):
-        """Copy the live SQLite database to PATH (a file, or a folder), safely while serving."""
-        from domain.backup import backup_sqlite
-        from domain.errors import ShopError
-        try:
-            copy = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
-        except ShopError as error:
-            raise click.ClickException(str(error))
-        click.echo(f"Backed up to {copy.path}: {copy.size / 1_048_576:.1f} MB, "
-                   f"{copy.products} product{'' if copy.products == 1 else 's'}.")
-        click.echo(f"Product photos are files in {current_app.config['UPLOAD_FOLDER']}; "
-                   "copy that folder too.")
 
     @app.cli.command("import-products")
     @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False))

@@ -169,7 +169,8 @@ def _policy(key, title, page, config, now):
 
 
 def newest_backup(folder):
-    """(path, modified at) of the newest file in the backups folder, or None."""
+    """(path, modified at) of the newest file in the backups folder, or None. Any finished
+    file counts: make backup's shop-*.tar.gz archives, or a copy of the merchant's own."""
     try:
         entries = [entry for entry in os.scandir(folder)
                    if entry.is_file() and not entry.name.endswith(".tmp")]
@@ -185,8 +186,8 @@ def _backup(serving, now):
     found = newest_backup(serving.backup_dir)
     if found is None:
         return Item("backup", _("Daily backup"), False, _(
-            "No backup in %(folder)s yet. Run make backup every day (from cron); on PostgreSQL, "
-            "have pg_dump write its file there.", folder=serving.backup_dir))
+            "No backup in %(folder)s yet. Run make backup every day: the systemd timer in "
+            "deploy/moonjar-backup.timer does it and keeps 14 days.", folder=serving.backup_dir))
     path, when = found
     if now - when > BACKUP_MAX_AGE:
         return Item("backup", _("Daily backup"), False, _(

@@ -118,49 +118,32 @@ def test_nginx_accepts_the_site(tmp_path):
 
 
 def test_the_backup_service_backs_up_into_the_instance_and_keeps_14(database_template, tmp_path):
-    """The service's two commands as they run: `make backup` writes into INSTANCE_PATH's
-    backups folder, then prune-backups keeps the 14 newest."""
+    """The service's command as it runs: `make backup KEEP=14` writes one archive into
+    INSTANCE_PATH's backups folder and keeps the 14 newest archives; other files stay."""
     backup = unit("moonjar-backup.service")
-    assert backup["ExecStart"] == ["/usr/bin/make backup"]
-    prune = backup["ExecStartPost"][0].split()
-    assert prune[1:] == [f"{SERVER_CODE}/deploy/prune-backups", "/var/lib/moonjar/backups", "14"]
+    assert backup["ExecStart"] == ["/usr/bin/make backup KEEP=14"]
     assert unit("moonjar-backup.timer")["Persistent"] == ["true"]
 
     instance = tmp_path / "instance"
     backups = instance / "backups"
     backups.mkdir(parents=True)
     shutil.copyfile(database_template, instance / "shop.sqlite")
-    start = time.time() - 40 * 86400
-    for day in range(20):  # twenty older nightly backups, oldest first
-        old = backups / f"shop-old-{day:02d}.sqlite"
-        old.write_text("old")
-        os.utime(old, (start + day * 86400, start + day * 86400))
-    (backups / "shop-half-written.sqlite.tmp").write_text("")
+    for day in range(1, 21):  # twenty older nightly archives
+        (backups / f"shop-202501{day:02d}-033000.tar.gz").write_text("old")
+    (backups / "shop-half-written.tar.gz.tmp").write_text("")
+    (backups / "notes.txt").write_text("the merchant's own file")
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["INSTANCE_PATH"] = str(instance)
     # -o: the shared virtualenv is taken as up to date; a server's make installs it if not.
-    made = subprocess.run(["make", "-o", ".venv/.runtime", "backup"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    made = subprocess.run(["make", "-o", ".venv/.runtime", "backup", "KEEP=14"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stdout + made.stderr
-    new = [p.name for p in backups.iterdir() if not p.name.startswith("shop-old-")
-           and not p.name.endswith(".tmp")]
-    assert len(new) == 1 and new[0].endswith(".sqlite")
-
-    pruned = subprocess.run(["/bin/sh", str(DEPLOY / "prune-backups"), str(backups), "14"],
-                            capture_output=True, text=True, timeout=60)
-    assert pruned.returncode == 0, pruned.stderr
+    new = [p.name for p in backups.iterdir() if not p.name.startswith("shop-2025")
+           and p.name.endswith(".tar.gz")]
+    assert len(new) == 1
     kept = sorted(p.name for p in backups.iterdir())
-    assert kept == sorted([new[0], "shop-half-written.sqlite.tmp"]
-                          + [f"shop-old-{day:02d}.sqlite" for day in range(7, 20)])
-    assert pruned.stdout.count("removed") == 7
-
-
-def test_prune_backups_refuses_a_count_that_is_not_a_number(tmp_path):
-    (tmp_path / "shop-1.sqlite").write_text("")
-    result = subprocess.run(["/bin/sh", str(DEPLOY / "prune-backups"), str(tmp_path), "all"],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "KEEP must be a number" in result.stderr
-    assert (tmp_path / "shop-1.sqlite").exists()
+    assert kept == sorted([new[0], "shop-half-written.tar.gz.tmp", "notes.txt"]
+                          + [f"shop-202501{day:02d}-033000.tar.gz" for day in range(8, 21)])
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="moonjar-run switches user: only root can")

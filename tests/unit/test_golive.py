@@ -133,21 +133,21 @@ def test_a_backup_counts_for_24_hours(ctx, serving, tmp_path):
     folder = tmp_path / "backups"
     assert not items(ctx, serving())["backup"].done
     folder.mkdir()
-    unfinished = folder / "shop-20260303-080000.sqlite.tmp"
+    unfinished = folder / "shop-20260303-080000.tar.gz.tmp"
     unfinished.write_text("half")
     assert not items(ctx, serving())["backup"].done
-    old = folder / "shop-20260301-030000.sqlite"
+    old = folder / "shop-20260301-030000.tar.gz"
     old.write_text("copy")
     stamp = (NOW - timedelta(hours=30)).timestamp()
     os.utime(old, (stamp, stamp))
     item = items(ctx, serving())["backup"]
-    assert not item.done and "shop-20260301-030000.sqlite" in item.detail
-    fresh = folder / "shop-20260303-030000.sqlite"
+    assert not item.done and "shop-20260301-030000.tar.gz" in item.detail
+    fresh = folder / "shop-20260303-030000.tar.gz"
     fresh.write_text("copy")
     stamp = (NOW - timedelta(hours=6)).timestamp()
     os.utime(fresh, (stamp, stamp))
     item = items(ctx, serving())["backup"]
-    assert item.done and item.detail == "The newest backup, shop-20260303-030000.sqlite, was made 6 hours ago."
+    assert item.done and item.detail == "The newest backup, shop-20260303-030000.tar.gz, was made 6 hours ago."
 
 
 def test_test_payments_must_be_off(ctx, serving):

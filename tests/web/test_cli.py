@@ -1,27 +1,19 @@
-"""The merchant's commands: create-merchant, backup and import-products, run as the merchant
+"""The merchant's commands: create-merchant and import-products, run as the merchant
 runs them (`flask --app shop ...`) and checked by what the merchant then sees."""
 import csv
 import os
-import sqlite3
 
 import pytest
 from PIL import Image
 
-from domain.backup import sqlite_path
 from domain.extensions import db
 from domain.models import Product, User
-from shop import create_app
 
 
 @pytest.fixture
 def cli(app):
     runner = app.test_cli_runner()
     return lambda *args, **kw: runner.invoke(args=list(args), **kw)
-
-
-def live_database(app):
-    """The path of the shop's SQLite file."""
-    return sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def test_create_merchant_from_prompts_can_sign_in_to_the_back_office(cli, client, login):
@@ -47,64 +39,6 @@ def test_create_merchant_refuses_a_taken_email(cli, make):
     make.user("owner@example.com")
     result = cli("create-merchant", "--email", "owner@example.com", "--password", "long enough pw")
     assert result.exit_code == 1 and "already exists" in result.output
-
-
-@pytest.mark.sqlite_only
-def test_backup_while_the_shop_is_writing_is_complete_and_consistent(app, cli, make, tmp_path):
-    """Mid-write by another connection, the copy is valid with committed data only."""
-    live = live_database(app)
-    for n in range(3):
-        make.product(f"Bowl {n}")
-    writer = sqlite3.connect(live, isolation_level=None)
-    writer.execute("BEGIN IMMEDIATE")
-    writer.execute("UPDATE product SET title = 'Half-written'")
-    try:
-        target = tmp_path / "backups" / "shop.sqlite"
-        result = cli("backup", str(target))
-    finally:
-        writer.execute("ROLLBACK")
-        writer.close()
-    assert result.exit_code == 0, result.output
-    assert "3 products" in result.output and "MB" in result.output
-    assert not os.path.exists(str(target) + ".tmp")
-    with sqlite3.connect(target) as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
-        titles = sorted(r[0] for r in copy.execute("SELECT title FROM product"))
-    assert titles == ["Bowl 0", "Bowl 1", "Bowl 2"]
-
-
-@pytest.mark.sqlite_only
-def test_backup_into_a_folder_names_the_file_by_date(app, cli, tmp_path):
-    """`flask backup backups/` puts a dated shop-*.sqlite file in the folder."""
-    folder = tmp_path / "backups"
-    folder.mkdir()
-    result = cli("backup", str(folder))
-    assert result.exit_code == 0, result.output
-    [name] = os.listdir(folder)
-    assert name.startswith("shop-") and name.endswith(".sqlite") and "0 products" in result.output
-
-
-@pytest.mark.sqlite_only
-def test_backup_never_overwrites_the_live_database(app, cli, make):
-    """Pointing the backup at the database itself is refused and the shop keeps its data."""
-    live = live_database(app)
-    make.product("Still here")
-    result = cli("backup", live)
-    assert result.exit_code == 1 and "live database" in result.output
-    with app.app_context():
-        assert db.session.scalar(db.select(Product.title)) == "Still here"
-
-
-def test_backup_of_a_postgresql_shop_points_to_pg_dump(tmp_path):
-    """On PostgreSQL the command explains itself and suggests pg_dump; it writes nothing."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://shop@localhost/shop"})
-    target = tmp_path / "copy.sqlite"
-    result = app.test_cli_runner().invoke(args=["backup", str(target)])
-    assert result.exit_code == 1
-    assert "pg_dump" in result.output and "not SQLite" in result.output
-    assert not target.exists()
 
 
 SHOPIFY = ["Handle", "Title", "Body (HTML)", "Vendor", "Type", "Tags", "Option1 Name",
