@@ -3,7 +3,6 @@ starts it, Caddy with the real Caddyfile, and a visitor speaking HTTP(S) to eith
 import http.client
 import os
 import pathlib
-import re
 import shlex
 import signal
 import socket
@@ -64,7 +63,10 @@ def start_gunicorn(tmp, env):
     argv = exec_start("moonjar-web.service")
     assert argv[0] == f"{SERVER_CODE}/.venv/bin/gunicorn", argv
     argv[0] = str(VENV_BIN / "gunicorn")
-    argv[argv.index("--bind") + 1] = "127.0.0.1:0"
+    # A free port named up front: with a socket per worker (gunicorn-settings.py) the master
+    # stops listening itself, so its log does not say which port a :0 bind got.
+    port = free_port()
+    argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
     log = tmp / "gunicorn.log"
     proc = subprocess.Popen([*argv, "--error-logfile", str(log), "--graceful-timeout", "1"],
                             cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
@@ -73,8 +75,13 @@ def start_gunicorn(tmp, env):
     def listening():
         text = log.read_text() if log.exists() else ""
         assert proc.poll() is None, "gunicorn stopped:\n" + text
-        match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", text)
-        return match and match.group(1)
+        if "Booting worker" not in text:
+            return None
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return None
+        return f"http://127.0.0.1:{port}"
     try:
         return proc, wait_for(listening, "gunicorn to listen")
     except BaseException:

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from tests.deploy.deploy_helpers import Visitor, start_caddy, start_gunicorn, stop
+from tests.page_helpers import csrf_of
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -54,6 +55,12 @@ def test_over_https_the_shop_knows_it_is_secure(stack):
     assert status == 200
     assert SECURE_NOTE in html
     assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["Set-Cookie"] is None  # a first visit is sent no cookie at all
+    # Choosing a language is the first thing this visitor's session remembers.
+    status, headers, _ = visitor.request("POST", "/language",
+                                         {"csrf_token": csrf_of(html), "lang": "ko", "next": "/"},
+                                         headers={"Referer": stack["https"] + "/"})
+    assert status == 303
     cookie = headers["Set-Cookie"]
     assert cookie.startswith("session=") and "; Secure" in cookie and "; HttpOnly" in cookie
     assert "SameSite=Lax" in cookie

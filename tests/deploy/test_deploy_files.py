@@ -3,7 +3,6 @@ that will read them (systemd-analyze, caddy, nginx), and the backup service's co
 import os
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -52,12 +51,12 @@ def test_the_services_run_as_make_run_does_as_their_own_user_and_come_back():
     moonjar with the settings file, restart always, and keep their data in INSTANCE_PATH."""
     web, worker = unit("moonjar-web.service"), unit("moonjar-worker.service")
     makefile = (ROOT / "Makefile").read_text()
-    for option in ("--workers $(WORKERS)", "--threads 4", "--worker-class gthread",
+    for option in ("-c gunicorn-settings.py --workers $(WORKERS)",
                    "--access-logfile - 'shop:create_app()'"):
         assert option in makefile
     assert "WORKERS ?= 2" in makefile
     argv = exec_start("moonjar-web.service")
-    assert argv[1:] == ["--workers", "2", "--threads", "4", "--worker-class", "gthread",
+    assert argv[1:] == ["-c", "gunicorn-settings.py", "--workers", "2",
                         "--bind", "127.0.0.1:8000", "--access-logfile", "-", "shop:create_app()"]
     assert exec_start("moonjar-worker.service") == [f"{SERVER_CODE}/.venv/bin/flask", "--app",
                                                     "shop", "worker"]
