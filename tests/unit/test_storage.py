@@ -80,3 +80,41 @@ def test_the_setting_chooses_the_store(tmp_path, s3_server):
 
     with pytest.raises(ValueError, match="PHOTO_STORAGE"):
         create_app({**base, "PHOTO_STORAGE": "nfs:/mnt/photos"})
+
+
+def _png(colour):
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (500, 300), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_removed_photo_s_files_go_with_the_commit_unless_another_product_shows_it(
+        app, make, tmp_path):
+    """Two products show one photo (stored once); taking it off one keeps the files, a removal
+    that is rolled back keeps them, and the last removal, committed, deletes them."""
+    from domain import images, transaction
+    from domain.extensions import db
+    from domain.models import Product
+    store = storage.FolderStore(tmp_path / "photos")
+    mug, cup = make.product("Blue mug"), make.product("Blue cup")
+    with app.app_context():
+        for product_id in (mug["id"], cup["id"]):
+            images.add_image(db.session.get(Product, product_id), _png((9, 80, 200)), store)
+        transaction.finish(True)
+        kept = store.keys()
+        assert [name.rsplit("-", 1)[1] for name in kept] == ["320.webp", "500.webp"]
+
+        def remove(product_id, keep):
+            product = db.session.get(Product, product_id)
+            images.remove_image(product, product.images[0], store)
+            transaction.finish(keep)
+
+        remove(mug["id"], keep=True)
+        assert store.keys() == kept
+        remove(cup["id"], keep=False)
+        assert store.keys() == kept and db.session.get(Product, cup["id"]).images
+        remove(cup["id"], keep=True)
+        assert store.keys() == []
