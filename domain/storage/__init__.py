@@ -27,7 +27,7 @@ from .base import Stored, check_key
 from .folder import FolderStore
 
 __all__ = ["FolderStore", "Stored", "StorageUnavailable", "check_key", "product_photos",
-           "return_photos", "products_store", "describe"]
+           "return_photos", "products_store"]
 
 _EXTENSION = "photo_storage"
 
@@ -79,12 +79,3 @@ def products_store(where=None):
         return FolderStore(os.fspath(where))
     return where
 
-
-def describe(app=None):
-    """Where photos are kept, in words for a log line or a command's output."""
-    app = app or current_app._get_current_object()
-    backend = _backend(app)
-    if backend is None:
-        return (f"the folders {app.config['UPLOAD_FOLDER']} and "
-                f"{app.config['RETURN_PHOTO_FOLDER']}")
-    return backend.describe()

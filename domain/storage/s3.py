@@ -46,10 +46,6 @@ class S3Backend:
     def __setstate__(self, state):
         self.__dict__.update(state, _lock=threading.Lock())
 
-    def describe(self):
-        where = f" at {self.endpoint_url}" if self.endpoint_url else ""
-        return f"the bucket {self.bucket}{where}, under {self.prefix or '/'}"
-
     def client(self):
         with self._lock:
             if self._client is None:
