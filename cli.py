@@ -150,6 +150,7 @@ def register(app):
         """Take the demo out of your shop: its products and their photos, categories, accounts
         (merchant@example.com, customer@example.com), settings, shipping methods, return rules
         and policy texts, where they are still as the demo made them. Never an order."""
+        from domain import storage
         from domain.demo import removal
         from domain.transaction import finish, unit_of_work
         if not removal.own_merchant_exists():
@@ -169,7 +170,7 @@ def register(app):
         with unit_of_work():
             found = removal.find()
             keys = removal.remove(found)
-        files = removal.delete_photo_files(keys, current_app.config["UPLOAD_FOLDER"])
+        files = removal.delete_photo_files(keys, storage.product_photos())
         click.echo(f"The demo is gone: {len(found.products)} products, {files} photo files, "
                    f"{len(found.categories)} categories and {len(found.accounts)} accounts "
                    "removed. Your own products, accounts and every order are as they were.")
@@ -179,7 +180,7 @@ def register(app):
                   help="Quietly do nothing unless the shop is new (no products, accounts or settings).")
     def load_demo(if_empty):
         """Fill an empty shop with a demo: Moonjar Studio, handmade stoneware."""
-        from domain import demo
+        from domain import demo, storage
         from domain.transaction import unit_of_work
         if not demo.catalogue_is_empty():
             if if_empty:
@@ -190,7 +191,7 @@ def register(app):
                 "load-demo only fills a new shop.")
         click.echo("Loading the demo shop (drawing product photos takes a few seconds)...")
         with unit_of_work():
-            result = demo.load_demo(current_app.config["UPLOAD_FOLDER"],
+            result = demo.load_demo(storage.product_photos(),
                                     photo_size=current_app.config["DEMO_PHOTO_SIZE"])
         click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
                    f"categories, {result.variants} variants, {result.images} photos.")
@@ -210,7 +211,7 @@ def register(app):
     def import_products(csv_path, inventory_path):
         """Import or update products from a Shopify product export (CSV)."""
         from blueprints.products.context import photos_address
-        from domain import importer, shopconfig, transaction
+        from domain import importer, shopconfig, storage, transaction
         from domain.errors import ImportFailed
         try:
             columns, groups, problems = importer.read_csv(csv_path)
@@ -222,7 +223,7 @@ def register(app):
             own_media = photos_address()
         with click.progressbar(groups, label=f"Importing {len(groups)} products") as bar:
             report = importer.import_products(
-                bar, columns, currency, current_app.config["UPLOAD_FOLDER"],
+                bar, columns, currency, storage.product_photos(),
                 base_dir=os.path.dirname(os.path.abspath(csv_path)), own_media=own_media,
                 repeated=importer.repeated_skus(groups),
                 # Each product is a unit of its own: a bad row keeps only its product out.

@@ -9,8 +9,11 @@ from flask import current_app
 
 
 def _folders(config):
+    """The photo folders a backup reads and a restore writes: none when the photos are kept in
+    an object store (PHOTO_STORAGE=s3://...), whose own versioning or replication keeps them."""
     from domain.backup import PHOTO_FOLDERS
-    return {setting: config[setting] for setting in PHOTO_FOLDERS.values()}
+    in_folders = config.get("PHOTO_STORAGE", "file") == "file"
+    return {setting: config[setting] if in_folders else None for setting in PHOTO_FOLDERS.values()}
 
 
 def _scripts():
@@ -66,6 +69,9 @@ def register(app):
             raise click.ClickException(str(error))
         click.echo(f"Backed up to {made.path}: {made.size / 1_048_576:.1f} MB in "
                    f"{made.seconds:.1f} s ({_summary(made.manifest)}).")
+        if config.get("PHOTO_STORAGE", "file") != "file":
+            click.echo(f"Photos are kept in {config['PHOTO_STORAGE']} and are not in the archive: "
+                       "keep the bucket's versioning or replication on.")
         if keep:
             gone = backups.prune(os.path.dirname(made.path), keep)
             if gone:

@@ -118,6 +118,15 @@ def create_app(test_config=None):
         ERROR_FLUSH_SECONDS=30,
         # /healthz and the dashboard report the disk as failing below this much free space.
         HEALTH_MIN_FREE_MB=int(os.environ.get("HEALTH_MIN_FREE_MB", "500")),
+        # Where photos are kept (domain/storage): "file", the folders below (shared between
+        # servers by mounting them on each), or "s3://bucket/prefix", an S3-compatible store.
+        PHOTO_STORAGE=os.environ.get("PHOTO_STORAGE", "").strip() or "file",
+        S3_ENDPOINT_URL=os.environ.get("S3_ENDPOINT_URL", "").strip() or None,
+        S3_REGION=(os.environ.get("S3_REGION") or os.environ.get("AWS_REGION")
+                   or os.environ.get("AWS_DEFAULT_REGION") or "").strip() or None,
+        # Unset: boto3 finds credentials where it usually does (~/.aws, an instance role).
+        AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
         # The demo's product photos, in pixels square (tests draw smaller ones, faster).
         DEMO_PHOTO_SIZE=1024,
     )
@@ -129,6 +138,8 @@ def create_app(test_config=None):
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+    from domain import storage
+    storage.init_app(app)
     from blueprints import proxy
     proxy.init_app(app)
 

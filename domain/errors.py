@@ -38,6 +38,16 @@ class InvalidPhotos(InvalidImage):
         self.photos = dict(photos)
 
 
+class StorageUnavailable(ShopError):
+    """The photo store (a folder or an object store) could not be written or read; whatever
+    needed the photo was not saved."""
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("The photo store cannot be reached just now, so nothing was saved. "
+                      "Please try again in a few minutes."))
+
+
 class ImportFailed(ShopError):
     """A product import that had bad rows; nothing from those rows was written."""
 

@@ -1,12 +1,15 @@
 """Product photos: check that an upload really is an image, strip its metadata and store a few
-resized WebP copies. Files are named by a hash of their content, so they can be cached forever."""
+resized WebP copies. Files are named by a hash of their content, so they can be cached forever.
+
+Every file goes through a photo store (domain/storage): the product photo store, or the one
+given as `store` (a folder path names a folder store, as the command line and tests do)."""
 import hashlib
 import io
-import os
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import storage, transaction
 from .errors import InvalidImage, InvalidPhotos
 from .extensions import db
 from .models import ProductImage
@@ -27,6 +30,18 @@ def widths_for(width):
 
 def file_name(key, width):
     return f"{key}-{width}.webp"
+
+
+def storage_key(key, width):
+    """Where a copy is kept in the product photo store, and its path under /media/."""
+    return f"products/{file_name(key, width)}"
+
+
+def _webp(image):
+    # A fresh save writes no EXIF, XMP or ICC data: nothing of the original's metadata.
+    buffer = io.BytesIO()
+    image.save(buffer, "WEBP", quality=80, method=4)
+    return buffer.getvalue()
 
 
 def _open(data, max_bytes=MAX_BYTES):
@@ -50,24 +65,21 @@ def _open(data, max_bytes=MAX_BYTES):
     return image
 
 
-def store_image(data, upload_dir):
-    """Validate and store an image; returns (key, width, height) of the largest copy."""
+def store_image(data, store=None):
+    """Validate and store an image; returns (key, width, height) of the largest copy.
+    StorageUnavailable when the store cannot take it."""
     image = _open(data)
     image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
     image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") and _has_alpha(image) else "RGB")
     key = hashlib.sha256(data).hexdigest()[:24]
-    folder = os.path.join(upload_dir, "products")
-    os.makedirs(folder, exist_ok=True)
+    store = storage.products_store(store)
     largest = None
     for width in sorted({min(w, image.width) for w in WIDTHS}, reverse=True):
         height = max(1, round(image.height * width / image.width))
-        copy = image if width == image.width else image.resize((width, height), Image.LANCZOS)
-        path = os.path.join(folder, file_name(key, width))
-        if not os.path.exists(path):
-            tmp = path + ".tmp"
-            # A fresh save writes no EXIF, XMP or ICC data: nothing of the original's metadata.
-            copy.save(tmp, "WEBP", quality=80, method=4)
-            os.replace(tmp, path)
+        name = storage_key(key, width)
+        if not store.exists(name):
+            copy = image if width == image.width else image.resize((width, height), Image.LANCZOS)
+            store.put(name, _webp(copy), "image/webp")
         largest = largest or (width, height)
     return key, largest[0], largest[1]
 
@@ -77,11 +89,12 @@ def check(data, max_bytes=MAX_BYTES):
     _open(data, max_bytes)
 
 
-def store_photo(data, folder, max_width, max_bytes):
-    """Validate an upload and keep one WebP copy at most `max_width` wide in `folder`, made
+def store_photo(data, store, max_width, max_bytes):
+    """Validate an upload and keep one WebP copy at most `max_width` wide in `store`, made
     afresh without the original's metadata (no EXIF: no GPS position, no camera serial).
-    Returns (key, width, height, path, created): `created` is False when the same photo was
-    already there. InvalidImage, fit to show, for anything that is not an image we read."""
+    Returns (key, width, height, name, created): `name` is its key in the store, `created` is
+    False when the same photo was already there. InvalidImage, fit to show, for anything that
+    is not an image we read; StorageUnavailable when the store cannot take it."""
     image = _open(data, max_bytes)
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
@@ -89,14 +102,11 @@ def store_photo(data, folder, max_width, max_bytes):
         image = image.resize((max_width, max(1, round(image.height * max_width / image.width))),
                              Image.LANCZOS)
     key = hashlib.sha256(data).hexdigest()[:32]
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, f"{key}.webp")
-    created = not os.path.exists(path)
+    name = f"{key}.webp"
+    created = not store.exists(name)
     if created:
-        tmp = path + ".tmp"
-        image.save(tmp, "WEBP", quality=80, method=4)
-        os.replace(tmp, path)
-    return key, image.width, image.height, path, created
+        store.put(name, _webp(image), "image/webp")
+    return key, image.width, image.height, name, created
 
 
 def _has_alpha(image):
@@ -105,9 +115,14 @@ def _has_alpha(image):
     return image.mode == "P" and "transparency" in image.info
 
 
-def add_image(product, data, upload_dir, alt=""):
-    """Store an upload and attach it to the product as its last photo."""
-    key, width, height = store_image(data, upload_dir)
+def add_image(product, data, store=None, alt=""):
+    """Store an upload and attach it to the product as its last photo. The photo is stored
+    before anything is written, so a store that is down (StorageUnavailable) changes nothing."""
+    key, width, height = store_image(data, store)
+    return _attach(product, key, width, height, alt)
+
+
+def _attach(product, key, width, height, alt):
     position = max((img.position for img in product.images), default=-1) + 1
     image = ProductImage(key=key, width=width, height=height, alt=(alt or "").strip()[:200],
                          position=position)
@@ -117,10 +132,11 @@ def add_image(product, data, upload_dir, alt=""):
     return image
 
 
-def create_product_with_photos(variants, photos, upload_dir, **fields):
+def create_product_with_photos(variants, photos, store=None, **fields):
     """A new product (see products.create_product) with its first photos, [(data, alt)], in
-    that order. Every photo is checked before anything is written: InvalidPhotos names each
-    unusable one, and then neither the product nor any photo is stored."""
+    that order. Every photo is checked, then stored, before anything is written: InvalidPhotos
+    names each unusable one, StorageUnavailable says the store is down, and then neither the
+    product nor any photo of it is saved."""
     problems = {}
     for index, (data, _alt) in enumerate(photos):
         try:
@@ -129,13 +145,26 @@ def create_product_with_photos(variants, photos, upload_dir, **fields):
             problems[index] = str(error)
     if problems:
         raise InvalidPhotos(_("A photo could not be used; nothing was saved yet."), problems)
+    stored = [(*store_image(data, store), alt) for data, alt in photos]
     product = create_product(variants, **fields)
-    for data, alt in photos:
-        add_image(product, data, upload_dir, alt)
+    for key, width, height, alt in stored:
+        _attach(product, key, width, height, alt)
     return product
 
 
-def remove_image(product, image):
+def remove_image(product, image, store=None):
+    """Take the photo off the product; once that is committed, its files go too unless
+    another product shows the same photo (files are named by content, so they can be shared)."""
+    key, width = image.key, image.width
     product.images.remove(image)
     refresh_summary(product)
     db.session.flush()
+    shared = db.session.scalar(db.select(ProductImage.id).where(ProductImage.key == key).limit(1))
+    if shared is None:
+        store = storage.products_store(store)
+        transaction.after_commit(lambda: _delete_files(store, key, width))
+
+
+def _delete_files(store, key, width):
+    for each in widths_for(width):
+        store.delete(storage_key(key, each))

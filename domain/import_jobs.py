@@ -129,9 +129,10 @@ def report_rows(job_id):
 
 @dataclass(frozen=True)
 class Context:
-    """What a worker needs to run imports: where the files and photos live, the clock."""
+    """What a worker needs to run imports: where the files live, the product photo store
+    (domain/storage; a folder path names a folder store), the clock."""
     root: str
-    upload_dir: str
+    upload_dir: object
     clock: object
     # The address the shop's own photos are served from, to recognise them (see importer).
     own_media: str = ""

@@ -99,20 +99,36 @@ def _empty_pg(app):
 
 
 @pytest.fixture
-def app(database_template, tmp_path):
+def app_config():
+    """Settings a test module adds to its app's (it overrides this fixture: the photo store
+    tests name an S3 bucket)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_template, tmp_path, app_config):
     if PG_URL:
-        app = create_app(_base_config(tmp_path, database_template))
+        app = create_app({**_base_config(tmp_path, database_template), **app_config})
         _empty_pg(app)
     else:
         path = tmp_path / "shop.sqlite"
         shutil.copyfile(database_template, path)
-        app = create_app(_base_config(tmp_path, f"sqlite:///{path}"))
+        app = create_app({**_base_config(tmp_path, f"sqlite:///{path}"), **app_config})
     with app.app_context():
         limiter.reset()
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's, see tests/s3_helpers.py) for this test worker."""
+    from tests.s3_helpers import S3Server
+    server = S3Server()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ photos and archiving."""
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from domain import images
+from domain import images, storage
 from domain import products as catalogue
 from domain.errors import InvalidPhotos, ShopError
 from domain.extensions import db
@@ -84,8 +84,7 @@ def product_new():
         rows, photos = [row for row, _photo in uploads], [photo for _row, photo in uploads]
         try:
             product = images.create_product_with_photos(
-                form.variant_rows(), photos, current_app.config["UPLOAD_FOLDER"],
-                **form.product_fields())
+                form.variant_rows(), photos, storage.product_photos(), **form.product_fields())
         except InvalidPhotos as error:
             for position, message in error.photos.items():
                 form.photos[rows[position]].form.photo.errors.append(message)
@@ -159,8 +158,8 @@ def image_add(product_id):
     image_form = ImageForm()
     if image_form.validate_on_submit():
         try:
-            images.add_image(product, image_form.photo.data.read(),
-                             current_app.config["UPLOAD_FOLDER"], image_form.alt.data)
+            images.add_image(product, image_form.photo.data.read(), storage.product_photos(),
+                             image_form.alt.data)
         except ShopError as error:
             image_form.photo.errors.append(str(error))
         else:

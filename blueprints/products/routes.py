@@ -3,12 +3,13 @@ import os
 
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
 
-from domain import catalog
+from domain import catalog, storage
 from domain.shopconfig import LANGUAGES
 
 from ..common import safe_next, shop
 from ..htmx import render
 from ..pagecache import cached_page
+from ..stored_files import send_stored
 from . import bp
 from .context import product_context
 
@@ -56,9 +57,9 @@ def product(slug):
 
 @bp.get("/media/<path:filename>")
 def media(filename):
-    """Uploaded photos; names carry a content hash, so they never change."""
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], filename,
-                               max_age=MEDIA_MAX_AGE)
+    """Uploaded photos, wherever they are kept; names carry a content hash, so they never
+    change."""
+    return send_stored(storage.product_photos(), filename, MEDIA_MAX_AGE, immutable=True)
 
 
 @bp.get("/favicon.ico")

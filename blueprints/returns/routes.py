@@ -8,17 +8,19 @@ marked "recalculate", which never touches the request token) and by the "Update 
 button without JavaScript. Asking is one call to domain.returns.request_return, idempotent
 through the form's one-time request token.
 """
-from flask import abort, current_app, flash, request, send_from_directory, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from domain import refund_accounts, returns
-from domain.errors import InvalidRefundAccount, ReturnNotAllowed, ShopError
+from domain import refund_accounts, returns, storage
+from domain.errors import (InvalidRefundAccount, ReturnNotAllowed, ShopError,
+                           StorageUnavailable)
 from domain.returns import offer
 
 from ..common import new_token, shop, valid_token
 from ..htmx import render, see_other
 from ..orders.access import link_token, tracking_url_args, viewable_order
+from ..stored_files import send_stored
 from ..templating import now
 from . import bp
 from .context import photo_urls, return_url
@@ -68,11 +70,12 @@ def create_return(number):
             form.reason.data, form.reason_text.data or "", form.method.data,
             form.request_token.data, now(), shop(), asker_id=asker_id(),
             refund_account=form.account_values(),
-            photos=sent_photos(request.files, returns.photos.MAX_BYTES),
-            photo_folder=current_app.config["RETURN_PHOTO_FOLDER"])
+            photos=sent_photos(request.files, returns.photos.MAX_BYTES))
     except ReturnNotAllowed as error:
         rest = form.add_errors(error.fields)
         return _page(order, form, quantities, variants, status=422, problem=str(error), errors=rest)
+    except StorageUnavailable as error:
+        return _page(order, form, quantities, variants, status=422, problem=str(error))
     return see_other(return_url(ret.number, ret.order))
 
 
@@ -145,12 +148,8 @@ def return_photo(number, photo_id):
     photo = returns.photos.by_id(ret, photo_id)
     if photo is None:
         abort(404)
-    response = send_from_directory(current_app.config["RETURN_PHOTO_FOLDER"],
-                                   returns.photos.file_name(photo), mimetype="image/webp",
-                                   max_age=3600)
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
+    return send_stored(storage.return_photos(), returns.photos.file_name(photo), 3600,
+                       private=True, mimetype="image/webp")
 
 
 def asker_id():

@@ -10,11 +10,10 @@ but locked (an unknown password, no sessions, no back office).
 find() looks and changes nothing; remove() applies what find() found, in the caller's
 transaction; the photo files go only after that commits (delete_photo_files).
 """
-import os
 import secrets
 from dataclasses import dataclass, field, replace
 
-from .. import accounts
+from .. import accounts, storage
 from ..extensions import db
 from ..models import (Category, CreditEntry, Order, OrderLine, PolicyPage, Product, ProductImage,
                       ReturnPolicy, ReturnRule, ShippingMethod, ShopSettings, User, Variant)
@@ -204,17 +203,19 @@ def remove(found):
     return keys - still_used
 
 
-def delete_photo_files(keys, upload_dir):
+def delete_photo_files(keys, store=None):
     """Delete the stored copies of photos no product uses any more; returns how many files
-    went. Call after the removal has committed, so a rollback never leaves missing photos."""
+    went. Call after the removal has committed, so a rollback never leaves missing photos.
+    `store` is the product photo store (a folder path names a folder store)."""
     still_used = set(db.session.scalars(db.select(ProductImage.key).where(
         ProductImage.key.in_(sorted(keys)))))
     unused = set(keys) - still_used
-    folder = os.path.join(upload_dir, "products")
+    store = storage.products_store(store)
     deleted = 0
-    # Each photo is stored as <key>-<width>.webp, at a few widths (domain.images).
-    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
-        if name.endswith(".webp") and name.rsplit("-", 1)[0] in unused:
-            os.remove(os.path.join(folder, name))
+    # Each photo is stored as products/<key>-<width>.webp, at a few widths (domain.images).
+    for name in store.keys("products/"):
+        base = name[len("products/"):]
+        if base.endswith(".webp") and "/" not in base and base.rsplit("-", 1)[0] in unused:
+            store.delete(name)
             deleted += 1
     return deleted

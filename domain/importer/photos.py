@@ -1,5 +1,6 @@
 """Fetching an imported product's photos: from http(s) addresses, from files beside the CSV
 (the command line only), or from the shop's own photo folder when the file is its own export."""
+import io
 import os
 import re
 import stat
@@ -13,7 +14,7 @@ from urllib.parse import unquote, urlparse
 from flask_babel import gettext as _
 from PIL import Image
 
-from .. import images
+from .. import images, storage
 from ..errors import InvalidImage
 
 FETCH_TIMEOUT = 10
@@ -29,18 +30,22 @@ def reason(error):
     return error.reason if type(error) is urllib.error.URLError else error
 
 
-def stored_photo(src, own_media, upload_dir):
+def stored_photo(src, own_media, store):
     """(key, width, height) when src names a photo this shop already stores (own_media is the
     address its photos are served from, e.g. https://shop.example/media/products/): an export
-    imported back into the shop it came from keeps its photos without downloading them."""
+    imported back into the shop it came from keeps its photos without downloading them.
+    `store` is the product photo store (a folder path names a folder store)."""
     if not own_media or not src.startswith(own_media):
         return None
     match = _STORED.fullmatch(src[len(own_media):])
     if not match:
         return None
-    path = os.path.join(upload_dir, "products", match.group(0))
+    found = storage.products_store(store).get(images.storage_key(match.group(1),
+                                                                 int(match.group(2))))
+    if found is None:
+        return None
     try:
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(found.data)) as image:
             width, height = image.size
     except OSError:
         return None

@@ -206,7 +206,8 @@ class Variant(db.Model):
 
 
 class ProductImage(db.Model):
-    """An uploaded photo; files live under instance/uploads as <key>-<width>.webp."""
+    """An uploaded photo; its copies are products/<key>-<width>.webp in the product photo store
+    (domain/storage: instance/uploads, or the bucket)."""
 
     __tablename__ = "product_image"
     id = db.Column(db.Integer, primary_key=True)

@@ -199,7 +199,7 @@ class ReturnPhoto(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     return_id = db.Column(db.Integer, db.ForeignKey("return_request.id", ondelete="CASCADE"),
                           nullable=False)
-    # The file: <key>.webp in the return photos folder.
+    # The file: <key>.webp in the return photo store (domain/storage).
     key = db.Column(db.String(64), nullable=False)
     width = db.Column(db.Integer, nullable=False)
     height = db.Column(db.Integer, nullable=False)

@@ -135,13 +135,15 @@ def _check(order, selections, action, reason, reason_text, method, now, config, 
 
 def request_return(order, selections, action, reason, reason_text, method, request_token, now,
                    config, asker_id=None, actor="customer", refund_account=None, photos=(),
-                   photo_folder=None):
+                   photo_store=None):
     """Ask to return lines of `order`. Returns (ReturnRequest, created). `asker_id` is the
     signed-in account asking (None for a guest holding the order's link): store credit is only
     for the account that placed the order. `refund_account` ({bank_name, account_number,
     account_holder}) is where a refund the merchant sends by hand goes: required for a refund
     of an order paid by bank transfer or cash on delivery, ignored otherwise. `photos` are
-    [(file name, bytes)] the customer sent, kept in `photo_folder` (see photos.py).
+    [(file name, bytes)] the customer sent, kept in `photo_store` (the app's return photo
+    store unless given; see photos.py), before anything is written: a store that is down
+    raises StorageUnavailable and leaves no return behind.
 
     A fault (faults.FAULT_REASONS: damaged, wrong, incomplete, not as described) follows the
     fault rule: final sale does not apply, its own window, nothing kept back. It waits for the
@@ -167,6 +169,7 @@ def request_return(order, selections, action, reason, reason_text, method, reque
                         s.exchange_variant_id if action == "exchange" else None)
               for line, s in chosen]
     amounts = estimate(order, picked, action, eligibility, fault=faults.is_fault(reason))
+    stored = return_photos.store(photos, photo_store) if photos else []
     ret = ReturnRequest(
         number=new_number(), request_token=request_token, status="requested", action=action,
         reason=reason, reason_text=reason_text, method=method, currency=order.currency,
@@ -191,8 +194,8 @@ def request_return(order, selections, action, reason, reason_text, method, reque
         return existing, False
     if account is not None:
         refund_accounts.save(account, ret=ret)
-    if photos:
-        return_photos.attach(ret, photos, photo_folder, now)
+    if stored:
+        return_photos.attach(ret, stored, now)
     record(ret, "requested", actor, now)
     alerts.return_requested(ret, actor, now)
     return ret, True

@@ -1,21 +1,22 @@
 """Photos a customer sends with a return: up to MAX_PHOTOS, each an image we can decode within
 MAX_BYTES, kept as one WebP copy made afresh without the original's metadata.
 
-They are personal (a customer's home, their hands) so they live outside the public uploads
-folder, in the folder the app names RETURN_PHOTO_FOLDER, and are served only through the
+They are personal (a customer's home, their hands) so they live apart from the public
+product photos, in the return photo store (storage.return_photos(): the folder the app names
+RETURN_PHOTO_FOLDER, or return-photos/ in the object store), and are served only through the
 return's page checks (blueprints/returns/routes.py), never from a public URL.
 """
-import os
+import logging
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import images, order_records, personal_data, transaction
+from .. import images, order_records, personal_data, storage, transaction
 from ..extensions import db
-from ..errors import InvalidImage
+from ..errors import InvalidImage, StorageUnavailable
 from ..models import Order, ReturnPhoto, ReturnRequest
 
+log = logging.getLogger(__name__)
 MAX_PHOTOS = 3
 MAX_BYTES = 5 * 1024 * 1024
 MAX_WIDTH = 1600
@@ -34,13 +35,20 @@ def problem(photos):
     return ""
 
 
-def attach(ret, photos, folder, now):
-    """Store checked `photos` and attach them to `ret`. A file made here is removed again if
-    the transaction is rolled back, so no orphan photo of a return that never was stays."""
-    for _name, data in photos:
-        key, width, height, path, created = images.store_photo(data, folder, MAX_WIDTH, MAX_BYTES)
+def store(photos, photo_store=None):
+    """Keep checked `photos` in the return photo store, before anything about the return is
+    written: StorageUnavailable then leaves nothing behind. Returns what attach() takes."""
+    photo_store = photo_store or storage.return_photos()
+    return [(photo_store, *images.store_photo(data, photo_store, MAX_WIDTH, MAX_BYTES))
+            for _name, data in photos]
+
+
+def attach(ret, stored, now):
+    """Attach photos store() kept to `ret`. A file made for it is removed again if the
+    transaction is rolled back, so no orphan photo of a return that never was stays."""
+    for photo_store, key, width, height, name, created in stored:
         if created:
-            transaction.on_rollback(lambda path=path: _remove(path))
+            transaction.on_rollback(lambda s=photo_store, name=name: _remove(s, name))
         ret.photos.append(ReturnPhoto(key=key, width=width, height=height, created_at=now))
 
 
@@ -53,11 +61,11 @@ def by_id(ret, photo_id):
     return next((p for p in ret.photos if p.id == photo_id), None)
 
 
-def _remove(path):
+def _remove(photo_store, name):
     try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
+        photo_store.delete(name)
+    except StorageUnavailable:
+        log.warning("return photo %s stays in the store although nothing uses it", name)
 
 
 def _of_subject(subject, erasure=None):
@@ -75,10 +83,9 @@ def _export(subject):
 def _erase(subject, erasure):
     """The photos go with the rows; their files once the erasure is committed."""
     photos = db.session.scalars(_of_subject(subject, erasure)).all()
-    folder = current_app.config["RETURN_PHOTO_FOLDER"]
+    photo_store = storage.return_photos()
     for photo in photos:
-        path = os.path.join(folder, file_name(photo))
-        transaction.after_commit(lambda path=path: _remove(path))
+        transaction.after_commit(lambda name=file_name(photo): _remove(photo_store, name))
         db.session.delete(photo)
     db.session.flush()
     return len(photos)
