@@ -11,7 +11,7 @@ import uuid
 from PIL import Image
 from sqlalchemy import text
 
-from domain import images, orders, returns, shopconfig
+from domain import images, orders, returns, shopconfig, storage
 from domain.extensions import db
 from domain.models import Order, Product
 from domain.returns import Selection
@@ -32,7 +32,7 @@ def shop_with_photos(app, make):
     shop = krw_shop(make, stock=1000)
     with app.test_request_context():
         jar = db.session.get(Product, shop["jar"]["id"])
-        images.add_image(jar, photo_bytes((200, 180, 150)), app.config["UPLOAD_FOLDER"], "Jar")
+        images.add_image(jar, photo_bytes((200, 180, 150)), storage.product_photos(app), "Jar")
         db.session.commit()
     order = delivered_order(app, {"variant": shop["small"], "method": shop["standard"]},
                             token="delivered-for-return")
@@ -42,7 +42,7 @@ def shop_with_photos(app, make):
         returns.request_return(placed, [Selection(placed.lines[0].id, 1, None)], "refund",
                                "damaged", "Cracked rim", "dropoff", uuid.uuid4().hex, LATER,
                                config, asker_id=None, photos=[("rim.png", photo_bytes((90, 20, 20)))],
-                               photo_folder=app.config["RETURN_PHOTO_FOLDER"])
+                               photo_store=storage.return_photos(app))
         db.session.commit()
     return shop
 
