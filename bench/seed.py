@@ -225,7 +225,7 @@ def build(database_uri, instance_dir, count):
         settings(db)
         category_ids = categories(db)
         products(db, count, category_ids, config["UPLOAD_FOLDER"])
-        changed(config["STOREFRONT_VERSION_FILE"])
+        changed()
         first = db.session.get(Product, 1)
         info = {
             "category_slug": db.session.get(Category, category_ids[0]).slug,

@@ -19,7 +19,7 @@ from domain.money import locale_or_none
 def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:
-        g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
+        g.shop = shopconfig.current()
     return g.shop
 
 

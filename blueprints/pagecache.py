@@ -3,9 +3,10 @@
 A product or listing page costs 10-15 ms to build (queries, Jinja, Babel) and is the same for
 every anonymous visitor except for two things: the CSRF token in its forms and the cart badge.
 Those are cut out of the stored copy and put back on every hit, so a hit costs about as much as
-a bare response. Entries are keyed by the storefront version, which any commit touching the
-catalogue or settings moves on (domain.shopconfig.watch_changes), so a price, stock or settings
-change shows on the very next request in every worker.
+a bare response. Entries are keyed by the storefront version (domain/storefront_version.py),
+which any commit touching the catalogue or settings moves on (domain.shopconfig.watch_changes),
+so a price, stock or settings change shows on the very next request in every process of every
+server.
 """
 import threading
 from collections import OrderedDict
@@ -16,7 +17,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from domain import shopconfig
+from domain import storefront_version
 
 from .htmx import is_htmx, wants_fragment
 
@@ -81,7 +82,7 @@ def cached_page(view):
             return view(*args, **kwargs)
         # The version is read before rendering: a change committed while this page renders
         # moves the version on, so the copy stored below is never served after it.
-        version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
+        version = storefront_version.current()
         # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
         # their own copy.
         key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),

@@ -61,7 +61,7 @@ COMPLAINTS = Retention(36, f"{DECREE}제4호: 소비자의 불만 또는 분쟁�
 NOT_PERSONAL = frozenset({
     "category", "erasure_log", "import_job", "import_problem", "policy_page", "product",
     "product_image", "return_policy", "return_rule", "shipping_method", "shop_settings",
-    "variant", "worker_heartbeat",
+    "scheduled_job", "storefront_version", "variant", "worker_heartbeat",
 })
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
