@@ -1,4 +1,5 @@
-"""scheduled worker jobs with leases; the storefront version in the database (PostgreSQL)
+"""scheduled worker jobs with leases; the storefront version in the database (PostgreSQL);
+store credit entries with an idempotency key
 
 Revision ID: 0020
 Revises: 0015
@@ -35,8 +36,15 @@ def upgrade():
     sa.Column('runs', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduled_job'))
     )
+    with op.batch_alter_table('credit_entry', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('idempotency_key', sa.String(length=200), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_credit_entry_idempotency_key'),
+                                          ['idempotency_key'])
 
 
 def downgrade():
+    with op.batch_alter_table('credit_entry', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_credit_entry_idempotency_key'), type_='unique')
+        batch_op.drop_column('idempotency_key')
     op.drop_table('scheduled_job')
     op.drop_table('storefront_version')
