@@ -67,7 +67,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def create_app(test_config=None):
-    app = Flask(__name__, instance_relative_config=True)
+    # SHOP_INSTANCE_PATH: another folder for the instance files (the SQLite database, the
+    # generated secret key, uploads, emails saved as files), e.g. one per server or per shop.
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(os.environ["SHOP_INSTANCE_PATH"])
+                if os.environ.get("SHOP_INSTANCE_PATH", "").strip() else None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
