@@ -36,6 +36,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time as clock_time, timedelta
 
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import transaction
@@ -277,7 +278,6 @@ def _run_claimed(job, run, token, zone):
 # A DueRows job's run is recorded when it did something or failed, and otherwise at most this
 # often: an idle worker does not write a row every pass.
 QUIET_RECORD_EVERY = timedelta(minutes=1)
-_last_quiet = {}
 
 
 def _run_rows(job, clock, zone, echo, should_stop, services):
@@ -298,11 +298,11 @@ def _run_rows(job, clock, zone, echo, should_stop, services):
         for line in (summary or "").splitlines():
             echo(line)
     finished = clock()
-    key = (id(db.engine), job.name)
-    if result == "ok" and not detail and finished - _last_quiet.get(key, datetime.min.replace(
-            tzinfo=finished.tzinfo)) < QUIET_RECORD_EVERY:
+    quiet = current_app.extensions.setdefault("jobs_recorded_at", {})
+    last = quiet.get(job.name)
+    if result == "ok" and not detail and last is not None and finished - last < QUIET_RECORD_EVERY:
         return result
-    _last_quiet[key] = finished
+    quiet[job.name] = finished
     try:
         with transaction.unit_of_work():
             db.session.execute(_insert(dict(name=job.name, detail="", runs=0)))

@@ -1,8 +1,8 @@
 """Sending the outbox: due messages are rendered, handed to a transport, and marked sent; a
 failure is recorded and retried later with a growing delay.
 
-One worker process sends (`flask --app shop worker`); a second one, started by mistake or on
-another host, is safe. A worker claims each message with a conditional update committed before
+Any number of worker processes send (`flask --app shop worker`), on any number of hosts. A
+worker claims each message with a conditional update committed before
 it sends: a lease of LEASE (one minute), which a timer thread of that worker renews four times
 per lease for as long as it works on the message, however slow the mail server. A live worker
 is never overtaken; the message of a worker killed mid-send (kill -9, out of memory, a lost
