@@ -13,7 +13,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres bench bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres test-multihost bench bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -56,7 +56,7 @@ run: translations $(if $(filter 0,$(DEMO)),setup,demo) ## Set up and serve at ht
 	$(BIN)/gunicorn -c gunicorn-settings.py --workers $(WORKERS) \
 	  --bind $(HOST):$(PORT) --access-logfile - 'shop:create_app()'
 
-worker: migrate ## Send queued emails and expire unpaid bank transfers until stopped (make run starts one)
+worker: migrate ## Run the background jobs (emails, expiries, imports) until stopped; as many as you like (make run starts one)
 	SHOP_URL='$(SHOP_URL)' $(BIN)/flask worker
 
 test: $(VENV)/.dev translations node_modules/axe-core/axe.min.js ## Run the whole test suite, browser tests included
@@ -67,6 +67,10 @@ test-fast: $(VENV)/.dev translations ## Unit and web tests only (no browser)
 
 test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaway PostgreSQL server
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -n auto -q tests/unit tests/web
+
+# Two gunicorn hosts and two workers on one throwaway PostgreSQL and Redis (tests/multihost).
+test-multihost: $(VENV)/.dev translations ## Two app servers and two workers on one PostgreSQL and Redis: changes, stock, email and limits across hosts
+	TEST_MULTIHOST=1 bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q tests/multihost
 
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}

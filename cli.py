@@ -251,10 +251,16 @@ def register(app):
     @click.option("--once", is_flag=True, help="One pass, then exit (for cron and tests).")
     @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
                   help="Seconds between passes.")
-    def worker_command(once, interval):
-        """Send queued emails (retrying failures), expire unpaid bank transfers and run the
-        imports started in the back office, until stopped."""
+    @click.option("--status", is_flag=True,
+                  help="List the registered jobs: when each last ran, how, and when it is due next.")
+    def worker_command(once, interval, status):
+        """Run the shop's background jobs (emails, expiries, imports, purges, the heartbeat)
+        until stopped. Any number of workers may run, on any number of hosts."""
         import worker
+        if status:
+            for line in worker.status_lines(current_app._get_current_object()):
+                click.echo(line)
+            return
         worker.run(current_app._get_current_object(), once=once, interval=interval,
                    echo=lambda line: click.echo(line))
 

@@ -21,10 +21,26 @@ def database_url(instance_path):
     return "sqlite:///" + os.path.join(instance_path, "shop.sqlite")
 
 
-def secret_key(instance_path):
-    """SECRET_KEY from the environment, else one generated once into instance/secret_key."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+class MissingSecretKey(RuntimeError):
+    """The shop cannot start without a SECRET_KEY it shares with its other servers."""
+
+
+SHARED_KEY_NEEDED = (
+    "SECRET_KEY is not set. On PostgreSQL (DATABASE_URL) the shop may run on several servers, "
+    "and every one of them, and every worker, must sign sessions, CSRF tokens and emailed links "
+    "with the same key, or a visitor is signed out and their forms refused whenever their next "
+    "request reaches another server. A key generated into one server's instance folder cannot "
+    "be that key: set SECRET_KEY in the environment of every server and worker, e.g. to the "
+    "output of: python3 -c 'import secrets; print(secrets.token_hex(32))'")
+
+
+def secret_key(instance_path, database_uri=""):
+    """SECRET_KEY from the environment. Else, on SQLite (one machine), one generated once into
+    instance/secret_key; on PostgreSQL, MissingSecretKey: each server would generate its own."""
+    if os.environ.get("SECRET_KEY", "").strip():
+        return os.environ["SECRET_KEY"].strip()
+    if str(database_uri).startswith("postgresql"):
+        raise MissingSecretKey(SHARED_KEY_NEEDED)
     path = os.path.join(instance_path, "secret_key")
     try:
         with open(path) as fh:
@@ -137,7 +153,8 @@ def create_app(test_config=None):
     app.config.setdefault("RETURN_PHOTO_FOLDER", os.path.join(
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = secret_key(app.instance_path,
+                                              app.config["SQLALCHEMY_DATABASE_URI"])
     from domain import storage
     storage.init_app(app)
     from blueprints import proxy

@@ -1,23 +1,31 @@
-"""`flask --app shop worker`: sends the outbox, expires unpaid bank transfers, alerts the
-merchant when mail has failed for over an hour, purges the records kept for the law once
-their time is up and runs the product imports started in the back office, in a loop.
+"""`flask --app shop worker`: runs the shop's background jobs in a loop. The jobs are registered
+below with their schedules (domain/jobs.py): sending the outbox, expiring unpaid bank
+transfers, alerting the merchant when mail has failed for over an hour, purging the records
+kept for the law once their time is up, running the product imports started in the back
+office, and recording the heartbeat the dashboard reads.
 
-Run one worker per shop: `make run` starts it beside gunicorn, `make worker` alone. A second
-one by mistake does nothing twice (messages, unpaid orders and records to purge are each
-claimed before they are handled: domain/mailer.py, orders.expire_unpaid, order_records), but
-it only adds load. SIGTERM or SIGINT stops it after the message it is sending; a worker killed
-outright leaves that message to the next worker a minute later, and it may arrive twice.
+Run as many workers as you like, on as many hosts as you like, against the same database: each
+due run of a scheduled job is claimed by one worker, and the jobs that work through rows
+(messages, orders, records, imports) claim each row before they handle it, so nothing happens
+twice. SIGTERM or SIGINT stops a worker after the message it is sending; a worker killed
+outright leaves its claims to lapse (a minute for a message or a scheduled run, two for an
+import) and another worker takes them over; only a message whose sending was cut off may arrive
+twice (domain/mailer.py).
 """
 import signal
 import threading
 import time
 from datetime import datetime, timezone
 
+from domain import jobs
+
 # The wait between passes is sliced so a stop request is seen within this many seconds.
 SLICE = 0.5
 # The heartbeat is written at most this often: the dashboard counts in minutes, and a row
 # written every pass would only add writes.
 HEARTBEAT_EVERY = 60.0
+# What the outbox job hands to mailer.send_due per pass.
+SEND_LIMIT = 50
 
 
 def clock(app):
@@ -26,48 +34,102 @@ def clock(app):
     return frozen() if frozen else datetime.now(timezone.utc)
 
 
-def run_pass(app, transport, render, echo, should_stop=None, limit=50):
-    """One pass: expire bank transfers past their date, alert the merchant if mail has failed
-    for over an hour, purge what the law no longer requires the shop to keep, send what is
-    due, then import for up to import_jobs.SLICE seconds. Each is a job with transactions of its
-    own, so a failure in one does not undo the others; each takes effect once with any number
-    of workers (claimed orders, an alert under a unique key, records claimed by their DELETE,
-    leased messages, imports claimed with a lease). Returns the emails' outcomes."""
-    from domain import alerts, mailer, orders, personal_data, transaction
+@jobs.register("expire-unpaid-transfers", jobs.DueRows())
+def expire_unpaid(run):
+    """Bank transfers past their pay-by date ("N days after placing"): each order is claimed
+    (SKIP LOCKED, then a conditional UPDATE), so it expires, gives its stock back and tells the
+    customer and the merchant once."""
+    from domain import orders
+    expired = orders.expire_unpaid(run.now)
+    if expired:
+        return f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}"
 
+
+@jobs.register("alert-failing-mail", jobs.DueRows())
+def alert_failing_mail(run):
+    """The merchant's alert when mail has failed for over an hour, queued under a unique key."""
+    from domain import alerts
+    if alerts.check_mail(run.now):
+        return "mail has failed for over an hour: the merchant's alert is queued"
+
+
+@jobs.register("purge-past-retention", jobs.DueRows())
+def purge_past_retention(run):
+    """Each record is claimed by the DELETE that removes it: any number of workers purge it,
+    and log its purge, exactly once."""
+    from domain import personal_data
+    lines = [f"purged the records of erasure {entry.reference} past their retention: "
+             + ", ".join(f"{count} {kind}" for kind, count in entry.records.items())
+             for entry in personal_data.purge_expired(run.now)]
+    return "\n".join(lines)
+
+
+@jobs.register("send-outbox", jobs.DueRows(), own_transactions=True)
+def send_outbox(run):
+    """Due messages, each claimed with a lease renewed while it is sent."""
+    from domain import mailer
+    outcomes = mailer.send_due(run.now, run.services["transport"], run.services["render"],
+                               limit=run.services.get("limit", SEND_LIMIT),
+                               should_stop=run.should_stop,
+                               report=lambda outcome: run.echo(str(outcome)))
+    run.services["outcomes"] = outcomes
+    if outcomes:
+        sent = sum(1 for outcome in outcomes if outcome.sent)
+        return f"sent {sent} of {len(outcomes)} due email{'s' if len(outcomes) != 1 else ''}"
+
+
+@jobs.register("run-imports", jobs.DueRows(), own_transactions=True)
+def run_imports_job(run):
+    """Imports waiting or cut off, each claimed with a lease, for up to import_jobs.SLICE s."""
+    from domain import import_jobs
+    import_jobs.work(run.services["import_context"](), should_stop=run.should_stop,
+                     report=run.echo)
+
+
+@jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))
+def heartbeat(run):
+    """The dashboard's sign that a worker is running, on any host."""
+    from domain import heartbeat as beats
+    beats.beat(run.now)
+
+
+PASS_JOBS = ("expire-unpaid-transfers", "alert-failing-mail", "purge-past-retention",
+             "send-outbox", "run-imports")
+
+
+def _only(names, registry=jobs.REGISTRY):
+    selected = jobs.Registry()
+    selected.jobs = {name: job for name, job in registry.jobs.items() if name in names}
+    return selected
+
+
+def _zone(app):
+    from domain import shopconfig
     with app.app_context():
-        now = clock(app)
-        try:
-            with transaction.unit_of_work():
-                expired = orders.expire_unpaid(now)
-        except Exception as error:
-            echo(f"expiring unpaid orders failed: {mailer.describe_error(error)}")
-        else:
-            if expired:
-                echo(f"expired {expired} unpaid bank-transfer order{'s' if expired != 1 else ''}")
-        try:
-            with transaction.unit_of_work():
-                alerted = alerts.check_mail(now)
-        except Exception as error:
-            echo(f"checking for failing mail failed: {mailer.describe_error(error)}")
-        else:
-            if alerted:
-                echo("mail has failed for over an hour: the merchant's alert is queued")
-        try:
-            # Each record is claimed by the DELETE that removes it: any number of workers
-            # purge it, and log its purge, exactly once.
-            with transaction.unit_of_work():
-                purged = personal_data.purge_expired(now)
-        except Exception as error:
-            echo(f"purging records past their retention failed: {mailer.describe_error(error)}")
-        else:
-            for entry in purged:
-                echo(f"purged the records of erasure {entry.reference} past their retention: "
-                     + ", ".join(f"{count} {kind}" for kind, count in entry.records.items()))
-        outcomes = mailer.send_due(now, transport, render, limit=limit, should_stop=should_stop,
-                                   report=lambda outcome: echo(str(outcome)))
-    run_imports(app, echo, should_stop)
-    return outcomes
+        return shopconfig.current().zone
+
+
+def run_jobs(app, transport, render, echo, should_stop=None, limit=SEND_LIMIT, registry=None):
+    """Run every due job of `registry` (by default all the registered ones), each claimed;
+    returns the services dict, where the outbox job leaves its outcomes."""
+    services = {"transport": transport, "render": render, "limit": limit,
+                "import_context": lambda: import_context(app), "outcomes": []}
+    registry = jobs.REGISTRY if registry is None else registry
+    with app.app_context():
+        zone = _zone(app)
+        jobs.run_due(registry, lambda: clock(app), zone, echo=echo,
+                     should_stop=should_stop, services=services)
+    return services
+
+
+def run_pass(app, transport, render, echo, should_stop=None, limit=SEND_LIMIT):
+    """One pass of the jobs that work through due rows: expire bank transfers past their date,
+    alert the merchant if mail has failed for over an hour, purge what the law no longer
+    requires the shop to keep, send what is due, then import for up to import_jobs.SLICE
+    seconds. Each has transactions of its own, so a failure in one does not undo the others;
+    each takes effect once with any number of workers. Returns the emails' outcomes."""
+    return run_jobs(app, transport, render, echo, should_stop, limit,
+                    registry=_only(PASS_JOBS))["outcomes"]
 
 
 def import_context(app):
@@ -82,32 +144,44 @@ def import_context(app):
                    clock=lambda: clock(app), own_media=own_media)
 
 
-def run_imports(app, echo, should_stop=None):
-    from domain import import_jobs, mailer
-
+def status_lines(app, registry=None):
+    """`flask --app shop worker --status`: each registered job, its schedule, its last run (in
+    the shop's time zone) with its result, and when it is due next."""
+    registry = jobs.REGISTRY if registry is None else registry
     with app.app_context():
-        try:
-            import_jobs.work(import_context(app), should_stop=should_stop, report=echo)
-        except Exception as error:
-            echo(f"running imports failed: {mailer.describe_error(error)}")
+        zone = _zone(app)
+        now = clock(app)
+        found = jobs.statuses(registry, now)
 
+    def at(moment):
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M:%S}" if moment else "never"
 
-def record_heartbeat(app, echo):
-    """Stamp the worker's heartbeat (domain/heartbeat.py), a job of its own: a failure is
-    reported and leaves the passes alone."""
-    from domain import heartbeat, mailer, transaction
-
-    with app.app_context():
-        try:
-            with transaction.unit_of_work():
-                heartbeat.beat(clock(app))
-        except Exception as error:
-            echo(f"recording the heartbeat failed: {mailer.describe_error(error)}")
+    lines = [f"Jobs ({len(found)}), times in {zone.key}:"]
+    for status in found:
+        lines.append(f"{status.name}: {status.schedule}")
+        if status.result == "running":
+            last = f"running since {at(status.last_started)}, lease until {at(status.running_until)}"
+        elif status.last_finished or status.result == "cut off":
+            last = f"{at(status.last_finished or status.last_started)}, {status.result}"
+            if status.detail:
+                last += f": {status.detail.splitlines()[0]}"
+        else:
+            last = "never"
+        lines.append(f"  last run: {last} ({status.runs} run{'s' if status.runs != 1 else ''})")
+        if isinstance(registry.jobs[status.name].schedule, jobs.DueRows):
+            due = "at every worker's next pass"
+        elif status.next_due is None or status.next_due <= now:
+            due = "now"
+        else:
+            due = at(status.next_due)
+        lines.append(f"  next due: {due}")
+    return lines
 
 
 def run(app, once=False, interval=5.0, echo=print):
-    """Loop until SIGTERM/SIGINT (or one pass with once=True). A failed pass (the database
-    busy, say) is reported and tried again after the interval; with once=True it raises."""
+    """Run every due job, again every `interval` seconds until SIGTERM/SIGINT (or once with
+    once=True). A failed pass (the database away, say) is reported and tried again after the
+    interval; with once=True it raises."""
     from blueprints.mail import renderer
     from domain import mailer
 
@@ -117,14 +191,10 @@ def run(app, once=False, interval=5.0, echo=print):
     previous = {} if once else _on_stop_signals(stop)
     if not once:
         echo(f"mail worker: sending through {transport}, every {interval:g} s; stop with Ctrl-C")
-    next_beat = 0.0
     try:
         while not stop.is_set():
-            if time.monotonic() >= next_beat:
-                record_heartbeat(app, echo)
-                next_beat = time.monotonic() + HEARTBEAT_EVERY
             try:
-                run_pass(app, transport, render, echo, should_stop=stop.is_set)
+                run_jobs(app, transport, render, echo, should_stop=stop.is_set)
             except Exception as error:
                 if once:
                     raise

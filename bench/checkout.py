@@ -51,7 +51,7 @@ def prepare(database_uri, instance_dir, customers=CUSTOMERS):
                                    country="KR", is_default=True))
             emails.append(user.email)
         db.session.commit()
-        changed(app.config["STOREFRONT_VERSION_FILE"])
+        changed()
         db.session.remove()
         db.engine.dispose()
     return {"product_path": f"/products/{SLUG}", "emails": emails}

@@ -364,7 +364,7 @@ def build(database_uri, instance_dir, count, order_count=0):
             orders(db, order_count, count)
             db.session.commit()
             merchant(db, MERCHANT_EMAIL, MERCHANT_PASSWORD)
-        changed(config["STOREFRONT_VERSION_FILE"])
+        changed()
         first = db.session.get(Product, 1)
         info = {
             "category_slug": db.session.get(Category, category_ids[0]).slug,

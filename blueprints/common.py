@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
 from domain import cart as carts
-from domain import email_address, shopconfig
+from domain import email_address, shopconfig, storefront_version
 from domain.ids import MAX_ID
 from domain.money import locale_or_none
 
@@ -22,8 +22,8 @@ def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:
         # The version first: what is cached under it (page chrome) is then never older.
-        g.shop_version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
-        g.shop = shopconfig.current(current_app.config["STOREFRONT_VERSION_FILE"])
+        g.shop_version = storefront_version.current()
+        g.shop = shopconfig.current()
     return g.shop
 
 

@@ -11,9 +11,9 @@ holes (blueprints/templating.py) and stored; each request fills them in:
   per encoding and sent as they are, with an ETag, and no session is opened, written or sent;
 - anyone else gets their own token, badge and personal parts, compressed per request.
 
-Entries are keyed by the storefront version, which any commit touching the catalogue or settings
+Entries are keyed by the storefront version (domain/storefront_version.py), which any commit touching the catalogue or settings
 moves on (domain.shopconfig.watch_changes), so a price, stock or settings change shows on the
-very next request in every worker. Merchants and pages with a pending message are never cached.
+very next request in every process of every server. Merchants and pages with a pending message are never cached.
 """
 import gzip
 import hashlib
@@ -27,7 +27,7 @@ from flask_babel import get_locale
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
 
-from domain import oneclick, shopconfig
+from domain import oneclick, storefront_version
 
 from .common import shop
 from .csrf import anonymous_token, cookieless
@@ -162,7 +162,7 @@ def cached_page(view):
             return view(*args, **kwargs)
         # The version is read before rendering: a change committed while this page renders
         # moves the version on, so the copy stored below is never served after it.
-        version = shopconfig.version(current_app.config["STOREFRONT_VERSION_FILE"])
+        version = storefront_version.current()
         # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
         # their own copy.
         key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),

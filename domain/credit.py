@@ -8,6 +8,7 @@ transaction: these functions flush and never commit. Amounts are integer minor u
 from dataclasses import dataclass
 
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from . import personal_data
 from .errors import InsufficientCredit, NotFound
@@ -62,6 +63,27 @@ def grant(user_id, amount, currency, note, now, return_id=None, order_id=None, g
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def grant_once(key, user_id, amount, currency, note, now, order_id=None):
+    """grant() unless an entry under `key` was ever written; the entry, or None if one was.
+    The key is unique in the ledger: a job run again after its worker died, or two workers
+    raising the same event at once, add the credit once, and the loser goes on without an
+    error (its insert does nothing and the balance is not touched)."""
+    _positive(amount)
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    entry_id = db.session.execute(
+        insert(CreditEntry).values(user_id=user_id, amount=amount, currency=currency,
+                                   note=str(note)[:300], order_id=order_id, goodwill=False,
+                                   created_at=now, idempotency_key=key[:200])
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(CreditEntry.id)).scalar()
+    if entry_id is None:
+        return None
+    if _move(user_id, amount) != 1:
+        raise NotFound(_("That customer account no longer exists."))
+    return db.session.get(CreditEntry, entry_id)
 
 
 def spend(user_id, amount, currency, order, now):

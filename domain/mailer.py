@@ -1,8 +1,8 @@
 """Sending the outbox: due messages are rendered, handed to a transport, and marked sent; a
 failure is recorded and retried later with a growing delay.
 
-One worker process sends (`flask --app shop worker`); a second one, started by mistake or on
-another host, is safe. A worker claims each message with a conditional update committed before
+Any number of worker processes send (`flask --app shop worker`), on any number of hosts. A
+worker claims each message with a conditional update committed before
 it sends: a lease of LEASE (one minute), which a timer thread of that worker renews four times
 per lease for as long as it works on the message, however slow the mail server. A live worker
 is never overtaken; the message of a worker killed mid-send (kill -9, out of memory, a lost
@@ -190,8 +190,15 @@ def _claim(message_id, now, claimed_at=None):
     """Take the message for an attempt, with a lease of LEASE from claimed_at (default now);
     None if another worker has it or it was sent. An attempt found cut off is counted."""
     claimed_at = claimed_at or now
-    previous = db.session.scalar(db.select(OutboxMessage.attempt_started_at)
-                                 .where(OutboxMessage.id == message_id))
+    # PostgreSQL: a message another worker is claiming this instant is skipped, not waited for
+    # (SKIP LOCKED); SQLite renders no FOR UPDATE, its single writer does the same.
+    found = db.session.execute(db.select(OutboxMessage.attempt_started_at)
+                               .where(OutboxMessage.id == message_id)
+                               .with_for_update(skip_locked=True)).first()
+    if found is None:
+        db.session.commit()
+        return None
+    previous = found.attempt_started_at
     values = dict(next_attempt_at=claimed_at + LEASE, attempt_started_at=claimed_at)
     if previous is not None:
         values.update(attempts=OutboxMessage.attempts + 1, last_error=(

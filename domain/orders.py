@@ -380,8 +380,11 @@ def expire_unpaid(now):
 
 
 def unpaid_past_due(now):
-    """The bank-transfer orders still unpaid past their pay-by date."""
-    return db.session.scalars(db.select(Order).where(*_unpaid_past(now))).all()
+    """The bank-transfer orders still unpaid past their pay-by date, locked for the caller's
+    transaction. On PostgreSQL an order another worker is expiring right now is skipped rather
+    than waited for (SKIP LOCKED); SQLite has one writer at a time and no row locks."""
+    return db.session.scalars(db.select(Order).where(*_unpaid_past(now))
+                              .with_for_update(skip_locked=True, of=Order)).all()
 
 
 def _unpaid_past(now):

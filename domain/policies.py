@@ -108,8 +108,8 @@ def save_product_rule(reference, values, now, currency):
     return found[0]
 
 
-def storefront_rule(product_id, category_id, version_file):
+def storefront_rule(product_id, category_id):
     """The rule in force for a product, as returns.rule_for() finds it, from the rules the
     shop's cached settings snapshot holds: the product page, the busiest, adds no query."""
-    return return_rules.pick(shopconfig.current(version_file).return_rules, product_id,
+    return return_rules.pick(shopconfig.current().return_rules, product_id,
                              category_id)

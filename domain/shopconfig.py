@@ -2,13 +2,12 @@
 storefront version that tells every process when its caches are stale.
 
 Every page needs the settings, and they change rarely, so each process keeps a snapshot and
-reloads it when the storefront version file in the instance folder changes. Any commit that
-touches the catalogue, settings or shipping tables touches that file (see watch_changes), so
-all workers of the one server see the change on their next request, at the cost of one stat().
+reloads it when the storefront version (domain/storefront_version.py) moves. Any commit that
+touches the catalogue, settings or shipping tables moves it (see watch_changes): a file's mtime
+on SQLite, a row moved inside the same transaction on PostgreSQL, so every process of every
+server sees the change on its next request.
 """
-import os
 import threading
-import time
 from dataclasses import dataclass, field
 from itertools import chain
 from types import SimpleNamespace
@@ -18,6 +17,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from . import storefront_version
 from .business import BusinessInfo
 from .extensions import db
 from .models import (Category, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
@@ -28,7 +28,8 @@ LANGUAGES = ("en", "ko")
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 
 _lock = threading.Lock()
-_cache = {}
+# Where an app keeps its (version, ShopConfig) snapshot, in app.extensions.
+_SNAPSHOT = "shop_settings"
 
 
 @dataclass(frozen=True)
@@ -184,41 +185,24 @@ def load():
     )
 
 
-def version(path):
-    """The storefront version: changes whenever a commit changed what shoppers see."""
-    return _version(path)
-
-
-def _version(path):
-    try:
-        return os.stat(path).st_mtime_ns
-    except FileNotFoundError:
-        return 0
-
-
-def current(version_file):
-    """The cached snapshot, reloaded if version_file changed since it was read."""
-    version = _version(version_file)
-    entry = _cache.get(version_file)
+def current():
+    """The cached snapshot, reloaded when the storefront version moved since it was read."""
+    version = storefront_version.current()
+    app = current_app._get_current_object()
+    entry = app.extensions.get(_SNAPSHOT)
     if entry and entry[0] == version:
         return entry[1]
     with _lock:
         config = load()
-        _cache[version_file] = (version, config)
+        app.extensions[_SNAPSHOT] = (version, config)
         return config
 
 
-def changed(version_file):
-    """Mark the snapshot stale for every process; call after committing a settings change."""
-    os.makedirs(os.path.dirname(version_file), exist_ok=True)
-    with open(version_file, "a"):
-        pass
-    # Bump the mtime explicitly: two saves within the filesystem's timestamp granularity must
-    # still differ, so move it forward by at least one nanosecond from the previous value.
-    previous = _version(version_file)
-    stamp = max(previous + 1, time.time_ns())
-    os.utime(version_file, ns=(stamp, stamp))
-    _cache.pop(version_file, None)
+def changed():
+    """Mark the snapshot stale for every process, after a change committed outside the ORM
+    session (sessions move the version by themselves, see watch_changes)."""
+    storefront_version.changed()
+    current_app.extensions.pop(_SNAPSHOT, None)
 
 
 # What a storefront page shows: a commit that changes any of these makes cached pages stale.
@@ -241,13 +225,30 @@ def _note_bulk(state):
         state.session.info[_FLAG] = True
 
 
+def _bump_before_commit(session):
+    # The last flush happens inside commit(), after this hook: flush here so its changes are
+    # noted, then move a database-held version inside the transaction being committed.
+    if not has_app_context():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    version = storefront_version.source()
+    if session.info.get(_FLAG) and version.in_transaction:
+        version.bump_in(session)
+
+
 def _bump_after_commit(session):
+    storefront_version.forget(session)
     if session.info.pop(_FLAG, False) and has_app_context():
-        changed(current_app.config["STOREFRONT_VERSION_FILE"])
+        version = storefront_version.source()
+        if not version.in_transaction:
+            version.bump()
+        current_app.extensions.pop(_SNAPSHOT, None)
 
 
 def _forget_after_rollback(session):
     session.info.pop(_FLAG, None)
+    storefront_version.forget(session)
 
 
 def watch_changes():
@@ -256,5 +257,6 @@ def watch_changes():
         return
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "do_orm_execute", _note_bulk)
+    event.listen(Session, "before_commit", _bump_before_commit)
     event.listen(Session, "after_commit", _bump_after_commit)
     event.listen(Session, "after_rollback", _forget_after_rollback)

@@ -38,7 +38,7 @@ def shop_with_photos(app, make):
                             token="delivered-for-return")
     with app.test_request_context():
         placed = orders.by_number(order["number"])
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+        config = shopconfig.current()
         returns.request_return(placed, [Selection(placed.lines[0].id, 1, None)], "refund",
                                "damaged", "Cracked rim", "dropoff", uuid.uuid4().hex, LATER,
                                config, asker_id=None, photos=[("rim.png", photo_bytes((90, 20, 20)))],

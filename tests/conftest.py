@@ -22,6 +22,8 @@ from tests.order_helpers import NOW, shop_with_a_product
 from tests.page_helpers import csrf_token, sign_in
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+# Two hosts on a throwaway PostgreSQL and Redis: only `make test-multihost` collects them.
+collect_ignore = [] if os.environ.get("TEST_MULTIHOST") else ["multihost"]
 
 
 def pytest_collection_modifyitems(items):

@@ -37,7 +37,7 @@ def place(app, setup, email="minji@example.com", payment="bank_transfer", user_i
     It buys `quantity` of the setup's variant, or `items` ({variant id: quantity}) if given,
     sent to ADDRESS with `address`'s changes."""
     with app.test_request_context():
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+        config = shopconfig.current()
         cart = carts.GuestCart(items or {str(setup["variant"]): quantity})
         details = {"card_number": card} if payment == "test_card" else {}
         checkout = orders.Checkout(

@@ -39,7 +39,7 @@ def ask_return(app, number, quantity=1, action="refund", reason="size_fit", text
     (or `account`; used only for a refund sent by hand); (return, created). Runs in the caller's request
     context and leaves the commit to it."""
     order = orders.by_number(number)
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     selection = Selection(order.lines[0].id, quantity, exchange_to)
     return returns.request_return(order, [selection], action, reason, text, method,
                                   token or uuid.uuid4().hex, now, config, asker_id=order.user_id,
@@ -84,7 +84,7 @@ def return_emails(ret):
 def shop_config(app, make, timezone_name="UTC", currency="KRW"):
     """The shop's config snapshot after setting its time zone and currency."""
     make.settings(timezone=timezone_name, currency=currency)
-    return shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    return shopconfig.current()
 
 
 def order_with(lines, currency="KRW", tax_included=True, tax_rate_bp=1000, discount=0,

@@ -34,8 +34,7 @@ def product_context(slug, variant_id=None):
     variant = catalog.pick_variant(product, variant_id)
     config = shop()
     lines = [single_line(variant, config.currency)] if variant else []
-    rule = policies.storefront_rule(product.id, product.category_id,
-                                    current_app.config["STOREFRONT_VERSION_FILE"])
+    rule = policies.storefront_rule(product.id, product.category_id)
     return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
             "one_click": oneclick.offer(current_user, lines, config) if variant else None,
             # What the one-click button needs again when the page comes from the page cache.

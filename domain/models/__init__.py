@@ -11,7 +11,7 @@ from .privacy import Consent, ErasureLog
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
                       ReturnRule)
-from .system import ServerErrorCount, WorkerHeartbeat
+from .system import ScheduledJob, ServerErrorCount, StorefrontVersion, WorkerHeartbeat
 
 __all__ = ["Address", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
@@ -19,5 +19,6 @@ __all__ = ["Address", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
-           "ReturnRequest", "ReturnRule", "RefundAccount", "ServerErrorCount",
+           "ReturnRequest", "ReturnRule", "RefundAccount", "ScheduledJob", "ServerErrorCount",
+           "StorefrontVersion",
            "WorkerHeartbeat"]

@@ -246,5 +246,8 @@ class CreditEntry(db.Model):
     # it counts against what is left to give back for the order, like a return's credit.
     goodwill = db.Column(db.Boolean, nullable=False, default=False, server_default=sa.false())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    # Names the event a grant answers (credit.grant_once), unique: a job run again after its
+    # worker died, or two workers at once, add the entry and the balance once.
+    idempotency_key = db.Column(db.String(200), nullable=True, unique=True)
 
     __table_args__ = (Index("ix_credit_entry_user", "user_id", "created_at"),)

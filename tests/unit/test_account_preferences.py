@@ -16,14 +16,14 @@ def setup(app, make, ctx):
     standard = make.shipping("Standard", price=3000)
     island = make.shipping("Island", price=5000, region="Jeju")
     user = db.session.get(User, make.user()["id"])
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     return {"user": user, "config": config, "standard": standard, "island": island}
 
 
 def test_payment_methods_come_from_the_providers(ctx):
     """Every provider is offered, by key, with its label; the test card while test payments
     are on."""
-    config = shopconfig.current(ctx.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     keys = [key for key, label in preferences.payment_methods(config)]
     assert {"bank_transfer", "cash_on_delivery", "test_card"} <= set(keys)
     assert preferences.payment_label("bank_transfer", config) == "Bank transfer"

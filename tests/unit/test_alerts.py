@@ -130,7 +130,7 @@ def test_an_order_that_is_rolled_back_alerts_nobody(app, shop):
                                address=dict(ADDRESS), shipping_method_id=shop["method"],
                                payment_method="bank_transfer")
     with pytest.raises(Later), app.test_request_context(), transaction.unit_of_work():
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+        config = shopconfig.current()
         _order, created = orders.place_order(
             config, carts.GuestCart({str(shop["variant"]): 1}), checkout, NOW)
         queued = db.session.scalars(db.select(OutboxMessage.kind)).all()
@@ -180,7 +180,7 @@ def test_a_customers_return_request_alerts_the_merchant(app, make, shop):
         ret = returns.by_number(rma)
         assert alert_data(app, "alert_return_requested") == [{"return_id": ret.id}]
         order = orders.by_number(number)
-        config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+        config = shopconfig.current()
         returns.request_return(order, [returns.Selection(order.lines[0].id, 1)], "refund",
                                "damaged", "", "dropoff", "by-the-merchant", NOW + timedelta(days=1),
                                config, actor="merchant:boss@example.com")

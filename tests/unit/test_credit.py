@@ -47,7 +47,7 @@ def give(user_id, amount, currency="KRW", when=NOW, note="Return R-ABC1234"):
 
 
 def place(app, setup, user_id, payment="bank_transfer", use_credit=True, card="", token="tok-credit-0001"):
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     checkout = orders.Checkout(checkout_token=token, email="minji@example.com",
                                address=dict(ADDRESS), shipping_method_id=setup["method"],
                                payment_method=payment, user_id=user_id, use_credit=use_credit,

@@ -20,7 +20,7 @@ def serving(tmp_path):
 
 def items(app, serving, now=NOW):
     db.session.commit()
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     return {item.key: item for item in golive.checklist(config, serving, now)}
 
 

@@ -18,7 +18,7 @@ def shop(make):
 
 
 def _buy(app, user_id, cart, expected_total, token="tok-one-click-0001", single_item=True):
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     user = db.session.get(User, user_id)
     lines = carts.lines(cart, config.currency)
     return oneclick.buy(config, user, cart, lines, token, expected_total, NOW, "en",
@@ -32,7 +32,7 @@ def _orders():
 def test_the_offer_states_where_how_and_what_it_will_charge(app, ctx, shop, make):
     """Default address, bank transfer, the cheapest method home: ₩39,000 + ₩3,000."""
     customer = one_click_customer(app, make)
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     user = db.session.get(User, customer["id"])
     lines = carts.lines(carts.GuestCart({str(shop["small"]): 1}), config.currency)
     offer = oneclick.offer(user, lines, config)

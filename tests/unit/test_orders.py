@@ -30,7 +30,7 @@ def checkout(setup, token="tok-1", payment="bank_transfer", **extra):
 
 
 def place(app, setup, quantity=1, token="tok-1", payment="bank_transfer", **extra):
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     cart = carts.GuestCart({str(setup["variant"]): quantity})
     return orders.place_order(config, cart, checkout(setup, token, payment, **extra), NOW), cart
 
@@ -93,7 +93,7 @@ def test_an_approved_card_pays_at_checkout(app, ctx, shop_setup):
 
 def test_a_missing_address_is_reported_field_by_field(app, ctx, shop_setup):
     """Each missing field gets its own message; nothing is written."""
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     bad = orders.Checkout(checkout_token="t", email="nope", address={"region": "Mars"},
                           shipping_method_id=None, payment_method="gold")
     with pytest.raises(CheckoutInvalid) as raised:

@@ -25,7 +25,7 @@ def setup(make):
 
 
 def place(app, setup, cart, token="tok-0123456789abcdef", payment="bank_transfer", card=""):
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     checkout = orders.Checkout(checkout_token=token, email="minji@example.com",
                                address=dict(ADDRESS), shipping_method_id=setup["method"],
                                payment_method=payment, payment_details={"card_number": card})
@@ -69,7 +69,7 @@ def test_a_retry_leaves_a_cart_holding_something_else_alone(app, ctx, setup, mak
 def test_the_customer_changes_the_address_within_the_window(app, ctx, setup):
     """Stored with the region kept; an event notes it."""
     order, _ = place(app, setup, carts.GuestCart({str(setup["variant"]): 1}))
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     orders.change_address_by_customer(order, {**ADDRESS, "line1": "22 Hangang-daero",
                                               "region": "Elsewhere"}, NOW, config)
     assert (order.ship_line1, order.ship_region) == ("22 Hangang-daero", "Domestic")
@@ -87,7 +87,7 @@ def test_a_shop_that_ships_to_one_country_sends_every_order_there(app, ctx, setu
     make.settings(ship_countries=countries)
     order, _ = place(app, setup, carts.GuestCart({str(setup["variant"]): 1}))
     assert order.ship_country == recorded
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     orders.change_address_by_customer(order, {**ADDRESS, "country": "KR"}, NOW, config)
     assert order.ship_country == recorded
 

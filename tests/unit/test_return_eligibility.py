@@ -195,7 +195,7 @@ def test_an_order_delivered_through_the_pipeline_opens_its_window(app, ctx, make
     at = datetime(2026, 3, 1, 23, 30, tzinfo=SEOUL)
     advance(app, number, "paid", "packed", now=at - timedelta(days=2))
     order = orders.by_number(number)
-    config = shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    config = shopconfig.current()
     assert returns.eligible(order, order.lines[0], at, config).reason == "Not delivered yet"
     advance(app, number, "shipped", now=at - timedelta(days=1))
     advance(app, number, "delivered", now=at)

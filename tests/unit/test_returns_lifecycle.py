@@ -32,7 +32,7 @@ def shop(app, make):
 
 
 def config(app):
-    return shopconfig.current(app.config["STOREFRONT_VERSION_FILE"])
+    return shopconfig.current()
 
 
 def test_a_request_copies_its_amounts_and_queues_an_email(app, shop):

@@ -13,7 +13,7 @@ from domain.backup import sqlite_path
 from domain.extensions import db
 from tests.checkout_helpers import buy_now_form, krw_shop, one_click_customer
 from tests.concurrency_helpers import Buyer
-from tests.server_helpers import Gunicorn
+from tests.restartable_server import Gunicorn
 
 ORDERS = 200
 BUYERS = 10

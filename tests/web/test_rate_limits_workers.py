@@ -1,64 +1,16 @@
 """Rate limits hold across worker processes: under gunicorn with two workers, as `make run`
 serves the shop, a limit of 10 lets 10 through in all, not 10 per worker."""
-import os
-import pathlib
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-
 import pytest
 
 from domain.extensions import db
 from domain.models import OutboxMessage, RateLimitCounter
 from tests.concurrency_helpers import Buyer, race
 from tests.page_helpers import csrf_of
+from tests.server_helpers import redis_server, start_gunicorn, stop
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-GUNICORN = pathlib.Path(sys.executable).parent / "gunicorn"
 TOO_MANY = "Too many attempts in a short time. Please wait a minute and try again."
 # Five reset emails an hour: the wait page says the hour the limit really holds.
 AN_HOUR = "Too many attempts. Please try again in 1 hour."
-LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(check, what, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
-
-
-@dataclass
-class Gunicorn:
-    base: str
-    access_log: pathlib.Path
-
-    def answers(self, method, path):
-        """(worker pid, status) of each request gunicorn logged for `method path`."""
-        text = self.access_log.read_text() if self.access_log.exists() else ""
-        lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only
-        return [(pid, int(status)) for pid, m, p, status in (line.split() for line in lines)
-                if (m, p) == (method, path)]
-
-    def pids(self, method, path, count=0):
-        """The workers that answered `method path`, once at least `count` answers are logged
-        (a worker logs a request just after answering it)."""
-        wait_for(lambda: len(self.answers(method, path)) >= count, "the access log")
-        return {pid for pid, _ in self.answers(method, path)}
 
 
 @pytest.fixture
@@ -69,64 +21,22 @@ def gunicorn(app, tmp_path):
     procs = []
 
     def start(**env):
-        access_log, error_log = tmp_path / "access.log", tmp_path / "gunicorn.log"
-        environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                       "SECRET_KEY": app.config["SECRET_KEY"], "TRUST_PROXY": "1",
-                       "SMTP_URL": "", **env}
-        proc = subprocess.Popen(
-            [str(GUNICORN), "--workers", "2", "--bind", "127.0.0.1:0", "--graceful-timeout", "1",
-             "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
-             "--error-logfile", str(error_log), "shop:create_app()"],
-            cwd=ROOT, env=environment, stdin=subprocess.DEVNULL)
-        procs.append(proc)
-
-        def listening():
-            log = error_log.read_text() if error_log.exists() else ""
-            assert proc.poll() is None, "gunicorn stopped:\n" + log
-            match = LISTENING.search(log)
-            return match and match.group(1)
-        server = Gunicorn(wait_for(listening, "gunicorn to listen"), access_log)
-        base = server.base
-
-        def both_workers_answer():
-            race([lambda: Buyer(base).request("/account/login") for _ in range(8)])
-            return len(server.pids("GET", "/account/login")) == 2
-        wait_for(both_workers_answer, "both workers to answer")
+        server = start_gunicorn(tmp_path, {
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": app.config["SECRET_KEY"], "TRUST_PROXY": "1", "SMTP_URL": "", **env})
+        procs.append(server.proc)
         return server
 
     yield start
     for proc in procs:
-        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture
 def redis_url(tmp_path):
     """A real redis-server on 127.0.0.1 and a free port, keeping nothing on disk."""
-    binary = shutil.which("redis-server")
-    # Not a skip: the suite needs a real Redis (.ci/run installs it; README lists it).
-    assert binary, "redis-server is not installed (Debian: apt-get install redis-server)"
-    port = free_port()
-    proc = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)],
-                            stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-
-    def accepts():
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return True
-        except OSError:
-            return False
-    try:
-        wait_for(accepts, "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def forms_of(browsers, path, **fields):
@@ -150,7 +60,7 @@ def assert_refused_past(limit, server, path, answers, passed, wait=TOO_MANY):
     """Exactly `limit` answers are `passed`, the rest the wait page, from both workers (each
     of which, counting alone, would have let its own `limit` through)."""
     assert sorted(status for status, _, _ in answers) == [passed] * limit + [429] * limit
-    assert all(wait in body for status, _, body in answers if status == 429), [re.findall(r"Too many[^<]*", body) for status, _, body in answers if status == 429][:3]
+    assert all(wait in body for status, _, body in answers if status == 429)
     assert len(server.pids("POST", path, count=len(answers))) == 2
 
 
