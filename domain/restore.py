@@ -212,6 +212,9 @@ def _swap_postgresql(opened, database_uri, stamp, undo, kept):
         with engine.begin() as conn:
             conn.execute(text(f'ALTER SCHEMA public RENAME TO "{aside}"'))
             conn.execute(text("CREATE SCHEMA public"))
+            # Extensions (pg_trgm for search) are one per database: they come back to public,
+            # where the dump's indexes look for them; the kept-aside indexes still work.
+            _move_extensions(conn, aside, "public")
     finally:
         engine.dispose()
 
@@ -219,6 +222,7 @@ def _swap_postgresql(opened, database_uri, stamp, undo, kept):
         engine = create_engine(database_uri)
         try:
             with engine.begin() as conn:
+                _move_extensions(conn, "public", aside)
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text(f'ALTER SCHEMA "{aside}" RENAME TO public'))
         finally:
@@ -227,8 +231,18 @@ def _swap_postgresql(opened, database_uri, stamp, undo, kept):
     undo.append(put_back)
     kept.append(f"schema {aside}")
     dump = os.path.join(opened.staging, *DATABASE_MEMBERS["postgresql"].split("/"))
-    pgtools.run(database_uri, "pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl",
+    # Into an empty public schema: nothing to drop first (dropping an extension the kept-aside
+    # schema's indexes use would fail).
+    pgtools.run(database_uri, "pg_restore", "--no-owner", "--no-acl",
                 "--single-transaction", "--exit-on-error", dump)
+
+
+def _move_extensions(conn, source, target):
+    names = conn.execute(text(
+        "SELECT e.extname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+        "WHERE n.nspname = :schema"), {"schema": source}).scalars().all()
+    for name in names:
+        conn.execute(text(f'ALTER EXTENSION "{name}" SET SCHEMA "{target}"'))
 
 
 def _swap_folder(staged, folder, stamp, undo, kept):
