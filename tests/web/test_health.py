@@ -65,7 +65,14 @@ def test_a_database_behind_the_code_makes_it_503(app, client):
         head = db.session.scalar(text("SELECT version_num FROM alembic_version"))
         db.session.execute(text("UPDATE alembic_version SET version_num = '0012'"))
         db.session.commit()
-    status, body, _ = health(client)
+    try:
+        status, body, _ = health(client)
+    finally:
+        # On PostgreSQL the next test gets this database again, emptied but not re-migrated.
+        with app.app_context():
+            db.session.execute(text("UPDATE alembic_version SET version_num = :head"),
+                               {"head": head})
+            db.session.commit()
     assert status == 503 and failing(body) == ["migrations"]
     assert body["checks"]["migrations"] == {"ok": False, "database": ["0012"], "code": [head]}
 
