@@ -2,21 +2,16 @@
 with SIGKILL like a crashed server, and started again on the same port."""
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 
+from tests.server_helpers import free_port
+
 GUNICORN = os.path.join(os.path.dirname(sys.executable), "gunicorn")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Gunicorn:

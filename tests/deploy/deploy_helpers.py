@@ -9,10 +9,10 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from urllib.parse import urlencode, urlsplit
 
 from tests.page_helpers import csrf_of
+from tests.server_helpers import free_port, wait_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -22,22 +22,6 @@ SERVER_CODE = "/opt/moonjar"
 # The domain and upstream the deployment files name, for the merchant to replace.
 EXAMPLE_DOMAIN = "shop.example.com"
 UPSTREAM = "127.0.0.1:8000"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(check, what, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 def exec_start(unit):
