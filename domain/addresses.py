@@ -55,9 +55,30 @@ def list_for(user_id):
         .order_by(Address.is_default.desc(), Address.id)).all()
 
 
+_DEFAULTS = "default_addresses"
+
+
+def default_condition():
+    """Address rows that are their customer's default (joined with the user by
+    accounts.session_user, so a page that offers one-click buying needs no query of its own)."""
+    return Address.is_default.is_(True)
+
+
+def remember_default(user_id, address):
+    """Keep the default address read with the user for this session's default_for()."""
+    db.session.info.setdefault(_DEFAULTS, {})[user_id] = address
+
+
+def _forget_defaults():
+    db.session.info.pop(_DEFAULTS, None)
+
+
 def default_for(user_id):
+    known = db.session.info.get(_DEFAULTS, {})
+    if user_id in known:
+        return known[user_id]
     return db.session.scalar(
-        db.select(Address).where(Address.user_id == user_id, Address.is_default.is_(True))
+        db.select(Address).where(Address.user_id == user_id, default_condition())
         .order_by(Address.id).limit(1))
 
 
@@ -74,6 +95,7 @@ def add(user_id, values, regions):
     """Save a new address; the customer's first becomes the default."""
     data = clean(values, regions)
     address = Address(user_id=user_id, is_default=default_for(user_id) is None, **data)
+    _forget_defaults()
     db.session.add(address)
     db.session.flush()
     return address
@@ -89,6 +111,7 @@ def update(user_id, address_id, values, regions):
 
 def make_default(user_id, address_id):
     """Make this address the default and every other of the customer's not."""
+    _forget_defaults()
     address = get_for(user_id, address_id)
     for other in list_for(user_id):
         other.is_default = other.id == address.id
@@ -98,6 +121,7 @@ def make_default(user_id, address_id):
 
 def delete(user_id, address_id):
     """Delete the address; if it was the default, the oldest remaining one takes over."""
+    _forget_defaults()
     address = get_for(user_id, address_id)
     was_default = address.is_default
     db.session.delete(address)
@@ -121,6 +145,7 @@ def _export(subject):
 def _erase(subject, erasure):
     if subject.is_guest:
         return 0
+    _forget_defaults()
     return db.session.execute(db.delete(Address).where(Address.user_id == subject.user_id)
                               .execution_options(synchronize_session="fetch")).rowcount
 

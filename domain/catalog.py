@@ -22,6 +22,10 @@ SEARCH_SORTS = ("relevance",) + SORTS
 # broad word in a large catalogue costs the same as in a small one. Past it, the page says
 # "more than" this many and the shopper is asked for another word; pages go up to it.
 SEARCH_WINDOW = 500
+# Up to this many matches are ranked by the index's own score (bm25: where and how often each
+# word occurs); more are ranked by _rank_window. The score reads every match's positions, which
+# costs about as much as the rest of a results page once a query has a few hundred matches.
+SEARCH_SCORED = 100
 
 
 @dataclass(frozen=True)
@@ -178,11 +182,11 @@ def _fts_search(terms, sort, page, per_page, window):
     total = len(rows)
     page = clamp_page(page, total, per_page)
     if sort == "relevance":
-        if more:
+        if more or total > SEARCH_SCORED:
             # The score (bm25) reads every match in the index, however many.
             ids = _rank_window(rows, terms)
         else:
-            # Every match is in the window: scored, best match first, then best sellers.
+            # A few matches, all in the window: scored, best match first, then best sellers.
             scored, params = _fts_matching(terms)
             ids = db.session.scalars(text(
                 f"SELECT fts.id FROM ({scored}) AS fts CROSS JOIN product ON product.id = fts.id"

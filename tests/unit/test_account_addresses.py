@@ -114,3 +114,32 @@ def test_values_are_trimmed_and_editable(owners):
     assert home.name == "Kim Minji"
     addresses.update(me, home.id, values(city="Busan", region="Jeju"), REGIONS)
     assert (home.city, home.region, home.is_default) == ("Busan", "Jeju", True)
+
+
+def test_the_default_read_with_the_signed_in_customer_follows_changes_in_the_same_request(owners):
+    """A page reads the customer's default address with the account (one query); an address
+    saved, changed, made default or deleted later in the same request is what it then offers."""
+    from domain import accounts
+    from domain.models import User
+    me, _ = owners
+    session_id = db.session.get(User, me).get_id()
+
+    def signed_in():
+        assert accounts.session_user(session_id).id == me
+
+    signed_in()
+    assert addresses.default_for(me) is None
+    home = addresses.add(me, values(label="Home"), REGIONS)
+    assert addresses.default_for(me).label == "Home"
+    signed_in()
+    work = addresses.add(me, values(label="Work"), REGIONS)
+    assert addresses.default_for(me).label == "Home"
+    signed_in()
+    addresses.make_default(me, work.id)
+    assert addresses.default_for(me).label == "Work"
+    signed_in()
+    addresses.update(me, work.id, values(label="Office"), REGIONS)
+    assert addresses.default_for(me).label == "Office"
+    signed_in()
+    addresses.delete(me, work.id)
+    assert addresses.default_for(me).id == home.id

@@ -87,6 +87,20 @@ def test_a_small_catalogue_gets_the_same_first_page_as_before(app, catalogue, q)
     assert page.total == len(expected) and not page.more
 
 
+def test_more_matches_than_the_index_scores_are_ranked_by_title_then_best_sellers(
+        app, catalogue, monkeypatch):
+    """Past SEARCH_SCORED matches the index's score is skipped (it reads every match): the
+    products with the word in their title first, best sellers first, then the newest. Every
+    match is still counted and shown. (PostgreSQL has no score: the featured order as before.)"""
+    monkeypatch.setattr(catalog, "SEARCH_SCORED", 3)
+    with app.test_request_context():
+        page = catalog.search("linen")
+        expected = (["Linen Mug", "Linen Napkin", "Linen Tea Towel", "Stoneware Mug"]
+                    if db.engine.dialect.name == "sqlite" else BEFORE_PORTABLE["linen"])
+    assert titles(page) == expected
+    assert page.total == 4 and not page.more
+
+
 def test_a_search_with_more_matches_than_it_ranks_says_more_than_and_pages_through_them(
         app, make):
     """Twelve cups and a window of five: "more than 5", pages of two over the five newest."""
