@@ -30,7 +30,7 @@ from flask_babel import get_locale
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
 
-from domain import oneclick, storefront_version
+from domain import oneclick, preferences, storefront_version
 from domain.oneclick import new_token
 
 from .common import shop
@@ -52,9 +52,19 @@ def _buy_now(saved):
                            one_click=oneclick.offer(current_user, saved, shop()))
 
 
-# The personal parts a cached page may hold (templating.personal), and how each is drawn for
-# the request from what the page kept.
-PERSONAL_PARTS = {"checkout/_buy_now.html": _buy_now}
+def _buy_now_key(saved):
+    """What the button is drawn from besides the page: the customer's one-click inputs."""
+    if not saved or not current_user.is_authenticated:
+        return ()
+    return preferences.one_click_inputs(current_user)
+
+
+# The personal parts a cached page may hold (templating.personal): how each is drawn for the
+# request from what the page kept, and the key of what else it is drawn from (the drawn part is
+# kept with the page per key, its one-time token a hole).
+PERSONAL_PARTS = {"checkout/_buy_now.html": (_buy_now, _buy_now_key)}
+# Drawn parts kept per stored page (one per customer who saw it, until the page is replaced).
+PARTS_KEPT = 64
 
 
 class Entry:
@@ -64,6 +74,7 @@ class Entry:
     def __init__(self, html, headers, parts):
         self.html, self.headers, self.parts = html, headers, parts
         self.encoded = {}
+        self.drawn = {}
 
     def for_everyone(self, encoding):
         """(body, etag) of the page for a visitor with no cookie, in `encoding` (None: raw)."""
@@ -88,14 +99,31 @@ class Entry:
         """Whether one copy may go to every visitor with no cookie (not with a one-time token)."""
         return TOKEN_HOLE not in self.html
 
+    def _part(self, name, saved):
+        """A personal part for this visitor, drawn once per key, with its holes."""
+        draw, key_of = PERSONAL_PARTS[name]
+        key = (name, key_of(saved))
+        html = self.drawn.get(key)
+        if html is None:
+            outer, g.page_holes = g.get("page_holes"), {}
+            try:
+                html = draw(saved)
+            finally:
+                g.page_holes = outer
+            if len(self.drawn) >= PARTS_KEPT:
+                self.drawn.clear()
+            self.drawn[key] = html
+        return html
+
     def for_visitor(self):
         """The page with this visitor's token, badge and personal parts."""
         from flask_wtf.csrf import generate_csrf
-        html = self.html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge())
+        html = self.html
+        for name, saved in self.parts.items():
+            html = html.replace(PART_HOLE.format(name), self._part(name, saved))
+        html = html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge())
         while TOKEN_HOLE in html:
             html = html.replace(TOKEN_HOLE, new_token(), 1)
-        for name, saved in self.parts.items():
-            html = html.replace(PART_HOLE.format(name), PERSONAL_PARTS[name](saved))
         return html
 
 

@@ -227,3 +227,18 @@ def test_a_customer_never_gets_another_customers_kept_cart(app, make, checkout_s
     minji_cart, jun_cart = text(minji.get("/cart")), text(jun.get("/cart"))
     assert "to Minji flat" in minji_cart and "Jun flat" not in minji_cart
     assert "to Jun flat" in jun_cart and "Minji flat" not in jun_cart
+
+
+def test_the_kept_one_click_button_follows_the_customer_and_has_a_new_token_each_view(
+        app, make, checkout_shop):
+    """The product page's button is drawn once per customer and offer: each view gets its own
+    one-time token, and a new default address shows on the next view."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    first, second = text(minji.get("/products/moon-jar")), text(minji.get("/products/moon-jar"))
+    assert "Buy now: ₩42,000 to Minji flat, bank transfer" in second
+    assert token_of(first) != token_of(second)
+    with app.app_context():
+        from domain.models import Address
+        db.session.scalar(db.select(Address).where(Address.label == "Minji flat")).label = "Office"
+        db.session.commit()
+    assert "Buy now: ₩42,000 to Office, bank transfer" in text(minji.get("/products/moon-jar"))
