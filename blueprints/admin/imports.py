@@ -8,10 +8,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from domain import exports, import_jobs, storage
 from domain.errors import ShopError
-from domain.extensions import csrf, db
+from domain.extensions import db
 from domain.models import ImportJob
 
 from ..common import shop
+from ..csrf import csrf
 from ..htmx import render, see_other
 from ..templating import now
 from . import bp
