@@ -210,7 +210,6 @@ def register(app):
                        "product's handle and the variant's options.")
     def import_products(csv_path, inventory_path):
         """Import or update products from a Shopify product export (CSV)."""
-        from blueprints.products.context import photos_address
         from domain import importer, shopconfig, storage, transaction
         from domain.errors import ImportFailed
         try:
@@ -219,8 +218,7 @@ def register(app):
         except ImportFailed as error:
             raise click.ClickException(str(error))
         currency = shopconfig.load().currency
-        with current_app.test_request_context(base_url=current_app.config["SHOP_URL"]):
-            own_media = photos_address()
+        own_media = storage.product_photos_address()
         with click.progressbar(groups, label=f"Importing {len(groups)} products") as bar:
             report = importer.import_products(
                 bar, columns, currency, storage.product_photos(),

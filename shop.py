@@ -163,7 +163,8 @@ def create_app(test_config=None):
     proxy.init_app(app)
 
     from domain import accounts, shopconfig, transaction
-    from domain.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from blueprints.csrf import csrf
+    from domain.extensions import babel, compress, db, limiter, login_manager, migrate
 
     db.init_app(app)
     shopconfig.watch_changes()

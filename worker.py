@@ -134,14 +134,11 @@ def run_pass(app, transport, render, echo, should_stop=None, limit=SEND_LIMIT):
 
 def import_context(app):
     """Where the import jobs find their files and photos, and their clock."""
-    from blueprints.products.context import photos_address
     from domain import storage
     from domain.import_jobs import Context
 
-    with app.test_request_context(base_url=app.config["SHOP_URL"]):
-        own_media = photos_address()
     return Context(root=app.config["IMPORT_FOLDER"], upload_dir=storage.product_photos(app),
-                   clock=lambda: clock(app), own_media=own_media)
+                   clock=lambda: clock(app), own_media=storage.product_photos_address(app))
 
 
 def status_lines(app, registry=None):

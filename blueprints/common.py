@@ -99,8 +99,7 @@ class IdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["id"] = IdConverter
-    from . import csrf, requestid, server_errors, templating
-    csrf.init_app(app)
+    from . import requestid, server_errors, templating
     templating.init_app(app)
     requestid.init_app(app)
     server_errors.init_app(app)

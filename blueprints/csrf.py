@@ -18,14 +18,18 @@ accepted only when the browser says the form was sent from this shop:
 Every other POST is checked by Flask-WTF as before: a session-bound token, refused when missing or
 wrong. The first accepted POST starts the visitor's session, and the pages it gets from then on
 carry its own token.
+
+`csrf` here is the shop's CSRF extension: Flask-WTF's `CSRFProtect`, which turns to the
+anonymous token only for a POST it refused. A view marked `@csrf.exempt` is skipped before its
+form is read, so it can check its token itself with `csrf.protect()` when it is ready (the
+import upload first raises the size limit of its request).
 """
 import hashlib
 import hmac
 from urllib.parse import urlsplit
 
 from flask import current_app, g, request
-
-from domain.extensions import csrf
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 PREFIX = "anon."
 SAME_ORIGIN_FETCH = ("same-origin", "none")
@@ -70,22 +74,17 @@ def _anonymous_post_accepted():
     return verdict is True or (verdict is None and cookieless())
 
 
-def init_app(app):
-    """Let Flask-WTF's check accept the anonymous token as described above (once per process:
-    the extension object is shared by every app made in it)."""
-    if getattr(csrf, "accepts_anonymous_token", False):
-        return
-    checked = csrf.protect
+class ShopCSRFProtect(CSRFProtect):
+    """Flask-WTF's check (exempt views, session-bound tokens, the HTTPS referrer), which
+    also accepts the anonymous token as described above."""
 
-    def protect(apply_exemptions=False):
-        if apply_exemptions and (not request.endpoint or csrf._is_exempt()):
-            # An exempt view checks its token itself, when it is ready to read the form (the
-            # import upload first raises the size limit of its request).
-            return None
-        if request.method in current_app.config["WTF_CSRF_METHODS"] and _anonymous_post_accepted():
+    def protect(self, apply_exemptions=False):
+        try:
+            super().protect(apply_exemptions)
+        except CSRFError:
+            if not _anonymous_post_accepted():
+                raise
             g.csrf_valid = True  # Flask-WTF's own mark: forms skip their token check too
-            return
-        return checked(apply_exemptions)
 
-    csrf.protect = protect
-    csrf.accepts_anonymous_token = True
+
+csrf = ShopCSRFProtect()

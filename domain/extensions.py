@@ -1,4 +1,5 @@
-"""Extensions are created unbound here and bound to the app in shop.create_app()."""
+"""Extensions are created unbound here and bound to the app in shop.create_app(); the CSRF
+check reads the request's headers, so it is the web layer's (blueprints/csrf.py)."""
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -6,7 +7,6 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -21,7 +21,6 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
 babel = Babel()
 compress = Compress()
 # No default limits: only the guessable endpoints (sign-in, lookups) carry one.

@@ -1,24 +1,23 @@
 """Real servers for tests that need more than the test client: the shop under gunicorn (as
-`make run` serves it), a redis-server, and the worker command, each on 127.0.0.1 and a free
-port, stopped by the caller."""
+`make run` serves it, or as the systemd unit does; restartable after a kill), a redis-server,
+and the worker command, each on 127.0.0.1 and a free port, stopped by the caller."""
 import contextlib
 import os
 import pathlib
-import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 
 from tests.concurrency_helpers import Buyer, race
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 GUNICORN = BIN / "gunicorn"
-LISTENING = re.compile(r"Listening at: (http://127\.0\.0\.1:\d+)")
+# What start() asks for until every worker has answered: a page that writes nothing.
+WARM_UP = "/account/login"
 
 
 def free_port():
@@ -37,18 +36,73 @@ def wait_for(check, what, seconds=60):
     raise AssertionError(f"gave up waiting for {what}")
 
 
-@dataclass
 class Gunicorn:
-    base: str
-    access_log: pathlib.Path
-    proc: subprocess.Popen = field(default=None, repr=False)
+    """The shop under gunicorn on 127.0.0.1 and a port of its own, chosen once: started,
+    stopped, killed with SIGKILL like a crashed server and started again on the same port.
+
+    `options`: gunicorn's command line without --bind, by default `workers` plain workers
+    (one request at a time each) serving `shop:create_app()`; `make run`'s settings are
+    ("-c", "gunicorn-settings.py", "--workers", "2", "shop:create_app()"). `env`: settings
+    on top of this process's environment (None unsets one). The port is named up front, as
+    a :0 bind's port is not in the log once the workers listen on sockets of their own
+    (gunicorn-settings.py). Its logs are in `folder`: gunicorn-<n>.log for the n-th start,
+    and access.log (`answers`, `pids`)."""
+
+    def __init__(self, folder, env=None, options=None, workers=2):
+        self.folder = pathlib.Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.options = list(options or ("--workers", str(workers), "shop:create_app()"))
+        self.workers = int(self.options[self.options.index("--workers") + 1])
+        self.env = {key: value for key, value in {**os.environ, **(env or {})}.items()
+                    if value is not None}
+        self.access_log = self.folder / "access.log"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.starts = 0
+
+    @property
+    def error_log(self):
+        return self.folder / f"gunicorn-{self.starts - 1}.log"
+
+    def start(self):
+        """Start it and wait until every worker has answered a request."""
+        earlier = len(self.answers("GET", WARM_UP))
+        self.starts += 1
+        # Its own process group: kill() reaches the master and every worker at once.
+        self.proc = subprocess.Popen(
+            [str(GUNICORN), *self.options, "--bind", f"127.0.0.1:{self.port}",
+             "--graceful-timeout", "1", "--access-logfile", str(self.access_log),
+             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+             "--error-logfile", str(self.error_log)],
+            cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+
+        def every_worker_answers():
+            if self.proc.poll() is not None:
+                raise AssertionError("gunicorn stopped:\n" + self.log())
+            try:
+                race([lambda: Buyer(self.base).request(WARM_UP) for _ in range(4 * self.workers)])
+            except OSError:
+                return False  # not listening yet
+            return len({pid for pid, _ in self.answers("GET", WARM_UP)[earlier:]}) == self.workers
+        try:
+            wait_for(every_worker_answers, "every gunicorn worker to answer")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def log(self):
+        return self.error_log.read_text() if self.error_log.exists() else ""
 
     def answers(self, method, path):
         """(worker pid, status) of each request gunicorn logged for `method path`."""
         text = self.access_log.read_text() if self.access_log.exists() else ""
         lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only
-        return [(pid, int(status)) for pid, m, p, status in (line.split() for line in lines)
-                if (m, p) == (method, path)]
+        # A worker killed while writing may have left a line cut short.
+        logged = [fields for fields in map(str.split, lines) if len(fields) == 4]
+        return [(pid, int(status)) for pid, m, p, status in logged if (m, p) == (method, path)]
 
     def pids(self, method, path, count=0):
         """The workers that answered `method path`, once at least `count` answers are logged
@@ -56,37 +110,22 @@ class Gunicorn:
         wait_for(lambda: len(self.answers(method, path)) >= count, "the access log")
         return {pid for pid, _ in self.answers(method, path)}
 
+    def kill(self):
+        """SIGKILL to the master and its workers: no shutdown code runs, as in a crash."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(timeout=10)
 
-def start_gunicorn(folder, env, workers=2):
-    """The shop under gunicorn with `workers` processes (one request at a time each), its logs
-    in `folder`; waits until every worker answers. Stop it with stop(server.proc)."""
-    folder = pathlib.Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    access_log, error_log = folder / "access.log", folder / "gunicorn.log"
-    proc = subprocess.Popen(
-        [str(GUNICORN), "--workers", str(workers), "--bind", "127.0.0.1:0",
-         "--graceful-timeout", "1", "--access-logfile", str(access_log),
-         "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "--error-logfile", str(error_log),
-         "shop:create_app()"],
-        cwd=ROOT, env={**os.environ, **env}, stdin=subprocess.DEVNULL)
-
-    def listening():
-        log = error_log.read_text() if error_log.exists() else ""
-        if proc.poll() is not None:
-            raise AssertionError("gunicorn stopped:\n" + log)
-        match = LISTENING.search(log)
-        return match and match.group(1)
-    try:
-        server = Gunicorn(wait_for(listening, "gunicorn to listen"), access_log, proc)
-
-        def every_worker_answers():
-            race([lambda: Buyer(server.base).request("/account/login") for _ in range(4 * workers)])
-            return len(server.pids("GET", "/account/login")) == workers
-        wait_for(every_worker_answers, "every gunicorn worker to answer")
-    except BaseException:
-        stop(proc)
-        raise
-    return server
+    def stop(self):
+        """gunicorn's quick shutdown (SIGINT), which ends its workers too; SIGKILL if it
+        lingers."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 def stop(proc, sig=signal.SIGINT):

@@ -6,14 +6,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from domain import exports, import_jobs
+from domain import exports, import_jobs, storage
 from domain.errors import ShopError
-from domain.extensions import csrf, db
+from domain.extensions import db
 from domain.models import ImportJob
 
 from ..common import shop
+from ..csrf import csrf
 from ..htmx import render, see_other
-from ..products.context import photos_address
 from ..templating import now
 from . import bp
 from .downloads import csv_download
@@ -80,7 +80,7 @@ def _dated(name):
 @bp.get("/exports/products.csv")
 def export_products():
     return csv_download(_dated("products"), exports.PRODUCT_COLUMNS,
-                        exports.product_rows(shop().currency, photos_address()))
+                        exports.product_rows(shop().currency, storage.product_photos_address()))
 
 
 @bp.get("/exports/orders.csv")

@@ -11,8 +11,8 @@ from flask import current_app, redirect, request, url_for
 
 from domain import consent
 from domain.errors import InvalidConsentLink
-from domain.extensions import csrf
 
+from ..csrf import csrf
 from ..htmx import render
 from ..templating import now
 from . import bp

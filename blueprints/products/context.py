@@ -1,6 +1,6 @@
 """What a product page shows, for the product page itself and for the views that draw its buy
 box again (adding to the cart, a one-click purchase that needs confirming)."""
-from flask import abort, current_app, url_for
+from flask import abort
 from flask_login import current_user
 
 from domain import catalog, localized, oneclick, policies, pricing, returns
@@ -8,13 +8,6 @@ from domain.errors import NotFound
 from domain.money import Money
 
 from ..common import shop
-
-
-def photos_address():
-    """The address the shop's photos are served from, as SHOP_URL names the shop: a product
-    export names its photos with it, and an import recognises them by it. Needs a request
-    context (the worker and the command line make one with base_url=SHOP_URL)."""
-    return current_app.config["SHOP_URL"] + url_for("products.media", filename="products/")
 
 
 def single_line(variant, currency):

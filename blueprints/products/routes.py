@@ -55,7 +55,7 @@ def product(slug):
                   **product_context(slug, request.args.get("variant") or request.args.get("variant_id")))
 
 
-@bp.get("/media/<path:filename>")
+@bp.get(f"{storage.MEDIA_PATH}<path:filename>")
 def media(filename):
     """Uploaded photos, wherever they are kept; names carry a content hash, so they never
     change."""

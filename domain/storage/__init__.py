@@ -27,9 +27,11 @@ from .base import Stored, check_key
 from .folder import FolderStore
 
 __all__ = ["FolderStore", "Stored", "StorageUnavailable", "check_key", "product_photos",
-           "return_photos", "products_store"]
+           "return_photos", "products_store", "MEDIA_PATH", "product_photos_address"]
 
 _EXTENSION = "photo_storage"
+# The shop's path for the product photo store (the products blueprint's media view).
+MEDIA_PATH = "/media/"
 
 
 def init_app(app):
@@ -59,6 +61,14 @@ def product_photos(app=None):
     app = app or current_app._get_current_object()
     backend = _backend(app)
     return FolderStore(app.config["UPLOAD_FOLDER"]) if backend is None else backend.store("uploads")
+
+
+def product_photos_address(app=None):
+    """The address the product photos are served from, as SHOP_URL names the shop (say
+    https://shop.example/media/products/): a product export names its photos with it, and an
+    import, from the back office, the worker or the command line, recognises them by it."""
+    app = app or current_app._get_current_object()
+    return app.config["SHOP_URL"] + MEDIA_PATH + "products/"
 
 
 def return_photos(app=None):

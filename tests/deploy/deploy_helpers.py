@@ -4,19 +4,15 @@ import http.client
 import os
 import pathlib
 import shlex
-import signal
-import socket
 import ssl
 import subprocess
-import sys
 from urllib.parse import urlencode, urlsplit
 
 from tests.page_helpers import csrf_of
-from tests.server_helpers import free_port, wait_for
+from tests.server_helpers import Gunicorn, free_port, stop, wait_for
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
-VENV_BIN = pathlib.Path(sys.executable).parent
 # Where README's "Put it on a server" clones the code.
 SERVER_CODE = "/opt/moonjar"
 # The domain and upstream the deployment files name, for the merchant to replace.
@@ -31,46 +27,14 @@ def exec_start(unit):
     return shlex.split(line.removeprefix("ExecStart="))
 
 
-def stop(proc):
-    """Stop a server this test started, quickly and for sure."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT if "gunicorn" in proc.args[0] else signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def start_gunicorn(tmp, env):
-    """gunicorn with the unit's own options, but on a free port; returns (process, base URL)."""
+    """gunicorn with the unit's own options, but on a free port (and with its logs in `tmp`);
+    stop it with its stop()."""
     argv = exec_start("moonjar-web.service")
     assert argv[0] == f"{SERVER_CODE}/.venv/bin/gunicorn", argv
-    argv[0] = str(VENV_BIN / "gunicorn")
-    # A free port named up front: with a socket per worker (gunicorn-settings.py) the master
-    # stops listening itself, so its log does not say which port a :0 bind got.
-    port = free_port()
-    argv[argv.index("--bind") + 1] = f"127.0.0.1:{port}"
-    log = tmp / "gunicorn.log"
-    proc = subprocess.Popen([*argv, "--error-logfile", str(log), "--graceful-timeout", "1"],
-                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def listening():
-        text = log.read_text() if log.exists() else ""
-        assert proc.poll() is None, "gunicorn stopped:\n" + text
-        if "Booting worker" not in text:
-            return None
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        except OSError:
-            return None
-        return f"http://127.0.0.1:{port}"
-    try:
-        return proc, wait_for(listening, "gunicorn to listen")
-    except BaseException:
-        stop(proc)
-        raise
+    bind = argv.index("--bind")
+    del argv[bind:bind + 2]
+    return Gunicorn(tmp, env, options=argv[1:]).start()
 
 
 def caddyfile_for(upstream, http_port, https_port, storage):

@@ -2,7 +2,6 @@
 authority instead of Let's Encrypt, on loopback and free ports) in front of gunicorn started
 as deploy/moonjar-web.service starts it, with TRUST_PROXY=1 and SESSION_COOKIE_SECURE=1 and the
 data in a temporary INSTANCE_PATH."""
-import os
 import re
 import shutil
 
@@ -30,21 +29,21 @@ def stack(database_template, tmp_path_factory):
     instance = tmp / "instance"
     instance.mkdir()
     shutil.copyfile(database_template, instance / "shop.sqlite")
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI", "SHOP_URL",
-                          "TRUST_PROXY_FROM")}
+    env = dict.fromkeys(("DATABASE_URL", "SECRET_KEY", "RATELIMIT_STORAGE_URI",
+                         "TRUST_PROXY_FROM"))  # unset: the instance folder's and defaults
     env.update(INSTANCE_PATH=str(instance), TRUST_PROXY="1", SESSION_COOKIE_SECURE="1",
                SHOP_URL="https://localhost", SMTP_URL="")
-    gunicorn, direct = start_gunicorn(tmp, env)
+    gunicorn = start_gunicorn(tmp, env)
     try:
-        caddy_proc, https, http, ca = start_caddy(caddy, tmp, direct.removeprefix("http://"))
+        caddy_proc, https, http, ca = start_caddy(caddy, tmp,
+                                                  gunicorn.base.removeprefix("http://"))
         try:
-            yield {"https": https, "http": http, "ca": ca, "direct": direct,
+            yield {"https": https, "http": http, "ca": ca, "direct": gunicorn.base,
                    "instance": instance}
         finally:
             stop(caddy_proc)
     finally:
-        stop(gunicorn)
+        gunicorn.stop()
 
 
 def test_over_https_the_shop_knows_it_is_secure(stack):

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from domain.extensions import db
 from shop import create_app
 from tests.checkout_helpers import krw_shop
-from tests.server_helpers import BIN, ROOT, redis_server, start_gunicorn, stop, wait_for
+from tests.server_helpers import BIN, ROOT, Gunicorn, redis_server, stop, wait_for
 from tests.smtp_helpers import smtp_server
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -114,19 +114,21 @@ def start_worker(cluster_env, folder, name):
 @pytest.fixture(scope="session")
 def cluster(database_url, shop, tmp_path_factory):
     folder = tmp_path_factory.mktemp("hosts")
-    started = []
+    hosts, workers = [], []
     with redis_server(folder) as redis_url, smtp_server() as (inbox, smtp_port):
         env = {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "TRUST_PROXY": "1",
                "RATELIMIT_STORAGE_URI": redis_url, "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
                "SHOP_URL": "http://shop.example", "MAIL_FROM": "Moonjar Studio <shop@example.com>"}
         try:
-            a = start_gunicorn(folder / "a", {**env, "INSTANCE_PATH": str(folder / "a" / "instance")})
-            started.append(a.proc)
-            b = start_gunicorn(folder / "b", {**env, "INSTANCE_PATH": str(folder / "b" / "instance")})
-            started.append(b.proc)
-            workers = [start_worker(env, folder, "worker-1"), start_worker(env, folder, "worker-2")]
-            started += [w.proc for w in workers]
-            yield Cluster(a, b, workers, inbox, redis_url, env)
+            for name in ("a", "b"):
+                hosts.append(Gunicorn(folder / name,
+                                      {**env, "INSTANCE_PATH": str(folder / name / "instance")}))
+                hosts[-1].start()
+            for name in ("worker-1", "worker-2"):
+                workers.append(start_worker(env, folder, name))
+            yield Cluster(*hosts, workers, inbox, redis_url, env)
         finally:
-            for proc in reversed(started):
-                stop(proc, signal.SIGTERM)
+            for worker in reversed(workers):
+                stop(worker.proc, signal.SIGTERM)
+            for host in reversed(hosts):
+                host.stop()

@@ -106,6 +106,16 @@ def test_the_domain_never_imports_the_web_layer():
     assert {module: found for module, found in web.items() if found} == {}
 
 
+def test_jobs_and_commands_need_no_page_code():
+    """The worker and the command line run without a request: what they share with the pages
+    (the photos' address, say) lives in the domain; from the web layer they take the email
+    renderer only."""
+    entry_points = [ROOT / "worker.py", ROOT / "cli.py", ROOT / "cli_backup.py"]
+    assert {_name(p): sorted(m for m in _imports(p) if m.split(".")[0] == "blueprints"
+                             and m.split(".")[:2] != ["blueprints", "mail"])
+            for p in entry_points} == {_name(p): [] for p in entry_points}
+
+
 def _transaction_ends(path):
     tree = ast.parse(path.read_text(), str(path))
     return {node.func.attr for node in ast.walk(tree)

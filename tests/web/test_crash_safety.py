@@ -13,12 +13,13 @@ from domain.backup import sqlite_path
 from domain.extensions import db
 from tests.checkout_helpers import buy_now_form, krw_shop, one_click_customer
 from tests.concurrency_helpers import Buyer
-from tests.restartable_server import Gunicorn
+from tests.server_helpers import Gunicorn
 
 ORDERS = 200
 BUYERS = 10
 STOCK = 1000
 KILL_AT = (60, 130)
+MAKE_RUN_SETTINGS = ("-c", "gunicorn-settings.py", "--workers", "2", "shop:create_app()")
 
 
 class Run:
@@ -75,7 +76,9 @@ def test_orders_survive_the_server_being_killed_mid_run(app, make, tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    server = Gunicorn(tmp_path, f"sqlite:///{path}")
+    server = Gunicorn(tmp_path, options=MAKE_RUN_SETTINGS, env={
+        "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "crash-test", "SMTP_URL": "",
+        "INSTANCE_PATH": str(tmp_path / "instance")})
     run = Run()
     began = time.monotonic()
     kills = 0
@@ -101,7 +104,6 @@ def test_orders_survive_the_server_being_killed_mid_run(app, make, tmp_path):
     finally:
         run.stopped.set()
         server.stop()
-        server.kill()
     seconds = time.monotonic() - began
 
     with closing(sqlite3.connect(path)) as conn:

@@ -6,7 +6,7 @@ from domain.extensions import db
 from domain.models import OutboxMessage, RateLimitCounter
 from tests.concurrency_helpers import Buyer, race
 from tests.page_helpers import csrf_of
-from tests.server_helpers import redis_server, start_gunicorn, stop
+from tests.server_helpers import Gunicorn, redis_server
 
 TOO_MANY = "Too many attempts in a short time. Please wait a minute and try again."
 # Five reset emails an hour: the wait page says the hour the limit really holds.
@@ -18,18 +18,17 @@ def gunicorn(app, tmp_path):
     """start(**env): the test's database served by gunicorn with two worker processes, behind
     a pretend proxy (TRUST_PROXY); waits until both answer. Each worker takes one request at a
     time, so requests sent together are shared between them."""
-    procs = []
+    servers = []
 
     def start(**env):
-        server = start_gunicorn(tmp_path, {
+        servers.append(Gunicorn(tmp_path, {
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SECRET_KEY": app.config["SECRET_KEY"], "TRUST_PROXY": "1", "SMTP_URL": "", **env})
-        procs.append(server.proc)
-        return server
+            "SECRET_KEY": app.config["SECRET_KEY"], "TRUST_PROXY": "1", "SMTP_URL": "", **env}))
+        return servers[-1].start()
 
     yield start
-    for proc in procs:
-        stop(proc)
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture
