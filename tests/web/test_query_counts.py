@@ -141,7 +141,8 @@ def test_a_customers_cart_is_read_once_per_page(client, customer, checkout_shop,
                                                 path, most):
     """The cart page and checkout read the signed-in customer and their cart once each, though
     the page and the header's cart count both show the cart: the customer with their default
-    address (the one-click offer), the cart's lines with their products."""
+    address (the one-click offer), and the cart's lines (with their products when the cart page
+    is drawn rather than kept)."""
     from tests.checkout_helpers import add_to_cart
     add_to_cart(client, checkout_shop["small"], quantity=2)
     client.get(path)
