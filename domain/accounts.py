@@ -120,14 +120,15 @@ def end_sessions(user):
     db.session.flush()
 
 
-# A signed-in request's account, with the cart's item count (the header of every page shows it,
-# cart.customer_cart) and the default address (what a one-click button offers,
+# A signed-in request's account, with the cart's item count and lines (the header of every page
+# shows the count, the cart page is kept per lines: cart.customer_cart) and the default address (what a one-click button offers,
 # preferences.one_click). Built once: only the id changes, and building the statement cost more
 # than running it.
 _SESSION_USER = (
     db.select(User, Address)
     .outerjoin(Address, (Address.user_id == User.id) & addresses.default_condition())
-    .where(User.id == bindparam("user_id")).options(undefer(User.cart_quantity))
+    .where(User.id == bindparam("user_id"))
+    .options(undefer(User.cart_quantity), undefer(User.cart_lines))
     .order_by(Address.id).limit(1))
 
 

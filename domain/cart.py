@@ -56,10 +56,11 @@ class CustomerCart:
     """Cart lines stored for a signed-in customer. The lines are read once and kept until this
     object changes them: a page that shows the cart and its count in the header reads it once."""
 
-    def __init__(self, user_id, quantity=None):
+    def __init__(self, user_id, quantity=None, items=None):
         self.user_id = user_id
-        self._items = None
-        # The items' total when it came with the user (customer_cart), until this cart changes.
+        # The lines and their total when they came with the user (customer_cart), until this
+        # cart changes.
+        self._items = items
         self._quantity = quantity
 
     def items(self):
@@ -102,9 +103,18 @@ class CustomerCart:
 
 
 def customer_cart(user):
-    """A signed-in customer's cart; its item count is taken from the user row when it was loaded
-    with it (accounts.session_user), so a page's header needs no query of its own."""
-    return CustomerCart(user.id, quantity=inspect(user).dict.get("cart_quantity"))
+    """A signed-in customer's cart; its item count and lines are taken from the user row when
+    they were loaded with it (accounts.session_user), so a page's header and the cart page's
+    key need no query of their own."""
+    loaded = inspect(user).dict
+    items = None
+    if "cart_lines" in loaded:
+        items = {}
+        for pair in (loaded["cart_lines"] or "").split(","):
+            if pair:
+                variant_id, _sep, quantity = pair.partition(":")
+                items[int(variant_id)] = int(quantity)
+    return CustomerCart(user.id, quantity=loaded.get("cart_quantity"), items=items)
 
 
 def _parse_quantity(quantity, allow_zero=False):

@@ -1,6 +1,6 @@
 """Accounts and what they keep: carts now, addresses and preferences with checkout."""
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, UniqueConstraint, func, select
+from sqlalchemy import CheckConstraint, UniqueConstraint, cast, func, select
 from sqlalchemy.orm import column_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -69,6 +69,13 @@ class CartItem(db.Model):
 User.cart_quantity = column_property(
     select(func.coalesce(func.sum(CartItem.quantity), 0)).where(CartItem.user_id == User.id)
     .correlate_except(CartItem).scalar_subquery(), deferred=True)
+# And its lines, as "variant id:quantity" joined by commas, where a page is kept per cart (the
+# cart page's key, blueprints/cart/context.py).
+User.cart_lines = column_property(
+    select(func.aggregate_strings(
+        cast(CartItem.variant_id, db.String) + ":" + cast(CartItem.quantity, db.String), ","))
+    .where(CartItem.user_id == User.id).correlate_except(CartItem).scalar_subquery(),
+    deferred=True)
 
 
 class Address(db.Model):
