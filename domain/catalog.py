@@ -62,6 +62,20 @@ def _order(sort):
             Product.sales_count.desc(), Product.created_at.desc(), Product.id.desc())
 
 
+def _sorted(rows, sort):
+    """Rows carrying _order()'s columns in _order()'s order (search sorts the matches in hand)."""
+    if sort == "price_asc":
+        return sorted(rows, key=lambda row: (row.price_min, row.id))
+    if sort == "price_desc":
+        return sorted(rows, key=lambda row: (row.price_min, row.id), reverse=True)
+    newest = sorted(rows, key=lambda row: (row.created_at, row.id), reverse=True)
+    if sort == "newest":
+        return newest
+    # featured: sorted() keeps the newest first among equals.
+    return sorted(newest, key=lambda row: (not row.featured, row.featured_position,
+                                           -row.sales_count))
+
+
 def clamp_page(page, total=None, per_page=PER_PAGE):
     """A usable page number: nonsense gives the first page and, when the total is known, a page
     past the end gives the last one (an old link after products were removed still shows some)."""
@@ -245,51 +259,52 @@ def _portable_condition(term):
 
 
 def _newest_matches(conditions, window, indexed):
-    """Rows (id, sales_count, search_title) of the newest window + 1 active matches, newest first.
+    """Rows (id and the columns that order matches) of the newest window + 1 active matches, newest first.
 
     A word in one product of ten is in 500 of the newest 5,000 products, and checking each of
     those costs more than finding the word in the trigram index. So the ids are read in ranges,
-    newest first, each through the index (its matches, not every product of the range, are read
-    from the table), until the window is full: a range of 2 x window ids, then ranges sized from
-    the share of products that matched so far, then all older ids. On PostgreSQL the planner is
-    told to use the indexes' bitmaps for this: it cannot see what checking a text costs, and
-    would otherwise walk the table backwards by id, checking every product."""
+    newest first, until the window is full: the newest 2 x window ids product by product (as
+    cheap at 100,000 products as at 1,000, and enough for a common word or a small shop), then
+    ranges sized from the share of products that matched so far, then all older ids, each
+    through the index (the range's matches are read from the table, not all its products). For
+    those, the planner on PostgreSQL is told to use the indexes' bitmaps: it cannot see what
+    checking a text costs, and would walk the table backwards by id, checking every product."""
     want = window + 1
-    query = (db.select(Product.id, Product.sales_count, Product.search_title)
+    query = (db.select(Product.id, Product.sales_count, Product.search_title, Product.featured,
+                       Product.featured_position, Product.created_at, Product.price_min)
              .where(Product.status == "active", *conditions).order_by(Product.id.desc()))
-    if not indexed:
-        # Nothing an index can find: walking back from the newest is the cheapest way.
+    newest = db.session.scalar(db.select(func.max(Product.id))) if indexed else None
+    if newest is None:
+        # Nothing an index can find (or no products): walking back from the newest is best.
         return db.session.execute(query.limit(want)).all()
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        newest, indexscan, seqscan = db.session.execute(text(
-            "SELECT (SELECT max(id) FROM product), s.indexscan, s.seqscan,"
-            " set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)"
-            " FROM (SELECT current_setting('enable_indexscan') AS indexscan,"
-            " current_setting('enable_seqscan') AS seqscan OFFSET 0) AS s")).one()[:3]
-    else:
-        newest = db.session.scalar(db.select(func.max(Product.id)))
+    planner = None
     rows = []
-    if newest is not None:
-        high, span = newest, FIRST_RANGE * window
-        for step in range(_RANGES):
-            low = high - span
-            last = step == _RANGES - 1 or low <= 0
-            bounded = (query.where(Product.id <= high) if last
-                       else query.where(Product.id > low, Product.id <= high))
-            rows += db.session.execute(bounded.limit(want - len(rows))).all()
-            if last or len(rows) >= want:
-                break
-            # The share of the ids so far that matched (one at least: else the rest is next).
-            share = max(len(rows), 1) / (newest - low)
-            high, span = low, math.ceil((want - len(rows)) / share * 1.25)
-    if postgres:
-        # SET LOCAL lasts to the end of the transaction: the queries after this one plan as usual.
+    high, span = newest, FIRST_RANGE * window
+    for step in range(_RANGES):
+        low = high - span
+        last = step == _RANGES - 1 or low <= 0
+        if step == 1 and postgres:
+            planner = db.session.execute(text(
+                "SELECT s.indexscan, s.seqscan, set_config('enable_indexscan', 'off', true),"
+                " set_config('enable_seqscan', 'off', true) FROM (SELECT"
+                " current_setting('enable_indexscan') AS indexscan,"
+                " current_setting('enable_seqscan') AS seqscan OFFSET 0) AS s")).one()
+        bounded = (query.where(Product.id <= high) if last
+                   else query.where(Product.id > low, Product.id <= high))
+        rows += db.session.execute(bounded.limit(want - len(rows))).all()
+        if last or len(rows) >= want:
+            break
+        # The share of the ids so far that matched (one at least: else the rest is next).
+        share = max(len(rows), 1) / (newest - low)
+        high, span = low, math.ceil((want - len(rows)) / share * 1.25)
+    if planner is not None:
+        # SET LOCAL lasts to the end of the transaction: the queries after these plan as usual.
         # (If a statement above failed, the transaction is rolled back and the settings with it.)
         db.session.execute(text(
             "SELECT set_config('enable_indexscan', :indexscan, true),"
             " set_config('enable_seqscan', :seqscan, true)"),
-            {"indexscan": indexscan, "seqscan": seqscan})
+            {"indexscan": planner.indexscan, "seqscan": planner.seqscan})
     return rows
 
 
@@ -304,18 +319,20 @@ def _portable_search(terms, sort, page, per_page, window):
     rows = rows[:window]
     page = clamp_page(page, len(rows), per_page)
     start = (page - 1) * per_page
-    if sort == "relevance" and more:
-        wanted = _rank_window(rows, terms)[start:start + per_page]
+    order = "featured" if sort == "relevance" else sort
+    if more and sort != "relevance":
+        # Sorted by price or date past the window: the first of all matches in that order.
+        items = db.session.scalars(
+            db.select(Product).where(Product.status == "active", *conditions)
+            .order_by(*_order(order)).limit(per_page).offset(start)).all()
+    else:
+        # The matches in hand, ordered here: only the page's products are read.
+        ids = (_rank_window(rows, terms) if more
+               else [row.id for row in _sorted(rows, order)])
+        wanted = ids[start:start + per_page]
         found = {p.id: p for p in db.session.scalars(
             db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
         items = [found[i] for i in wanted if i in found]
-    else:
-        # The matches in hand, or, sorted by price or date past the window, all of them.
-        query = (db.select(Product).where(Product.status == "active", *conditions) if more
-                 else db.select(Product).where(Product.id.in_([row.id for row in rows])))
-        items = db.session.scalars(
-            query.order_by(*_order("featured" if sort == "relevance" else sort))
-            .limit(per_page).offset(start)).all() if rows else []
     return Page(items=items, page=page, per_page=per_page, total=len(rows), more=more)
 
 

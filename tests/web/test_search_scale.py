@@ -188,6 +188,24 @@ def test_the_window_holds_the_newest_matches_when_they_are_far_apart(app, make):
     assert not everything.more and everything.total == 5
 
 
+@pytest.mark.parametrize("sort", catalog.SORTS)
+def test_matches_in_the_window_are_sorted_as_the_catalogue_sorts_them(app, make, sort):
+    """Every sort of a search without more matches than its window (which orders the matches
+    it already read) gives the catalogue's own order: ties in price by id, the merchant's
+    picks first, then best sellers, then newest."""
+    for n, (price, featured, sales) in enumerate([(3000, False, 0), (1000, True, 0),
+                                                  (3000, False, 5), (2000, True, 0),
+                                                  (1000, False, 5), (3000, False, 0)]):
+        made = make.product(f"Cup {n}", price=price, featured=featured, featured_position=1)
+        with app.app_context():
+            db.session.get(Product, made["id"]).sales_count = sales
+            db.session.commit()
+    with app.test_request_context():
+        found = catalog.search("cup", sort=sort)
+        listed = catalog.listing(sort=sort)
+    assert not found.more and titles(found) == titles(listed)
+
+
 @pytest.fixture
 def postgres_shop(app):
     """1,500 products bulk-loaded as the benchmark loads them, vacuumed and analysed."""
@@ -204,27 +222,32 @@ def postgres_shop(app):
 
 
 def test_postgres_search_reads_the_word_index_and_plans_later_queries_as_usual(postgres_shop):
-    """The window's statement finds the word through the trigram index of the word list (it
-    does not walk the products checking each one's texts), and the planner settings it needs
-    end with the search: the rest of the request plans as usual."""
+    """Past the newest products, which it checks one by one, the window is read through the
+    trigram index of the word list (not by walking the products and checking each one's
+    texts); the planner settings that needs end with the search: the rest of the request plans
+    as usual."""
     from sqlalchemy import event
-    plans = []
+    plans = {}
 
     def explain(conn, cursor, statement, parameters, context, executemany):
         if "search_words LIKE" in statement and "ORDER BY" in statement:
             with cursor.connection.cursor() as other:
                 other.execute("EXPLAIN " + statement, parameters)
-                plans.append("\n".join(row[0] for row in other.fetchall()))
+                plans.setdefault(query, []).append(
+                    "\n".join(row[0] for row in other.fetchall()))
 
     with postgres_shop.test_request_context():
         event.listen(db.engine, "after_cursor_execute", explain)
         try:
-            page = catalog.search("linen")
-            two = catalog.search("linen mug")
+            totals = {}
+            for query in ("linen", "linen mug"):
+                totals[query] = catalog.search(query).total
         finally:
             event.remove(db.engine, "after_cursor_execute", explain)
         settings = db.session.execute(db.text(
             "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")).one()
-    assert page.total > 100 and two.total > 0
-    assert plans and all("ix_product_search_words" in plan for plan in plans), plans
+    assert totals["linen"] > 100 and totals["linen mug"] > 0
+    for query in totals:
+        first, *further = plans[query]
+        assert further and all("ix_product_search_words" in plan for plan in further), plans
     assert tuple(settings) == ("on", "on")
