@@ -62,6 +62,20 @@ def _order(sort):
             Product.sales_count.desc(), Product.created_at.desc(), Product.id.desc())
 
 
+def _sorted(rows, sort):
+    """Rows carrying _order()'s columns in _order()'s order (search sorts the matches in hand)."""
+    if sort == "price_asc":
+        return sorted(rows, key=lambda row: (row.price_min, row.id))
+    if sort == "price_desc":
+        return sorted(rows, key=lambda row: (row.price_min, row.id), reverse=True)
+    newest = sorted(rows, key=lambda row: (row.created_at, row.id), reverse=True)
+    if sort == "newest":
+        return newest
+    # featured: sorted() keeps the newest first among equals.
+    return sorted(newest, key=lambda row: (not row.featured, row.featured_position,
+                                           -row.sales_count))
+
+
 def clamp_page(page, total=None, per_page=PER_PAGE):
     """A usable page number: nonsense gives the first page and, when the total is known, a page
     past the end gives the last one (an old link after products were removed still shows some)."""
@@ -225,46 +239,100 @@ def search(q, sort="relevance", page=1, per_page=PER_PAGE, window=None):
     return _portable_search(terms, sort, page, per_page, window)
 
 
-# Every text search looks in, as one expression: on PostgreSQL a trigram index of exactly this
-# (migration 0019) finds the rows containing a word without reading the table.
-_SEARCH_TEXT = literal_column(
-    "(product.search_title || ' ' || product.search_body || ' ' || product.tags)", db.Text)
 # The short-word index of domain.localized.grams(), between spaces: a Korean word of one or two
 # syllables is one of its words, which a trigram index finds (" 머그 " has trigrams; "머그" alone
 # is too short for any).
 _GRAMS_TEXT = literal_column("(' ' || product.search_grams || ' ')", db.Text)
+# The window is read in ranges of ids, newest first (_newest_matches): the first this many
+# times the window, the next ones sized from the matches found so far, the last all older ids.
+FIRST_RANGE = 2
+_RANGES = 4
 
 
 def _portable_condition(term):
+    """The condition for one word, and whether a trigram index can find it (a word of three
+    characters or more, or a Korean word in the short-word index)."""
     if len(term) < 3 and localized.is_hangul(term):
-        return _GRAMS_TEXT.like(f"% {term} %")
-    return _SEARCH_TEXT.ilike(_like(term), escape="\\")
+        return _GRAMS_TEXT.like(f"% {term} %"), True
+    # search_words holds every word of the texts, case-folded: the word is inside one of them.
+    return Product.search_words.like(_like(term.casefold()), escape="\\"), len(term) >= 3
+
+
+def _newest_matches(conditions, window, indexed):
+    """Rows (id and the columns that order matches) of the newest window + 1 active matches, newest first.
+
+    A word in one product of ten is in 500 of the newest 5,000 products, and checking each of
+    those costs more than finding the word in the trigram index. So the ids are read in ranges,
+    newest first, until the window is full: the newest 2 x window ids product by product (as
+    cheap at 100,000 products as at 1,000, and enough for a common word or a small shop), then
+    ranges sized from the share of products that matched so far, then all older ids, each
+    through the index (the range's matches are read from the table, not all its products). For
+    those, the planner on PostgreSQL is told to use the indexes' bitmaps: it cannot see what
+    checking a text costs, and would walk the table backwards by id, checking every product."""
+    want = window + 1
+    query = (db.select(Product.id, Product.sales_count, Product.search_title, Product.featured,
+                       Product.featured_position, Product.created_at, Product.price_min)
+             .where(Product.status == "active", *conditions).order_by(Product.id.desc()))
+    newest = db.session.scalar(db.select(func.max(Product.id))) if indexed else None
+    if newest is None:
+        # Nothing an index can find (or no products): walking back from the newest is best.
+        return db.session.execute(query.limit(want)).all()
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    planner = None
+    rows = []
+    high, span = newest, FIRST_RANGE * window
+    for step in range(_RANGES):
+        low = high - span
+        last = step == _RANGES - 1 or low <= 0
+        if step == 1 and postgres:
+            planner = db.session.execute(text(
+                "SELECT s.indexscan, s.seqscan, set_config('enable_indexscan', 'off', true),"
+                " set_config('enable_seqscan', 'off', true) FROM (SELECT"
+                " current_setting('enable_indexscan') AS indexscan,"
+                " current_setting('enable_seqscan') AS seqscan OFFSET 0) AS s")).one()
+        bounded = (query.where(Product.id <= high) if last
+                   else query.where(Product.id > low, Product.id <= high))
+        rows += db.session.execute(bounded.limit(want - len(rows))).all()
+        if last or len(rows) >= want:
+            break
+        # The share of the ids so far that matched (one at least: else the rest is next).
+        share = max(len(rows), 1) / (newest - low)
+        high, span = low, math.ceil((want - len(rows)) / share * 1.25)
+    if planner is not None:
+        # SET LOCAL lasts to the end of the transaction: the queries after these plan as usual.
+        # (If a statement above failed, the transaction is rolled back and the settings with it.)
+        db.session.execute(text(
+            "SELECT set_config('enable_indexscan', :indexscan, true),"
+            " set_config('enable_seqscan', :seqscan, true)"),
+            {"indexscan": planner.indexscan, "seqscan": planner.seqscan})
+    return rows
 
 
 def _portable_search(terms, sort, page, per_page, window):
     """PostgreSQL, or SQLite without FTS5 trigrams: every word somewhere, any case. As above,
     the newest `window` matches are counted and ordered; "relevance" is the featured order,
     or past the window the order of _rank_window()."""
-    conditions = [Product.status == "active", *(_portable_condition(term) for term in terms)]
-    rows = db.session.execute(
-        db.select(Product.id, Product.sales_count, Product.search_title).where(*conditions)
-        .order_by(Product.id.desc()).limit(window + 1)).all()
+    parts = [_portable_condition(term) for term in terms]
+    conditions = [condition for condition, _ in parts]
+    rows = _newest_matches(conditions, window, any(indexed for _, indexed in parts))
     more = len(rows) > window
     rows = rows[:window]
     page = clamp_page(page, len(rows), per_page)
     start = (page - 1) * per_page
-    if sort == "relevance" and more:
-        wanted = _rank_window(rows, terms)[start:start + per_page]
+    order = "featured" if sort == "relevance" else sort
+    if more and sort != "relevance":
+        # Sorted by price or date past the window: the first of all matches in that order.
+        items = db.session.scalars(
+            db.select(Product).where(Product.status == "active", *conditions)
+            .order_by(*_order(order)).limit(per_page).offset(start)).all()
+    else:
+        # The matches in hand, ordered here: only the page's products are read.
+        ids = (_rank_window(rows, terms) if more
+               else [row.id for row in _sorted(rows, order)])
+        wanted = ids[start:start + per_page]
         found = {p.id: p for p in db.session.scalars(
             db.select(Product).where(Product.id.in_(wanted)))} if wanted else {}
         items = [found[i] for i in wanted if i in found]
-    else:
-        # The matches in hand, or, sorted by price or date past the window, all of them.
-        query = (db.select(Product).where(*conditions) if more
-                 else db.select(Product).where(Product.id.in_([row.id for row in rows])))
-        items = db.session.scalars(
-            query.order_by(*_order("featured" if sort == "relevance" else sort))
-            .limit(per_page).offset(start)).all() if rows else []
     return Page(items=items, page=page, per_page=per_page, total=len(rows), more=more)
 
 

@@ -115,6 +115,20 @@ def refresh_search(product):
     product.search_body = "\n".join(body)
     product.search_grams = grams(" ".join((product.search_title, product.search_body,
                                            product.tags or "")))
+    product.search_words = words(product.search_title, product.search_body, product.tags)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(*texts):
+    """Every distinct word of the texts, case-folded, between spaces: what search looks in on
+    PostgreSQL. A searched word is made of word characters only (domain.catalog.search_terms),
+    so wherever it occurs in a text it occurs inside one word of it: "bowl" inside "bowls",
+    "머그컵" inside "커피머그컵". The list finds the same products as the texts, in a fraction of
+    their length, and being folded already it needs no case-insensitive comparison."""
+    return " ".join(dict.fromkeys(word.casefold() for text in texts
+                                  for word in _WORD.findall(text or "")))
 
 
 _HANGUL_OR_WORD = re.compile(r"[\uac00-\ud7a3]+|\w+")

@@ -141,6 +141,9 @@ class Product(db.Model):
     search_body = db.Column(db.Text, nullable=False, default="", server_default="")
     # Their words, and Korean syllables and syllable pairs, for words of one or two characters.
     search_grams = db.Column(db.Text, nullable=False, default="", server_default="")
+    # Their distinct words, case-folded (domain.localized.words): what PostgreSQL searches, through
+    # a trigram index of this column (migration 0021).
+    search_words = db.Column(db.Text, nullable=False, default="", server_default="")
 
     category = db.relationship("Category", lazy="joined", innerjoin=False)
     variants = db.relationship(

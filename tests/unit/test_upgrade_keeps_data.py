@@ -61,3 +61,68 @@ def test_upgrading_from_the_previous_release_keeps_every_row(empty_database, tmp
     assert problems == []
     assert set(db.metadata.tables) <= tables
     assert revision == head != PREVIOUS_RELEASE
+
+
+def _titles(page):
+    return [product.title for product in page.items]
+
+
+def test_products_saved_before_the_word_list_are_found_after_the_upgrade_and_back(
+        empty_database, tmp_path):
+    """A product saved before 0021 (which lists each product's words for search on PostgreSQL)
+    is found by part of a word, in any case, after the upgrade; going back to 0020 and up again
+    keeps it found."""
+    from flask_migrate import downgrade
+
+    from domain import catalog
+    from domain.localized import grams
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+                      "STOREFRONT_VERSION_FILE": str(tmp_path / "version")})
+    title, body, tags = "Speckled Bowls\n점박이 그릇들", "Glazed by hand in Icheon.", "stoneware, gift"
+
+    def found(*queries):
+        with app.test_request_context():
+            answers = [_titles(catalog.search(q)) for q in queries]
+            db.session.remove()
+        db.engine.dispose()
+        return answers
+
+    def columns():
+        with db.engine.connect() as conn:
+            names = {c["name"] for c in inspect(conn).get_columns("product")}
+            indexes = ({row[0] for row in conn.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'product'"))}
+                if conn.dialect.name == "postgresql" else set())
+        db.engine.dispose()
+        return names, indexes
+
+    with app.app_context():
+        upgrade(revision="0020")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO product (slug, title, summary, description_md, description_html,"
+                " description_text, specs, vendor, product_type, tags, option1_name, option2_name,"
+                " status, featured, featured_position, sales_count, price_min, price_max,"
+                " stock_total, cover_alt, created_at, updated_at, translations, search_title,"
+                " search_body, search_grams) VALUES ('speckled-bowls', 'Speckled Bowls', '', :body,"
+                " '', :body, '[]', '', '', :tags, '', '', 'active', false, 0, 0, 1000, 1000, 1, '',"
+                " :now, :now, '{}', :title, :body, :grams)"),
+                {"title": title, "body": body, "tags": tags, "now": "2026-12-01 10:00:00",
+                 "grams": grams(" ".join((title, body, tags)))})
+        db.engine.dispose()
+
+        upgrade()
+        assert found("BOWL", "icheon glaze", "그릇", "stone") == [["Speckled Bowls"]] * 4
+        names, indexes = columns()
+        assert "search_words" in names
+        assert db.engine.dialect.name != "postgresql" or "ix_product_search_words" in indexes
+
+        downgrade(revision="0020")
+        names, indexes = columns()
+        assert "search_words" not in names and "ix_product_search_words" not in indexes
+        assert db.engine.dialect.name != "postgresql" or "ix_product_search_trgm" in indexes
+
+        upgrade()
+        assert found("bowls", "그릇", "zebra") == [["Speckled Bowls"], ["Speckled Bowls"], []]

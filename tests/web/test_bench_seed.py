@@ -15,8 +15,8 @@ from tests.page_helpers import sign_in, text
 # What a product shows and is searched by, all derived when it is saved.
 DERIVED = ("title", "summary", "tags", "specs", "option1_name", "option2_name", "translations",
            "description_md", "description_html", "description_text", "search_title",
-           "search_body", "search_grams", "price_min", "price_max", "compare_at_min",
-           "stock_total", "cover_key", "cover_alt", "cover_width", "cover_height")
+           "search_body", "search_grams", "search_words", "price_min", "price_max",
+           "compare_at_min", "stock_total", "cover_key", "cover_alt", "cover_width", "cover_height")
 
 
 @pytest.fixture

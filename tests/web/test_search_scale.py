@@ -168,3 +168,86 @@ def test_past_the_window_title_matches_come_first_then_best_sellers_then_newest(
         page = catalog.search("cup", window=5)
     assert page.more and page.total == 5
     assert titles(page) == ["Cup six", "Cup five", "Cup three", "Bowl", "Plate"]
+
+
+def test_the_window_holds_the_newest_matches_when_they_are_far_apart(app, make):
+    """Matches spread over older products: the search reads further back until the window is
+    full, and counts exactly the newest ones (window 3, a first range of 6 ids)."""
+    cups = [make.product(f"Cup {n}") for n in range(3)]
+    for n in range(12):
+        make.product(f"Plate {n}")
+    cups.append(make.product("Mug with a cup handle"))
+    for n in range(6):
+        make.product(f"Bowl {n}")
+    cups.append(make.product("Cup 4"))
+    with app.test_request_context():
+        page = catalog.search("CUP", window=3)
+        everything = catalog.search("cup", window=10)
+    assert page.more and page.total == 3
+    assert set(titles(page)) == {"Cup 4", "Mug with a cup handle", "Cup 2"}
+    assert not everything.more and everything.total == 5
+
+
+@pytest.mark.parametrize("sort", catalog.SORTS)
+def test_matches_in_the_window_are_sorted_as_the_catalogue_sorts_them(app, make, sort):
+    """Every sort of a search without more matches than its window (which orders the matches
+    it already read) gives the catalogue's own order: ties in price by id, the merchant's
+    picks first, then best sellers, then newest."""
+    for n, (price, featured, sales) in enumerate([(3000, False, 0), (1000, True, 0),
+                                                  (3000, False, 5), (2000, True, 0),
+                                                  (1000, False, 5), (3000, False, 0)]):
+        made = make.product(f"Cup {n}", price=price, featured=featured, featured_position=1)
+        with app.app_context():
+            db.session.get(Product, made["id"]).sales_count = sales
+            db.session.commit()
+    with app.test_request_context():
+        found = catalog.search("cup", sort=sort)
+        listed = catalog.listing(sort=sort)
+    assert not found.more and titles(found) == titles(listed)
+
+
+@pytest.fixture
+def postgres_shop(app):
+    """1,500 products bulk-loaded as the benchmark loads them, vacuumed and analysed."""
+    from bench import seed
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the query plan of PostgreSQL's search")
+        seed.products(db, 1500, seed.categories(db), app.config["UPLOAD_FOLDER"])
+        db.session.commit()
+        # As autovacuum would have done by now: the index's pending entries merged, statistics.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE product")
+    return app
+
+
+def test_postgres_search_reads_the_word_index_and_plans_later_queries_as_usual(postgres_shop):
+    """Past the newest products, which it checks one by one, the window is read through the
+    trigram index of the word list (not by walking the products and checking each one's
+    texts); the planner settings that needs end with the search: the rest of the request plans
+    as usual."""
+    from sqlalchemy import event
+    plans = {}
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if "search_words LIKE" in statement and "ORDER BY" in statement:
+            with cursor.connection.cursor() as other:
+                other.execute("EXPLAIN " + statement, parameters)
+                plans.setdefault(query, []).append(
+                    "\n".join(row[0] for row in other.fetchall()))
+
+    with postgres_shop.test_request_context():
+        event.listen(db.engine, "after_cursor_execute", explain)
+        try:
+            totals = {}
+            for query in ("linen", "linen mug"):
+                totals[query] = catalog.search(query).total
+        finally:
+            event.remove(db.engine, "after_cursor_execute", explain)
+        settings = db.session.execute(db.text(
+            "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')")).one()
+    assert totals["linen"] > 100 and totals["linen mug"] > 0
+    for query in totals:
+        first, *further = plans[query]
+        assert further and all("ix_product_search_words" in plan for plan in further), plans
+    assert tuple(settings) == ("on", "on")
