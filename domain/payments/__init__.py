@@ -4,14 +4,17 @@ The shop ships three that need no outside service. A card processor (Stripe, a K
 plugs in as one more class with the same four methods, registered in PROVIDERS: `authorize`
 calls the processor's API (idempotently, keyed by the order's checkout token) and returns a
 Result; `refund` calls its refund API. Nothing else in the shop changes.
+
+Card processors whose shoppers pay on the processor's own page (Stripe Checkout, Toss
+Payments' window) have their adapters in `providers/`, which talk to the processors' APIs.
 """
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import PaymentDeclined, PaymentFailed
-from .extensions import db
-from .models import Payment
+from ..errors import PaymentDeclined, PaymentFailed
+from ..extensions import db
+from ..models import Payment
 
 SUCCEEDED, PENDING, FAILED = "succeeded", "pending", "failed"
 
