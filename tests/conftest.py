@@ -285,3 +285,21 @@ def demo_shop(app):
         db.session.commit()
     return result
 
+
+
+@pytest.fixture
+def stripe_fake():
+    """A running stand-in for Stripe's API (tests/payment_fakes/stripe_fake.py)."""
+    from tests.payment_fakes.stripe_fake import StripeFake
+    fake = StripeFake().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def toss_fake():
+    """A running stand-in for Toss Payments' API (tests/payment_fakes/toss_fake.py)."""
+    from tests.payment_fakes.toss_fake import TossFake
+    fake = TossFake().start()
+    yield fake
+    fake.stop()
