@@ -5,6 +5,8 @@ import secrets
 from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from domain.ratelimit import SCHEME as SHOP_DATABASE_LIMITS  # registers the storage
 from domain.shopconfig import LANGUAGES
@@ -214,7 +216,23 @@ def select_locale():
     # Without a cookie nobody is signed in: no need to ask Flask-Login (a cached page's cost).
     if not cookieless() and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return _accepted_language(request.headers.get("Accept-Language", ""))
+
+
+_ACCEPTED = {}
+
+
+def _accepted_language(header):
+    """The shop language an Accept-Language header asks for. Browsers send a handful of
+    different headers, so each is parsed once (up to 512 kept; a page cache hit costs little
+    more than this)."""
+    found = _ACCEPTED.get(header)
+    if found is None:
+        found = parse_accept_header(header, LanguageAccept).best_match(LANGUAGES) or "en"
+        if len(_ACCEPTED) >= 512:
+            _ACCEPTED.clear()
+        _ACCEPTED[header] = found
+    return found
 
 
 HSTS_SECONDS = 365 * 24 * 3600

@@ -22,8 +22,8 @@ def _varies_on(*headers):
 
         @after_this_request
         def add_vary(response):
-            for header in varied:
-                response.vary.add(header)
+            # One update: each read of response.vary parses the header again.
+            response.vary.update(varied)
             return response
     varied.extend(h for h in headers if h not in varied)
 

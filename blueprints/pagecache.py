@@ -11,6 +11,9 @@ holes (blueprints/templating.py) and stored; each request fills them in:
   per encoding and sent as they are, with an ETag, and no session is opened, written or sent;
 - anyone else gets their own token, badge and personal parts, compressed per request.
 
+A page that shows what is the visitor's own (the cart page) names it with `personal`: a copy is
+kept per cart and one-click offer, and its one-time checkout token is a hole too.
+
 Entries are keyed by the storefront version (domain/storefront_version.py), which any commit touching the catalogue or settings
 moves on (domain.shopconfig.watch_changes), so a price, stock or settings change shows on the
 very next request in every process of every server. Merchants and pages with a pending message are never cached.
@@ -27,12 +30,13 @@ from flask_babel import get_locale
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
 
-from domain import oneclick, storefront_version
+from domain import oneclick, preferences, storefront_version
+from domain.oneclick import new_token
 
 from .common import shop
 from .csrf import anonymous_token, cookieless
 from .htmx import is_htmx, wants_fragment
-from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, badge_html, cart_count
+from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, TOKEN_HOLE, badge_html, cart_count
 
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
 # Stored pages are compressed once, so a stronger setting than per-response compression pays.
@@ -48,9 +52,19 @@ def _buy_now(saved):
                            one_click=oneclick.offer(current_user, saved, shop()))
 
 
-# The personal parts a cached page may hold (templating.personal), and how each is drawn for
-# the request from what the page kept.
-PERSONAL_PARTS = {"checkout/_buy_now.html": _buy_now}
+def _buy_now_key(saved):
+    """What the button is drawn from besides the page: the customer's one-click inputs."""
+    if not saved or not current_user.is_authenticated:
+        return ()
+    return preferences.one_click_inputs(current_user)
+
+
+# The personal parts a cached page may hold (templating.personal): how each is drawn for the
+# request from what the page kept, and the key of what else it is drawn from (the drawn part is
+# kept with the page per key, its one-time token a hole).
+PERSONAL_PARTS = {"checkout/_buy_now.html": (_buy_now, _buy_now_key)}
+# Drawn parts kept per stored page (one per customer who saw it, until the page is replaced).
+PARTS_KEPT = 64
 
 
 class Entry:
@@ -60,6 +74,7 @@ class Entry:
     def __init__(self, html, headers, parts):
         self.html, self.headers, self.parts = html, headers, parts
         self.encoded = {}
+        self.drawn = {}
 
     def for_everyone(self, encoding):
         """(body, etag) of the page for a visitor with no cookie, in `encoding` (None: raw)."""
@@ -79,12 +94,36 @@ class Entry:
             found = self.encoded[encoding] = (body, etag)
         return found
 
+    @property
+    def shared(self):
+        """Whether one copy may go to every visitor with no cookie (not with a one-time token)."""
+        return TOKEN_HOLE not in self.html
+
+    def _part(self, name, saved):
+        """A personal part for this visitor, drawn once per key, with its holes."""
+        draw, key_of = PERSONAL_PARTS[name]
+        key = (name, key_of(saved))
+        html = self.drawn.get(key)
+        if html is None:
+            outer, g.page_holes = g.get("page_holes"), {}
+            try:
+                html = draw(saved)
+            finally:
+                g.page_holes = outer
+            if len(self.drawn) >= PARTS_KEPT:
+                self.drawn.clear()
+            self.drawn[key] = html
+        return html
+
     def for_visitor(self):
         """The page with this visitor's token, badge and personal parts."""
         from flask_wtf.csrf import generate_csrf
-        html = self.html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge())
+        html = self.html
         for name, saved in self.parts.items():
-            html = html.replace(PART_HOLE.format(name), PERSONAL_PARTS[name](saved))
+            html = html.replace(PART_HOLE.format(name), self._part(name, saved))
+        html = html.replace(CSRF_HOLE, generate_csrf()).replace(BADGE_HOLE, _badge())
+        while TOKEN_HOLE in html:
+            html = html.replace(TOKEN_HOLE, new_token(), 1)
         return html
 
 
@@ -152,13 +191,21 @@ def _send_stored(entry):
     return response.make_conditional(request)
 
 
-def cached_page(view):
-    """Serve the view's page from the cache, with the visitor's own parts filled in."""
+def cached_page(view=None, *, personal=None):
+    """Serve the view's page from the cache, with the visitor's own parts filled in.
+
+    `personal`, for a page that shows what is the visitor's own (the cart page), returns
+    everything of theirs that the page shows, as a hashable key (None: build it afresh): each
+    different key is a page of its own, kept until the storefront version moves on."""
+    if view is None:
+        return lambda view: cached_page(view, personal=personal)
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         nobody = cookieless()
         audience = _audience(nobody)
-        if audience is None:
+        mine = personal() if personal is not None and audience is not None else ()
+        if audience is None or mine is None:
             return view(*args, **kwargs)
         # The version is read before rendering: a change committed while this page renders
         # moves the version on, so the copy stored below is never served after it.
@@ -166,7 +213,7 @@ def cached_page(view):
         # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
         # their own copy.
         key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),
-               request.is_secure, audience, version)
+               request.is_secure, audience, version, mine)
         cache = _cache()
         entry = cache.get(key)
         if entry is None:
@@ -182,7 +229,7 @@ def cached_page(view):
                           [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers],
                           parts)
             cache.put(key, entry)
-        if nobody:
+        if nobody and entry.shared:
             return _send_stored(entry)
         response = make_response(entry.for_visitor())
         for name, value in entry.headers:

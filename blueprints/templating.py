@@ -181,6 +181,9 @@ CSRF_HOLE = "\x00csrf-token\x00"
 BADGE_HOLE = "\x00cart-badge\x00"
 PART_HOLE = "\x00part:{}\x00"
 RETURN_HOLE = "\x00return-path\x00"
+# A one-time form token (the one-click button's checkout token): every copy of a stored page
+# gets a new one, so two presses from two views of the page are two orders, as without the cache.
+TOKEN_HOLE = "\x00one-time-token\x00"
 
 
 def csrf_token():
@@ -210,6 +213,13 @@ def cart_badge():
     if g.get("page_holes") is not None:
         return Markup(BADGE_HOLE)
     return Markup(badge_html(cart_count()))
+
+
+def one_time_token(token):
+    """A one-time form token drawn for this view of the page: a hole in a page being stored."""
+    if g.get("page_holes") is not None:
+        return Markup(TOKEN_HOLE)
+    return token
 
 
 def return_path():
@@ -275,7 +285,7 @@ GLOBALS = {
     "delivery_days": delivery_days,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
-    "chrome": chrome, "return_path": return_path,
+    "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
 }
 
 

@@ -77,6 +77,17 @@ class OneClick:
         return (self.address.label or self.address.line1) if self.address else ""
 
 
+def one_click_inputs(user):
+    """Everything of the customer's that one_click() and oneclick.offer() read, as a key: a page
+    showing their one-click offer stays right for as long as this and the shop (the storefront
+    version) stay the same. Keep it in step with both functions."""
+    address = addresses.default_for(user.id)
+    return (user.id, user.preferred_payment_method, user.preferred_shipping_method_id,
+            user.credit_balance,
+            None if address is None else tuple(getattr(address, column.key)
+                                               for column in address.__table__.columns))
+
+
 def one_click(user, config):
     """What a one-click buy would use, by the checkout's rules: the default address; the
     preferred payment method if it is settled after checkout; the preferred shipping method if

@@ -8,12 +8,14 @@ from domain.errors import ShopError
 
 from ..common import current_cart
 from ..htmx import render, wants_fragment
+from ..pagecache import cached_page
 from ..products.context import product_context
 from . import bp
-from .context import cart_context
+from .context import cart_context, cart_page_key
 
 
 @bp.get("/cart")
+@cached_page(personal=cart_page_key)
 def view():
     cart = current_cart()
     context = cart_context(cart)

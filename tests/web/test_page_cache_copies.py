@@ -7,7 +7,8 @@ import pytest
 
 from domain.extensions import db
 from domain.models import Variant
-from tests.checkout_helpers import add_to_cart, one_click_customer
+from tests.checkout_helpers import (EXPECTED_TOTAL, add_to_cart, count_orders, give_credit,
+                                    one_click_customer, token_of)
 from tests.page_helpers import csrf_of, sign_in, text
 
 PAGES = ["/", "/products/moon-jar", "/search?q=moon", "/c/jars"]
@@ -154,3 +155,90 @@ def test_a_changed_shop_name_reaches_the_kept_header(app, make, client, jar):
     make.settings(name="Full Moon Studio")
     page = text(client.get("/cart"))
     assert "Full Moon Studio</a>" in page and "Moonjar Studio" not in page
+
+
+# The cart page is kept per cart and per one-click offer (blueprints/cart/context.py).
+
+def _cart_buy_now(client):
+    html = text(client.get("/cart"))
+    return html, {"csrf_token": csrf_of(html), "source": "cart", "checkout_token": token_of(html),
+                  "expected_total": EXPECTED_TOTAL.search(html).group(1)}
+
+
+def test_a_customers_second_cart_view_reads_no_product(app, make, checkout_shop, count_queries):
+    """The second view of the same cart is the kept copy: the account and the cart's lines are
+    read, the products are not, and its one-click button carries a new one-time token."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    add_to_cart(minji, checkout_shop["small"], quantity=2)
+    first, _ = _cart_buy_now(minji)
+    with count_queries() as statements:
+        second, _ = _cart_buy_now(minji)
+    assert not [s for s in statements if "FROM product" in s or "JOIN product" in s]
+    assert "Buy now: ₩81,000" in second and 'aria-hidden="true">2<' in second
+    assert token_of(first) != token_of(second)
+
+
+def test_two_presses_from_two_views_of_the_kept_cart_are_two_orders(app, make, checkout_shop):
+    """Each view of the cart has its own token, so buying the same cart again from a later view
+    places a second order, as it did before the page was kept."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    for _ in range(2):
+        add_to_cart(minji, checkout_shop["small"])
+        _html, form = _cart_buy_now(minji)
+        assert minji.post("/checkout/buy-now", data=form).status_code == 303
+    with app.app_context():
+        assert count_orders() == 2
+
+
+def test_the_kept_cart_follows_the_customers_changes(app, make, checkout_shop):
+    """Quantity, price, default address, payment preference and store credit: each change shows
+    on the very next view of the cart."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    add_to_cart(minji, checkout_shop["small"])
+    assert "Buy now: ₩42,000 to Minji flat, bank transfer" in text(minji.get("/cart"))
+    html, _ = _cart_buy_now(minji)
+    minji.post("/cart/update", data={"csrf_token": csrf_of(html), "variant_id": checkout_shop["small"],
+                                     "quantity": 2})
+    assert "Buy now: ₩81,000" in text(minji.get("/cart"))
+    with app.app_context():
+        db.session.get(Variant, checkout_shop["small"]).price = 40000
+        db.session.commit()
+    assert "Buy now: ₩83,000" in text(minji.get("/cart"))
+    with app.app_context():
+        from domain.models import Address, User
+        address = db.session.scalar(db.select(Address).where(Address.label == "Minji flat"))
+        address.label = "Office"
+        db.session.commit()
+        assert "to Office" in text(minji.get("/cart"))
+        user = db.session.get(User, address.user_id)
+        user.preferred_payment_method = "cash_on_delivery"
+        db.session.commit()
+        assert "cash on delivery" in text(minji.get("/cart"))
+        give_credit(app, {"id": user.id}, 5000)
+    assert "Your store credit pays ₩5,000 of it" in text(minji.get("/cart"))
+
+
+def test_a_customer_never_gets_another_customers_kept_cart(app, make, checkout_shop):
+    """Two customers with the same cart each see their own address on the button."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    jun = _customer(app, make, "Jun", "jun@example.com")
+    for client in (minji, jun):
+        add_to_cart(client, checkout_shop["small"])
+    minji_cart, jun_cart = text(minji.get("/cart")), text(jun.get("/cart"))
+    assert "to Minji flat" in minji_cart and "Jun flat" not in minji_cart
+    assert "to Jun flat" in jun_cart and "Minji flat" not in jun_cart
+
+
+def test_the_kept_one_click_button_follows_the_customer_and_has_a_new_token_each_view(
+        app, make, checkout_shop):
+    """The product page's button is drawn once per customer and offer: each view gets its own
+    one-time token, and a new default address shows on the next view."""
+    minji = _customer(app, make, "Minji", "minji@example.com")
+    first, second = text(minji.get("/products/moon-jar")), text(minji.get("/products/moon-jar"))
+    assert "Buy now: ₩42,000 to Minji flat, bank transfer" in second
+    assert token_of(first) != token_of(second)
+    with app.app_context():
+        from domain.models import Address
+        db.session.scalar(db.select(Address).where(Address.label == "Minji flat")).label = "Office"
+        db.session.commit()
+    assert "Buy now: ₩42,000 to Office, bank transfer" in text(minji.get("/products/moon-jar"))
