@@ -147,6 +147,8 @@ def create_app(test_config=None):
         AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
         # Card payments on the providers' hosted pages (domain/payments/providers): the keys
         # from each provider's dashboard; the API addresses change only for tests.
+        # Test mode: the test card is offered and every storefront page says so. Off unless set.
+        PAYMENTS_TEST_MODE=os.environ.get("PAYMENTS_TEST_MODE", "").strip() == "1",
         STRIPE_SECRET_KEY=os.environ.get("STRIPE_SECRET_KEY", "").strip(),
         STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip(),
         STRIPE_API_BASE=os.environ.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com",

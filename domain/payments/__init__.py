@@ -150,12 +150,35 @@ def refunded(order):
                if p.operation == "refund" and p.status in (SUCCEEDED, PENDING))
 
 
+def offered(test_mode, card_keys=()):
+    """The keys of the methods a shopper may choose, in the order checkout lists them: the card
+    providers the shop has configured (`card_keys`), then bank transfer and cash on delivery,
+    and the test card only in test mode (PAYMENTS_TEST_MODE), so it never reaches a live shop."""
+    keys = [*card_keys, BankTransfer.key, CashOnDelivery.key]
+    return keys + [TestCard.key] if test_mode else keys
+
+
 def selectable(config):
     """The providers a shopper may choose under the shop's settings (`config`), in the order
-    checkout lists them; the test card only while test payments are on (a setting the go-live
-    checklist asks to turn off)."""
-    return [p for p in PROVIDERS.values()
-            if p.selectable and (config.test_payments or p.key != TestCard.key)]
+    checkout lists them (see offered)."""
+    return [PROVIDERS[key] for key in offered(config.test_mode) if key in PROVIDERS]
+
+
+def refused(key, config):
+    """Why `key` cannot be chosen under `config`, or "" when it can: the test card outside test
+    mode gets its own message, as a form saved in a test shop may still name it."""
+    if key in offered(config.test_mode):
+        return ""
+    if key == TestCard.key:
+        return _l("The test card works only in a test shop: no card payment was made. "
+                  "Please choose another payment method.")
+    return _l("Please choose a payment method.")
+
+
+def is_test_order(order):
+    """Paid (or to be paid) with the test card: no money moved, whatever its status says. Derived
+    from the payment method, so orders from before test mode was a setting count too."""
+    return order.payment_method == TestCard.key
 
 
 def record(order, operation, amount, result):
