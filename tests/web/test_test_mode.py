@@ -8,7 +8,9 @@ from tests.checkout_helpers import add_to_cart
 from tests.order_helpers import place
 from tests.page_helpers import text
 
-BANNER = '<p class="test-mode-banner" role="note">Test shop: no real payments are taken</p>'
+BANNER = """<aside class="test-mode-banner" aria-label="Test mode">
+  <p>Test shop: no real payments are taken</p>
+</aside>"""
 
 
 @pytest.mark.parametrize("path", ["/", "/products/moon-jar", "/cart", "/checkout", "/account/login",
