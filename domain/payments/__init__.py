@@ -33,7 +33,8 @@ class Provider:
     pays_at_checkout = False
     # Merchants record refunds by hand (with the bank's reference) rather than by API.
     manual_refunds = True
-    # Offered to shoppers at checkout and in their preferences.
+    # False: never offered to shoppers, whatever the shop's settings (offered() lists the
+    # methods that are).
     selectable = True
 
     def authorize(self, order, details):

@@ -1,5 +1,7 @@
 """A live shop (PAYMENTS_TEST_MODE unset): the test card is never offered nor accepted, shoppers
 see no test banner, and test-card orders from before stay readable, marked and refundable."""
+import re
+
 import pytest
 
 from domain import shopconfig
@@ -110,9 +112,12 @@ def test_an_old_test_order_stays_marked_readable_and_refundable(app, client, pos
 
 
 def test_the_settings_say_how_to_add_cards(client, merchant):
-    """No card provider and no test mode: the payments section names the settings to set."""
+    """No card provider and no test mode: the payments section names the settings to set, and
+    the go-live checklist's test mode item is done."""
     html = text(client.get("/admin/settings"))
     for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "TOSS_CLIENT_KEY", "TOSS_SECRET_KEY",
                  "“Card payments” in README.md"):
         assert name in html, name
     assert "Test mode is on" not in html
+    assert re.search(r'<span class="check-state">Done</span>\s*<strong>Test mode off</strong>',
+                     text(client.get("/admin/")))
