@@ -7,6 +7,9 @@ PORT ?= 5000
 WORKERS ?= 2
 # DEMO=0: a shop of your own, without the demo (make run DEMO=0).
 DEMO ?= 1
+# Test mode (the test card, and a banner on every page saying no real payments are taken): on for
+# the demo, off for a shop of your own unless PAYMENTS_TEST_MODE=1 is set.
+PAYMENTS_TEST_MODE ?= $(if $(filter 0,$(DEMO)),0,1)
 # Emailed links need the shop's public address; without SHOP_URL, the one `make run` serves at
 # (a shop listening on every interface is named localhost: set SHOP_URL to its real name).
 SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
@@ -50,7 +53,7 @@ setup: $(VENV)/.runtime ## Migrate and ask for the first merchant account if the
 # The mail worker runs in the background beside gunicorn and is stopped when gunicorn exits
 # (make runs each recipe line in its own shell, hence one line with continuations).
 run: translations $(if $(filter 0,$(DEMO)),setup,demo) ## Set up and serve at http://$(HOST):$(PORT) with the mail worker; DEMO=0: your own shop, no demo
-	export SHOP_URL='$(SHOP_URL)'; \
+	export SHOP_URL='$(SHOP_URL)' PAYMENTS_TEST_MODE='$(PAYMENTS_TEST_MODE)'; \
 	$(BIN)/flask worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn-settings.py --workers $(WORKERS) \

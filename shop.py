@@ -145,6 +145,16 @@ def create_app(test_config=None):
         # Unset: boto3 finds credentials where it usually does (~/.aws, an instance role).
         AWS_ACCESS_KEY_ID=os.environ.get("AWS_ACCESS_KEY_ID") or None,
         AWS_SECRET_ACCESS_KEY=os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        # Card payments on the providers' hosted pages (domain/payments/providers): the keys
+        # from each provider's dashboard; the API addresses change only for tests.
+        # Test mode: the test card is offered and every storefront page says so. Off unless set.
+        PAYMENTS_TEST_MODE=os.environ.get("PAYMENTS_TEST_MODE", "").strip() == "1",
+        STRIPE_SECRET_KEY=os.environ.get("STRIPE_SECRET_KEY", "").strip(),
+        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "").strip(),
+        STRIPE_API_BASE=os.environ.get("STRIPE_API_BASE", "").strip() or "https://api.stripe.com",
+        TOSS_SECRET_KEY=os.environ.get("TOSS_SECRET_KEY", "").strip(),
+        TOSS_CLIENT_KEY=os.environ.get("TOSS_CLIENT_KEY", "").strip(),
+        TOSS_API_BASE=os.environ.get("TOSS_API_BASE", "").strip() or "https://api.tosspayments.com",
         # The demo's product photos, in pixels square (tests draw smaller ones, faster).
         DEMO_PHOTO_SIZE=1024,
     )

@@ -17,7 +17,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from domain import cart as carts
-from domain import returns
+from domain import payments, returns
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES
 from domain.images import file_name, widths_for
@@ -283,6 +283,8 @@ GLOBALS = {
     "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
     "delivery_days": delivery_days,
+    # An order paid with the test card: the back office marks it so nobody ships it.
+    "test_order": payments.is_test_order,
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,

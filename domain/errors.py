@@ -68,6 +68,72 @@ class PaymentFailed(ShopError):
     """The payment provider did not answer; nothing was charged and no order was made."""
 
 
+class CardDeclined(PaymentDeclined):
+    """The card processor refused the payment; nothing was charged. `code` is the processor's
+    own reason (Toss's REJECT_CARD_PAYMENT, say), for the merchant's records."""
+
+    def __init__(self, message=None, code=""):
+        super().__init__(message)
+        self.code = code
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("Your card was declined, so nothing was charged. Try another card or "
+                      "another payment method."))
+
+
+class PaymentMismatch(PaymentDeclined):
+    """What the payment provider holds does not match the order: another amount (tampered in
+    the browser, say) or another order number. The payment is not accepted."""
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("The payment does not match this order's total, so it was not accepted "
+                      "and nothing was charged. Please start the payment again."))
+
+
+class ProviderUnavailable(PaymentFailed):
+    """The payment provider could not be reached, did not answer in time or answered with a
+    server error. Unlike a decline, the outcome is unknown: nothing was charged, or a charge
+    may have gone through without the shop hearing of it. Retrying with the same idempotency
+    key is safe (the provider answers a repeat with the first outcome), and the provider's
+    confirmation or webhook settles it."""
+
+    retry_safe = True
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("The payment provider could not be reached just now. Nothing was "
+                      "charged, or if it was, your order will show it as paid once the "
+                      "provider confirms. It is safe to try again in a moment."))
+
+
+class ProviderRefused(PaymentFailed):
+    """The payment provider refused the shop's request itself (a wrong key, a request it
+    rejects, an amount it cannot refund): nothing happened, and repeating it will not help.
+    `code` is the provider's error code."""
+
+    retry_safe = False
+
+    def __init__(self, message=None, code=""):
+        super().__init__(message)
+        self.code = code
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("The payment provider refused the request, so nothing was charged or "
+                      "refunded. Please choose another payment method or contact the shop."))
+
+
+class WebhookRejected(ShopError):
+    """A webhook that cannot be trusted (no signature, a wrong or stale one, a payment the
+    provider does not know): it changes nothing."""
+
+    @classmethod
+    def default_message(cls):
+        return str(_l("This notification could not be verified and was ignored."))
+
+
 class InvalidTransition(ShopError):
     """An order cannot move to that status from where it is."""
 

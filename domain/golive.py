@@ -48,7 +48,7 @@ def checklist(config, serving, now):
     pages = {page.name: page for page in db.session.scalars(db.select(PolicyPage))}
     items += [_policy("privacy", _("Privacy policy"), pages.get("privacy"), config, now),
               _policy("terms", _("Terms of service"), pages.get("terms"), config, now),
-              _backup(serving, now), _test_payments(config)]
+              _backup(serving, now), _test_mode(config)]
     return items
 
 
@@ -198,10 +198,11 @@ def _backup(serving, now):
         ago=_ago(now - when)))
 
 
-def _test_payments(config):
-    if config.test_payments:
-        return Item("test_payments", _("Test payments off"), False, _(
-            "Checkout offers “Card (test mode)”: orders paid with the test card are marked paid, "
-            "but no money moves."))
-    return Item("test_payments", _("Test payments off"), True,
+def _test_mode(config):
+    if config.test_mode:
+        return Item("test_mode", _("Test mode off"), False, _(
+            "PAYMENTS_TEST_MODE is set: checkout offers “Card (test mode)”, whose orders are marked "
+            "paid although no money moves, and every page says no real payments are taken. Unset "
+            "it and restart the shop."))
+    return Item("test_mode", _("Test mode off"), True,
                 _("Checkout offers only real ways to pay."))

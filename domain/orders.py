@@ -132,8 +132,9 @@ def _validate(config, checkout, lines):
     methods = config.methods_for(address["region"] or None)
     if not any(m.id == _int(checkout.shipping_method_id) for m in methods):
         problems["shipping_method"] = _("Please choose a shipping method for your region.")
-    if not any(p.key == checkout.payment_method for p in payments.selectable(config)):
-        problems["payment_method"] = _("Please choose a payment method.")
+    refusal = payments.refused(checkout.payment_method, config)
+    if refusal:
+        problems["payment_method"] = str(refusal)
     if not lines:
         problems["cart"] = _("Your cart is empty.")
     if problems:

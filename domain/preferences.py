@@ -43,6 +43,8 @@ def set_preferences(user, config, name, locale, shipping_method_id, payment_meth
     if shipping_method_id is not None and shipping_method(config, shipping_method_id) is None:
         raise ShopError(_("That shipping method is no longer offered. Please choose another."))
     if payment_method and payment_label(payment_method, config) is None:
+        if payment_method == payments.TestCard.key:
+            raise ShopError(str(payments.refused(payment_method, config)))
         raise ShopError(_("That payment method is not available. Please choose another."))
     user.name = " ".join((name or "").split())[:120]
     user.locale = locale or None

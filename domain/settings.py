@@ -261,13 +261,6 @@ def save_carriers(rows):
     return carriers
 
 
-def set_test_payments(on):
-    """Offer "Card (test mode)" at checkout, or stop: orders it paid keep their payments and
-    refunds, and customers who preferred it are asked to choose again."""
-    get_settings_row().test_payments = bool(on)
-    db.session.flush()
-
-
 def save_alerts(on):
     """Switch the merchant alerts: those named in `on` are sent, every other one is not.
     Names that are no alert are ignored. Returns the list of alerts switched off."""

@@ -83,8 +83,9 @@ class ShopConfig:
     return_rules: tuple = field(default_factory=tuple)
     # Until the merchant confirms the return rules, the storefront states no return terms.
     return_rules_confirmed: bool = False
-    # "Card (test mode)" offered at checkout.
-    test_payments: bool = True
+    # Test mode (PAYMENTS_TEST_MODE, the process's configuration, not the database): the test card
+    # is offered and every storefront page says no real payments are taken.
+    test_mode: bool = False
     business: BusinessInfo = field(default_factory=BusinessInfo)
 
     def methods_for(self, region=None):
@@ -177,7 +178,7 @@ def load():
             for rule in db.session.scalars(db.select(ReturnRule))),
         return_rules_confirmed=db.session.scalar(
             db.select(ReturnPolicy.confirmed_at).where(ReturnPolicy.id == 1)) is not None,
-        test_payments=row.test_payments,
+        test_mode=bool(has_app_context() and current_app.config.get("PAYMENTS_TEST_MODE")),
         business=BusinessInfo(
             name=row.business_name, representative=row.business_representative,
             registration_number=row.business_registration_number,

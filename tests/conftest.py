@@ -55,6 +55,8 @@ def _base_config(tmp_path, uri):
         "BACKUP_FOLDER": str(tmp_path / "backups"),
         # No background thread per app: tests that count server errors flush by hand.
         "ERROR_FLUSH_SECONDS": 0,
+        # Test mode, so the test card pays; tests of the live shop turn it off (app_config).
+        "PAYMENTS_TEST_MODE": True,
     }
 
 
@@ -294,3 +296,21 @@ def demo_shop(app):
         db.session.commit()
     return result
 
+
+
+@pytest.fixture
+def stripe_fake():
+    """A running stand-in for Stripe's API (tests/payment_fakes/stripe_fake.py)."""
+    from tests.payment_fakes.stripe_fake import StripeFake
+    fake = StripeFake().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def toss_fake():
+    """A running stand-in for Toss Payments' API (tests/payment_fakes/toss_fake.py)."""
+    from tests.payment_fakes.toss_fake import TossFake
+    fake = TossFake().start()
+    yield fake
+    fake.stop()

@@ -54,7 +54,7 @@ def _fix_links():
             "returns": url_for(".return_rules"),
             "privacy": url_for(".policy_page", name="privacy"),
             "terms": url_for(".policy_page", name="terms"),
-            "test_payments": url_for(".settings", _anchor="test-payments")}
+            "test_mode": url_for(".settings", _anchor="payments")}
 
 
 def _shop_url_elsewhere():

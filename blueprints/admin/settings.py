@@ -2,7 +2,7 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from domain import alerts
+from domain import alerts, payments
 from domain import settings as shop_settings
 from domain.errors import ShopError
 from domain.extensions import db
@@ -36,6 +36,8 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200, car
                   carriers_form=carriers_form or CarriersForm.from_config(config),
                   alerts_form=alerts_form or AlertsForm.from_config(config),
                   alert_recipients=[address for address, _locale in alerts.recipients(config)],
+                  card_methods=[p for p in payments.selectable(config)
+                                if p.pays_at_checkout and p.key != payments.TestCard.key],
                   status=status, amount_example=amount_example(config.currency, number_locale()))
 
 
@@ -59,18 +61,6 @@ def settings_save():
             return _page(settings_form=add_domain_errors(form, error), status=422)
         return _saved(_("Settings saved."))
     return _page(settings_form=form, status=422)
-
-
-@bp.post("/settings/test-payments")
-def test_payments():
-    """Offer the test card at checkout (on=1), or stop offering it (on=0)."""
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for(".settings"), code=303)
-    on = request.form.get("on") == "1"
-    shop_settings.set_test_payments(on)
-    if on:
-        return _saved(_("Checkout offers the test card again."))
-    return _saved(_("Test payments are off: checkout no longer offers the test card."))
 
 
 @bp.post("/settings/carriers")

@@ -40,8 +40,8 @@ class ShopSettings(db.Model):
     # The countries the shop delivers to, as customers should read them: ["South Korea"]. With
     # exactly one, checkout fills every order's country with it instead of asking.
     ship_countries = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
-    # "Card (test mode)" at checkout: orders get paid with no money moving. On until the merchant
-    # turns it off; the dashboard's go-live checklist asks for that.
+    # No longer read: test mode is the process's PAYMENTS_TEST_MODE (domain.shopconfig), so a live
+    # shop cannot be switched into offering the test card from the back office.
     test_payments = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
     # What a Korean mail-order business shows on every page (domain/business.py); the address,
     # phone and email are the contact details above.

@@ -194,3 +194,18 @@ def test_payment_methods_are_compact_cards_in_one_group(phone, live_server, chec
     payment.get_by_role("radio", name="Card (test mode)").check()
     expect(payment.get_by_label("Card number")).to_be_visible()
     expect(bank_account).to_be_hidden()
+
+
+def test_the_test_shop_banner_is_above_the_header_and_covers_nothing(phone, live_server, checkout_shop):
+    """In test mode (these tests' shop) the banner is a landmark of its own, in the page's flow
+    above the header on a 390 px phone, and scrolls away with the page instead of covering it."""
+    page = phone
+    page.goto(f"{live_server}/products/moon-jar")
+    banner = page.get_by_role("complementary", name="Test mode")
+    expect(banner).to_have_text("Test shop: no real payments are taken")
+    box, header = banner.bounding_box(), page.locator(".site-header").bounding_box()
+    assert box["y"] == 0 and box["width"] <= 390 and box["y"] + box["height"] <= header["y"] + 0.5
+    assert banner.evaluate("el => getComputedStyle(el).position") == "static"
+    page.mouse.wheel(0, 600)
+    page.wait_for_function("window.scrollY > 0")
+    assert banner.bounding_box()["y"] < 0

@@ -21,14 +21,13 @@ def setup(app, make, ctx):
 
 
 def test_payment_methods_come_from_the_providers(ctx):
-    """Every provider is offered, by key, with its label; the test card while test payments
-    are on."""
+    """Every provider is offered, by key, with its label; the test card only in test mode."""
     config = shopconfig.current()
     keys = [key for key, label in preferences.payment_methods(config)]
     assert {"bank_transfer", "cash_on_delivery", "test_card"} <= set(keys)
     assert preferences.payment_label("bank_transfer", config) == "Bank transfer"
     assert preferences.payment_label("bitcoin", config) is None
-    without_test_card = replace(config, test_payments=False)
+    without_test_card = replace(config, test_mode=False)
     assert "test_card" not in dict(preferences.payment_methods(without_test_card))
     assert preferences.payment_label("test_card", without_test_card) is None
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from domain import golive, heartbeat, policies, returns, settings, shopconfig
+from domain import golive, heartbeat, policies, returns, shopconfig
 from domain.extensions import db
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
@@ -36,7 +36,7 @@ def test_a_new_shop_has_everything_still_to_do(ctx, serving):
                                smtp_url=""))
     assert [key for key, item in found.items() if item.done] == []
     assert list(found) == ["https", "shop_url", "mail", "worker", "contact", "returns", "privacy",
-                           "terms", "backup", "test_payments"]
+                           "terms", "backup", "test_mode"]
 
 
 @pytest.mark.parametrize("secure, url, done, says", [
@@ -150,8 +150,12 @@ def test_a_backup_counts_for_24_hours(ctx, serving, tmp_path):
     assert item.done and item.detail == "The newest backup, shop-20260303-030000.tar.gz, was made 6 hours ago."
 
 
-def test_test_payments_must_be_off(ctx, serving):
-    item = items(ctx, serving())["test_payments"]
-    assert not item.done and "no money moves" in item.detail
-    settings.set_test_payments(False)
-    assert items(ctx, serving())["test_payments"].done
+def test_test_mode_must_be_off(app, ctx, serving):
+    """PAYMENTS_TEST_MODE=1 (the tests' and the demo's): to do, saying what it means and how to
+    turn it off; without it, done."""
+    item = items(ctx, serving())["test_mode"]
+    assert item.title == "Test mode off" and not item.done
+    assert "PAYMENTS_TEST_MODE is set" in item.detail and "no money moves" in item.detail
+    app.config["PAYMENTS_TEST_MODE"] = False
+    shopconfig.changed()
+    assert items(ctx, serving())["test_mode"].done

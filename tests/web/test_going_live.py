@@ -1,5 +1,5 @@
 """Going live, as the merchant and shoppers see it: the dashboard's checklist, the business
-information in every footer, and test payments turned off."""
+information in every footer. A live shop without the test card: test_live_payments.py."""
 import re
 from html import unescape
 
@@ -33,11 +33,11 @@ def test_the_dashboard_lists_what_is_left_to_do_with_links(app, client, merchant
     html = text(client.get("/admin/"))
     items = checklist(html)
     assert items["HTTPS"] == "To do" and "You are using the shop over plain HTTP" in html
-    assert items["Return rules"] == "To do" and items["Test payments off"] == "To do"
+    assert items["Return rules"] == "To do" and items["Test mode off"] == "To do"
     assert items["Email"] == "To do" and items["Mail worker"] == "To do"
     assert "Done" not in items.values()
     assert 'href="/admin/returns/rules">Set it up<span class="visually-hidden">: Return rules' in html
-    assert 'href="/admin/settings#test-payments">Set it up' in html
+    assert 'href="/admin/settings#payments">Set it up' in html
 
 
 def test_over_https_with_an_https_shop_url_the_https_item_is_done(app, client, merchant):
@@ -94,25 +94,3 @@ def test_contact_us_shows_only_once_there_is_a_way_to_reach_the_shop(client, mak
     make.settings(name="Jar Co", currency="USD", email="hello@jar.example")
     footer = text(client.get("/"))
     assert "Contact us" in footer and 'href="mailto:hello@jar.example"' in footer
-
-
-def test_turning_test_payments_off_removes_the_test_card_from_checkout(app, client, post, make,
-                                                                     merchant, checkout_shop):
-    """The button on the settings page: checkout stops offering it and refuses it if sent."""
-    add_to_cart(client, checkout_shop["small"])
-    assert "Card (test mode)" in text(client.get("/checkout"))
-    response = post("/admin/settings/test-payments", {"on": "0"}, token_from="/admin/settings")
-    assert response.status_code == 303
-    assert "Card (test mode)" not in text(client.get("/checkout"))
-    refused = client.post("/checkout", data=checkout_form(
-        client, checkout_shop, payment_method="test_card", card_number="4242 4242 4242 4242"))
-    assert refused.status_code == 422 and "Please choose a payment method." in text(refused)
-    assert checklist(text(client.get("/admin/")))["Test payments off"] == "Done"
-
-
-def test_test_payments_cannot_be_switched_without_the_forms_token(app, client, merchant,
-                                                                  checkout_shop):
-    """A forged POST changes nothing: the setting stays as it was."""
-    assert client.post("/admin/settings/test-payments", data={"on": "0"}).status_code == 400
-    add_to_cart(client, checkout_shop["small"])
-    assert "Card (test mode)" in text(client.get("/checkout"))

@@ -4,14 +4,17 @@ The shop ships three that need no outside service. A card processor (Stripe, a K
 plugs in as one more class with the same four methods, registered in PROVIDERS: `authorize`
 calls the processor's API (idempotently, keyed by the order's checkout token) and returns a
 Result; `refund` calls its refund API. Nothing else in the shop changes.
+
+Card processors whose shoppers pay on the processor's own page (Stripe Checkout, Toss
+Payments' window) have their adapters in `providers/`, which talk to the processors' APIs.
 """
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import PaymentDeclined, PaymentFailed
-from .extensions import db
-from .models import Payment
+from ..errors import PaymentDeclined, PaymentFailed
+from ..extensions import db
+from ..models import Payment
 
 SUCCEEDED, PENDING, FAILED = "succeeded", "pending", "failed"
 
@@ -30,7 +33,8 @@ class Provider:
     pays_at_checkout = False
     # Merchants record refunds by hand (with the bank's reference) rather than by API.
     manual_refunds = True
-    # Offered to shoppers at checkout and in their preferences.
+    # False: never offered to shoppers, whatever the shop's settings (offered() lists the
+    # methods that are).
     selectable = True
 
     def authorize(self, order, details):
@@ -147,12 +151,35 @@ def refunded(order):
                if p.operation == "refund" and p.status in (SUCCEEDED, PENDING))
 
 
+def offered(test_mode, card_keys=()):
+    """The keys of the methods a shopper may choose, in the order checkout lists them: the card
+    providers the shop has configured (`card_keys`), then bank transfer and cash on delivery,
+    and the test card only in test mode (PAYMENTS_TEST_MODE), so it never reaches a live shop."""
+    keys = [*card_keys, BankTransfer.key, CashOnDelivery.key]
+    return keys + [TestCard.key] if test_mode else keys
+
+
 def selectable(config):
     """The providers a shopper may choose under the shop's settings (`config`), in the order
-    checkout lists them; the test card only while test payments are on (a setting the go-live
-    checklist asks to turn off)."""
-    return [p for p in PROVIDERS.values()
-            if p.selectable and (config.test_payments or p.key != TestCard.key)]
+    checkout lists them (see offered)."""
+    return [PROVIDERS[key] for key in offered(config.test_mode) if key in PROVIDERS]
+
+
+def refused(key, config):
+    """Why `key` cannot be chosen under `config`, or "" when it can: the test card outside test
+    mode gets its own message, as a form saved in a test shop may still name it."""
+    if key in offered(config.test_mode):
+        return ""
+    if key == TestCard.key:
+        return _l("The test card works only in a test shop: no card payment was made. "
+                  "Please choose another payment method.")
+    return _l("Please choose a payment method.")
+
+
+def is_test_order(order):
+    """Paid (or to be paid) with the test card: no money moved, whatever its status says. Derived
+    from the payment method, so orders from before test mode was a setting count too."""
+    return order.payment_method == TestCard.key
 
 
 def record(order, operation, amount, result):
