@@ -271,7 +271,15 @@ def personal(context, template):
     return Markup(PART_HOLE.format(template))
 
 
+def payment_method_label(key):
+    """How an order is paid, in the reader's language: "Card, processed by Stripe"."""
+    from domain import payments
+    found = payments.PROVIDERS.get(key or "")
+    return str(found.label) if found is not None else key
+
+
 FILTERS = {
+    "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
     "shop_datetime": shop_datetime, "shop_date": shop_date, "iso_utc": iso_utc,
     "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
