@@ -84,7 +84,7 @@ class Order(db.Model):
         return self.payment_method == "cash_on_delivery" and self.amount_due > 0
 
     __table_args__ = (
-        CheckConstraint("status IN ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', "
+        CheckConstraint("status IN ('placed', 'awaiting_payment', 'paid', 'packed', 'shipped', 'out_for_delivery', "
                         "'delivered', 'cancelled', 'payment_expired')", name="status_known"),
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("credit_applied >= 0 AND credit_applied <= total", name="credit_within_total"),

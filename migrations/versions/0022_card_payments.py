@@ -16,6 +16,9 @@ down_revision = '0020'
 branch_labels = None
 depends_on = None
 
+STATUSES = ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', 'delivered', 'cancelled',
+            'payment_expired')
+
 
 def upgrade():
     op.create_table('card_charge',
@@ -31,6 +34,9 @@ def upgrade():
     )
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('card_attempt', sa.Integer(), server_default='0', nullable=False))
+        batch_op.drop_constraint(batch_op.f('ck_order_status_known'), type_='check')
+        batch_op.create_check_constraint('status_known', "status IN (" + ", ".join(
+            f"'{s}'" for s in STATUSES + ("awaiting_payment",)) + ")")
     with op.batch_alter_table('shop_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('card_payment_minutes', sa.Integer(), server_default='30', nullable=False))
 
@@ -40,4 +46,7 @@ def downgrade():
         batch_op.drop_column('card_payment_minutes')
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_column('card_attempt')
+        batch_op.drop_constraint(batch_op.f('ck_order_status_known'), type_='check')
+        batch_op.create_check_constraint('status_known', "status IN (" + ", ".join(
+            f"'{s}'" for s in STATUSES) + ")")
     op.drop_table('card_charge')
