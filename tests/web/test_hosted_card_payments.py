@@ -362,3 +362,45 @@ def test_a_refund_the_provider_cannot_take_shows_as_failed(app, client, checkout
         refund = db.session.scalars(db.select(Payment).where(Payment.operation == "refund")).one()
         assert refund.status == "failed"
         assert "did not answer" in refund.message
+
+
+def test_the_merchant_sets_the_minutes_to_pay_by_card(app, client, post, make, merchant,
+                                                      checkout_shop, cards):
+    from tests.web.test_admin_settings import settings_form
+    assert post("/admin/settings", settings_form(card_payment_minutes="4")).status_code == 422
+    assert post("/admin/settings", settings_form(card_payment_minutes="45")).status_code == 303
+    stripe_order(client, checkout_shop, cards)
+    with app.app_context():
+        order = db.session.scalars(db.select(Order)).one()
+        assert timedelta(minutes=44) < order.pay_by - order.placed_at <= timedelta(minutes=45)
+
+
+def test_a_return_after_expiry_is_refunded_and_said_so(app, client, checkout_shop, cards):
+    session_id = stripe_order(client, checkout_shop, cards)
+    assert expire(app) == 1
+    back = client.get(local(cards["stripe"].pay(session_id)))
+    page = client.get(back.location).get_data(as_text=True)
+    assert "refunded in full" in page
+    assert next(iter(cards["stripe"].intents.values()))["amount_refunded"] == 42000
+    assert the_order(app)["status"] == "payment_expired"
+
+
+def test_a_toss_webhook_for_an_unknown_order_changes_nothing(app, client, checkout_shop, cards):
+    toss_order(client, checkout_shop)
+    stranger = cards["toss"].pay_in_window("NOT-OURS-1", 42000, "http://shop.test/ok")
+    from domain.payments.providers.toss import TossPayments
+    TossPayments(ProviderConfig.from_mapping(app.config)).complete(
+        PaymentRequest("NOT-OURS-1", Money(42000, "KRW"), "x", "", ""),
+        {k: v[0] for k, v in parse_qs(urlsplit(stranger).query).items()}, "k-stranger")
+    response = client.post("/payments/webhooks/toss", data=json.dumps(cards["toss"].events[-1]),
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert facts(app, the_order(app)["id"])["charges"] == 0
+
+
+def test_one_click_buying_is_not_offered_with_a_hosted_card(app, make, cards, checkout_shop):
+    from domain import preferences, shopconfig
+    with app.test_request_context():
+        config = shopconfig.load()
+        assert preferences.pays_at_checkout("stripe", config)
+        assert not preferences.pays_at_checkout("bank_transfer", config)
