@@ -35,7 +35,8 @@ def actions(order, now):
 
 def apply(order, status, actor, now, note="", carrier="", tracking_number=""):
     """Move one order on, as the back office asks; InvalidTransition with a message to show."""
-    if status not in orders.allowed_next(order, actor_is_merchant=True):
+    if order.status == "awaiting_payment" \
+            and status not in orders.allowed_next(order, actor_is_merchant=True):
         raise InvalidTransition(_("An order waiting for its card payment is paid when the card "
                                   "provider confirms it."))
     if status == "packed" and "packed" in orders.allowed_next(order) and orders.can_undo(order, now):

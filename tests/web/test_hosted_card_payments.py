@@ -404,3 +404,15 @@ def test_one_click_buying_is_not_offered_with_a_hosted_card(app, make, cards, ch
         config = shopconfig.load()
         assert preferences.pays_at_checkout("stripe", config)
         assert not preferences.pays_at_checkout("bank_transfer", config)
+
+
+def test_the_merchant_cannot_mark_an_order_awaiting_its_card_payment_paid(
+        app, client, post, make, merchant, checkout_shop, cards):
+    stripe_order(client, checkout_shop, cards)
+    url = f"/admin/orders/{the_order(app)['number']}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="paid"' not in page
+    response = post(f"{url}/status", {"status": "paid", "note": "by hand"}, token_from=url)
+    assert response.status_code == 422
+    assert "paid when the card provider confirms it" in response.get_data(as_text=True)
+    assert the_order(app)["status"] == "awaiting_payment"
