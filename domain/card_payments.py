@@ -20,9 +20,9 @@ Each attempt to pay has its own provider order id (`<number>-<attempt>`) and ide
 keys derived from the order's checkout token and the attempt, so a retried start, confirm or
 refund gets the provider's first answer.
 """
-import logging
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -33,7 +33,6 @@ from .models import CardCharge, Order, OrderEvent, Payment
 from .money import Money
 from .payments.providers import PaymentRequest
 
-log = logging.getLogger(__name__)
 AWAITING = "awaiting_payment"
 
 
@@ -168,7 +167,7 @@ def _refund_late(order, state, now):
         result = payments.Result(payments.SUCCEEDED if refund.status == "succeeded"
                                  else payments.PENDING, reference=refund.reference)
     except PaymentFailed as error:  # unanswered or refused: the merchant refunds by hand
-        log.warning("late %s payment %s of order %s not refunded: %r", state.provider,
+        current_app.logger.warning("late %s payment %s of order %s not refunded: %r", state.provider,
                     state.payment_id, order.number, error)
         result = payments.Result(payments.FAILED, message=_(
             "The late payment could not be refunded automatically."))

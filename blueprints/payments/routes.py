@@ -5,8 +5,6 @@ The webhooks are CSRF-exempt: they come from the providers' servers, with no ses
 and the adapters verify them (Stripe's signature; Toss's payment read back with the secret
 key). One that fails verification changes nothing and gets a 400; the providers retry.
 """
-import logging
-
 from flask import current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 
@@ -20,8 +18,6 @@ from ..orders.access import tracking_url_args, viewable_order
 from ..templating import now
 from . import bp
 from .context import return_urls, send_to_provider
-
-log = logging.getLogger(__name__)
 
 # What Toss's SDK v2 needs on the page that opens its window (docs.tosspayments.com/sdk/v2/js
 # and its CSP note): its script from js.tosspayments.com, its window in frames and its API
@@ -123,12 +119,12 @@ def webhook(provider):
         outcome = card_payments.webhook(provider, request.get_data(), dict(request.headers),
                                         now())
     except ProviderUnavailable:
-        log.warning("%s webhook: the provider could not be asked; it will send it again",
+        current_app.logger.warning("%s webhook: the provider could not be asked; it will send it again",
                     provider)
         return current_app.response_class("unavailable\n", status=503, mimetype="text/plain")
     except (WebhookRejected, ShopError) as error:
-        log.warning("%s webhook rejected from %s: %s", provider, request.remote_addr,
+        current_app.logger.warning("%s webhook rejected from %s: %s", provider, request.remote_addr,
                     type(error).__name__)
         return current_app.response_class("rejected\n", status=400, mimetype="text/plain")
-    log.info("%s webhook: %s", provider, outcome)
+    current_app.logger.info("%s webhook: %s", provider, outcome)
     return current_app.response_class("ok\n", mimetype="text/plain")

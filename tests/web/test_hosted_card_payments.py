@@ -152,7 +152,8 @@ def test_twenty_concurrent_webhooks_pay_once(app, client, checkout_shop, cards, 
     assert facts(app, the_order(app)["id"]) == PAID_ONCE
 
 
-def test_badly_signed_or_unsigned_webhooks_change_nothing(app, client, checkout_shop, cards):
+def test_badly_signed_or_unsigned_webhooks_change_nothing(app, client, checkout_shop, cards,
+                                                          caplog):
     session_id = stripe_order(client, checkout_shop, cards)
     cards["stripe"].pay(session_id)
     event = completed_event(cards["stripe"], session_id)
@@ -160,6 +161,7 @@ def test_badly_signed_or_unsigned_webhooks_change_nothing(app, client, checkout_
     assert client.post("/payments/webhooks/stripe", data=json.dumps(event),
                        content_type="application/json").status_code == 400
     assert the_order(app)["status"] == "awaiting_payment"
+    assert sum("stripe webhook rejected" in r.getMessage() for r in caplog.records) == 2
 
 
 def test_a_webhook_for_an_unknown_order_changes_nothing(app, client, checkout_shop, cards):
