@@ -1,5 +1,6 @@
 // Opens Toss Payments' window (SDK v2, docs.tosspayments.com/sdk/v2/js) with the values the
-// shop's adapter gave (data-sdk), and enables the radio buttons that need JavaScript.
+// shop's adapter gave (data-sdk), and enables the radio buttons that need JavaScript (the Toss
+// choice at checkout), also on pages htmx swaps in (a boosted link to checkout).
 (function () {
   "use strict";
   function needingScript() {
@@ -27,6 +28,7 @@
     request();
     return true;
   }
+  document.addEventListener("htmx:load", needingScript);
   document.addEventListener("DOMContentLoaded", function () {
     needingScript();
     if (document.getElementById("toss-pay") && !open()) {

@@ -1,6 +1,8 @@
 """A guest pays on Stripe Checkout (the local stand-in) and lands on a paid order."""
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 from tests.payment_fakes import stripe_fake as stripe_module
@@ -42,3 +44,27 @@ def test_a_guest_pays_with_stripe_checkout_and_lands_on_a_paid_order(
     expect(page.get_by_text("Payment method: Card, processed by Stripe")).to_be_visible()
     expect(page.get_by_role("button", name="Pay now")).to_have_count(0)
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_toss_choice_needs_javascript(browser, browser_context_args, app, live_server,
+                                          checkout_shop, toss_fake, javascript):
+    """Toss's window opens only through its script: without JavaScript the choice is disabled
+    and says why; with it, it can be chosen, also after a boosted link to checkout."""
+    from tests.browser.test_checkout import open_checkout_with_a_jar
+    from tests.payment_fakes import toss_fake as toss_module
+    app.config.update(TOSS_SECRET_KEY=toss_module.SECRET_KEY,
+                      TOSS_CLIENT_KEY=toss_module.CLIENT_KEY, TOSS_API_BASE=toss_fake.base_url)
+    page = open_checkout_with_a_jar(browser, browser_context_args, live_server, "en", javascript)
+    toss = page.get_by_role("radio", name="Card, processed by Toss Payments")
+    if javascript:
+        expect(toss).to_be_enabled()
+        expect(page.get_by_text("Needs JavaScript, which is off in this browser.")).to_be_hidden()
+        page.goto(f"{live_server}/cart")
+        page.get_by_role("link", name="Checkout", exact=True).click()
+        expect(page.get_by_role("heading", name="Checkout", level=1)).to_be_visible()
+        expect(page.get_by_role("radio", name="Card, processed by Toss Payments")).to_be_enabled()
+    else:
+        expect(toss).to_be_disabled()
+        expect(page.get_by_text("Needs JavaScript, which is off in this browser.")).to_be_visible()
+    page.context.close()
