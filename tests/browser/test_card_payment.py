@@ -68,3 +68,30 @@ def test_the_toss_choice_needs_javascript(browser, browser_context_args, app, li
         expect(toss).to_be_disabled()
         expect(page.get_by_text("Needs JavaScript, which is off in this browser.")).to_be_visible()
     page.context.close()
+
+
+def test_the_toss_payment_page_says_when_the_window_cannot_open(phone, app, live_server,
+                                                                checkout_shop, toss_fake,
+                                                                axe_violations):
+    """Toss's script cannot load here (no network): the page says so and links back."""
+    from tests.payment_fakes import toss_fake as toss_module
+    app.config.update(TOSS_SECRET_KEY=toss_module.SECRET_KEY,
+                      TOSS_CLIENT_KEY=toss_module.CLIENT_KEY, TOSS_API_BASE=toss_fake.base_url)
+    page = phone
+    page.goto(f"{live_server}/products/moon-jar")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.get_by_role("status").filter(has_text="Added to your cart")).to_be_visible()
+    page.goto(f"{live_server}/checkout")
+    page.get_by_label("Email for your receipt").fill("minji@example.com")
+    page.get_by_label("Full name").fill("Kim Minji")
+    page.get_by_label("Street address").fill("1 Sejong-daero")
+    page.get_by_label("City").fill("Seoul")
+    page.get_by_role("radio", name=re.compile("Standard")).check()
+    page.get_by_role("radio", name="Card, processed by Toss Payments").check()
+    page.get_by_role("button", name="Place order").click()
+    expect(page).to_have_url(re.compile(r"/payments/[A-Z0-9]{3}-[A-Z0-9]{4}/toss\?"))
+    expect(page.get_by_role("alert")).to_contain_text("could not be opened")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("link", name="Back to your order").click()
+    expect(page.get_by_role("button", name="Pay now")).to_be_visible()
