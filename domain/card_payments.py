@@ -167,8 +167,8 @@ def _refund_late(order, state, now):
         result = payments.Result(payments.SUCCEEDED if refund.status == "succeeded"
                                  else payments.PENDING, reference=refund.reference)
     except PaymentFailed as error:  # unanswered or refused: the merchant refunds by hand
-        current_app.logger.warning("late %s payment %s of order %s not refunded: %r", state.provider,
-                    state.payment_id, order.number, error)
+        current_app.logger.warning("late %s payment %s of order %s not refunded: %r",
+                                   state.provider, state.payment_id, order.number, error)
         result = payments.Result(payments.FAILED, message=_(
             "The late payment could not be refunded automatically."))
     payment = Payment(provider=state.provider, operation="late_refund",

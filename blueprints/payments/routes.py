@@ -119,12 +119,12 @@ def webhook(provider):
         outcome = card_payments.webhook(provider, request.get_data(), dict(request.headers),
                                         now())
     except ProviderUnavailable:
-        current_app.logger.warning("%s webhook: the provider could not be asked; it will send it again",
-                    provider)
+        current_app.logger.warning("%s webhook: the provider could not be asked; it will send "
+                                   "it again", provider)
         return current_app.response_class("unavailable\n", status=503, mimetype="text/plain")
     except (WebhookRejected, ShopError) as error:
-        current_app.logger.warning("%s webhook rejected from %s: %s", provider, request.remote_addr,
-                    type(error).__name__)
+        current_app.logger.warning("%s webhook rejected from %s: %s", provider,
+                                   request.remote_addr, type(error).__name__)
         return current_app.response_class("rejected\n", status=400, mimetype="text/plain")
     current_app.logger.info("%s webhook: %s", provider, outcome)
     return current_app.response_class("ok\n", mimetype="text/plain")

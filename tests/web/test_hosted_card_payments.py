@@ -25,7 +25,8 @@ from tests.payment_fakes import toss_fake as toss_module
 def cards(app, stripe_fake, toss_fake):
     """The shop configured with both providers, pointed at their stand-ins."""
     app.config.update(
-        STRIPE_SECRET_KEY=stripe_module.SECRET_KEY, STRIPE_WEBHOOK_SECRET=stripe_module.WEBHOOK_SECRET,
+        STRIPE_SECRET_KEY=stripe_module.SECRET_KEY,
+        STRIPE_WEBHOOK_SECRET=stripe_module.WEBHOOK_SECRET,
         STRIPE_API_BASE=stripe_fake.base_url, TOSS_SECRET_KEY=toss_module.SECRET_KEY,
         TOSS_CLIENT_KEY=toss_module.CLIENT_KEY, TOSS_API_BASE=toss_fake.base_url,
         PAYMENT_PROVIDER_TIMEOUT=1)
@@ -120,14 +121,16 @@ def test_return_then_webhook_pays_once(app, client, checkout_shop, cards):
     assert back.status_code == 303
     page = client.get(back.location).get_data(as_text=True)
     assert "Thank you: your card payment was received." in page
-    assert post_stripe_webhook(client, completed_event(cards["stripe"], session_id)).status_code == 200
+    event = completed_event(cards["stripe"], session_id)
+    assert post_stripe_webhook(client, event).status_code == 200
     assert facts(app, the_order(app)["id"]) == PAID_ONCE
 
 
 def test_webhook_then_return_pays_once(app, client, checkout_shop, cards):
     session_id = stripe_order(client, checkout_shop, cards)
     success = cards["stripe"].pay(session_id)
-    assert post_stripe_webhook(client, completed_event(cards["stripe"], session_id)).status_code == 200
+    event = completed_event(cards["stripe"], session_id)
+    assert post_stripe_webhook(client, event).status_code == 200
     assert the_order(app)["status"] == "paid"
     back = client.get(local(success))
     assert "your card payment was received" in client.get(back.location).get_data(as_text=True)
