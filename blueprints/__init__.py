@@ -9,6 +9,7 @@ def register_blueprints(app):
     from .checkout import bp as checkout_bp
     from .health import bp as health_bp
     from .orders import bp as orders_bp
+    from .payments import bp as payments_bp
     from .policies import bp as policies_bp
     from .privacy import bp as privacy_bp
     from .products import bp as products_bp
@@ -19,6 +20,7 @@ def register_blueprints(app):
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(payments_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(policies_bp)
     app.register_blueprint(privacy_bp)

@@ -71,6 +71,7 @@ def kind_label(kind):
         "alert_return_requested": _("Alert: return requested"),
         "alert_refund_failed": _("Alert: refund failed"),
         "alert_payment_expired": _("Alert: payment expired"),
+        "alert_late_card_payment": _("Alert: late card payment"),
         "alert_low_stock": _("Alert: low stock"),
         "alert_mail_failing": _("Alert: emails failing"),
     }.get(kind, kind)
@@ -153,6 +154,11 @@ def alert_context(message, order):
         context["amount"] = amount
         subject = _("Refund failed: %(amount)s for order %(number)s", amount=amount,
                     number=order.number)
+    elif kind == "alert_late_card_payment":
+        amount = format_order_money(data.get("amount", 0), order.currency)
+        context["amount"] = amount
+        subject = _("Late card payment of %(amount)s for expired order %(number)s",
+                    amount=amount, number=order.number)
     elif kind == "alert_payment_expired":
         subject = _("No payment arrived: order %(number)s was cancelled", number=order.number)
     elif kind == "alert_low_stock":

@@ -271,7 +271,22 @@ def personal(context, template):
     return Markup(PART_HOLE.format(template))
 
 
+def payment_method_label(key):
+    """How an order is paid, in the reader's language: "Card, processed by Stripe"."""
+    from domain import payments
+    found = payments.PROVIDERS.get(key or "")
+    return str(found.label) if found is not None else key
+
+
+def toss_offered():
+    """Whether Toss Payments is configured: its choice at checkout is enabled by a script,
+    which every page then loads (a boosted link to checkout does not load the head again)."""
+    from domain import payments
+    return payments.TOSS.key in payments.card_keys()
+
+
 FILTERS = {
+    "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
     "shop_datetime": shop_datetime, "shop_date": shop_date, "iso_utc": iso_utc,
     "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
@@ -288,6 +303,7 @@ GLOBALS = {
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
+    "toss_offered": toss_offered,
 }
 
 

@@ -30,7 +30,8 @@ SWITCHES = {
     "low_stock": "alert_low_stock",
     "mail_failing": "alert_mail_failing",
 }
-KINDS = tuple(SWITCHES.values())
+LATE_CARD_PAYMENT = "alert_late_card_payment"
+KINDS = tuple(SWITCHES.values()) + (LATE_CARD_PAYMENT,)
 # The key of the mail-failing alert of the failing period under way; released (set to null)
 # once no message is failing, so that the next period can have its own alert.
 MAIL_FAILING_OPEN = "alert_mail_failing:open:"
@@ -72,13 +73,13 @@ def recipients(settings=None):
     return [(m.email, language(m.locale)) for m in merchants]
 
 
-def _alert(switch, event, settings=None, order=None, data=None, now=None):
+def _alert(switch, event, settings=None, order=None, data=None, now=None, kind=None):
     """Queue the `switch` alert about `event` (a key unique to the event) to each recipient;
     how many were queued (0 when switched off, already queued, or nobody to tell)."""
     settings = _settings(settings)
     if not is_on(switch, settings):
         return 0
-    kind = SWITCHES[switch]
+    kind = kind or SWITCHES[switch]
     return sum(enqueue_once(f"{kind}:{event}:{address.lower()}", kind, address, locale,
                             order=order, data=data, now=now)
                for address, locale in recipients(settings))
@@ -117,6 +118,16 @@ def payment_expired(order, actor, now):
     if by_merchant(actor):
         return 0
     return _alert("payment_expired", order.id, order=order, now=now)
+
+
+def late_card_payment(order, payment, now):
+    """A card payment that arrived after its order expired (or was cancelled or paid another
+    way), refunded at once through the provider (or, if that failed, to refund by hand).
+    Under the "payment expired" switch: it is the end of the same story."""
+    data = {"payment_id": payment.id, "amount": payment.amount, "status": payment.status,
+            "message": payment.message}
+    return _alert("payment_expired", f"late:{payment.id}", order=order, data=data, now=now,
+                  kind=LATE_CARD_PAYMENT)
 
 
 def low_stock(variant, left, taken, order, now, settings=None):

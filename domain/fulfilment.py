@@ -27,7 +27,7 @@ def ready_to_fulfil(order, now):
 def actions(order, now):
     """The statuses the merchant may move the order to now. Packing waits for the customer's
     undo window to close: they were promised they could still cancel or change the address."""
-    allowed = orders.allowed_next(order)
+    allowed = orders.allowed_next(order, actor_is_merchant=True)
     if orders.can_undo(order, now):
         allowed = [status for status in allowed if status != "packed"]
     return allowed
@@ -35,6 +35,10 @@ def actions(order, now):
 
 def apply(order, status, actor, now, note="", carrier="", tracking_number=""):
     """Move one order on, as the back office asks; InvalidTransition with a message to show."""
+    if order.status == "awaiting_payment" \
+            and status not in orders.allowed_next(order, actor_is_merchant=True):
+        raise InvalidTransition(_("An order waiting for its card payment is paid when the card "
+                                  "provider confirms it."))
     if status == "packed" and "packed" in orders.allowed_next(order) and orders.can_undo(order, now):
         raise InvalidTransition(_("The customer can still cancel or change this order; pack it "
                                   "once the undo window has closed."))

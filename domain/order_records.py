@@ -113,5 +113,5 @@ def _purge(now):
 
 
 personal_data.register("orders", _l("Orders"),
-                       tables=("order", "order_line", "order_event", "payment"),
+                       tables=("order", "order_line", "order_event", "payment", "card_charge"),
                        export=_export, erase=_erase, retention=RETENTION, purge=_purge)

@@ -22,6 +22,8 @@ from .transaction import on_rollback
 
 # Where an order may go next from each status. Side exits: cancelled, payment_expired.
 PIPELINE = {
+    # A card order waiting for its payment on the provider's page (domain/card_payments.py).
+    "awaiting_payment": ("paid", "cancelled", "payment_expired"),
     "placed": ("paid", "packed", "cancelled", "payment_expired"),
     "paid": ("packed", "cancelled"),
     "packed": ("shipped", "cancelled"),
@@ -37,7 +39,7 @@ NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 STATUS_LABELS = {
-    "placed": _l("Order placed"), "paid": _l("Paid"), "packed": _l("Packed"),
+    "placed": _l("Order placed"), "awaiting_payment": _l("Awaiting payment"), "paid": _l("Paid"), "packed": _l("Packed"),
     "shipped": _l("Shipped"), "out_for_delivery": _l("Out for delivery"),
     "delivered": _l("Delivered"), "cancelled": _l("Cancelled"),
     "payment_expired": _l("Payment expired"),
@@ -207,7 +209,11 @@ def place_order(config, cart, checkout, now):
 
         provider = payments.provider(order.payment_method)
         _event(order, "placed", "customer", now)
-        if order.amount_due:
+        if provider.hosted and order.amount_due:
+            # Paid on the provider's page next; paid once the provider confirms it.
+            order.status = "awaiting_payment"
+            order.pay_by = now + timedelta(minutes=config.card_payment_minutes)
+        elif order.amount_due:
             result = provider.authorize(order, checkout.payment_details)
             if provider.pays_at_checkout:
                 # Never "charged but no order": whatever rolls this order back gives it back.
@@ -266,13 +272,16 @@ def _event(order, status, actor, now, note="", notify_customer=True):
         notify.order_stage(order, status, now=now)
 
 
-def allowed_next(order):
+def allowed_next(order, actor_is_merchant=False):
     """The statuses the merchant can move this order to now, in pipeline order."""
     options = [s for s in PIPELINE[order.status]]
     if order.status == "placed" and order.payment_method != "cash_on_delivery":
         options = [s for s in options if s != "packed"]
     if order.status == "placed" and order.payment_method != "bank_transfer":
         options = [s for s in options if s != "payment_expired"]
+    if order.status == "awaiting_payment" and actor_is_merchant:
+        # Paid only when the provider confirms it; expired by the worker.
+        options = [s for s in options if s == "cancelled"]
     if order.status == "placed" and order.collects_on_delivery:
         options = [s for s in options if s != "paid"]
     return options
@@ -321,7 +330,7 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
 
 
 def can_undo(order, now):
-    return order.status in ("placed", "paid") and order.undo_until is not None and now < order.undo_until
+    return order.status in ("placed", "awaiting_payment", "paid") and order.undo_until is not None and now < order.undo_until
 
 
 def cancel_by_customer(order, now, refund_account=None):
@@ -358,7 +367,8 @@ def change_address_by_customer(order, address, now, config):
 
 
 def expire_unpaid(now):
-    """Bank-transfer orders not paid by their date expire and give their stock back.
+    """Bank-transfer orders not paid by their date, and card orders not paid on the
+    provider's page within the shop's minutes, expire and give their stock back.
 
     Each order is claimed first with a conditional UPDATE that re-checks it is still unpaid:
     of two workers running this at once, the second waits for the first to commit and then
@@ -370,7 +380,7 @@ def expire_unpaid(now):
         # Writes nothing new; the update takes the row and re-checks it.
         claimed = db.session.execute(
             db.update(Order).where(Order.id == order.id, *_unpaid_past(now))
-            .values(status="placed").execution_options(synchronize_session=False)).rowcount
+            .values(pay_by=Order.pay_by).execution_options(synchronize_session=False)).rowcount
         if claimed != 1:
             continue  # expired by another worker, or marked paid, a moment ago
         db.session.refresh(order)
@@ -389,7 +399,8 @@ def unpaid_past_due(now):
 
 
 def _unpaid_past(now):
-    return (Order.status == "placed", Order.payment_method == "bank_transfer",
+    return (db.or_(db.and_(Order.status == "placed", Order.payment_method == "bank_transfer"),
+                   Order.status == "awaiting_payment"),
             Order.pay_by.is_not(None), Order.pay_by < now)
 
 

@@ -12,7 +12,7 @@ from .extensions import db
 
 def _providers(config):
     """{key: (label, paid at checkout)} of the payment methods a customer may choose."""
-    return {p.key: (p.label, p.pays_at_checkout) for p in payments.selectable(config)}
+    return {p.key: (p.label, p.pays_at_checkout or p.hosted) for p in payments.selectable(config)}
 
 
 def payment_methods(config):
@@ -26,7 +26,8 @@ def payment_label(key, config):
 
 
 def pays_at_checkout(key, config):
-    """Card payments need the card number at each purchase (the shop never stores one)."""
+    """Card payments need the card number, or the provider's page, at each purchase (the shop
+    never stores a card), so one-click buying is for methods paid after checkout."""
     found = _providers(config).get(key or "")
     return bool(found and found[1])
 

@@ -31,6 +31,7 @@ BUSINESS_FIELDS = ("business_name", "business_representative", "business_registr
                    "mail_order_number", "hosting_provider")
 MAX_UNDO_MINUTES = 24 * 60
 MAX_BANK_TRANSFER_DAYS = 60
+MAX_CARD_PAYMENT_MINUTES = 24 * 60
 MAX_CARRIERS = 20
 CARRIER_NAME_LIMIT = 60
 CARRIER_URL_LIMIT = 500
@@ -127,13 +128,16 @@ def _multiline(values, errors):
 
 
 def _whole_numbers(values, errors):
-    """undo_minutes and bank_transfer_days; None leaves the stored value as it is."""
+    """undo_minutes, bank_transfer_days and card_payment_minutes; None leaves the stored value as it is."""
     cleaned = {}
     for field, low, high, message in (
             ("undo_minutes", 0, MAX_UNDO_MINUTES,
              _("Enter a whole number of minutes from 0 to %(num)d.", num=MAX_UNDO_MINUTES)),
             ("bank_transfer_days", 1, MAX_BANK_TRANSFER_DAYS,
-             _("Enter a whole number of days from 1 to %(num)d.", num=MAX_BANK_TRANSFER_DAYS))):
+             _("Enter a whole number of days from 1 to %(num)d.", num=MAX_BANK_TRANSFER_DAYS)),
+            ("card_payment_minutes", 5, MAX_CARD_PAYMENT_MINUTES,
+             _("Enter a whole number of minutes from 5 to %(num)d.",
+               num=MAX_CARD_PAYMENT_MINUTES))):
         value = values.get(field)
         if value is None:
             continue
@@ -163,7 +167,7 @@ def countries_from_text(text, errors):
 
 def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
                   low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
-                  bank_account=None, thank_you_note=None, main_language=None,
+                  card_payment_minutes=None, bank_account=None, thank_you_note=None, main_language=None,
                   ship_countries=None, **texts):
     """Check and store the shop's settings (the text fields are named as on ShopSettings,
     the business information's too: None leaves one as stored). The order settings
@@ -180,7 +184,8 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
     cleaned.update(_multiline({"bank_account": bank_account, "thank_you_note": thank_you_note},
                               errors))
     cleaned.update(_whole_numbers({"undo_minutes": undo_minutes,
-                                   "bank_transfer_days": bank_transfer_days}, errors))
+                                   "bank_transfer_days": bank_transfer_days,
+                                   "card_payment_minutes": card_payment_minutes}, errors))
     if ship_countries is not None:
         cleaned["ship_countries"] = countries_from_text(ship_countries, errors)
     if not cleaned.get("name"):

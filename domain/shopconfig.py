@@ -70,6 +70,7 @@ class ShopConfig:
     undo_minutes: int = 30
     bank_account: str = ""
     bank_transfer_days: int = 3
+    card_payment_minutes: int = 30
     thank_you_note: str = ""
     carriers: tuple = field(default_factory=tuple)
     main_language: str = "en"
@@ -147,7 +148,8 @@ def load():
         id=1, name="My Shop", tagline="", email="", phone="", hours="", address="",
         currency="USD", tax_rate_bp=0, prices_include_tax=False, free_shipping_threshold=None,
         default_region="Domestic", timezone="UTC", low_stock_threshold=5, updated_at=None,
-        undo_minutes=30, bank_account="", bank_transfer_days=3, thank_you_note="", carriers=[],
+        undo_minutes=30, bank_account="", bank_transfer_days=3, card_payment_minutes=30,
+        thank_you_note="", carriers=[],
         main_language=LANGUAGES[0], ship_countries=[], test_payments=True, business_name="",
         business_representative="", business_registration_number="", mail_order_number="",
         hosting_provider="", alerts_off=[])
@@ -163,6 +165,7 @@ def load():
         timezone=row.timezone, low_stock_threshold=row.low_stock_threshold,
         updated_at=row.updated_at, undo_minutes=row.undo_minutes,
         bank_account=row.bank_account, bank_transfer_days=row.bank_transfer_days,
+        card_payment_minutes=row.card_payment_minutes,
         thank_you_note=row.thank_you_note,
         carriers=tuple((c.get("name", ""), c.get("url", "")) for c in (row.carriers or [])),
         ship_countries=tuple(row.ship_countries or ()),

@@ -93,6 +93,8 @@ def expected_delivery(order):
         return None
     if order.status == "placed" and order.payment_method == "bank_transfer":
         return None
+    if order.status == "awaiting_payment":
+        return None
     latest = orders.expected_delivery(order)
     spread = max(0, order.shipping_days_max - order.shipping_days_min)
     return Delivery(earliest=latest - timedelta(days=spread), latest=latest)

@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from domain.money import COMMON_CURRENCIES, currencies, to_input
 from domain import alerts
-from domain.settings import BUSINESS_FIELDS, MAX_BANK_TRANSFER_DAYS, MAX_UNDO_MINUTES, bp_to_percent
+from domain.settings import (BUSINESS_FIELDS, MAX_BANK_TRANSFER_DAYS, MAX_CARD_PAYMENT_MINUTES,
+                             MAX_UNDO_MINUTES, bp_to_percent)
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
 from ..common import number_locale
@@ -104,6 +105,11 @@ class SettingsForm(FlaskForm):
         _l("Days to pay by bank transfer"),
         validators=[RequiredIfSent(), NumberRange(min=1, max=MAX_BANK_TRANSFER_DAYS)],
         description=_l("Unpaid orders are cancelled after this and their stock goes back."))
+    card_payment_minutes = IntegerField(
+        _l("Minutes to pay by card"),
+        validators=[RequiredIfSent(), NumberRange(min=5, max=MAX_CARD_PAYMENT_MINUTES)],
+        description=_l("An order not paid on the card provider's page by then expires and its "
+                       "stock goes back."))
     thank_you_note = TextAreaField(
         _l("Thank-you note"), validators=[Length(max=1000)],
         description=_l("Shown after checkout, on the order page and on packing slips."))
@@ -147,6 +153,7 @@ class SettingsForm(FlaskForm):
             "low_stock_threshold": config.low_stock_threshold,
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
             "bank_transfer_days": config.bank_transfer_days,
+            "card_payment_minutes": config.card_payment_minutes,
             "thank_you_note": config.thank_you_note, "main_language": config.main_language,
             "business_name": config.business.name,
             "business_representative": config.business.representative,
@@ -161,8 +168,8 @@ class SettingsForm(FlaskForm):
                   "timezone", "low_stock_threshold")
         values = {name: self[name].data for name in fields}
         # Order settings left out of a submission (an older form) keep their stored values.
-        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "thank_you_note",
-                     "main_language", "ship_countries", *BUSINESS_FIELDS):
+        for name in ("undo_minutes", "bank_account", "bank_transfer_days", "card_payment_minutes",
+                     "thank_you_note", "main_language", "ship_countries", *BUSINESS_FIELDS):
             values[name] = self[name].data if self[name].raw_data else None
         return values
 

@@ -11,11 +11,12 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from domain import cart as carts
-from domain import consent, credit, orders, payments, pricing
+from domain import card_payments, consent, credit, orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 
 from ..common import current_cart, new_token, shop, valid_token
 from ..htmx import render, see_other
+from ..payments.context import send_to_provider
 from ..templating import now
 from . import bp
 from .context import tracking_url
@@ -69,6 +70,9 @@ def place():
         return _again(form, cart, config, str(error))
     except ShopError as error:
         return _again(form, cart, config, str(error))
+    if order.status == card_payments.AWAITING:
+        # On to the provider's page (a retried form finds the order and starts a new attempt).
+        return send_to_provider(order)
     return redirect(tracking_url(order, placed=1), code=303)
 
 

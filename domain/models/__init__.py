@@ -4,7 +4,7 @@ from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
 from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
-from .orders import ORDER_STATUSES, Order, OrderEvent, OrderLine, OutboxMessage, Payment
+from .orders import ORDER_STATUSES, CardCharge, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
 from .refunds import RefundAccount
 from .privacy import Consent, ErasureLog

@@ -30,6 +30,8 @@ class ShopSettings(db.Model):
     # Bank transfers: where to pay, and the days before an unpaid order expires.
     bank_account = db.Column(db.String(300), nullable=False, default="", server_default="")
     bank_transfer_days = db.Column(db.Integer, nullable=False, default=3, server_default="3")
+    # Card payments on a provider's page: minutes an order waits for one before it expires.
+    card_payment_minutes = db.Column(db.Integer, nullable=False, default=30, server_default="30")
     # A personal thank-you from the merchant, in every order confirmation.
     thank_you_note = db.Column(db.Text, nullable=False, default="", server_default="")
     # Carriers and their tracking links: [{"name": "CJ Logistics", "url": "https://…{number}"}].

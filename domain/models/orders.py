@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Index
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-ORDER_STATUSES = ("placed", "paid", "packed", "shipped", "out_for_delivery", "delivered",
+ORDER_STATUSES = ("placed", "awaiting_payment", "paid", "packed", "shipped", "out_for_delivery", "delivered",
                   "cancelled", "payment_expired")
 
 
@@ -53,6 +53,9 @@ class Order(db.Model):
     undo_until = db.Column(UTCDateTime, nullable=True)
     # Bank transfers not paid by then expire and give their stock back.
     pay_by = db.Column(UTCDateTime, nullable=True)
+    # Attempts to pay on a card provider's page so far; each has its own provider order id
+    # and idempotency keys (domain/card_payments.py).
+    card_attempt = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     placed_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # Set when its buyer's data was erased: what the law makes the shop keep (items, amounts,
@@ -81,7 +84,7 @@ class Order(db.Model):
         return self.payment_method == "cash_on_delivery" and self.amount_due > 0
 
     __table_args__ = (
-        CheckConstraint("status IN ('placed', 'paid', 'packed', 'shipped', 'out_for_delivery', "
+        CheckConstraint("status IN ('placed', 'awaiting_payment', 'paid', 'packed', 'shipped', 'out_for_delivery', "
                         "'delivered', 'cancelled', 'payment_expired')", name="status_known"),
         CheckConstraint("total >= 0", name="total_not_negative"),
         CheckConstraint("credit_applied >= 0 AND credit_applied <= total", name="credit_within_total"),
@@ -151,6 +154,23 @@ class Payment(db.Model):
     order = db.relationship("Order", back_populates="payments")
 
     __table_args__ = (Index("ix_payment_order", "order_id"),)
+
+
+class CardCharge(db.Model):
+    """A payment a card provider confirmed, recorded once (the unique key on the provider's
+    payment id): a second return or webhook about the same payment finds it and does nothing.
+    `outcome` is "paid" (it paid the order) or "late" (it arrived after the order expired or
+    was cancelled, and was refunded)."""
+
+    __tablename__ = "card_charge"
+    id = db.Column(db.Integer, primary_key=True)
+    order_id = db.Column(db.Integer, db.ForeignKey("order.id", ondelete="CASCADE"), nullable=False)
+    provider = db.Column(db.String(20), nullable=False)
+    payment_id = db.Column(db.String(200), nullable=False)
+    outcome = db.Column(db.String(20), nullable=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (db.UniqueConstraint("provider", "payment_id", name="uq_card_charge_payment"),)
 
 
 class OutboxMessage(db.Model):

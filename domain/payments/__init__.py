@@ -10,9 +10,11 @@ Payments' window) have their adapters in `providers/`, which talk to the process
 """
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..errors import PaymentDeclined, PaymentFailed
+from ..errors import PaymentDeclined, PaymentFailed, ProviderRefused, ProviderUnavailable
+from ..money import Money
 from ..extensions import db
 from ..models import Payment
 
@@ -36,6 +38,8 @@ class Provider:
     # False: never offered to shoppers, whatever the shop's settings (offered() lists the
     # methods that are).
     selectable = True
+    # Paid on the card provider's own page after the order is placed (HostedCard).
+    hosted = False
 
     def authorize(self, order, details):
         return Result(PENDING, reference=order.number)
@@ -129,7 +133,62 @@ class TestCard(Provider):
         return Result(SUCCEEDED, reference=reference or f"test_refund_{order.number}")
 
 
-PROVIDERS = {p.key: p for p in (BankTransfer(), CashOnDelivery(), TestCard(), Exchange())}
+class HostedCard(Provider):
+    """A card paid on the provider's own page (Stripe Checkout, Toss Payments' window), through
+    the adapter in `providers/` of the same key. The order waits for the payment
+    ("awaiting_payment") and is paid when the provider confirms it (domain/card_payments.py),
+    which records the provider's payment as a succeeded "authorize" row; the capture and the
+    refunds name that payment. Offered only while the provider's keys are configured."""
+
+    pays_at_checkout = False
+    manual_refunds = False
+    selectable = False  # see offered(): only when configured
+    hosted = True
+
+    def __init__(self, key, label):
+        self.key, self.label = key, label
+
+    def adapter(self):
+        from . import providers
+        found = providers.configured(providers.ProviderConfig.from_mapping(current_app.config))
+        if self.key not in found:
+            raise PaymentFailed(_l("Card payments are not available right now. Please choose "
+                                   "another payment method."))
+        return found[self.key]
+
+    def payment_id(self, order):
+        return next((p.reference for p in order.payments if p.operation == "authorize"
+                     and p.status == SUCCEEDED and p.provider == self.key), "")
+
+    def capture(self, order):
+        return Result(SUCCEEDED, reference=self.payment_id(order))
+
+    def refund(self, order, amount, reference=""):
+        """Through the provider's refund API. The idempotency key counts the refunds already
+        made or under way, so retrying a failed or unanswered one reuses its key (the provider
+        answers a repeat with the first outcome) and never refunds twice."""
+        done = sum(1 for p in order.payments if p.operation == "refund"
+                   and p.status in (SUCCEEDED, PENDING))
+        key = f"{order.checkout_token}:refund:{done + 1}"
+        try:
+            refund = self.adapter().refund(self.payment_id(order), Money(amount, order.currency),
+                                           str(reference or order.number), key)
+        except ProviderUnavailable:
+            return Result(FAILED, message=_l("The card provider did not answer. Nothing is lost: "
+                                             "try the refund again in a moment."))
+        except (ProviderRefused, PaymentDeclined) as error:
+            return Result(FAILED, message=_l("The card provider refused the refund (%(code)s).",
+                                             code=getattr(error, "code", "") or "-"))
+        except PaymentFailed as error:
+            return Result(FAILED, message=str(error))
+        return Result(SUCCEEDED if refund.status == "succeeded" else PENDING,
+                      reference=refund.reference)
+
+
+STRIPE = HostedCard("stripe", _l("Card, processed by Stripe"))
+TOSS = HostedCard("toss", _l("Card, processed by Toss Payments"))
+PROVIDERS = {p.key: p for p in (STRIPE, TOSS, BankTransfer(), CashOnDelivery(), TestCard(),
+                                Exchange())}
 
 
 def provider(key):
@@ -155,20 +214,31 @@ def offered(test_mode, card_keys=()):
     """The keys of the methods a shopper may choose, in the order checkout lists them: the card
     providers the shop has configured (`card_keys`), then bank transfer and cash on delivery,
     and the test card only in test mode (PAYMENTS_TEST_MODE), so it never reaches a live shop."""
-    keys = [*card_keys, BankTransfer.key, CashOnDelivery.key]
-    return keys + [TestCard.key] if test_mode else keys
+    keys = [key for key in (STRIPE.key, TOSS.key) if key in card_keys]
+    keys += [BankTransfer.key, CashOnDelivery.key]
+    if test_mode:
+        keys.append(TestCard.key)
+    return keys
+
+
+def card_keys():
+    """The card providers whose keys the app's configuration holds ("stripe", "toss")."""
+    from .providers import ProviderConfig
+    config = ProviderConfig.from_mapping(current_app.config)
+    return tuple(key for key, secret in ((STRIPE.key, config.stripe_secret_key),
+                                         (TOSS.key, config.toss_secret_key)) if secret)
 
 
 def selectable(config):
     """The providers a shopper may choose under the shop's settings (`config`), in the order
     checkout lists them (see offered)."""
-    return [PROVIDERS[key] for key in offered(config.test_mode) if key in PROVIDERS]
+    return [PROVIDERS[key] for key in offered(config.test_mode, card_keys()) if key in PROVIDERS]
 
 
 def refused(key, config):
     """Why `key` cannot be chosen under `config`, or "" when it can: the test card outside test
     mode gets its own message, as a form saved in a test shop may still name it."""
-    if key in offered(config.test_mode):
+    if key in offered(config.test_mode, card_keys()):
         return ""
     if key == TestCard.key:
         return _l("The test card works only in a test shop: no card payment was made. "
