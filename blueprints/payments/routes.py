@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from domain import card_payments, payments
 from domain.errors import PaymentDeclined, ProviderUnavailable, ShopError, WebhookRejected
-from domain.extensions import csrf, limiter
+from domain.extensions import limiter
 
 from ..common import shop
+from ..csrf import csrf
 from ..htmx import render, see_other
 from ..orders.access import tracking_url_args, viewable_order
 from ..templating import now
