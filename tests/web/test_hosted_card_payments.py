@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from domain import orders
+from domain import payments as payment_methods
 from domain.extensions import db
 from domain.models import CardCharge, Order, OrderEvent, Payment
 from domain.payments.providers import PaymentRequest, ProviderConfig
@@ -421,3 +422,44 @@ def test_the_merchant_cannot_mark_an_order_awaiting_its_card_payment_paid(
     assert response.status_code == 422
     assert "paid when the card provider confirms it" in response.get_data(as_text=True)
     assert the_order(app)["status"] == "awaiting_payment"
+
+
+def paid_toss_order(app, client, checkout_shop, cards):
+    sdk = toss_order(client, checkout_shop)
+    client.get(local(cards["toss"].pay_in_window(sdk["orderId"], 42000, sdk["successUrl"])))
+    assert the_order(app)["status"] == "paid"
+    return next(iter(cards["toss"].payments.values()))
+
+
+def test_cancelling_a_paid_toss_order_refunds_through_toss(app, client, checkout_shop, cards):
+    payment = paid_toss_order(app, client, checkout_shop, cards)
+    with app.test_request_context(), unit_of_work():
+        order = db.session.scalars(db.select(Order)).one()
+        orders.cancel_by_customer(order, orders_now())
+    assert (payment["status"], payment["balanceAmount"]) == ("CANCELED", 0)
+    assert [c["cancelAmount"] for c in payment["cancels"]] == [42000]
+    with app.app_context():
+        refund = db.session.scalars(db.select(Payment).where(Payment.operation == "refund")).one()
+        assert refund.status == "succeeded"
+
+
+def test_a_refund_whose_answer_times_out_is_not_made_twice(app, client, checkout_shop, cards):
+    """Stripe carries out the refund but answers too late: the shop records the refund as
+    failed (unknown), and a retry with the same idempotency key gets the first refund back
+    instead of a second one."""
+    paid_stripe_order(app, client, checkout_shop, cards)
+    cards["stripe"].answer_slowly(3)
+    with app.test_request_context(), unit_of_work():
+        order = db.session.scalars(db.select(Order)).one()
+        orders.cancel_by_customer(order, orders_now())
+    cards["stripe"].answer_slowly(0)
+    intent = next(iter(cards["stripe"].intents.values()))
+    assert intent["amount_refunded"] == 42000
+    with app.app_context():
+        refund = db.session.scalars(db.select(Payment).where(Payment.operation == "refund")).one()
+        assert refund.status == "failed" and "did not answer" in refund.message
+    with app.test_request_context():
+        order = db.session.scalars(db.select(Order)).one()
+        again = payment_methods.provider("stripe").refund(order, 42000)
+    assert again.status == "succeeded" and again.reference.startswith("re_")
+    assert intent["amount_refunded"] == 42000 and len(cards["stripe"].refunds) == 1
