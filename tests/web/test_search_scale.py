@@ -207,21 +207,54 @@ def test_matches_in_the_window_are_sorted_as_the_catalogue_sorts_them(app, make,
 
 
 @pytest.fixture
-def postgres_shop(app):
-    """1,500 products bulk-loaded as the benchmark loads them, vacuumed and analysed."""
+def search_shop(app):
+    """1,500 products bulk-loaded as the benchmark loads them (vacuumed and analysed on
+    PostgreSQL)."""
     from bench import seed
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("the query plan of PostgreSQL's search")
         seed.products(db, 1500, seed.categories(db), app.config["UPLOAD_FOLDER"])
         db.session.commit()
-        # As autovacuum would have done by now: the index's pending entries merged, statistics.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE product")
+        if db.engine.dialect.name == "postgresql":
+            # As autovacuum would have done by now: the index's pending entries merged, statistics.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE product")
     return app
 
 
-def test_postgres_search_reads_the_word_index_and_plans_later_queries_as_usual(postgres_shop):
+def test_search_reads_its_index_rather_than_every_product(search_shop):
+    """However many products, a search reads its index, on either database."""
+    with search_shop.app_context():
+        dialect = db.engine.dialect.name
+    (_sqlite_plans if dialect == "sqlite" else _postgres_plans)(search_shop)
+
+
+def _sqlite_plans(search_shop):
+    """On SQLite the window is read from the full-text index, and the product table is only
+    probed by id for each match, never walked."""
+    from sqlalchemy import event
+    plans = []
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if "MATCH" in statement:
+            other = cursor.connection.cursor()
+            plans.append([row[-1] for row in other.execute("EXPLAIN QUERY PLAN " + statement,
+                                                           parameters).fetchall()])
+
+    with search_shop.test_request_context():
+        event.listen(db.engine, "after_cursor_execute", explain)
+        try:
+            totals = [catalog.search(query).total for query in ("linen", "linen mug", "머그컵")]
+        finally:
+            event.remove(db.engine, "after_cursor_execute", explain)
+    assert all(totals) and plans
+    for plan in plans:
+        assert any(step.startswith("SCAN product_fts VIRTUAL TABLE INDEX") for step in plan), plan
+        product_steps = [step for step in plan if " product " in step + " "]
+        assert product_steps and all("USING INTEGER PRIMARY KEY" in step
+                                     for step in product_steps), plan
+
+
+def _postgres_plans(search_shop):
     """Past the newest products, which it checks one by one, the window is read through the
     trigram index of the word list (not by walking the products and checking each one's
     texts); the planner settings that needs end with the search: the rest of the request plans
@@ -236,7 +269,7 @@ def test_postgres_search_reads_the_word_index_and_plans_later_queries_as_usual(p
                 plans.setdefault(query, []).append(
                     "\n".join(row[0] for row in other.fetchall()))
 
-    with postgres_shop.test_request_context():
+    with search_shop.test_request_context():
         event.listen(db.engine, "after_cursor_execute", explain)
         try:
             totals = {}
