@@ -41,9 +41,7 @@ def card_return(number):
     try:
         outcome = card_payments.complete(order, request.args.get("attempt", type=int),
                                          request.args.to_dict(), now())
-    except ProviderUnavailable as error:
-        flash(str(error), "warning")
-    except (PaymentDeclined, ShopError) as error:
+    except (ProviderUnavailable, PaymentDeclined, ShopError) as error:
         flash(str(error), "warning")
     else:
         if outcome in ("paid", "duplicate"):

@@ -149,8 +149,7 @@ class HostedCard(Provider):
         self.key, self.label = key, label
 
     def adapter(self):
-        from . import providers
-        found = providers.configured(providers.ProviderConfig.from_mapping(current_app.config))
+        found = configured_adapters()
         if self.key not in found:
             raise PaymentFailed(_l("Card payments are not available right now. Please choose "
                                    "another payment method."))
@@ -221,12 +220,15 @@ def offered(test_mode, card_keys=()):
     return keys
 
 
+def configured_adapters():
+    """The card providers' adapters whose keys the app's configuration holds, by key."""
+    from . import providers
+    return providers.configured(providers.ProviderConfig.from_mapping(current_app.config))
+
+
 def card_keys():
     """The card providers whose keys the app's configuration holds ("stripe", "toss")."""
-    from .providers import ProviderConfig
-    config = ProviderConfig.from_mapping(current_app.config)
-    return tuple(key for key, secret in ((STRIPE.key, config.stripe_secret_key),
-                                         (TOSS.key, config.toss_secret_key)) if secret)
+    return tuple(configured_adapters())
 
 
 def selectable(config):
