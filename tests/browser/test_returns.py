@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_helpers import sign_in
+from tests.browser_helpers import decoded_width, sign_in
 from tests.order_helpers import NOW, delivered_order, shop_with_a_product
 
 RETURN_HEADING = re.compile(r"^Return R-[A-Z0-9]{7}$")
@@ -163,7 +163,7 @@ def test_a_damaged_jar_with_a_photo_is_approved_and_refunded_in_full(phone, brow
     number = page.get_by_role("heading", level=1).inner_text().split()[-1]
     picture = page.get_by_role("img", name=f"Photo 1 of 1 sent with return {number}")
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.naturalWidth") == 120
+    assert decoded_width(picture) == 120
     expect(page.get_by_role("table", name="What you get back")).to_contain_text("₩39,000")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
@@ -176,7 +176,7 @@ def test_a_damaged_jar_with_a_photo_is_approved_and_refunded_in_full(phone, brow
     expect(office.get_by_text("Fault", exact=True).first).to_be_visible()
     shown = office.get_by_role("img", name=f"Photo 1 of 1 sent with return {number}")
     expect(shown).to_be_visible()
-    assert shown.evaluate("img => img.naturalWidth") == 120
+    assert decoded_width(shown) == 120
     office.get_by_role("button", name="Approve").click()
     office.get_by_role("button", name="Mark received").click()
     office.get_by_role("button", name="Refund ₩39,000").click()
