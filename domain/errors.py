@@ -219,3 +219,12 @@ class InvalidPrivacyLink(ShopError):
 class ErasureRefused(ShopError):
     """Data that cannot be erased yet: an order still on its way, a refund still to come."""
 
+
+
+class InvalidMessage(ShopError):
+    """A help-desk message or contact form that cannot be taken; `fields` maps each field at
+    fault to what is wrong with it."""
+
+    def __init__(self, message, fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})

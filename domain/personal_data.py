@@ -59,7 +59,7 @@ COMPLAINTS = Retention(36, f"{DECREE}제4호: 소비자의 불만 또는 분쟁�
 # and the catalogue rows left out; the merchant account that started one is only referred to,
 # and the reference is cleared if that account goes).
 NOT_PERSONAL = frozenset({
-    "category", "erasure_log", "import_job", "import_problem", "policy_page", "product",
+    "business_hours", "holiday", "saved_reply", "category", "erasure_log", "import_job", "import_problem", "policy_page", "product",
     "product_image", "return_policy", "return_rule", "scheduled_job", "server_error_count",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })

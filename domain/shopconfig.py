@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from . import storefront_version
 from .business import BusinessInfo
 from .extensions import db
-from .models import (Category, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
+from .helpdesk import hours
+from .models import (BusinessHours, Category, Holiday, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
                      ShippingMethod, ShopSettings, Variant)
 
 # The languages the shop speaks (translations/<code>), each named in itself for the pickers.
@@ -88,6 +89,11 @@ class ShopConfig:
     # is offered and every storefront page says no real payments are taken.
     test_mode: bool = False
     business: BusinessInfo = field(default_factory=BusinessInfo)
+    # When the shop answers and how fast it promises to (domain/helpdesk/hours.py).
+    schedule: hours.Schedule = field(default_factory=hours.Schedule)
+    reopen_days: int = 14
+    # {"en": {"name": .., "greeting": ..}, "ko": {..}}: who answers, per language.
+    persona: dict = field(default_factory=dict)
 
     def methods_for(self, region=None):
         region = region or self.default_region
@@ -152,7 +158,8 @@ def load():
         thank_you_note="", carriers=[],
         main_language=LANGUAGES[0], ship_countries=[], test_payments=True, business_name="",
         business_representative="", business_registration_number="", mail_order_number="",
-        hosting_provider="", alerts_off=[])
+        hosting_provider="", alerts_off=[], reply_target_minutes=120,
+        reply_target_closed_minutes=60, reopen_days=14, persona={})
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -186,6 +193,15 @@ def load():
             name=row.business_name, representative=row.business_representative,
             registration_number=row.business_registration_number,
             mail_order_number=row.mail_order_number, hosting_provider=row.hosting_provider),
+        schedule=hours.schedule(
+            row.timezone,
+            db.session.execute(db.select(BusinessHours.weekday, BusinessHours.opens_minute,
+                                         BusinessHours.closes_minute)).all(),
+            db.session.execute(db.select(Holiday.day, Holiday.label)).all(),
+            target_minutes=row.reply_target_minutes or 0,
+            closed_target_minutes=row.reply_target_closed_minutes or 0),
+        reopen_days=row.reopen_days,
+        persona=dict(row.persona or {}),
     )
 
 
@@ -211,7 +227,7 @@ def changed():
 
 # What a storefront page shows: a commit that changes any of these makes cached pages stale.
 STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
-                     ReturnRule, ReturnPolicy, PolicyPage)
+                     ReturnRule, ReturnPolicy, PolicyPage, BusinessHours, Holiday)
 _FLAG = "storefront_changed"
 
 

@@ -3,6 +3,9 @@ from .accounts import Address, CartItem, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .help import (CONVERSATION_CHANNELS, CONVERSATION_STATUSES, MESSAGE_AUTHORS,
+                   BusinessHours, Conversation, ConversationMessage, ConversationPhoto, Holiday,
+                   SavedReply)
 from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
 from .orders import ORDER_STATUSES, CardCharge, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
@@ -13,7 +16,9 @@ from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEn
                       ReturnRule)
 from .system import ScheduledJob, ServerErrorCount, StorefrontVersion, WorkerHeartbeat
 
-__all__ = ["Address", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
+__all__ = ["Address", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_STATUSES",
+           "Conversation", "ConversationMessage", "ConversationPhoto", "Holiday", "MESSAGE_AUTHORS",
+           "SavedReply", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
            "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",

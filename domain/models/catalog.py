@@ -57,6 +57,18 @@ class ShopSettings(db.Model):
     hosting_provider = db.Column(db.String(120), nullable=False, default="", server_default="")
     # The merchant alerts switched off, by name (domain.alerts.SWITCHES); every other one is on.
     alerts_off = db.Column(db.JSON, nullable=False, default=list, server_default="[]")
+    # The help desk's promise (domain/helpdesk/hours.py): a question asked while the shop is
+    # open is answered within reply_target_minutes of opening hours; one asked while it is
+    # closed within reply_target_closed_minutes of the next opening.
+    reply_target_minutes = db.Column(db.Integer, nullable=False, default=120, server_default="120")
+    reply_target_closed_minutes = db.Column(db.Integer, nullable=False, default=60,
+                                            server_default="60")
+    # A customer writing again within this many days of a resolved conversation reopens it;
+    # later, a new conversation starts, linked to the old one.
+    reopen_days = db.Column(db.Integer, nullable=False, default=14, server_default="14")
+    # The name and short greeting the shop answers with, per language:
+    # {"en": {"name": "Mina", "greeting": "..."}, "ko": {...}}.
+    persona = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

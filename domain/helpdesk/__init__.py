@@ -1,0 +1,1 @@
+"""The help desk: when the shop answers (hours), and the conversations it answers."""
