@@ -3,6 +3,7 @@ from .accounts import Address, CartItem, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .faq import FaqCategory, FaqEntry, FaqVote
 from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
 from .orders import ORDER_STATUSES, CardCharge, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
@@ -15,7 +16,7 @@ from .system import ScheduledJob, ServerErrorCount, StorefrontVersion, WorkerHea
 
 __all__ = ["Address", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
-           "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+           "CartItem", "Category", "FaqCategory", "FaqEntry", "FaqVote", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
