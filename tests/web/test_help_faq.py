@@ -7,29 +7,13 @@ import pytest
 from domain import faq
 from domain.extensions import db
 from domain.models import FaqEntry, FaqVote
+from tests.faq_helpers import faq_shop
 from tests.page_helpers import csrf_of, text
 
 
 @pytest.fixture
 def entries(app, make):
-    """A care topic with two written answers (English and Korean), and the generated answers."""
-    make.settings(name="Moonjar", currency="KRW", email="hello@moonjar.example")
-    make.shipping("Standard", price=3000, days_min=2, days_max=3)
-    with app.test_request_context():
-        care = faq.save_category(None, "Care", 1, {"ko": {"name": "관리"}})
-        washer = faq.save_entry(
-            None, category_id=care.id, question="Can the bowls go in the dishwasher?",
-            answer_md="Yes: our **stoneware** is glazed to last.",
-            translations={"ko": {"question": "그릇을 식기세척기에 넣어도 되나요?",
-                                 "answer_md": "네, 튼튼한 석기입니다."}})
-        cup = faq.save_entry(
-            None, category_id=care.id, question="Why does my cup look different?",
-            answer_md="Handmade glaze varies: speckles are part of it.", position=2,
-            translations={"ko": {"question": "컵이 사진과 달라요.",
-                                 "answer_md": "유약은 손으로 입혀 조금씩 다릅니다."}})
-        faq.add_generated()
-        db.session.commit()
-        return {"care": care.slug, "washer": washer.id, "cup": cup.id}
+    return faq_shop(app, make)
 
 
 def korean(client):
