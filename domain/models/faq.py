@@ -15,7 +15,9 @@ class FaqCategory(db.Model):
     position = db.Column(db.Integer, nullable=False, default=0)
     translations = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
 
-    entries = db.relationship("FaqEntry", back_populates="category",
+    # A topic with questions is never deleted (ondelete RESTRICT; domain.faq says why): the
+    # ORM leaves its rows to the database rather than emptying their category_id.
+    entries = db.relationship("FaqEntry", back_populates="category", passive_deletes="all",
                               order_by="(FaqEntry.position, FaqEntry.id)")
 
 

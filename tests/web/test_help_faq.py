@@ -295,3 +295,28 @@ def test_a_topic_needs_a_name_and_one_with_questions_is_not_deleted(app, client,
     response = client.post(f"/admin/faq/topics/{care_id}/delete", data={"csrf_token": token})
     assert response.status_code == 422 and "still has questions" in text(response)
     assert "Can the bowls go in the dishwasher?" in text(client.get("/help"))
+
+
+def test_the_help_page_is_cached_a_vote_keeps_it_and_a_rule_change_shows_at_once(
+        app, client, entries, count_queries):
+    """The second view costs no query; a vote leaves the cached pages alone; a changed shipping
+    price or question shows on the very next view."""
+    client.get("/help")
+    with count_queries() as statements:
+        client.get("/help")
+    assert statements == []
+    voter = app.test_client()
+    vote(voter, entries["washer"], "yes", csrf_of(text(voter.get("/help"))))
+    with count_queries() as statements:
+        client.get("/help")
+    assert statements == []
+    with app.test_request_context():
+        from domain.models import ShippingMethod
+        method = db.session.scalar(db.select(ShippingMethod))
+        method.price = 4500
+        entry = db.session.get(FaqEntry, entries["cup"])
+        faq.save_entry(entry, category_id=entry.category_id, question="Is every cup unique?",
+                       answer_md=entry.answer_md, position=entry.position)
+        db.session.commit()
+    page = text(client.get("/help"))
+    assert "Standard: ₩4,500" in page and "Is every cup unique?" in page
