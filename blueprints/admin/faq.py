@@ -1,5 +1,5 @@
 """Back office: the help page's questions and answers, and their topics."""
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from domain import faq
@@ -114,17 +114,19 @@ def _values(form):
                 published=form.published.data, translations=translations_data(form))
 
 
-@bp.get("/faq/<id:entry_id>")
+# One rule for both methods: with a GET rule and a POST rule on the same path, an id out of
+# range would answer the POST with 405 instead of 404.
+@bp.route("/faq/<id:entry_id>", methods=["GET", "POST"])
 def faq_entry(entry_id):
     entry = db.get_or_404(FaqEntry, entry_id)
+    if request.method == "POST":
+        return _update(entry)
     form = entry_form(faq.categories(published_only=False), formdata=None, obj=entry)
     fill_translations(form, entry)
     return _edit(entry, form)
 
 
-@bp.post("/faq/<id:entry_id>")
-def faq_entry_update(entry_id):
-    entry = db.get_or_404(FaqEntry, entry_id)
+def _update(entry):
     form = entry_form(faq.categories(published_only=False))
     if form.validate_on_submit():
         try:
