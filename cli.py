@@ -296,7 +296,8 @@ def _describe(found):
               "the demo's return rules" if found.rules else "",
               "its returns settings" if found.return_policy is not None else "",
               "its " + " and ".join(p.name for p in found.policy_pages) + " texts"
-              if found.policy_pages else ""]
+              if found.policy_pages else "",
+              f"{len(found.questions)} help page questions" if found.questions else ""]
     if any(extras):
         lines.append("  " + ", ".join(filter(None, extras)))
     kept = []

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from domain import cart as carts
 from domain import payments, returns
 from domain.localized import text as localized_text
-from domain.shopconfig import LANGUAGE_NAMES
+from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
 from domain.money import Money
 from domain.pricing import format_rate
@@ -100,15 +100,6 @@ def minutes_until(moment):
     """Whole minutes from now until `moment`, rounded up (0 once it has passed or is None)."""
     seconds = (moment - now()).total_seconds() if moment else 0
     return max(0, int(-(-seconds // 60)))
-
-
-# Shipping ---------------------------------------------------------------------------------
-
-def delivery_days(days_min, days_max):
-    """How long a shipping method takes: "1 day", "3 days" or "2–3 days"."""
-    if days_min == days_max:
-        return ngettext("%(num)d day", "%(num)d days", days_max)
-    return gettext("%(min)d–%(max)d days", min=days_min, max=days_max)
 
 
 # Photos -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from .errors import ShopError
 from .extensions import db
-from .models import Category, PolicyPage, Product, ReturnPolicy, Variant
+from .models import Category, FaqCategory, FaqEntry, PolicyPage, Product, ReturnPolicy, Variant
 from .shopconfig import LANGUAGE_NAMES, LANGUAGES
 from .text import plain_text, render_markdown
 
@@ -30,10 +30,13 @@ FIELDS = {
     "PolicyPage": {"body_md": 50_000},
     "ReturnPolicy": {"general_md": 20_000, "pickup_instructions": 2_000,
                      "dropoff_instructions": 2_000},
+    "FaqCategory": {"name": 120},
+    "FaqEntry": {"question": 300, "answer_md": 10_000},
 }
 # Markdown fields and what is derived from them when saved, so a page view never renders.
 DERIVED = {"description_md": ("description_html", "description_text"),
-           "body_md": ("body_html", None), "general_md": ("general_html", None)}
+           "body_md": ("body_html", None), "general_md": ("general_html", None),
+           "answer_md": ("answer_html", None)}
 
 
 def language():
@@ -163,7 +166,7 @@ def change_main_language(settings, new):
         return
     if new not in LANGUAGES:
         raise ShopError(_("Please choose one of the listed languages."))
-    for model in (Product, Variant, Category, PolicyPage, ReturnPolicy):
+    for model in (Product, Variant, Category, PolicyPage, ReturnPolicy, FaqCategory, FaqEntry):
         swap_main_language(db.session.scalars(db.select(model)).all(), old, new)
     for product in db.session.scalars(db.select(Product)).all():
         refresh_search(product)

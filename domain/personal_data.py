@@ -58,8 +58,11 @@ COMPLAINTS = Retention(36, f"{DECREE}제4호: 소비자의 불만 또는 분쟁�
 # the erasure log (an opaque reference and counts) and catalogue imports (file names, counts
 # and the catalogue rows left out; the merchant account that started one is only referred to,
 # and the reference is cleared if that account goes).
+# faq_vote: keyed by a digest of a random token from the visitor's cookie, tied to no account or
+# address, so there is no person to find its rows for.
 NOT_PERSONAL = frozenset({
-    "business_hours", "holiday", "saved_reply", "category", "erasure_log", "import_job", "import_problem", "policy_page", "product",
+    "business_hours", "category", "erasure_log", "faq_category", "faq_entry", "faq_vote", "holiday",
+    "import_job", "import_problem", "policy_page", "product", "saved_reply",
     "product_image", "return_policy", "return_rule", "scheduled_job", "server_error_count",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
+from flask_babel import gettext, ngettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -21,8 +22,9 @@ from . import storefront_version
 from .business import BusinessInfo
 from .extensions import db
 from .helpdesk import hours
-from .models import (BusinessHours, Category, Holiday, PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule,
-                     ShippingMethod, ShopSettings, Variant)
+from .models import (BusinessHours, Category, FaqCategory, FaqEntry, Holiday, PolicyPage,
+                     Product, ProductImage, ReturnPolicy, ReturnRule, ShippingMethod,
+                     ShopSettings, Variant)
 
 # The languages the shop speaks (translations/<code>), each named in itself for the pickers.
 LANGUAGES = ("en", "ko")
@@ -41,6 +43,14 @@ class Shipping:
     price: int
     days_min: int
     days_max: int
+
+
+def delivery_days(days_min, days_max):
+    """How long a shipping method takes: "1 day", "3 days" or "2–3 days". Checkout, the
+    shipping policy and the help page's delivery answer all say it this way."""
+    if days_min == days_max:
+        return ngettext("%(num)d day", "%(num)d days", days_max)
+    return gettext("%(min)d–%(max)d days", min=days_min, max=days_max)
 
 
 @dataclass(frozen=True)
@@ -226,8 +236,12 @@ def changed():
 
 
 # What a storefront page shows: a commit that changes any of these makes cached pages stale.
+# (A "Did this help?" vote adds to FaqEntry's counts with a table-level UPDATE that is not
+# noted here: the counts are only shown in the back office, and a vote must not empty the
+# cache of every page.)
 STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
-                     ReturnRule, ReturnPolicy, PolicyPage, BusinessHours, Holiday)
+                     ReturnRule, ReturnPolicy, PolicyPage, FaqCategory, FaqEntry, BusinessHours,
+                     Holiday)
 _FLAG = "storefront_changed"
 
 

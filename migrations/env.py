@@ -47,9 +47,10 @@ def get_metadata():
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave the search indexes (created by hand in 0001 and 0008 on SQLite, 0019 on
-    PostgreSQL) out of autogenerate."""
-    return not (name or "").startswith(("product_fts", "product_grams", "ix_product_search_trgm"))
+    """Leave the search indexes (created by hand in 0001, 0008 and 0024 on SQLite, 0019 and
+    0024 on PostgreSQL) out of autogenerate."""
+    return not (name or "").startswith(("product_fts", "product_grams", "ix_product_search_trgm",
+                                        "faq_fts", "faq_grams", "ix_faq_entry_search_words"))
 
 
 def run_migrations_offline():

@@ -19,6 +19,7 @@ from . import catalogue_ko as ko
 from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
                         SHIPPING, VENDOR)
 from .photos import SIZE, photo_plan, render_all
+from .faq import write_faq
 from .policies import write_policies
 
 
@@ -28,6 +29,7 @@ class DemoResult:
     categories: int = 0
     variants: int = 0
     images: int = 0
+    questions: int = 0
     accounts: list = field(default_factory=list)  # (role, email, password or None if it existed)
 
 
@@ -87,6 +89,7 @@ def _write_shop(rng, now):
         result.products.append(product)
         result.variants += len(product.variants)
     write_policies(categories, result.products, now, settings.currency, main)
+    result.questions = write_faq(main)
     for role, email, name, merchant in (("merchant", MERCHANT_EMAIL, "Studio Owner", True),
                                         ("customer", CUSTOMER_EMAIL, "Minji Park", False)):
         if accounts.find_by_email(email):

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 
 from .. import accounts, storage
 from ..extensions import db
-from ..models import (Category, CreditEntry, Order, OrderLine, PolicyPage, Product, ProductImage,
+from ..models import (Category, CreditEntry, FaqCategory, FaqEntry, Order, OrderLine, PolicyPage, Product, ProductImage,
                       ReturnPolicy, ReturnRule, ShippingMethod, ShopSettings, User, Variant)
 from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
 from . import demo_skus
+from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
 
@@ -42,6 +43,10 @@ class Leftovers:
     rules: list = field(default_factory=list)              # the shop's and categories' rules
     return_policy: object = None
     policy_pages: list = field(default_factory=list)
+    # The help page's written questions as the demo wrote them, and its topics left empty.
+    # The answers generated from the rules stay: they say what the merchant's rules are.
+    questions: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
     orders: int = 0                                        # in the shop; all of them stay
 
     @property
@@ -51,7 +56,7 @@ class Leftovers:
     def __bool__(self):
         return any((self.products, self.archived, self.categories, self.accounts,
                     self.locked_accounts, self.settings, self.shipping_methods, self.rules,
-                    self.return_policy, self.policy_pages))
+                    self.return_policy, self.policy_pages, self.questions, self.topics))
 
 
 def own_merchant_exists():
@@ -68,6 +73,7 @@ def find():
     _find_accounts(found)
     _find_settings(found)
     _find_policies(found)
+    _find_questions(found)
     return found
 
 
@@ -152,6 +158,18 @@ def _find_policies(found):
             found.policy_pages.append(page)
 
 
+def _find_questions(found):
+    written = {question: answer for _slug, question, answer, _q, _a in FAQ_ENTRIES}
+    topics = db.session.scalars(db.select(FaqCategory).where(
+        FaqCategory.slug.in_(list(FAQ_TOPICS))).order_by(FaqCategory.position, FaqCategory.id))
+    for topic in topics:
+        demos = [entry for entry in topic.entries if not entry.generated
+                 and written.get(entry.question) == entry.answer_md]
+        found.questions.extend(demos)
+        if len(demos) == len(topic.entries):
+            found.topics.append(topic)
+
+
 def _category_rule(category):
     return db.session.scalar(db.select(ReturnRule).where(ReturnRule.category_id == category.id))
 
@@ -194,9 +212,13 @@ def remove(found):
     row = db.session.get(ShopSettings, 1)
     for name in found.settings:
         setattr(row, name, _default(name))
-    for thing in (*found.shipping_methods, *found.rules, *found.policy_pages,
+    for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
                   *([found.return_policy] if found.return_policy is not None else [])):
         db.session.delete(thing)
+    db.session.flush()
+    for topic in found.topics:
+        db.session.expire(topic, ["entries"])
+        db.session.delete(topic)
     db.session.flush()
     still_used = set(db.session.scalars(db.select(ProductImage.key).where(
         ProductImage.key.in_(sorted(keys)))))

@@ -3,6 +3,7 @@ from .accounts import Address, CartItem, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .faq import FaqCategory, FaqEntry, FaqVote
 from .help import (CONVERSATION_CHANNELS, CONVERSATION_STATUSES, MESSAGE_AUTHORS,
                    BusinessHours, Conversation, ConversationMessage, ConversationPhoto, Holiday,
                    SavedReply)
@@ -20,7 +21,7 @@ __all__ = ["Address", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_ST
            "Conversation", "ConversationMessage", "ConversationPhoto", "Holiday", "MESSAGE_AUTHORS",
            "SavedReply", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
-           "CartItem", "Category", "PRODUCT_STATUSES", "Product", "ProductImage",
+           "CartItem", "Category", "FaqCategory", "FaqEntry", "FaqVote", "PRODUCT_STATUSES", "Product", "ProductImage",
            "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",

@@ -138,3 +138,29 @@ def test_the_policies_are_written_in_korean_too(app, demo_shop):
         assert "Act on Consumer Protection in Electronic Commerce" in general
         assert "CJ Logistics return pickup" in methods[0]
         assert "Personal Information Protection Act" in privacy and "1372" in terms
+
+
+def test_the_demo_help_page_answers_in_both_languages(app, demo_shop):
+    """Four topics, written questions in Korean too, and the three answers from the rules."""
+    from domain import faq
+    from domain.faq import generated
+
+    with app.app_context():
+        listed = faq.categories()
+        assert [category.slug for category, _entries in listed] == [
+            "shipping", "returns", "payment", "care"]
+        entries = [entry for _category, items in listed for entry in items]
+        assert {e.generated for e in entries if e.generated} == set(generated.ANSWERS)
+        for entry in entries:
+            assert re.search("[가-힣]", translation(entry, "ko").get("question", "")), entry.question
+            if not entry.generated:
+                assert translation(entry, "ko").get("answer_html"), entry.question
+        assert demo_shop.questions == len(entries)
+
+        def shipping():
+            from domain import shopconfig
+            built = generated.answer("shipping_cost", shopconfig.load())
+            return " ".join([*built.items, *built.closing])
+        assert "₩50,000" in in_language(app, "ko", shipping)
+        assert [e.id for e in faq.search.search("식기세척기")] == [
+            e.id for e in entries if "dishwasher" in e.question]

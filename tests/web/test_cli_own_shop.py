@@ -9,9 +9,10 @@ import time
 
 import pytest
 
+from domain import faq
 from domain.extensions import db
-from domain.models import (Category, Order, PolicyPage, Product, ProductImage, ShippingMethod,
-                           ShopSettings, User)
+from domain.models import (Category, FaqCategory, FaqEntry, Order, PolicyPage, Product,
+                           ProductImage, ShippingMethod, ShopSettings, User)
 from shop import create_app
 from tests.order_helpers import place
 from tests.page_helpers import sign_in
@@ -261,6 +262,11 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
                        variants=[{"sku": "TOWEL-1", "price": 15000, "stock": 9}])
     own_order = place(app, {"method": standard, "variant": own["variant_ids"][0]},
                       email="buyer@example.com")
+    with app.test_request_context():
+        care = db.session.scalar(db.select(FaqCategory).where(FaqCategory.slug == "care"))
+        faq.save_entry(None, category_id=care.id, question="Do you take commissions?",
+                       answer_md="Write to us.")
+        db.session.commit()
     place(app, {"method": standard, "variant": mug_variant}, user_id=demo_customer,
           email="customer@example.com")
     files_before = photo_files(app)
@@ -275,6 +281,7 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
     assert result.exit_code == 0, result.output
     assert "The demo is gone" in result.output
     assert "orders or returns name them (Everyday Mug)" in result.output
+    assert "7 help page questions" in declined.output
     assert "customer@example.com: orders or store credit name it" in result.output
 
     with app.app_context():
@@ -291,6 +298,15 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
         assert db.session.scalar(db.select(db.func.count(PolicyPage.name))) == 0
         assert db.session.scalar(db.select(db.func.count(Order.id))) == 2
         remaining = set(db.session.scalars(db.select(ProductImage.key)))
+        # The help page keeps the merchant's question (and its topic) and the answers drawn
+        # from the rules; the demo's written questions and its emptied topics are gone.
+        questions = {e.question: (e.category.slug, e.generated)
+                     for e in db.session.scalars(db.select(FaqEntry))}
+        assert questions == {"Do you take commissions?": ("care", None),
+                             "How much is shipping?": ("shipping", "shipping_cost"),
+                             "When will my order arrive?": ("shipping", "delivery_time"),
+                             "How long do I have to return?": ("returns", "returns_window")}
+        assert set(db.session.scalars(db.select(FaqCategory.slug))) == {"care", "shipping", "returns"}
     assert remaining == mug_images
     assert {name.rsplit("-", 1)[0] for name in photo_files(app)} == mug_images
 
