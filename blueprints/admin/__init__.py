@@ -6,3 +6,4 @@ from . import routes  # noqa: E402,F401  (the merchants-only guard and the dashb
 from . import categories, imports, orders, outbox, products, settings  # noqa: E402,F401
 from . import returns  # noqa: E402,F401
 from . import policy_pages, privacy, return_rules  # noqa: E402,F401
+from . import hours  # noqa: E402,F401
