@@ -8,11 +8,11 @@
   function visitorZone() {
     try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
   }
-  function offsetIn(zone, when) {
-    // The wall clock in `zone` at `when`, as a number, to compare two zones at that instant.
-    var parts = new Intl.DateTimeFormat("en-US", {timeZone: zone, hourCycle: "h23", year: "numeric",
+  function wallClock(zone, when) {
+    // The date and time `zone`'s clocks show at `when`: two zones agree at that instant when
+    // these are equal, whatever their names.
+    return new Intl.DateTimeFormat("en-US", {timeZone: zone, hourCycle: "h23", year: "numeric",
       month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"}).format(when);
-    return parts;
   }
   function localize(root) {
     var mine = visitorZone();
@@ -24,7 +24,7 @@
       if (!slot || isNaN(when.getTime())) { return; }
       var shopZone = time.getAttribute("data-shop-zone");
       try {
-        if (offsetIn(shopZone, when) === offsetIn(mine, when)) { return; }
+        if (wallClock(shopZone, when) === wallClock(mine, when)) { return; }
       } catch (e) { return; }
       var lang = document.documentElement.lang || undefined;
       var day = new Intl.DateTimeFormat(lang, {weekday: "long"}).format(when);
