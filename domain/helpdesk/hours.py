@@ -200,7 +200,6 @@ def upcoming_holidays(sched, today, days=60):
     return sorted((day, label) for day, label in sched.holidays.items() if today <= day <= until)
 
 
-
 def clock(minute):
     """09:00 for 540; 24:00 for a day open until midnight."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
