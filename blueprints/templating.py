@@ -8,7 +8,8 @@ pages share).
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from babel.dates import format_date, format_time, get_datetime_format
+from babel.dates import (format_date, format_skeleton, format_time, get_datetime_format,
+                         get_day_names, get_timezone_location)
 from flask import current_app, g, render_template, request, session, url_for
 from flask_babel import get_locale, get_translations, gettext, ngettext
 from flask_login import current_user
@@ -18,6 +19,7 @@ from markupsafe import Markup, escape
 
 from domain import cart as carts
 from domain import payments, returns
+from domain.helpdesk import hours as business_hours
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
@@ -100,6 +102,60 @@ def minutes_until(moment):
     """Whole minutes from now until `moment`, rounded up (0 once it has passed or is None)."""
     seconds = (moment - now()).total_seconds() if moment else 0
     return max(0, int(-(-seconds // 60)))
+
+
+# Business hours and reply times (domain/helpdesk/hours.py) -----------------------------------
+
+def duration_words(minutes):
+    """A reply target in words: 120 -> "2 hours", 90 -> "1 hour 30 minutes", 30 -> "30 minutes"."""
+    hours, rest = divmod(max(int(minutes or 0), 0), 60)
+    parts = []
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if rest or not hours:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", rest))
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(hours)s %(minutes)s", hours=parts[0], minutes=parts[1])
+
+
+def weekday_name(weekday, width="wide"):
+    """Monday for 0, in the page's language ("월요일"); width "abbreviated" gives "Mon"."""
+    return get_day_names(width, locale=_locale())[weekday]
+
+
+def shop_week(schedule):
+    """The week's hours in short lines, in the page's language (hours.describe_week)."""
+    return business_hours.describe_week(schedule, _locale())
+
+
+def zone_label(schedule):
+    """"Seoul time": how the shop's clock is named next to a time on it."""
+    city = get_timezone_location(schedule.zone, locale=_locale(), return_city=True)
+    return gettext("%(city)s time", city=city)
+
+
+def opening_words(schedule, moment, now=None):
+    """When the shop opens, on its own clock: "Monday 09:00" within the coming week, with the
+    date further ahead ("Friday, December 25 09:00")."""
+    local, locale = business_hours.local(schedule, moment), _locale()
+    clock = business_hours.clock(local.hour * 60 + local.minute)
+    today = business_hours.local(schedule, now or moment).date()
+    if (local.date() - today).days < 7:
+        return gettext("%(day)s %(time)s", day=weekday_name(local.weekday()), time=clock)
+    return gettext("%(day)s %(time)s", day=format_skeleton("MMMMEEEEd", local, locale=locale),
+                   time=clock)
+
+
+def format_day(day):
+    """A calendar date as the page's language writes it: "Dec 25, 2026"."""
+    return format_date(day, "medium", locale=_locale())
+
+
+def upcoming_holidays(schedule, moment, days=60):
+    """(date, label) of the holidays in the coming `days` days, from `moment` on the shop's clock."""
+    return business_hours.upcoming_holidays(schedule, business_hours.local(schedule, moment).date(),
+                                            days)
 
 
 # Photos -----------------------------------------------------------------------------------
@@ -283,6 +339,7 @@ FILTERS = {
     "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
     # A catalogue text in the shopper's language, else the main one: {{ product|tr("title") }}.
     "tr": localized_text,
+    "format_day": format_day,
 }
 GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
@@ -295,6 +352,9 @@ GLOBALS = {
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
     "toss_offered": toss_offered,
+    "duration_words": duration_words, "weekday_name": weekday_name, "shop_week": shop_week,
+    "zone_label": zone_label, "opening_words": opening_words,
+    "upcoming_holidays": upcoming_holidays,
 }
 
 

@@ -131,8 +131,11 @@ def _missing(labels):
 
 
 def _contact(config):
+    # The hours are data now (the business hours page), not a line of free text: they are set
+    # once any weekday has an opening.
     missing = [label for value, label in ((config.email, _("email")), (config.phone, _("phone")),
-                                          (config.hours, _("opening hours"))) if not value]
+                                          (not config.schedule.always_open, _("business hours")))
+               if not value]
     if missing:
         return Item("contact", _("Contact details and hours"), False, _missing(missing))
     return Item("contact", _("Contact details and hours"), True,

@@ -22,7 +22,7 @@ from .shopconfig import LANGUAGES, get_settings_row
 MAX_LOW_STOCK = 100_000
 MAX_DAYS = 365
 TEXT_LIMITS = {
-    "name": 120, "tagline": 200, "email": 200, "phone": 50, "hours": 200, "address": 300,
+    "name": 120, "tagline": 200, "email": 200, "phone": 50, "address": 300,
     "default_region": 60, "timezone": 60,
 }
 # Kept as typed, line breaks included: an account holder on one line, the number on the next.

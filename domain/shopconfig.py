@@ -68,7 +68,6 @@ class ShopConfig:
     tagline: str
     email: str
     phone: str
-    hours: str
     address: str
     currency: str
     tax_rate_bp: int
@@ -175,7 +174,7 @@ def load():
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
     categories = db.session.scalars(db.select(Category).order_by(Category.position, Category.name)).all()
     return ShopConfig(
-        name=row.name, tagline=row.tagline, email=row.email, phone=row.phone, hours=row.hours,
+        name=row.name, tagline=row.tagline, email=row.email, phone=row.phone,
         address=row.address, currency=row.currency, tax_rate_bp=row.tax_rate_bp,
         prices_include_tax=row.prices_include_tax,
         free_shipping_threshold=row.free_shipping_threshold, default_region=row.default_region,

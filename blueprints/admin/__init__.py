@@ -7,3 +7,4 @@ from . import categories, imports, orders, outbox, products, settings  # noqa: E
 from . import returns  # noqa: E402,F401
 from . import policy_pages, privacy, return_rules  # noqa: E402,F401
 from . import faq  # noqa: E402,F401
+from . import hours  # noqa: E402,F401

@@ -76,7 +76,6 @@ class SettingsForm(FlaskForm):
     tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
     email = StringField(_l("Contact email"), validators=[Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
-    hours = StringField(_l("Opening hours"), validators=[Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Length(max=300)])
     currency = SelectField(_l("Currency"),
                            description=_l("Changing it does not convert prices you have "
@@ -143,7 +142,7 @@ class SettingsForm(FlaskForm):
     def from_config(cls, config):
         return cls(formdata=None, current_currency=config.currency, data={
             "name": config.name, "tagline": config.tagline, "email": config.email,
-            "phone": config.phone, "hours": config.hours, "address": config.address,
+            "phone": config.phone, "address": config.address,
             "currency": config.currency, "tax_rate": bp_to_percent(config.tax_rate_bp),
             "prices_include_tax": config.prices_include_tax,
             "free_shipping_threshold": to_input(config.free_shipping_threshold, config.currency,
@@ -163,7 +162,7 @@ class SettingsForm(FlaskForm):
         })
 
     def values(self):
-        fields = ("name", "tagline", "email", "phone", "hours", "address", "currency",
+        fields = ("name", "tagline", "email", "phone", "address", "currency",
                   "tax_rate", "prices_include_tax", "free_shipping_threshold", "default_region",
                   "timezone", "low_stock_threshold")
         values = {name: self[name].data for name in fields}

@@ -9,15 +9,16 @@ Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from .. import accounts, localized, products
 from ..extensions import db
-from ..models import Product, ProductImage, ShippingMethod, ShopSettings, User
+from ..models import BusinessHours, Holiday, Product, ProductImage, ShippingMethod, ShopSettings, User
 from ..shopconfig import get_settings_row
 from . import catalogue_ko as ko
-from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
-                        SHIPPING, VENDOR)
+from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, HOLIDAYS, HOURS, MERCHANT_EMAIL,
+                        PERSONA, PRODUCTS, REPLY_TARGETS, SETTINGS, SHIPPING, VENDOR)
 from .photos import SIZE, photo_plan, render_all
 from .faq import write_faq
 from .policies import write_policies
@@ -69,6 +70,7 @@ def _write_shop(rng, now):
     settings = get_settings_row()
     for name, value in SETTINGS.items():
         setattr(settings, name, value)
+    _write_hours(settings, now)
     if not db.session.scalar(db.select(db.func.count(ShippingMethod.id))):
         for position, (name, region, price, low, high) in enumerate(SHIPPING):
             db.session.add(ShippingMethod(name=name, region=region, price=price, days_min=low,
@@ -99,6 +101,27 @@ def _write_shop(rng, now):
         accounts.register(email, password, name=name, merchant=merchant)
         result.accounts.append((role, email, password))
     return result
+
+
+def next_holiday(today):
+    """The first of HOLIDAYS after `today`: (date, label)."""
+    return min((date(today.year + later, month, day), label)
+               for later in (0, 1) for month, day, label in HOLIDAYS
+               if date(today.year + later, month, day) > today)
+
+
+def _write_hours(settings, now):
+    """The studio's week, the next public holiday, its reply times and Mina, who answers."""
+    for name, value in REPLY_TARGETS.items():
+        setattr(settings, name, value)
+    settings.persona = PERSONA
+    if db.session.scalar(db.select(db.func.count(BusinessHours.id))):
+        return
+    for weekday, opens, closes in HOURS:
+        db.session.add(BusinessHours(weekday=weekday, opens_minute=opens, closes_minute=closes))
+    day, label = next_holiday(now.astimezone(ZoneInfo(settings.timezone)).date())
+    if db.session.scalar(db.select(Holiday.id).where(Holiday.day == day)) is None:
+        db.session.add(Holiday(day=day, label=label))
 
 
 def _codes():

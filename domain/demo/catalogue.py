@@ -3,7 +3,7 @@ from typing import NamedTuple
 
 SETTINGS = dict(
     name="Moonjar Studio", tagline="Handmade stoneware for slow mornings and long dinners",
-    email="hello@moonjar.example", phone="+82 2-555-0142", hours="Tue–Sat 11:00–18:00 (KST)",
+    email="hello@moonjar.example", phone="+82 2-555-0142",
     address="12 Bukchon-ro 5-gil, Jongno-gu, Seoul 03053, Korea", currency="KRW",
     tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50_000,
     default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=5,
@@ -17,6 +17,22 @@ SETTINGS = dict(
               {"name": "Korea Post EMS",
                "url": "https://service.epost.go.kr/trace.RetrieveEmsRigiTraceList.comm?"
                       "POST_CODE={number}"}])
+# The studio's hours (Seoul time), as the help desk counts them: Tuesday to Friday with a lunch
+# break, a shorter Saturday; closed Sunday and Monday, firing days.
+HOURS = [(day, 11 * 60, 13 * 60) for day in (1, 2, 3, 4)] + \
+        [(day, 14 * 60, 18 * 60) for day in (1, 2, 3, 4)] + [(5, 11 * 60, 16 * 60)]
+# Korea's fixed-date public holidays (month, day, label): the demo closes on the next one.
+HOLIDAYS = [(1, 1, "New Year's Day · 신정"), (3, 1, "Independence Movement Day · 삼일절"),
+            (5, 5, "Children's Day · 어린이날"), (6, 6, "Memorial Day · 현충일"),
+            (8, 15, "Liberation Day · 광복절"), (10, 3, "National Foundation Day · 개천절"),
+            (10, 9, "Hangeul Day · 한글날"), (12, 25, "Christmas Day · 성탄절")]
+REPLY_TARGETS = dict(reply_target_minutes=120, reply_target_closed_minutes=60, reopen_days=14)
+PERSONA = {
+    "en": {"name": "Mina", "greeting": "Hi, I'm Mina from the studio. Ask me anything about "
+                                       "our pieces, your order or a return."},
+    "ko": {"name": "미나", "greeting": "안녕하세요, 공방의 미나입니다. 작품, 주문, 반품에 대해 "
+                                       "무엇이든 물어보세요."},
+}
 SHIPPING = [("Standard", "Domestic", 3000, 2, 3), ("Express", "Domestic", 6000, 1, 1),
             ("International", "International", 25_000, 7, 14)]
 MERCHANT_EMAIL = "merchant@example.com"

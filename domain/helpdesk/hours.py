@@ -12,7 +12,9 @@ within `closed_target_minutes` of opening hours after the next opening.
 """
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import get_day_names
 
 # How far ahead an opening is looked for before the answer is "none" (a shop closed for good).
 HORIZON_DAYS = 400
@@ -31,7 +33,12 @@ class Schedule:
 
     @property
     def zone(self):
-        return ZoneInfo(self.timezone or "UTC")
+        # A name the system's time zone database no longer knows reads as UTC, as the shop's
+        # other dates do (shopconfig.zone), rather than failing every page that shows hours.
+        try:
+            return ZoneInfo(self.timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
     @property
     def always_open(self):
@@ -192,3 +199,37 @@ def upcoming_holidays(sched, today, days=60):
     until = today + timedelta(days=days)
     return sorted((day, label) for day, label in sched.holidays.items() if today <= day <= until)
 
+
+def clock(minute):
+    """09:00 for 540; 24:00 for a day open until midnight."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def describe_week(sched, locale="en"):
+    """The week in short lines, days with the same hours together: ["Mon–Fri 09:00–18:00",
+    "Sat 10:00–13:00"] ("월–금 09:00–18:00" in Korean). Closed days are left out; a shop with
+    no hours gets no lines. Times are the shop's wall clock, 24-hour in every language."""
+    names = get_day_names("abbreviated", locale=locale)
+    groups = {}
+    for weekday, spans in enumerate(sched.weekly):
+        if spans:
+            groups.setdefault(spans, []).append(weekday)
+    lines = []
+    for spans, days in sorted(groups.items(), key=lambda item: item[1][0]):
+        runs, run = [], [days[0]]
+        for day in days[1:]:
+            if day == run[-1] + 1:
+                run.append(day)
+            else:
+                runs.append(run)
+                run = [day]
+        runs.append(run)
+        named = []
+        for run in runs:
+            if len(run) >= 3:
+                named.append(f"{names[run[0]]}–{names[run[-1]]}")
+            else:
+                named.extend(names[day] for day in run)
+        times = ", ".join(f"{clock(opens)}–{clock(closes)}" for opens, closes in spans)
+        lines.append(f"{', '.join(named)} {times}")
+    return lines

@@ -6,6 +6,7 @@ import pytest
 
 from domain import golive, heartbeat, policies, returns, shopconfig
 from domain.extensions import db
+from domain.helpdesk import settings as helpdesk_settings
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)
 READY = dict(secure_request=True, shop_url="https://shop.example", smtp_url="smtp://mail.example:587")
@@ -88,11 +89,14 @@ def test_the_worker_records_its_heartbeat_on_every_run(ctx, serving):
     assert item.done and "less than a minute ago" in item.detail
 
 
-def test_contact_details_need_email_phone_and_hours(ctx, serving):
-    set_fields(email="hello@moonjar.example", phone="")
+def test_contact_details_need_email_phone_and_business_hours(ctx, serving):
+    """The old free-text hours line no longer counts: the hours are set as data."""
+    set_fields(email="hello@moonjar.example", phone="", hours="Tue–Sat 11:00–18:00")
     item = items(ctx, serving())["contact"]
-    assert not item.done and item.detail == "Missing: phone, opening hours."
-    set_fields(phone="+82 2-555-0142", hours="Tue–Sat 11:00–18:00")
+    assert not item.done and item.detail == "Missing: phone, business hours."
+    set_fields(phone="+82 2-555-0142")
+    assert items(ctx, serving())["contact"].detail == "Missing: business hours."
+    helpdesk_settings.save_hours([[("11:00", "18:00")]] * 5 + [[], []])
     assert items(ctx, serving())["contact"].done
 
 

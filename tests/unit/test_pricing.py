@@ -12,7 +12,7 @@ JEJU = Shipping(3, "Island post", "Jeju", 5000, 3, 5)
 
 def config(**overrides):
     values = dict(
-        name="Shop", tagline="", email="", phone="", hours="", address="", currency="KRW",
+        name="Shop", tagline="", email="", phone="", address="", currency="KRW",
         tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50000,
         default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=3,
         updated_at=None, shipping_methods=(EXPRESS, STANDARD, JEJU), categories=(),

@@ -84,7 +84,7 @@ def check_settings():
         "Moonjar Studio", "KRW", 1000, True)
     assert (shop.free_shipping_threshold, shop.timezone, shop.default_region) == (
         50_000, "Asia/Seoul", "Domestic")
-    assert shop.email and shop.phone and shop.hours and shop.address
+    assert shop.email and shop.phone and shop.address and not shop.schedule.always_open
     methods = {(m.name, m.region, m.price, m.days_min, m.days_max)
                for m in db.session.scalars(db.select(ShippingMethod))}
     assert methods == {("Standard", "Domestic", 3000, 2, 3), ("Express", "Domestic", 6000, 1, 1),
