@@ -53,8 +53,8 @@ class ImapSettings:
     host: str
     port: int
     user: str
-    password: str
-    folder: str
+    password: str = field(repr=False)
+    folder: str = "INBOX"
 
     def __str__(self):
         scheme = "imaps" if self.secure else "imap"

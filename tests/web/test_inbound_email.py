@@ -264,3 +264,30 @@ def test_a_long_email_is_cut_with_a_note_and_a_picture_only_email_says_so(shop):
     assert len(long) <= conversations.BODY_MAX and long.startswith("Long story. Long story.")
     assert long.endswith("[The email was longer: the rest was cut off.]")
     assert bodies["bo@example.com"] == "(The email had no text.)"
+
+
+def test_two_workers_reading_the_mailbox_at_once_add_each_email_once(shop):
+    """As when a worker's lease lapsed while it was still reading and another took the run
+    over: both read the same unseen emails; the unique Message-ID lets one of them add each."""
+    import threading
+    for n in range(6):
+        shop.mailbox.deliver(mail(sender=f"c{n}@example.com", body=f"Email {n}",
+                                  message_id=f"<race{n}@mail.example>"))
+    start, outcomes = threading.Barrier(2), []
+
+    def read():
+        with shop.app.app_context():
+            start.wait()
+            outcomes.extend(inbound.poll(shop.app.config["IMAP_URL"], NOW))
+
+    workers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(timeout=60)
+
+    added = sorted(shop.messages(c.id)[0][1] for c in shop.others(0))
+    assert added == [f"Email {n}" for n in range(6)]
+    assert sorted(o.split(" ")[0] for o in outcomes if not o.startswith("new")) == \
+        ["duplicate"] * (len(outcomes) - 6)
+    assert shop.mailbox.unseen() == 0
