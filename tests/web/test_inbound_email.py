@@ -291,3 +291,12 @@ def test_two_workers_reading_the_mailbox_at_once_add_each_email_once(shop):
     assert sorted(o.split(" ")[0] for o in outcomes if not o.startswith("new")) == \
         ["duplicate"] * (len(outcomes) - 6)
     assert shop.mailbox.unseen() == 0
+
+
+def test_the_no_text_note_is_in_the_shops_language(shop, make):
+    make.settings(main_language="ko")
+    shop.mailbox.deliver(mail(body="\n", message_id="<empty@mail.example>"))
+
+    assert shop.read() == "ok"
+    [conversation] = shop.others(0)
+    assert shop.messages(conversation.id) == [("customer", "(이메일에 본문이 없습니다.)", "email")]
