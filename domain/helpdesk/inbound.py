@@ -176,11 +176,14 @@ def parse(raw):
     address = email_address.normalize(address)
     subject = _header(message, "Subject")
     text = strip_quoted(body_text(message))
-    message_id = _header(message, "Message-ID")[:250]
+    message_id = _header(message, "Message-ID")
     if not message_id:
         # The same message read twice gets the same id: a hash of what it says.
         seed = "\n".join((address, _header(message, "Date"), subject, text))
         message_id = f"<{hashlib.sha256(seed.encode()).hexdigest()[:40]}@synthetic.invalid>"
+    elif len(message_id) > 250:
+        # Longer than the column: its hash, so two long ids never share a cut-off beginning.
+        message_id = f"<{hashlib.sha256(message_id.encode()).hexdigest()}@long.invalid>"
     recipients = [email_address.normalize(addr) for header in _RECIPIENT_HEADERS
                   for _name, addr in getaddresses(_all_headers(message, header)) if addr]
     ignored = automatic(message, address)
