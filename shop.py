@@ -124,6 +124,9 @@ def create_app(test_config=None):
         SMTP_URL=os.environ.get("SMTP_URL", "").strip(),
         MAIL_FROM=os.environ.get("MAIL_FROM", "").strip(),
         MAIL_FOLDER=os.path.join(app.instance_path, "outbox"),
+        # The shop's mailbox, read by the worker for customers' emails (domain/helpdesk/inbound):
+        # imaps://user:password@host:993/INBOX. Unset: no mailbox is read.
+        IMAP_URL=os.environ.get("IMAP_URL", "").strip(),
         # `make backup` writes here; the dashboard checks the newest file's age.
         BACKUP_FOLDER=os.path.join(app.instance_path, "backups"),
         # Rendered storefront pages kept per process for anonymous visitors; 0 turns it off.

@@ -2,7 +2,8 @@
 below with their schedules (domain/jobs.py): sending the outbox, expiring unpaid bank
 transfers, alerting the merchant when mail has failed for over an hour, purging the records
 kept for the law once their time is up, running the product imports started in the back
-office, and recording the heartbeat the dashboard reads.
+office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
+set), and recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -26,6 +27,10 @@ SLICE = 0.5
 HEARTBEAT_EVERY = 60.0
 # What the outbox job hands to mailer.send_due per pass.
 SEND_LIMIT = 50
+# The shop's mailbox is read this often, when IMAP_URL is set.
+INBOUND_EVERY = 60.0
+# Jobs that run only when a setting names what they work with.
+NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
 
 def clock(app):
@@ -86,6 +91,23 @@ def run_imports_job(run):
                      report=run.echo)
 
 
+@jobs.register("read-inbound-mail", jobs.Every(INBOUND_EVERY), own_transactions=True)
+def read_inbound_mail(run):
+    """Customers' emails from the shop's mailbox (IMAP_URL) into conversations; each message
+    committed under its unique Message-ID before it is flagged \\Seen, so it is read once."""
+    from flask import current_app
+    from domain.helpdesk import inbound
+    outcomes = inbound.poll(current_app.config["IMAP_URL"], run.now)
+    if outcomes:
+        counts = {}
+        for outcome in outcomes:
+            kind = outcome.split(":")[0].split(" ")[0]
+            counts[kind] = counts.get(kind, 0) + 1
+        return (f"read {len(outcomes)} email{'s' if len(outcomes) != 1 else ''}: "
+                + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
+    return "no new email"
+
+
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))
 def heartbeat(run):
     """The dashboard's sign that a worker is running, on any host."""
@@ -109,12 +131,21 @@ def _zone(app):
         return shopconfig.current().zone
 
 
+def configured(app, registry=None):
+    """`registry` (by default all the registered jobs) without the jobs whose setting is unset
+    (reading the mailbox without IMAP_URL)."""
+    registry = jobs.REGISTRY if registry is None else registry
+    names = [name for name in registry.jobs
+             if not (name in NEEDS_SETTING and not app.config.get(NEEDS_SETTING[name]))]
+    return _only(names, registry)
+
+
 def run_jobs(app, transport, render, echo, should_stop=None, limit=SEND_LIMIT, registry=None):
-    """Run every due job of `registry` (by default all the registered ones), each claimed;
-    returns the services dict, where the outbox job leaves its outcomes."""
+    """Run every due job of `registry` (by default all the registered ones whose settings are
+    set), each claimed; returns the services dict, where the outbox job leaves its outcomes."""
     services = {"transport": transport, "render": render, "limit": limit,
                 "import_context": lambda: import_context(app), "outcomes": []}
-    registry = jobs.REGISTRY if registry is None else registry
+    registry = configured(app, registry)
     with app.app_context():
         zone = _zone(app)
         jobs.run_due(registry, lambda: clock(app), zone, echo=echo,
@@ -145,6 +176,8 @@ def status_lines(app, registry=None):
     """`flask --app shop worker --status`: each registered job, its schedule, its last run (in
     the shop's time zone) with its result, and when it is due next."""
     registry = jobs.REGISTRY if registry is None else registry
+    off = [name for name in registry.jobs if name not in configured(app, registry).jobs]
+    registry = configured(app, registry)
     with app.app_context():
         zone = _zone(app)
         now = clock(app)
@@ -172,6 +205,8 @@ def status_lines(app, registry=None):
         else:
             due = at(status.next_due)
         lines.append(f"  next due: {due}")
+    for name in off:
+        lines.append(f"{name}: off ({NEEDS_SETTING[name]} is not set)")
     return lines
 
 

@@ -8,7 +8,6 @@ and inside force_locale(message.locale), so the words and the money are the cust
 """
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
@@ -16,6 +15,7 @@ from flask_babel import force_locale, gettext as _
 from domain import (alerts, consent, mailer, order_refunds, orders, payments, refund_accounts,
                     returns, tracking)
 from domain.extensions import db
+from domain.helpdesk import inbound
 from domain.models import ReturnRequest
 from domain.returns import offer
 
@@ -176,12 +176,8 @@ def alert_context(message, order):
 
 
 def sender():
-    host = urlsplit(current_app.config.get("SHOP_URL") or "").hostname or "localhost"
-    if host.replace(".", "").isdigit():
-        host = "localhost"
-    config = shop()
-    return mailer.sender_address(current_app.config.get("MAIL_FROM"), config.name, config.email,
-                                 fallback_host=host)
+    return mailer.shop_sender(current_app.config.get("MAIL_FROM"), shop(),
+                              current_app.config.get("SHOP_URL"))
 
 
 def render_parts(message):
@@ -246,7 +242,9 @@ def render_message(message):
     """The EmailMessage for an outbox message; call inside a request context and its locale."""
     subject, text, html = render_parts(message)
     headers = (list_unsubscribe_headers(message.to_address)
-               if message.kind in MARKETING_KINDS else None)
+               if message.kind in MARKETING_KINDS else {})
+    # Help emails: replies go to the conversation's own address, read back by the worker.
+    headers.update(inbound.reply_headers(message))
     return mailer.compose(message, sender(), subject, text, html, headers=headers)
 
 

@@ -27,6 +27,7 @@ from email.errors import MessageError
 from email.message import EmailMessage
 from email.policy import default as DEFAULT_POLICY
 from email.utils import format_datetime, formataddr
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import selectinload
 
@@ -141,6 +142,15 @@ def sender_address(mail_from, shop_name, shop_email, fallback_host="localhost"):
     if mail_from:
         return mail_from
     return formataddr((shop_name or "", shop_email or f"no-reply@{fallback_host or 'localhost'}"))
+
+
+def shop_sender(mail_from, shop, shop_url):
+    """The From of the shop's emails: MAIL_FROM, else the shop's name and email (`shop`, the
+    settings snapshot), else no-reply at SHOP_URL's host."""
+    host = urlsplit(shop_url or "").hostname or "localhost"
+    if host.replace(".", "").isdigit():
+        host = "localhost"
+    return sender_address(mail_from, shop.name, shop.email, fallback_host=host)
 
 
 def send_due(now, transport, render, limit=50, report=None, should_stop=None):

@@ -135,6 +135,16 @@ def s3_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def imap_server():
+    """A real IMAP server (Dovecot, see tests/imap_helpers.py) for this test worker; each test
+    takes a mailbox of its own with imap_server.mailbox()."""
+    from tests.imap_helpers import Dovecot
+    server = Dovecot()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
