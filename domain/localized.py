@@ -30,6 +30,7 @@ FIELDS = {
     "PolicyPage": {"body_md": 50_000},
     "ReturnPolicy": {"general_md": 20_000, "pickup_instructions": 2_000,
                      "dropoff_instructions": 2_000},
+    "SavedReply": {"title": 120, "body": 10_000},
 }
 # Markdown fields and what is derived from them when saved, so a page view never renders.
 DERIVED = {"description_md": ("description_html", "description_text"),
