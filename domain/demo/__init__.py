@@ -19,6 +19,7 @@ from . import catalogue_ko as ko
 from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL, PRODUCTS, SETTINGS,
                         SHIPPING, VENDOR)
 from .photos import SIZE, photo_plan, render_all
+from .helpdesk import load_help_desk
 from .policies import write_policies
 
 
@@ -95,6 +96,7 @@ def _write_shop(rng, now):
         password = secrets.token_urlsafe(12)
         accounts.register(email, password, name=name, merchant=merchant)
         result.accounts.append((role, email, password))
+    load_help_desk(now, main)
     return result
 
 

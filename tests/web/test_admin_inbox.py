@@ -137,6 +137,12 @@ def test_the_reply_clock_in_words_and_colour(client, app, setup, merchant):
     html = inbox(client)
     assert re.search(r'<strong class="error due-clock reply-clock"><time [^>]+>Overdue by 3 h</time>', html)
     assert "Overdue by 3 h" in page(client, ref)
+    with client.session_transaction() as session:
+        session["lang"] = "ko"
+    korean = inbox(client)
+    assert "3시간 지남" in korean and "문의함" in korean
+    app.config["CLOCK"] = lambda: NOW + timedelta(minutes=95)
+    assert "답변 기한까지 25분" in inbox(client)
 
 
 def test_a_reply_is_sent_once_even_when_the_form_is_sent_twice(client, app, setup, merchant):
@@ -420,3 +426,20 @@ def test_the_default_listing_and_the_unread_count_read_indexes(app, setup):
         plan = _plan(app, str(statement), {})
         assert "SCAN conversation" not in plan and "Seq Scan" not in plan, plan
         assert "TEMP B-TREE" not in plan or "RIGHT PART" in plan, plan
+
+
+def test_the_demo_shop_has_questions_and_saved_replies(client, app, demo_shop, login):
+    """On a first `make run` the inbox is not empty: an overdue question, one waiting for the
+    customer, a new one; and two saved replies in English and Korean."""
+    from domain.demo.catalogue import MERCHANT_EMAIL
+    password = dict((email, pw) for _role, email, pw in demo_shop.accounts)[MERCHANT_EMAIL]
+    login({"email": MERCHANT_EMAIL, "password": password})
+    html = inbox(client)
+    assert "3 conversations" in html and "Overdue by" in html and "Waiting for customer" in html
+    assert "Reply due in" in html
+    with app.app_context():
+        replies = db.session.scalars(db.select(SavedReply).order_by(SavedReply.position)).all()
+        assert [r.title for r in replies] == ["Where is my order?", "How to return"]
+        assert "{tracking_link}" in replies[0].body and "{tracking_link}" in replies[0].translations["ko"]["body"]
+        assert "/policies/returns" in replies[1].body and "/policies/returns" in replies[1].translations["ko"]["body"]
+    assert emails(app) == []
