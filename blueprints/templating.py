@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from domain import cart as carts
 from domain import payments, returns
+from domain.helpdesk import conversations
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES
 from domain.images import file_name, widths_for
@@ -160,6 +161,17 @@ def return_status_label(status):
 
 
 # The visitor ------------------------------------------------------------------------------
+
+def inbox_unread():
+    """The back office menu's "Inbox 3": the conversations with a customer message nobody has
+    opened, counted once per back-office request however many templates it renders."""
+    if request.blueprint != "admin" or not current_user.is_authenticated \
+            or not current_user.is_merchant:
+        return 0
+    if "inbox_unread" not in g:
+        g.inbox_unread = conversations.unread_for_staff()
+    return g.inbox_unread
+
 
 def cart_count():
     """Items in the visitor's cart, without touching the session for visitors who have none.
@@ -341,6 +353,7 @@ def init_app(app):
             "current_locale": _locale(),
             # The header's badge: counted before the template runs, which never queries.
             "cart_count": cart_count(),
+            "inbox_unread": inbox_unread(),
             # Over Flask-WTF's own context processor: the page cache's holes need this one.
             "csrf_token": csrf_token,
         }

@@ -1,7 +1,7 @@
 """Back office: the inbox of customers' conversations and one conversation with its reply box,
 notes, assignee and status. Every change goes through domain.helpdesk.conversations, which keeps
 the reply clock and the unread markers and queues the customer's email."""
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -15,16 +15,6 @@ from ..htmx import render, see_other
 from ..templating import now
 from . import bp
 from .inbox_forms import AssignForm, NoteForm, ReplyForm, StatusForm
-
-
-@bp.context_processor
-def inbox_unread():
-    """The back office's "Inbox 3": counted once per request, before its templates run."""
-    if not current_user.is_authenticated or not current_user.is_merchant:
-        return {}
-    if "inbox_unread" not in g:
-        g.inbox_unread = conversations.unread_for_staff()
-    return {"inbox_unread": g.inbox_unread}
 
 
 @bp.get("/inbox", endpoint="inbox")
