@@ -69,3 +69,23 @@ def _answered(conversation, merchant, when):
     conversation.status, conversation.unread_by_staff = "waiting", False
     conversation.assigned_to_id = merchant.id if merchant else None
     db.session.flush()
+
+
+def help_desk_leftovers():
+    """(saved replies, conversations) of the demo still in the shop: the saved replies whose
+    title and text read as the demo wrote them, and the demo customer's conversations."""
+    titles = {WHERE_IS_MY_ORDER[0], HOW_TO_RETURN[0]}
+    replies = [reply for reply in db.session.scalars(
+        db.select(SavedReply).where(SavedReply.title.in_(sorted(titles))))
+        if _as_written(reply)]
+    asked = db.session.scalars(db.select(conversations.Conversation).where(
+        conversations.Conversation.email == CUSTOMER_EMAIL)).all()
+    return replies, list(asked)
+
+
+def _as_written(reply):
+    for title, body, _title_ko, _body_ko in (WHERE_IS_MY_ORDER, HOW_TO_RETURN):
+        head, _, tail = body.partition("{returns_url}")
+        if reply.title == title and reply.body.startswith(head) and reply.body.endswith(tail):
+            return True
+    return False

@@ -20,6 +20,7 @@ from ..models import (Category, CreditEntry, Order, OrderLine, PolicyPage, Produ
 from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
 from . import demo_skus
+from .helpdesk import help_desk_leftovers
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
 
@@ -42,6 +43,8 @@ class Leftovers:
     rules: list = field(default_factory=list)              # the shop's and categories' rules
     return_policy: object = None
     policy_pages: list = field(default_factory=list)
+    saved_replies: list = field(default_factory=list)      # still as the demo wrote them
+    conversations: list = field(default_factory=list)      # the demo customer's questions
     orders: int = 0                                        # in the shop; all of them stay
 
     @property
@@ -51,7 +54,8 @@ class Leftovers:
     def __bool__(self):
         return any((self.products, self.archived, self.categories, self.accounts,
                     self.locked_accounts, self.settings, self.shipping_methods, self.rules,
-                    self.return_policy, self.policy_pages))
+                    self.return_policy, self.policy_pages, self.saved_replies,
+                    self.conversations))
 
 
 def own_merchant_exists():
@@ -68,6 +72,7 @@ def find():
     _find_accounts(found)
     _find_settings(found)
     _find_policies(found)
+    found.saved_replies, found.conversations = help_desk_leftovers()
     return found
 
 
@@ -195,6 +200,7 @@ def remove(found):
     for name in found.settings:
         setattr(row, name, _default(name))
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages,
+                  *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):
         db.session.delete(thing)
     db.session.flush()

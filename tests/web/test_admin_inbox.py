@@ -457,3 +457,20 @@ def test_the_demo_shop_has_questions_and_saved_replies(client, app, demo_shop, l
         assert "{tracking_link}" in replies[0].body and "{tracking_link}" in replies[0].translations["ko"]["body"]
         assert "/policies/returns" in replies[1].body and "/policies/returns" in replies[1].translations["ko"]["body"]
     assert emails(app) == []
+
+
+def test_removing_the_demo_takes_its_questions_and_untouched_saved_replies(app, demo_shop):
+    """The demo customer's conversations go with the demo; a saved reply the merchant has
+    rewritten is theirs now and stays."""
+    from domain.demo import removal
+    with app.test_request_context():
+        edited = db.session.scalar(db.select(SavedReply).where(SavedReply.title == "How to return"))
+        edited.body = "Write to us and we will arrange a pickup."
+        db.session.commit()
+        found = removal.find()
+        assert len(found.conversations) == 3 and [r.title for r in found.saved_replies] == ["Where is my order?"]
+        removal.remove(found)
+        db.session.commit()
+        assert db.session.scalars(db.select(SavedReply.title)).all() == ["How to return"]
+        assert count(app, Conversation) == 0
+        assert not removal.find().saved_replies
