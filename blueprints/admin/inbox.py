@@ -54,7 +54,7 @@ def _filled(conversation, saved_id):
 
 
 def _page(conversation, status=200, reply_form=None, note_form=None, error=None,
-          note_error=None, unconfirmed=()):
+          note_error=None, manage_error=None, unconfirmed=()):
     filled = _filled(conversation, request.args.get("saved", ""))
     if reply_form is None:
         reply_form = ReplyForm(formdata=None, data={"token": new_token(),
@@ -68,7 +68,8 @@ def _page(conversation, status=200, reply_form=None, note_form=None, error=None,
                 "orders": inbox.orders_of(conversation), "note_form": note_form or NoteForm(formdata=None),
                 "assign_form": assign_form, "status_form": StatusForm(formdata=None),
                 "saved": saved_replies.all_replies(),
-                "clock": inbox.reply_clock(conversation, now(), shop().timezone)}
+                "clock": inbox.reply_clock(conversation, now(), shop().timezone),
+                "manage_error": manage_error}
     return render("admin/inbox/conversation.html", block="reply_box", status=status,
                   page_only=whole_page, conversation=conversation, reply_form=reply_form,
                   filled=filled, error=error, note_error=note_error, unconfirmed=unconfirmed,
@@ -125,7 +126,7 @@ def conversation_assign(reference):
     chosen = request.form.get("staff", "")
     staff = inbox.staff_member(parse_id(chosen)) if chosen else None
     if chosen and staff is None:
-        return _page(conversation, status=422, error=_("Choose someone from the list."))
+        return _page(conversation, status=422, manage_error=_("Choose someone from the list."))
     conversations.assign(conversation, staff)
     flash(_("Assigned to %(name)s.", name=staff.name or staff.email) if staff
           else _("Nobody is assigned now."), "success")
@@ -137,7 +138,7 @@ def conversation_status(reference):
     conversation = _conversation(reference)
     status = request.form.get("status", "")
     if not StatusForm.known(status):
-        return _page(conversation, status=422, error=_("Choose a status."))
+        return _page(conversation, status=422, manage_error=_("Choose a status."))
     conversations.set_status(conversation, status, now(), shop().schedule)
     flash(_("The conversation is now “%(status)s”.",
             status=conversations.STATUS_LABELS[status]), "success")
