@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from domain import cart as carts
 from domain import payments, returns
 from domain.helpdesk import hours as business_hours
+from domain.helpdesk import conversations
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
@@ -208,6 +209,17 @@ def return_status_label(status):
 
 # The visitor ------------------------------------------------------------------------------
 
+def inbox_unread():
+    """The back office menu's "Inbox 3": the conversations with a customer message nobody has
+    opened, counted once per back-office request however many templates it renders."""
+    if request.blueprint != "admin" or not current_user.is_authenticated \
+            or not current_user.is_merchant:
+        return 0
+    if "inbox_unread" not in g:
+        g.inbox_unread = conversations.unread_for_staff()
+    return g.inbox_unread
+
+
 def cart_count():
     """Items in the visitor's cart, without touching the session for visitors who have none.
     A signed-in customer's count is one query per request, however many templates it renders
@@ -392,6 +404,7 @@ def init_app(app):
             "current_locale": _locale(),
             # The header's badge: counted before the template runs, which never queries.
             "cart_count": cart_count(),
+            "inbox_unread": inbox_unread(),
             # Over Flask-WTF's own context processor: the page cache's holes need this one.
             "csrf_token": csrf_token,
         }

@@ -32,6 +32,7 @@ FIELDS = {
                      "dropoff_instructions": 2_000},
     "FaqCategory": {"name": 120},
     "FaqEntry": {"question": 300, "answer_md": 10_000},
+    "SavedReply": {"title": 120, "body": 10_000},
 }
 # Markdown fields and what is derived from them when saved, so a page view never renders.
 DERIVED = {"description_md": ("description_html", "description_text"),

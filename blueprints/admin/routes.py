@@ -5,6 +5,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from domain import golive, mailer, products, returns
+from domain.helpdesk import inbox
 
 from ..common import shop
 from ..health.context import report as health_report
@@ -36,7 +37,7 @@ def dashboard():
                   no_default_shipping=bool(config.shipping_methods) and not config.methods_for(),
                   shop_url_elsewhere=_shop_url_elsewhere(),
                   checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links(),
-                  health=health_report(),
+                  health=health_report(), help_desk=inbox.figures(now()),
                   server_errors=server_error_counts(current_app).since(now()))
 
 

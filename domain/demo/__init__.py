@@ -21,6 +21,7 @@ from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, HOLIDAYS, HOURS, MER
                         PERSONA, PRODUCTS, REPLY_TARGETS, SETTINGS, SHIPPING, VENDOR)
 from .photos import SIZE, photo_plan, render_all
 from .faq import write_faq
+from .helpdesk import load_help_desk
 from .policies import write_policies
 
 
@@ -100,6 +101,7 @@ def _write_shop(rng, now):
         password = secrets.token_urlsafe(12)
         accounts.register(email, password, name=name, merchant=merchant)
         result.accounts.append((role, email, password))
+    load_help_desk(now, main)
     return result
 
 

@@ -21,6 +21,7 @@ from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
 from . import demo_skus
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
+from .helpdesk import help_desk_leftovers
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
 
@@ -47,6 +48,8 @@ class Leftovers:
     # The answers generated from the rules stay: they say what the merchant's rules are.
     questions: list = field(default_factory=list)
     topics: list = field(default_factory=list)
+    saved_replies: list = field(default_factory=list)      # still as the demo wrote them
+    conversations: list = field(default_factory=list)      # the demo customer's questions
     orders: int = 0                                        # in the shop; all of them stay
 
     @property
@@ -56,7 +59,8 @@ class Leftovers:
     def __bool__(self):
         return any((self.products, self.archived, self.categories, self.accounts,
                     self.locked_accounts, self.settings, self.shipping_methods, self.rules,
-                    self.return_policy, self.policy_pages, self.questions, self.topics))
+                    self.return_policy, self.policy_pages, self.questions, self.topics,
+                    self.saved_replies, self.conversations))
 
 
 def own_merchant_exists():
@@ -74,6 +78,7 @@ def find():
     _find_settings(found)
     _find_policies(found)
     _find_questions(found)
+    found.saved_replies, found.conversations = help_desk_leftovers()
     return found
 
 
@@ -213,6 +218,7 @@ def remove(found):
     for name in found.settings:
         setattr(row, name, _default(name))
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
+                  *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):
         db.session.delete(thing)
     db.session.flush()

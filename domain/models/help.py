@@ -100,6 +100,11 @@ class Conversation(db.Model):
         Index("ix_conversation_assigned", "assigned_to_id"),
         Index("ix_conversation_last_message", "last_message_at"),
         Index("ix_conversation_order", "order_id"),
+        # The inbox (domain/helpdesk/inbox.py): resolved ones newest first, the unread count
+        # on every back-office page, the week's first-response figures.
+        Index("ix_conversation_status_last", "status", "last_message_at"),
+        Index("ix_conversation_unread", "unread_by_staff", "status"),
+        Index("ix_conversation_created", "created_at"),
     )
 
 

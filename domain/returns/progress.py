@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import shopconfig
+from ..clocks import DueClock, due_clock
 from ..extensions import db
 from ..models import Order, ReturnRequest, utcnow
 from .faults import FAULT_REASONS
@@ -78,23 +78,16 @@ def timeline(ret):
             for status in statuses]
 
 
-@dataclass(frozen=True)
-class RefundClock:
-    due_at: datetime
-    # Calendar days in the shop's zone from today to the due day: 0 is "due today", negative
-    # once the due day has passed.
-    days_left: int
-    overdue: bool
+# The refund promise's clock is the shop's one due clock (domain/clocks.py), counted in days.
+RefundClock = DueClock
 
 
 def refund_clock(ret, now, timezone="UTC"):
     """The refund promise's clock for a received return not settled yet, else None. Days are
     counted on the shop's calendar, so "due in 1 day" always means tomorrow there."""
-    if ret.status not in CLOCK_RUNS or ret.refund_due_at is None:
+    if ret.status not in CLOCK_RUNS:
         return None
-    zone = shopconfig.zone(timezone)
-    days = (ret.refund_due_at.astimezone(zone).date() - now.astimezone(zone).date()).days
-    return RefundClock(ret.refund_due_at, days, now > ret.refund_due_at)
+    return due_clock(ret.refund_due_at, now, timezone, kind="refund")
 
 
 def _overdue(now):
