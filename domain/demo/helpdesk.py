@@ -27,8 +27,9 @@ HOW_TO_RETURN = (
     "반품, 환불, 교환 안내는 여기에서 보실 수 있습니다.\n{returns_url}\n\n감사합니다.\n{shop_name} 드림",
 )
 QUESTIONS = (
-    # (hours ago, topic, subject, body, answered after minutes or None)
-    (5, "shipping", "Gift wrapping", "Hello! Could you wrap the celadon teapot as a gift? "
+    # (hours ago, topic, subject, body). The first is overdue whatever the shop's hours: five
+    # days hold more than its reply target of opening hours in any week the shop opens at all.
+    (120, "shipping", "Gift wrapping", "Hello! Could you wrap the celadon teapot as a gift? "
      "It is for my mother's birthday next week."),
     (26, "product", "Dishwasher?", "Are the white porcelain bowls dishwasher safe?\n\nThanks,\nMinji"),
     (0.25, "other", "", "Do you ever hold pottery classes at the studio?"),
