@@ -219,3 +219,7 @@ class InvalidPrivacyLink(ShopError):
 class ErasureRefused(ShopError):
     """Data that cannot be erased yet: an order still on its way, a refund still to come."""
 
+
+
+class InvalidInvitation(ShopError):
+    """A back-office invitation link that expired, was used or withdrawn, or was never ours."""

@@ -4,5 +4,5 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from . import routes  # noqa: E402,F401  (the merchants-only guard and the dashboard)
 from . import categories, imports, orders, outbox, products, settings  # noqa: E402,F401
-from . import returns  # noqa: E402,F401
+from . import customers, returns, staff  # noqa: E402,F401
 from . import policy_pages, privacy, return_rules  # noqa: E402,F401
