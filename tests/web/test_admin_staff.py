@@ -175,7 +175,8 @@ def test_an_invitation_is_emailed_in_the_chosen_language(app, client, post, owne
     with app.app_context():
         email = mail.renderer(app)(db.session.get(OutboxMessage, message_id))
     body = email.get_body(("plain",)).get_content()
-    assert "백오피스" in email["Subject"] and data["url"] in body and "직원" in body
+    assert "관리자 페이지에 초대받았습니다" in email["Subject"]
+    assert data["url"] in body and "직원(으)로 초대했습니다" in body
     assert "jisoo@example.com" in text(client.get("/admin/staff"))
 
 
