@@ -6,7 +6,7 @@ Views pass what a page shows in its context (blueprints/<name>/context.py builds
 pages share).
 """
 from datetime import datetime, timezone
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from babel.dates import format_date, format_time, get_datetime_format
 from flask import current_app, g, render_template, request, session, url_for
@@ -289,7 +289,7 @@ def toss_offered():
 def may_open(target):
     """Whether the signed-in person may open `target` (an endpoint or a path) in the back
     office: the navigation hides what the rule would refuse."""
-    path = target if target.startswith("/") else url_for(target)
+    path = urlsplit(target if target.startswith("/") else url_for(target)).path
     return backoffice.may_open(backoffice.role_of(current_user), path)
 
 

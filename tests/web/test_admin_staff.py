@@ -316,3 +316,19 @@ def test_staff_cannot_manage_staff(app, client, post, staff_member, make):
         assert client.post(url, data={"csrf_token": token, "role": "staff",
                                       "email": "x@example.com"}).status_code == 403
     assert role_of(app, "boss@example.com") == (True, "owner")
+
+
+def test_the_dashboard_links_staff_only_where_they_may_go(client, staff_member, make):
+    """Staff read the dashboard (its warnings, checklist, counts and low stock) without links
+    to the owner's pages; an owner's dashboard has them."""
+    make.product("Last jar", stock=1)
+    html = text(client.get("/admin/"))
+    assert "Last jar" in html and "Ready for customers?" in html
+    links = {urlsplit(href).path for href in re.findall(r'href="(/admin[^"]*)"', html)}
+    assert links and all(backoffice.may_open("staff", path) for path in links), links
+
+
+def test_an_owners_dashboard_links_to_the_owners_pages(client, owner, make):
+    make.product("Last jar", stock=1)
+    html = text(client.get("/admin/"))
+    assert 'href="/admin/products/new"' in html and 'href="/admin/settings#shipping"' in html
