@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from domain import accounts, staff
-from domain.errors import InvalidCredentials, InvalidInvitation, ShopError
+from domain.errors import InvalidInvitation, ShopError
 from domain.extensions import limiter
 
 from ..common import shop
@@ -31,7 +31,7 @@ def staff_invitation(token):
             user = staff.accept(token, secret, now(), form.password.data, name=form.name.data)
         except InvalidInvitation as error:
             return render("account/invitation_invalid.html", message=str(error), status=404)
-        except (InvalidCredentials, ShopError) as error:
+        except ShopError as error:
             form.password.errors.append(str(error))
         else:
             sign_in(user)
