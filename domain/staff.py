@@ -49,6 +49,10 @@ def pending(now):
                                         StaffInvitation.id.desc())).all()
 
 
+def _waiting(invitation):
+    return invitation.accepted_at is None and invitation.revoked_at is None
+
+
 def expires_at(invitation):
     return invitation.created_at + timedelta(days=INVITATION_DAYS)
 
@@ -108,7 +112,7 @@ def invitation_for(token_text, secret, now):
     except (BadSignature, TypeError, ValueError):
         raise invalid
     invitation = db.session.get(StaffInvitation, invitation_id) if invitation_id else None
-    if invitation is None or invitation.accepted_at is not None or invitation.revoked_at is not None:
+    if invitation is None or not _waiting(invitation):
         raise invalid
     if now >= expires_at(invitation):
         raise InvalidInvitation(_("This invitation has expired: invitations work for %(num)d "
@@ -153,7 +157,7 @@ def accept(token_text, secret, now, password, name=""):
 def revoke(invitation_id, now):
     """Withdraw a waiting invitation: its link stops working. ShopError when it is not waiting."""
     invitation = db.session.get(StaffInvitation, invitation_id) if invitation_id else None
-    if invitation is None or invitation.accepted_at is not None or invitation.revoked_at is not None:
+    if invitation is None or not _waiting(invitation):
         raise ShopError(_("That invitation is not waiting any more."))
     invitation.revoked_at = now
     db.session.flush()

@@ -1,5 +1,6 @@
 """Back office. Every address under /admin is for the shop's people only, and each role opens
-what blueprints/backoffice.py allows it: the guard below runs first, for whichever blueprint serves it."""
+what blueprints/backoffice.py allows it: the guard below runs first, for whichever blueprint
+serves the address."""
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
