@@ -55,7 +55,7 @@ def register(app):
     @click.option("--email", prompt=True)
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
     def create_merchant(email, password):
-        """Create a merchant account for the back office."""
+        """Create an owner's account for the back office (owners invite staff there)."""
         from domain import accounts
         from domain.errors import ShopError
         from domain.transaction import unit_of_work

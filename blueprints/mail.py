@@ -13,7 +13,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
 from domain import (alerts, consent, mailer, order_refunds, orders, payments, refund_accounts,
-                    returns, tracking)
+                    returns, staff, tracking)
 from domain.extensions import db
 from domain.helpdesk import inbound
 from domain.models import ReturnRequest
@@ -39,6 +39,8 @@ def _subjects():
         "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
         "password_reset": lambda n: _("Reset your password"),
         "privacy_request": lambda n: _("Your request about your personal data"),
+        "staff_invitation": lambda n: _("You are invited to the back office of %(shop)s",
+                                        shop=shop().name),
         # Return messages get the return's number (R-...).
         "return_requested": lambda n: _("We received your return request %(number)s", number=n),
         "return_approved": lambda n: _("Your return %(number)s is approved", number=n),
@@ -62,6 +64,7 @@ def kind_label(kind):
         "order_refunded": _("Refund sent"),
         "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
         "privacy_request": _("Personal data request"),
+        "staff_invitation": _("Back-office invitation"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
         "return_rejected": _("Return rejected"), "return_received": _("Return received"),
         "return_refunded": _("Return refunded"), "return_refund_failed": _("Refund delayed"),
@@ -81,7 +84,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
-         "order_goodwill", "password_reset", "privacy_request",
+         "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
          *RETURN_KINDS, *alerts.KINDS)
 
 
@@ -210,6 +213,8 @@ def render_parts(message):
         context.update(return_context(ret, data.get("destination", ""),
                                       data.get("reference", "")))
         number = ret.number
+    if message.kind == "staff_invitation":
+        context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:
         context.update(alert_context(message, order))
         subject = context.pop("subject")

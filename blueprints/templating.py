@@ -6,7 +6,7 @@ Views pass what a page shows in its context (blueprints/<name>/context.py builds
 pages share).
 """
 from datetime import datetime, timezone
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from babel.dates import (format_date, format_skeleton, format_time, get_datetime_format,
                          get_day_names, get_timezone_location)
@@ -28,6 +28,7 @@ from domain.money import Money
 from domain.pricing import format_rate
 from domain.stock import stock_message, stock_state
 
+from . import backoffice
 from .common import current_cart, other_languages, shop, shop_version
 
 
@@ -344,6 +345,13 @@ def toss_offered():
     return payments.TOSS.key in payments.card_keys()
 
 
+def may_open(target):
+    """Whether the signed-in person may open `target` (an endpoint or a path) in the back
+    office: the navigation hides what the rule would refuse."""
+    path = urlsplit(target if target.startswith("/") else url_for(target)).path
+    return backoffice.may_open(backoffice.role_of(current_user), path)
+
+
 FILTERS = {
     "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
@@ -363,7 +371,7 @@ GLOBALS = {
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
-    "toss_offered": toss_offered,
+    "toss_offered": toss_offered, "may_open": may_open,
     "duration_words": duration_words, "weekday_name": weekday_name, "shop_week": shop_week,
     "zone_label": zone_label, "opening_words": opening_words,
     "upcoming_holidays": upcoming_holidays,

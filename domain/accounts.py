@@ -37,15 +37,17 @@ def check_password_rules(password):
         raise ShopError(_("Please choose a password of at least %(num)d characters.", num=MIN_PASSWORD))
 
 
-def register(email, password, name="", merchant=False):
-    """A new account; raises ShopError if the email is taken or the password too short."""
+def register(email, password, name="", merchant=False, role=None):
+    """A new account; raises ShopError if the email is taken or the password too short.
+    A merchant account is the shop's owner unless `role` says otherwise ("staff")."""
     email = normalize_email(email)
     if not email_address.is_valid(email):
         raise ShopError(_("Please enter a valid email address."))
     check_password_rules(password)
     if find_by_email(email) is not None:
         raise ShopError(_("An account with that email already exists. Try signing in."))
-    user = User(email=email, name=(name or "").strip()[:120], is_merchant=merchant)
+    user = User(email=email, name=(name or "").strip()[:120], is_merchant=merchant,
+                staff_role=(role or "owner") if merchant else None)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

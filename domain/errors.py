@@ -220,7 +220,6 @@ class ErasureRefused(ShopError):
     """Data that cannot be erased yet: an order still on its way, a refund still to come."""
 
 
-
 class InvalidMessage(ShopError):
     """A help-desk message or contact form that cannot be taken; `fields` maps each field at
     fault to what is wrong with it."""
@@ -228,3 +227,7 @@ class InvalidMessage(ShopError):
     def __init__(self, message, fields=None):
         super().__init__(message)
         self.fields = dict(fields or {})
+
+
+class InvalidInvitation(ShopError):
+    """A back-office invitation link that expired, was used or withdrawn, or was never ours."""

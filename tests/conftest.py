@@ -229,11 +229,13 @@ class Factory:
             return {"id": product.id, "slug": product.slug, "title": product.title,
                     "variant_ids": [v.id for v in product.variants]}
 
-    def user(self, email=None, password="correct horse battery", merchant=False, name=""):
+    def user(self, email=None, password="correct horse battery", merchant=False, name="",
+             role=None):
+        """An account; merchant=True makes the shop's owner, role="staff" a staff member."""
         from domain.accounts import register
         with self.app.test_request_context():
             user = register(email or f"user{self._next()}@example.com", password, name=name,
-                            merchant=merchant)
+                            merchant=merchant or role is not None, role=role)
             db.session.commit()
             return {"id": user.id, "email": user.email, "password": password}
 

@@ -42,6 +42,14 @@ class ResetPasswordForm(FlaskForm):
                              validators=[DataRequired(), Length(max=200)])
 
 
+class InvitationForm(FlaskForm):
+    """A new account's name and password, or an existing account's password (the page shows
+    the name field only for a new account)."""
+
+    name = StringField(_l("Your name"), filters=[_strip], validators=[Length(max=120)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
 class AddressForm(FlaskForm):
     """The rules (required fields, regions we ship to) are checked in domain/addresses.py."""
 

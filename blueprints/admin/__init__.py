@@ -4,7 +4,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 from . import routes  # noqa: E402,F401  (the merchants-only guard and the dashboard)
 from . import categories, imports, orders, outbox, products, settings  # noqa: E402,F401
-from . import inbox, returns, saved_replies  # noqa: E402,F401
+from . import customers, inbox, returns, saved_replies, staff  # noqa: E402,F401
 from . import policy_pages, privacy, return_rules  # noqa: E402,F401
 from . import faq  # noqa: E402,F401
 from . import hours  # noqa: E402,F401

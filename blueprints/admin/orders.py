@@ -15,6 +15,7 @@ from domain.settings import money_from_text
 from ..htmx import render
 from ..templating import now
 from . import bp
+from .context import customer_url
 from .order_forms import BulkForm, GoodwillForm, RefundSentForm, StatusForm
 
 
@@ -95,6 +96,7 @@ def _order_page(order, failed=None, error=None, status=200, refund_form=None, re
     goodwill_form.seen.data = goodwill.seen_stamp(order)
     response = render(
         "admin/order.html", order=order, actions=fulfilment.actions(order, moment),
+        customer_url=customer_url(order),
         can_undo=orders.can_undo(order, moment), failed=failed, error=error,
         status=status, form=StatusForm(formdata=None), status_label=orders.status_label,
         providers=payments.PROVIDERS, tracking_token=orders.tracking_token(order),

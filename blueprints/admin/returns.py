@@ -13,6 +13,7 @@ from ..htmx import render
 from ..returns.context import photo_urls
 from ..templating import now, return_status_label
 from . import bp
+from .context import customer_url
 from .forms import EmptyForm
 from .orders import merchant_actor
 from .return_forms import CompleteForm, ReceiveForm, RejectForm
@@ -44,6 +45,7 @@ def _return_page(ret, error=None, status=200, reject_form=None, complete_form=No
     provider = payments.PROVIDERS.get(ret.order.payment_method)
     response = render(
         "admin/return.html", ret=ret, order=ret.order, error=error, status=status,
+        customer_url=customer_url(ret.order),
         refund_account=refund_accounts.stored(ret=ret), account_needed=returns.needs_account(ret),
         timeline=returns.timeline(ret), split=returns.refund_due(ret),
         clock=returns.refund_clock(ret, now(), shop().timezone),

@@ -1,4 +1,6 @@
-"""Back office. Every route here is for merchants only: the guard below runs first."""
+"""Back office. Every address under /admin is for the shop's people only, and each role opens
+what blueprints/backoffice.py allows it: the guard below runs first, for whichever blueprint
+serves the address."""
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
@@ -12,15 +14,21 @@ from ..health.context import report as health_report
 from ..htmx import render
 from ..server_errors import counts as server_error_counts
 from ..templating import now
+from .. import backoffice as access
 from . import bp
 
 
-@bp.before_request
+@bp.before_app_request
 def merchants_only():
-    """Anonymous visitors are sent to sign in; signed-in customers get 403."""
+    """Anonymous visitors are sent to sign in; signed-in customers get 403, and so does staff
+    on a page that is the owner's (access.may_open)."""
+    if request.url_rule is None or not access.in_back_office(request.path):
+        return None
     if not current_user.is_authenticated:
         return redirect(url_for("account.login", next=request.full_path.rstrip("?")), code=303)
     if not current_user.is_merchant:
+        abort(403)
+    if not access.may_open(current_user.staff_role, request.path, request.method):
         abort(403)
     return None
 

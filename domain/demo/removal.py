@@ -211,7 +211,7 @@ def remove(found):
         # Its sign-in was printed when the demo was loaded: nobody may use it again. The orders
         # keep their own copy of the address.
         user.email = f"removed-demo-account-{user.id}@example.invalid"
-        user.is_merchant = False
+        user.is_merchant, user.staff_role = False, None
         user.set_password(secrets.token_urlsafe(32))
         accounts.end_sessions(user)
     row = db.session.get(ShopSettings, 1)

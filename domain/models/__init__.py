@@ -1,5 +1,5 @@
 """Tables of the shop, by topic. Import them from here: `from domain.models import Product`."""
-from .accounts import Address, CartItem, User
+from .accounts import Address, CartItem, StaffInvitation, User
 from .base import UTCDateTime, utcnow
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
@@ -22,7 +22,7 @@ __all__ = ["Address", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_ST
            "SavedReply", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",
            "CartItem", "Category", "FaqCategory", "FaqEntry", "FaqVote", "PRODUCT_STATUSES", "Product", "ProductImage",
-           "RateLimitCounter", "ShippingMethod", "ShopSettings", "UTCDateTime", "User", "Variant",
+           "RateLimitCounter", "ShippingMethod", "ShopSettings", "StaffInvitation", "UTCDateTime", "User", "Variant",
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
            "ReturnRequest", "ReturnRule", "RefundAccount", "ScheduledJob", "ServerErrorCount",

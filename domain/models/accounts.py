@@ -9,7 +9,8 @@ from .base import UTCDateTime, utcnow
 
 
 class User(UserMixin, db.Model):
-    """A customer or a merchant (is_merchant). Merchants reach /admin; customers never do."""
+    """A customer or someone of the shop (is_merchant). Only the shop's people reach /admin;
+    staff_role says what they may do there ("owner" or "staff", see domain/staff.py)."""
 
     __tablename__ = "user"
     id = db.Column(db.Integer, primary_key=True)
@@ -17,6 +18,8 @@ class User(UserMixin, db.Model):
     password_hash = db.Column(db.String(256), nullable=False)
     name = db.Column(db.String(120), nullable=False, default="")
     is_merchant = db.Column(db.Boolean, nullable=False, default=False)
+    # "owner" (everything) or "staff" (orders, returns, the inbox, customers); None for customers.
+    staff_role = db.Column(db.String(10), nullable=True)
     locale = db.Column(db.String(10), nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     # One-click checkout uses these with the default address.
@@ -35,7 +38,13 @@ class User(UserMixin, db.Model):
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")
 
+    # The back office's customer search reads lower(email) and lower(name) off indexes made
+    # by migration 0025 (on PostgreSQL with text_pattern_ops, for LIKE 'prefix%').
     __table_args__ = (CheckConstraint("credit_balance >= 0", name="credit_not_negative"),)
+
+    @property
+    def is_owner(self):
+        return bool(self.is_merchant) and self.staff_role == "owner"
 
     def get_id(self):
         """What a session stores to name its account: the id and the session version."""
@@ -96,3 +105,23 @@ class Address(db.Model):
     is_default = db.Column(db.Boolean, nullable=False, default=False)
 
     user = db.relationship("User", back_populates="addresses")
+
+
+class StaffInvitation(db.Model):
+    """An invitation to the back office, sent by email; its signed link names this row, which
+    is used once (accepted_at) or withdrawn (revoked_at)."""
+
+    __tablename__ = "staff_invitation"
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(254), nullable=False)
+    role = db.Column(db.String(10), nullable=False)
+    locale = db.Column(db.String(10), nullable=False, default="en")
+    invited_by = db.Column(db.Integer, db.ForeignKey("user.id", ondelete="SET NULL"), nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    accepted_at = db.Column(UTCDateTime, nullable=True)
+    revoked_at = db.Column(UTCDateTime, nullable=True)
+
+    inviter = db.relationship("User", foreign_keys=[invited_by])
+
+    __table_args__ = (CheckConstraint("role IN ('owner', 'staff')", name="role_known"),
+                      db.Index("ix_staff_invitation_email", "email"))

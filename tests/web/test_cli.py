@@ -17,13 +17,15 @@ def cli(app):
 
 
 def test_create_merchant_from_prompts_can_sign_in_to_the_back_office(cli, client, login):
-    """Email and password typed at the prompts make a merchant who lands in /admin."""
+    """Email and password typed at the prompts make the shop's owner, who lands in /admin and
+    may open the owner's pages (staff)."""
     result = cli("create-merchant", input="Owner@Example.com\nlong enough pw\nlong enough pw\n")
     assert result.exit_code == 0, result.output
     assert "Merchant Owner@Example.com created" in result.output
     response = login({"email": "owner@example.com", "password": "long enough pw"})
     assert response.headers["Location"].endswith("/admin/")
     assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/staff").status_code == 200
 
 
 def test_create_merchant_refuses_a_short_password(cli, ctx):
