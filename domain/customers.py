@@ -20,7 +20,7 @@ from sqlalchemy import func
 from . import credit, email_address
 from .catalog import Page, clamp_page
 from .extensions import db
-from .models import Address, Order, Payment, ReturnRequest, User
+from .models import Address, Conversation, Order, Payment, ReturnRequest, User
 from .payments import PENDING, SUCCEEDED
 from .tracking import normalize_number
 
@@ -248,3 +248,23 @@ def recent():
             else Ref(email=email_address.normalize(order.email))
         found.setdefault(ref, order.placed_at)
     return _rows(found)
+
+
+def ref_of_conversation(conversation):
+    """Whose conversation it is: its account, or the guest address it came from."""
+    if conversation.user_id is not None:
+        return Ref(user_id=conversation.user_id)
+    return Ref(email=email_address.normalize(conversation.email))
+
+
+def conversations_of(ref, limit=50):
+    """The customer's conversations with the shop, the latest first (a guest's: those asked
+    without an account from their address)."""
+    if ref.is_guest:
+        where = db.and_(Conversation.user_id.is_(None), Conversation.email == ref.email)
+    else:
+        where = Conversation.user_id == ref.user_id
+    return db.session.scalars(
+        db.select(Conversation).where(where)
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+        .limit(limit)).all()

@@ -1,10 +1,9 @@
 """Back office: the inbox of customers' conversations and one conversation with its reply box,
 notes, assignee and status. Every change goes through domain.helpdesk.conversations, which keeps
 the reply clock and the unread markers and queues the customer's email."""
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from domain.errors import InvalidMessage
 from domain.helpdesk import conversations, inbox, saved_replies
@@ -14,6 +13,7 @@ from ..common import new_token, shop
 from ..htmx import render, see_other
 from ..templating import now
 from . import bp
+from .context import conversation_customer_url
 from .inbox_forms import AssignForm, NoteForm, ReplyForm, StatusForm
 
 
@@ -35,16 +35,6 @@ def _conversation(reference):
     return conversation
 
 
-def _customer_url(conversation):
-    """The customer's back-office page, once the shop has one; None otherwise."""
-    if "admin.customer" not in current_app.view_functions:
-        return None
-    try:
-        return url_for("admin.customer", key=conversation.user_id or conversation.email)
-    except BuildError:
-        return None
-
-
 def _filled(conversation, saved_id):
     """The saved reply picked (?saved=<id>), filled in for this conversation, or None."""
     reply = saved_replies.get(parse_id(saved_id)) if saved_id else None
@@ -64,7 +54,7 @@ def _page(conversation, status=200, reply_form=None, note_form=None, error=None,
         (str(u.id), u.name or u.email) for u in inbox.staff_members()]
 
     def whole_page():
-        return {"about": inbox.about(conversation), "customer_url": _customer_url(conversation),
+        return {"about": inbox.about(conversation), "customer_url": conversation_customer_url(conversation),
                 "orders": inbox.orders_of(conversation), "note_form": note_form or NoteForm(formdata=None),
                 "assign_form": assign_form, "status_form": StatusForm(formdata=None),
                 "saved": saved_replies.all_replies(),

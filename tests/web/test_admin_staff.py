@@ -21,6 +21,11 @@ STAFF_ENDPOINTS = {
     "admin.returns", "admin.return_detail", "admin.return_approve", "admin.return_complete",
     "admin.return_receive", "admin.return_reject", "admin.return_insights",
     "admin.customers", "admin.customer",
+    "admin.inbox", "admin.conversation", "admin.conversation_reply", "admin.conversation_note",
+    "admin.conversation_assign", "admin.conversation_status",
+    "admin.saved_replies", "admin.saved_reply_add", "admin.saved_reply_edit",
+    "admin.saved_reply_save", "admin.saved_reply_delete", "admin.saved_reply_up",
+    "admin.saved_reply_down",
 }
 # Owner-only pages, one per area, GET and POST.
 OWNER_AREAS = {
@@ -31,10 +36,12 @@ OWNER_AREAS = {
     "/admin/imports": "/admin/imports", "/admin/staff": "/admin/staff/invite",
     "/admin/outbox": None, "/admin/privacy": None, "/admin/exports/orders.csv": None,
     "/admin/exports/products.csv": None, "/admin/exports/customers.csv": None,
+    "/admin/faq": "/admin/faq", "/admin/settings/hours": None,
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
-               "key": "u1", "token": "x"}
+               "key": "u1", "token": "x",
+               "reference": "C-ABCDEFG", "reply_id": "1"}
 
 
 @pytest.fixture
