@@ -8,6 +8,7 @@ def register_blueprints(app):
     from .cart import bp as cart_bp
     from .checkout import bp as checkout_bp
     from .health import bp as health_bp
+    from .help import bp as help_bp
     from .orders import bp as orders_bp
     from .payments import bp as payments_bp
     from .policies import bp as policies_bp
@@ -27,3 +28,4 @@ def register_blueprints(app):
     app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(help_bp)

@@ -285,6 +285,12 @@ def toss_offered():
     return payments.TOSS.key in payments.card_keys()
 
 
+def has_endpoint(name):
+    """Whether the app serves `name` (a page one part of the shop may link to only when the
+    part that serves it is installed)."""
+    return name in current_app.view_functions
+
+
 FILTERS = {
     "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
@@ -303,7 +309,7 @@ GLOBALS = {
     "other_languages": other_languages, "language_names": LANGUAGE_NAMES,
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
-    "toss_offered": toss_offered,
+    "toss_offered": toss_offered, "has_endpoint": has_endpoint,
 }
 
 
