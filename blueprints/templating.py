@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from domain import cart as carts
 from domain import payments, returns
+from domain.helpdesk import contact as helpdesk_contact
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES
 from domain.images import file_name, widths_for
@@ -285,6 +286,14 @@ def toss_offered():
     return payments.TOSS.key in payments.card_keys()
 
 
+def unread_messages():
+    """How many of the signed-in customer's conversations have an unread reply (the account
+    menu's count); 0 for anyone else."""
+    if not current_user.is_authenticated:
+        return 0
+    return helpdesk_contact.unread(current_user)
+
+
 def has_endpoint(name):
     """Whether the app serves `name` (a page one part of the shop may link to only when the
     part that serves it is installed)."""
@@ -310,6 +319,7 @@ GLOBALS = {
     "csrf_token": csrf_token, "cart_badge": cart_badge, "personal": personal,
     "chrome": chrome, "return_path": return_path, "one_time_token": one_time_token,
     "toss_offered": toss_offered, "has_endpoint": has_endpoint,
+    "unread_messages": unread_messages,
 }
 
 

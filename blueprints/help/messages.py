@@ -12,7 +12,7 @@ marking a message read on opening, and it is written only when a reply was unrea
 the owner or the link holder, so the page works without JavaScript and shows the right count
 at once.
 """
-from flask import abort, flash, g, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -34,19 +34,6 @@ from .forms import ReplyForm
 LIST_PAGE = "help/messages.html"
 PAGE = "help/conversation.html"
 REPLY_LIMIT = "30 per hour"
-
-
-@bp.app_context_processor
-def unread_messages():
-    """The account menu's count of conversations with an unread reply; read on first use only
-    (the account pages draw it), once per request."""
-    def count():
-        if not current_user.is_authenticated:
-            return 0
-        if "unread_messages" not in g:
-            g.unread_messages = asking.unread(current_user)
-        return g.unread_messages
-    return {"unread_messages": count}
 
 
 @bp.get("/account/messages")
