@@ -141,14 +141,18 @@ def test_a_guest_answers_by_the_link_and_the_conversation_reopens(shop, client):
 
 def test_writing_long_after_it_was_resolved_starts_a_new_linked_conversation(shop, client):
     """After the reopen days, the message starts a new conversation that points at the old
-    one; the page says so and goes there, and the merchant is alerted."""
+    one (once, however often the form is sent); the page says so and goes there, and the
+    merchant is alerted."""
     response = ask(client)
     [old] = conversations(shop)
     reply_as_staff(shop, old["reference"], "Sorted!", resolve=True)
     link = response.headers["Location"].split("?")[0]
     shop.config["CLOCK"] = lambda: SATURDAY + timedelta(days=15)
-    answer = send_reply(client, link, "It broke again")
+    token = TOKEN_RE.search(client.get(link).get_data(as_text=True)).group(1)
+    answer = send_reply(client, link, "It broke again", token=token)
     assert answer.status_code == 303
+    # The same form sent again (a double tap) starts no third conversation.
+    assert send_reply(client, link, "It broke again", token=token).status_code == 303
     first, new = conversations(shop)
     assert first["status"] == "resolved" and new["previous_id"] == first["id"]
     assert new["messages"] == [("customer", "It broke again")]
