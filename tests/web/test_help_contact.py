@@ -248,3 +248,23 @@ def test_erasing_the_customer_deletes_their_photos(shop, client):
     assert [c["email"] for c in conversations(shop)] == ["sister@example.com"]
     assert os.path.exists(os.path.join(folder, f"{keys[0]}.webp"))
     assert not os.path.exists(os.path.join(folder, f"{keys[2]}.webp"))
+
+
+def test_checkout_s_declined_card_and_missing_stock_offer_help(app, client, checkout_shop):
+    """A declined card and stock that ran out both say "Need help? Contact us"; the cart's
+    line that is short of stock too."""
+    from domain.models import Variant
+    from tests.checkout_helpers import add_to_cart, checkout_form
+    add_to_cart(client, checkout_shop["small"], quantity=2)
+    declined = client.post("/checkout", data=checkout_form(
+        client, checkout_shop, payment_method="test_card", card_number="4000000000000002"))
+    assert declined.status_code == 422
+    assert "Need help? Contact us" in text(declined)
+    assert "/help/contact?topic=order&amp;from=/checkout" in text(declined)
+    with app.app_context():
+        db.session.get(Variant, checkout_shop["small"]).stock = 1
+        db.session.commit()
+    short = client.post("/checkout", data=checkout_form(client, checkout_shop))
+    assert short.status_code == 422 and "Need help? Contact us" in text(short)
+    cart = text(client.get("/cart"))
+    assert "Need help? Contact us" in cart and "/help/contact?product=" in cart
