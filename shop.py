@@ -167,6 +167,8 @@ def create_app(test_config=None):
     # uploads folder to anyone, these only after the order's access check (blueprints/returns).
     app.config.setdefault("RETURN_PHOTO_FOLDER", os.path.join(
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
+    app.config.setdefault("CONVERSATION_PHOTO_FOLDER", os.path.join(
+        os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "conversation-photos"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path,
                                               app.config["SQLALCHEMY_DATABASE_URI"])

@@ -20,6 +20,7 @@ from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
+from .help import emails as help_emails
 from .templating import format_order_money, now
 
 
@@ -77,6 +78,8 @@ def kind_label(kind):
         "alert_late_card_payment": _("Alert: late card payment"),
         "alert_low_stock": _("Alert: low stock"),
         "alert_mail_failing": _("Alert: emails failing"),
+        "alert_new_question": _("Alert: new question"),
+        "help_acknowledgement": _("Question received"), "help_reply": _("Reply to a question"),
     }.get(kind, kind)
 
 
@@ -85,7 +88,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
-         *RETURN_KINDS, *alerts.KINDS)
+         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS)
 
 
 def tracking_link(order):
@@ -170,6 +173,9 @@ def alert_context(message, order):
         context.update(item=item, admin_url=url_for("admin.product_edit",
                                                     product_id=data["product_id"], _external=True))
         subject = _("Low stock: %(item)s, %(num)d left", item=item, num=data["left"])
+    elif kind == "alert_new_question":
+        context.update(help_emails.alert_context(message))
+        subject = context.pop("subject")
     else:  # alert_mail_failing
         context.update(since=datetime.fromisoformat(data["since"]),
                        admin_url=url_for("admin.outbox", show="unsent", _external=True))
@@ -190,7 +196,8 @@ def render_parts(message):
     order = message.order
     needs_order = message.kind.startswith("order_") or (
         message.kind in alerts.KINDS and message.kind not in ("alert_low_stock",
-                                                              "alert_mail_failing"))
+                                                              "alert_mail_failing",
+                                                              "alert_new_question"))
     if needs_order and order is None:
         raise ValueError(f"message {message.id} ({message.kind}) has no order")
     context = {"message": message, "order": order, "data": message.data or {}}
@@ -217,6 +224,9 @@ def render_parts(message):
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:
         context.update(alert_context(message, order))
+        subject = context.pop("subject")
+    elif message.kind in help_emails.KINDS:
+        context.update(help_emails.context(message))
         subject = context.pop("subject")
     else:
         subject = _subjects()[message.kind](number)

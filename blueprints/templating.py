@@ -21,6 +21,7 @@ from domain import cart as carts
 from domain import payments, returns
 from domain.helpdesk import hours as business_hours
 from domain.helpdesk import conversations
+from domain.helpdesk import contact as helpdesk_contact
 from domain.localized import text as localized_text
 from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
@@ -350,6 +351,18 @@ def may_open(target):
     office: the navigation hides what the rule would refuse."""
     path = urlsplit(target if target.startswith("/") else url_for(target)).path
     return backoffice.may_open(backoffice.role_of(current_user), path)
+def unread_messages():
+    """How many of the signed-in customer's conversations have an unread reply (the account
+    menu's count); 0 for anyone else."""
+    if not current_user.is_authenticated:
+        return 0
+    return helpdesk_contact.unread(current_user)
+
+
+def has_endpoint(name):
+    """Whether the app serves `name` (a page one part of the shop may link to only when the
+    part that serves it is installed)."""
+    return name in current_app.view_functions
 
 
 FILTERS = {
@@ -375,6 +388,8 @@ GLOBALS = {
     "duration_words": duration_words, "weekday_name": weekday_name, "shop_week": shop_week,
     "zone_label": zone_label, "opening_words": opening_words,
     "upcoming_holidays": upcoming_holidays,
+    "toss_offered": toss_offered, "has_endpoint": has_endpoint,
+    "unread_messages": unread_messages,
 }
 
 

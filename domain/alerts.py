@@ -1,6 +1,6 @@
 """Merchant alerts: the shop's owner is emailed about what needs them (a new order, a bank
 transfer to confirm, a return request, a refund that failed, a payment that expired, a variant
-running low, mail failing for over an hour).
+running low, mail failing for over an hour, a new question from a customer).
 
 They go through the outbox like every email: queued by the domain step that raises the event,
 in its transaction, so an event that is rolled back alerts nobody. Each is queued under an
@@ -29,6 +29,7 @@ SWITCHES = {
     "payment_expired": "alert_payment_expired",
     "low_stock": "alert_low_stock",
     "mail_failing": "alert_mail_failing",
+    "new_question": "alert_new_question",
 }
 LATE_CARD_PAYMENT = "alert_late_card_payment"
 KINDS = tuple(SWITCHES.values()) + (LATE_CARD_PAYMENT,)
@@ -146,6 +147,12 @@ def low_stock(variant, left, taken, order, now, settings=None):
         "variant_id": variant.id, "product_id": variant.product_id, "title": product.title,
         "variant_title": variant.title, "sku": variant.sku, "left": left,
         "threshold": threshold})
+
+
+def new_question(conversation, now, settings=None):
+    """A customer asked something (the contact form, or writing again long after an answer)."""
+    return _alert("new_question", conversation.id, settings, now=now,
+                  data={"conversation_id": conversation.id})
 
 
 def check_mail(now):

@@ -204,6 +204,8 @@ for _name, _label, _hint in (
          _l("A sale takes a variant to the low-stock level or below: once each time.")),
         ("mail_failing", _l("Emails failing"),
          _l("The shop's emails have not gone out for over an hour.")),
+        ("new_question", _l("A new question"),
+         _l("A customer asks something through the contact form.")),
 ):
     assert _name in alerts.SWITCHES, _name
     setattr(AlertsForm, f"alert_{_name}", BooleanField(_label, description=_hint))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("help", __name__)
 
-from . import contact, faq  # noqa: E402,F401
+from . import contact, faq, messages  # noqa: E402,F401

@@ -1,13 +1,15 @@
 """A customer's conversations as personal data: in the download, and deleted on erasure.
 
 A conversation is the customer's own words and the shop's answers about them, so erasing the
-customer deletes their conversations whole (messages, notes and photos with them)."""
+customer deletes their conversations whole (messages, notes and photos with them); the photo
+files go once the erasure is committed."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
 
 from .. import personal_data
 from ..extensions import db
 from ..models import Conversation
+from . import photos
 from .conversations import shown_to_customer
 
 
@@ -36,6 +38,8 @@ def _export(subject):
 
 def _erase(subject, erasure):
     found = _of(subject)
+    photos.forget([photo for conversation in found for message in conversation.messages
+                   for photo in message.photos])
     for conversation in found:
         db.session.delete(conversation)
     db.session.flush()

@@ -3,7 +3,9 @@
 Two kinds of photos go through it, each in a store of its own:
 - product photos (`product_photos()`), public: served by the shop at /media/<key>;
 - customers' return photos (`return_photos()`), personal: served only after the return's
-  access check, never from a public address.
+  access check, never from a public address;
+- photos sent with a question (`conversation_photos()`), personal too: served only after the
+  conversation's access check.
 
 A store is addressed by keys such as "products/<hash>-640.webp" (a "/" separates folders) and
 offers put, get, exists, delete and keys (everything under a prefix, for backups and
@@ -27,7 +29,7 @@ from .base import Stored, check_key
 from .folder import FolderStore
 
 __all__ = ["FolderStore", "Stored", "StorageUnavailable", "check_key", "product_photos",
-           "return_photos", "products_store", "MEDIA_PATH", "product_photos_address"]
+           "return_photos", "conversation_photos", "products_store", "MEDIA_PATH", "product_photos_address"]
 
 _EXTENSION = "photo_storage"
 # The shop's path for the product photo store (the products blueprint's media view).
@@ -78,6 +80,15 @@ def return_photos(app=None):
     if backend is None:
         return FolderStore(app.config["RETURN_PHOTO_FOLDER"])
     return backend.store("return-photos")
+
+
+def conversation_photos(app=None):
+    """The store of photos customers send with their questions: personal, like return photos."""
+    app = app or current_app._get_current_object()
+    backend = _backend(app)
+    if backend is None:
+        return FolderStore(app.config["CONVERSATION_PHOTO_FOLDER"])
+    return backend.store("conversation-photos")
 
 
 def products_store(where=None):

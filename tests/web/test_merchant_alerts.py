@@ -19,7 +19,7 @@ from tests.smtp_helpers import smtp_server, text_and_html
 BOSS = "boss@example.com"
 HANGUL = re.compile("[\uac00-\ud7a3]")
 SWITCHES = ("new_order", "transfer_to_confirm", "return_requested", "refund_failed",
-            "payment_expired", "low_stock", "mail_failing")
+            "payment_expired", "low_stock", "mail_failing", "new_question")
 
 
 def merchant_reads(app, locale):
@@ -110,6 +110,11 @@ def every_alert(app, make):
         db.session.commit()
         with transaction.unit_of_work():
             alerts.check_mail(NOW + timedelta(hours=2))
+        from domain.helpdesk import contact
+        from domain.shopconfig import current as current_config
+        contact.ask(email="minji@example.com", body="Is the jar safe in a microwave?", now=NOW,
+                    schedule=current_config().schedule, name="Kim Minji", topic="product")
+        db.session.commit()
         messages = {}
         for message in db.session.scalars(db.select(OutboxMessage).where(
                 OutboxMessage.kind.startswith("alert_")).order_by(OutboxMessage.id)):
@@ -123,6 +128,7 @@ def every_alert(app, make):
             "alert_payment_expired": f"/admin/orders/{transfer['number']}",
             "alert_low_stock": f"/admin/products/{ret.order.lines[0].product_id}/edit",
             "alert_mail_failing": "/admin/outbox?show=unsent",
+            "alert_new_question": "/admin/",
         }
         return {kind: (messages[kind].id, "https://shop.example" + page)
                 for kind, page in pages.items()}
