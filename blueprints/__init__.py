@@ -29,4 +29,3 @@ def register_blueprints(app):
     app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
-    app.register_blueprint(help_bp)

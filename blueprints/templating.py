@@ -359,12 +359,6 @@ def unread_messages():
     return helpdesk_contact.unread(current_user)
 
 
-def has_endpoint(name):
-    """Whether the app serves `name` (a page one part of the shop may link to only when the
-    part that serves it is installed)."""
-    return name in current_app.view_functions
-
-
 FILTERS = {
     "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
@@ -388,7 +382,7 @@ GLOBALS = {
     "duration_words": duration_words, "weekday_name": weekday_name, "shop_week": shop_week,
     "zone_label": zone_label, "opening_words": opening_words,
     "upcoming_holidays": upcoming_holidays,
-    "toss_offered": toss_offered, "has_endpoint": has_endpoint,
+    "toss_offered": toss_offered,
     "unread_messages": unread_messages,
 }
 

@@ -131,7 +131,7 @@ def spend(ref):
 
 def profile(ref):
     """Everything the customer's page shows, or None when there is nobody by that ref (an
-    unknown or erased account, an address with no guest orders)."""
+    unknown or erased account, an address with no guest orders nor questions)."""
     user = None
     if not ref.is_guest:
         user = db.session.get(User, ref.user_id)
@@ -139,7 +139,8 @@ def profile(ref):
             return None
     orders = db.session.scalars(db.select(Order).where(_orders_condition(ref))
                                 .order_by(Order.placed_at.desc(), Order.id.desc())).all()
-    if ref.is_guest and not orders:
+    asked = conversations_of(ref, limit=1) if ref.is_guest and not orders else []
+    if ref.is_guest and not orders and not asked:
         return None
     returns = db.session.scalars(
         db.select(ReturnRequest).join(Order, ReturnRequest.order_id == Order.id)
@@ -151,7 +152,8 @@ def profile(ref):
         phone = db.session.scalar(db.select(Address.phone).where(
             Address.user_id == user.id, Address.phone != "")
             .order_by(Address.is_default.desc(), Address.id.desc()).limit(1)) or ""
-    name = (user.name if user is not None else "") or (latest.ship_name if latest else "")
+    name = (user.name if user is not None else "") or (latest.ship_name if latest else "") \
+        or (asked[0].name if asked else "")
     email = user.email if user is not None else ref.email
     customer = Customer(ref=ref, user=user, name=name, email=email, phone=phone,
                         orders=orders, returns=returns, spend=spend(ref))

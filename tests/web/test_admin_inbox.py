@@ -288,13 +288,23 @@ def test_the_customer_and_what_the_question_is_about(client, app, setup, merchan
     assert "Minji Park" in html and "minji@example.com" in html
 
 
-def test_the_customers_name_links_to_their_page_once_the_shop_has_one(client, app, setup, make, login):
-    """With a customer page in the back office (admin.customer), the name leads there."""
-    app.add_url_rule("/admin/customers/<key>", endpoint="admin.customer", view_func=lambda key: key)
+def test_the_customers_name_leads_to_their_page_which_lists_their_conversations(
+        client, app, setup, make, login):
+    """Member or guest, the asker's name leads to their customer page, and that page lists the
+    conversation (and nobody else's)."""
     login(make.user(email="boss@example.com", merchant=True))
     shopper = make.user(email="minji@example.com", name="Minji Park")
-    ref = ask(app, user_id=shopper["id"])
-    assert f'<a href="/admin/customers/{shopper["id"]}">Minji Park</a>' in page(client, ref)
+    member = ask(app, user_id=shopper["id"], subject="Gift wrapping")
+    guest = ask(app, email="guest@example.com", name="Dana Guest", subject="Bulk order")
+    other = ask(app, email="someone@example.com", name="Some One", subject="Other question")
+    for reference, name, theirs, not_theirs in ((member, "Minji Park", "Gift wrapping", guest),
+                                                (guest, "Dana Guest", "Bulk order", member)):
+        link = re.search(r'<a href="(/admin/customers/[^"]+)">' + name + "</a>",
+                         page(client, reference))
+        assert link, name
+        customer_page = text(client.get(link.group(1)))
+        assert reference in customer_page and theirs in customer_page
+        assert not_theirs not in customer_page and other not in customer_page
 
 
 # Saved replies ----------------------------------------------------------------------------
