@@ -26,7 +26,8 @@ def _summary(manifest):
     return (f"shop version {manifest['shop_version']}, {counts['products']} products, "
             f"{counts['orders']} orders, {counts['accounts']} accounts, "
             f"{counts['returns']} returns, {counts['uploads']} photo files, "
-            f"{counts['return_photos']} return photos")
+            f"{counts['return_photos']} return photos, "
+            f"{counts.get('conversation_photos', 0)} photos sent with questions")
 
 
 def _last_seen(uri):

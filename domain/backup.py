@@ -6,7 +6,8 @@
   beside the shop's writers, in WAL mode without blocking them), or `database/shop.pgdump`:
   pg_dump's custom format, taken inside a REPEATABLE READ transaction whose snapshot also gives
   the manifest's counts, so the counts describe exactly the dump;
-- `uploads/...` and `return-photos/...`: the product photos and the customers' return photos,
+- `uploads/...`, `return-photos/...` and `conversation-photos/...`: the product photos, the
+  customers' return photos and the photos they sent with their questions,
   read from the folders the app is configured with, after the snapshot, so every photo the
   snapshot names is there (a photo added meanwhile is in the archive without its row, which is
   harmless);
@@ -40,7 +41,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database/shop.sqlite", "postgresql": "database/shop.pgdump"}
 # Archive folder -> the app setting naming the folder it is read from and restored to.
-PHOTO_FOLDERS = {"uploads": "UPLOAD_FOLDER", "return-photos": "RETURN_PHOTO_FOLDER"}
+PHOTO_FOLDERS = {"uploads": "UPLOAD_FOLDER", "return-photos": "RETURN_PHOTO_FOLDER",
+                 "conversation-photos": "CONVERSATION_PHOTO_FOLDER"}
 COUNTED = {"products": "product", "orders": "order", "order_lines": "order_line",
            "accounts": "user", "returns": "return_request"}
 ARCHIVE_SUFFIX = ".tar.gz"

@@ -1,6 +1,6 @@
 """Back office: the saved replies, in every shop language, with their placeholders. The
 inbox's conversation page fills one in for the customer (domain/helpdesk/saved_replies.fill)."""
-from flask import abort, flash, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 
 from domain.errors import InvalidMessage
@@ -59,17 +59,15 @@ def _edit_page(reply, form, error=None, status=200):
                                                 (reply.translations or {}).values()])))
 
 
-@bp.get("/saved-replies/<id:reply_id>", endpoint="saved_reply_edit")
+# One rule for reading and saving, so an id out of range answers 404 to both (two rules on one
+# path would answer the POST with 405).
+@bp.route("/saved-replies/<id:reply_id>", methods=["GET", "POST"], endpoint="saved_reply_edit")
 def saved_reply_edit(reply_id):
     reply = _reply(reply_id)
-    form = SavedReplyForm(formdata=None, obj=reply)
-    fill_translations(form, reply)
-    return _edit_page(reply, form)
-
-
-@bp.post("/saved-replies/<id:reply_id>", endpoint="saved_reply_save")
-def saved_reply_save(reply_id):
-    reply = _reply(reply_id)
+    if request.method == "GET":
+        form = SavedReplyForm(formdata=None, obj=reply)
+        fill_translations(form, reply)
+        return _edit_page(reply, form)
     form = SavedReplyForm()
     try:
         saved_replies.update(reply, form.title.data, form.body.data, translations_data(form),

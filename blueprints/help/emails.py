@@ -65,7 +65,8 @@ def alert_context(message):
     shown = conversations.shown_to_customer(conversation)
     return {"conversation": conversation, "question": shown[-1] if shown else None,
             "topic_label": conversations.TOPICS.get(conversation.topic, conversation.topic),
-            "admin_url": url_for("admin.dashboard", _external=True),
+            "admin_url": url_for("admin.conversation", reference=conversation.reference,
+                                 _external=True),
             "subject": _("New question %(reference)s from %(who)s",
                          reference=conversation.reference,
                          who=conversation.name or conversation.email)}

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .. import notify
 from ..email_address import clean as clean_email
@@ -71,6 +72,22 @@ def _add(conversation, author, body, now, *, staff=None, via="web", client_token
     db.session.add(message)
     if author != "note":
         conversation.last_message_at = now
+    return message
+
+
+def _claim(conversation, author, body, now, **details):
+    """Add the message, or return None when another request sending the same client token
+    (a double click racing itself) got there first: the token is unique per conversation, so
+    the insert waits for that request and then fails, inside a savepoint that leaves this
+    transaction usable."""
+    if not details.get("client_token"):
+        return _add(conversation, author, body, now, **details)
+    try:
+        with db.session.begin_nested():
+            message = _add(conversation, author, body, now, **details)
+            db.session.flush()
+    except IntegrityError:
+        return None
     return message
 
 
@@ -135,12 +152,14 @@ def customer_message(conversation, body, now, *, schedule, reopen_days, via="web
                      else "web", order=conversation.order, source_path=conversation.source_path,
                      client_token=client_token, email_message_id=email_message_id,
                      previous=conversation)
+    message = _claim(conversation, "customer", text, now, via=via, client_token=client_token,
+                     email_message_id=email_message_id)
+    if message is None:
+        return conversation, _existing(conversation, client_token)
     if conversation.status != "open":
         conversation.status = "open"
         conversation.resolved_at = None
     _awaiting(conversation, now, schedule)
-    message = _add(conversation, "customer", text, now, via=via, client_token=client_token,
-                   email_message_id=email_message_id)
     db.session.flush()
     return conversation, message
 
@@ -152,7 +171,9 @@ def staff_reply(conversation, staff, body, now, *, resolve=False, client_token=N
     again = _existing(conversation, client_token)
     if again is not None:
         return again
-    message = _add(conversation, "staff", text, now, staff=staff, client_token=client_token)
+    message = _claim(conversation, "staff", text, now, staff=staff, client_token=client_token)
+    if message is None:
+        return _existing(conversation, client_token)
     if conversation.first_response_at is None:
         conversation.first_response_at = now
     conversation.awaiting_since = None

@@ -484,3 +484,35 @@ def test_removing_the_demo_takes_its_questions_and_untouched_saved_replies(app, 
         assert db.session.scalars(db.select(SavedReply.title)).all() == ["How to return"]
         assert count(app, Conversation) == 0
         assert not removal.find().saved_replies
+
+
+def test_the_same_reply_sent_twice_at_the_same_instant_is_added_and_emailed_once(app, setup, make):
+    """A double click whose two requests race each other: both finish without an error, one
+    message is added and one email queued (the second waits for the first, then finds it)."""
+    import threading
+    staff = make.user(email="boss@example.com", merchant=True)
+    reference = ask(app)
+    start = threading.Barrier(2)
+    answers, errors = [], []
+
+    def send():
+        try:
+            with app.app_context():
+                found = conversations.by_reference(reference)
+                start.wait(timeout=10)
+                message = conversations.staff_reply(found, db.session.get(User, staff["id"]),
+                                                    "On its way.", NOW, client_token="tap-1")
+                db.session.commit()
+                answers.append(message.id)
+        except Exception as error:  # noqa: BLE001 - the test reports whatever a request hit
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert [m.author for m in conversation(app, reference).messages] == ["customer", "staff"]
+    assert len(emails(app)) == 1

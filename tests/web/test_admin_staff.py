@@ -24,7 +24,7 @@ STAFF_ENDPOINTS = {
     "admin.inbox", "admin.conversation", "admin.conversation_reply", "admin.conversation_note",
     "admin.conversation_assign", "admin.conversation_status",
     "admin.saved_replies", "admin.saved_reply_add", "admin.saved_reply_edit",
-    "admin.saved_reply_save", "admin.saved_reply_delete", "admin.saved_reply_up",
+    "admin.saved_reply_delete", "admin.saved_reply_up",
     "admin.saved_reply_down",
 }
 # Owner-only pages, one per area, GET and POST.

@@ -83,9 +83,14 @@ def test_a_backup_taken_while_orders_are_placed_restores_the_whole_shop(
 
 
 def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli):
-    """One dated .tar.gz: the database, uploads/, return-photos/ and manifest.json with the
-    shop's version and counts; the dashboard's checklist counts it as today's backup."""
+    """One dated .tar.gz: the database, uploads/, return-photos/, conversation-photos/ and
+    manifest.json with the shop's version and counts; the dashboard's checklist counts it as
+    today's backup."""
     shop_with_photos(app, make)
+    asked = app.config["CONVERSATION_PHOTO_FOLDER"]
+    os.makedirs(asked, exist_ok=True)
+    with open(os.path.join(asked, "0123abcd.webp"), "wb") as photo:
+        photo.write(b"RIFF....WEBP")
     archive, output = backup(cli, app)
     with tarfile.open(archive) as tar:
         names = tar.getnames()
@@ -93,10 +98,12 @@ def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli
     assert names[0] in ("database/shop.sqlite", "database/shop.pgdump")
     assert any(n.startswith("uploads/") for n in names)
     assert any(n.startswith("return-photos/") for n in names)
+    assert "conversation-photos/0123abcd.webp" in names
     assert os.path.basename(archive).startswith("shop-")
     assert os.stat(archive).st_mode & 0o777 == 0o600
     assert "2 products" in output
     assert "1 returns" in output and "1 return photos" in output
+    assert "1 photos sent with questions" in output
     found = golive.newest_backup(app.config["BACKUP_FOLDER"])
     assert found[0] == archive and datetime.now(timezone.utc) - found[1] < golive.BACKUP_MAX_AGE
 
@@ -242,7 +249,8 @@ def test_a_backup_from_the_previous_release_is_restored_and_migrated(app, cli, t
                      " '', '', '', '', '[]', '', '', '', '', '', 'active', 0, 0, 0, 1, 1, 1, '',"
                      " '2026-01-01', '2026-01-01', '{}', '', '', '')")
     made = backups.create(old_uri, {"UPLOAD_FOLDER": str(tmp_path / "old-uploads"),
-                                    "RETURN_PHOTO_FOLDER": str(tmp_path / "old-returns")},
+                                    "RETURN_PHOTO_FOLDER": str(tmp_path / "old-returns"),
+                                    "CONVERSATION_PHOTO_FOLDER": None},
                           str(tmp_path / "old-backups") + os.sep)
     assert made.manifest["shop_version"] == "0012"
 

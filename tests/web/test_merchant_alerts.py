@@ -112,7 +112,7 @@ def every_alert(app, make):
             alerts.check_mail(NOW + timedelta(hours=2))
         from domain.helpdesk import contact
         from domain.shopconfig import current as current_config
-        contact.ask(email="minji@example.com", body="Is the jar safe in a microwave?", now=NOW,
+        question, _created = contact.ask(email="minji@example.com", body="Is the jar safe in a microwave?", now=NOW,
                     schedule=current_config().schedule, name="Kim Minji", topic="product")
         db.session.commit()
         messages = {}
@@ -128,7 +128,7 @@ def every_alert(app, make):
             "alert_payment_expired": f"/admin/orders/{transfer['number']}",
             "alert_low_stock": f"/admin/products/{ret.order.lines[0].product_id}/edit",
             "alert_mail_failing": "/admin/outbox?show=unsent",
-            "alert_new_question": "/admin/",
+            "alert_new_question": f"/admin/inbox/{question.reference}",
         }
         return {kind: (messages[kind].id, "https://shop.example" + page)
                 for kind, page in pages.items()}
