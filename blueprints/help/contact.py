@@ -19,6 +19,7 @@ from domain.errors import InvalidMessage, NotFound, StorageUnavailable
 from domain.extensions import limiter
 from domain.helpdesk import contact as asking
 from domain.helpdesk import conversations, hours, photos
+from domain.helpdesk.persona import persona
 
 from ..common import new_token, safe_next, shop, valid_token
 from ..htmx import render, see_other
@@ -119,4 +120,5 @@ def _page(form, about, status=200, problem=None):
     return render(PAGE, block="form", status=status, form=form, about=about, problem=problem,
                   photos_dropped=photos_dropped, max_photos=photos.MAX_PHOTOS,
                   max_photo_mb=photos.MAX_BYTES // (1024 * 1024), body_max=conversations.BODY_MAX,
-                  promise=hours.promise(shop().schedule, now()), schedule=shop().schedule)
+                  promise=hours.promise(shop().schedule, now()), schedule=shop().schedule,
+                  persona=persona(shop(), str(get_locale())))

@@ -275,3 +275,16 @@ def test_checkout_s_declined_card_and_missing_stock_offer_help(app, client, chec
     assert short.status_code == 422 and "Need help? Contact us" in text(short)
     cart = text(client.get("/cart"))
     assert "Need help? Contact us" in cart and "/help/contact?product=" in cart
+
+
+def test_the_form_is_signed_by_the_persona_in_the_shoppers_language(app, make, client):
+    """The name and greeting set with the business hours open the form: the English ones for
+    an English page, the Korean ones for a Korean page."""
+    help_shop(app, make, persona={"en": {"name": "Mina", "greeting": "Hi! Ask us anything."},
+                                  "ko": {"name": "미나", "greeting": "안녕하세요! 무엇이든 물어보세요."}})
+    english = text(client.get("/help/contact"))
+    assert "Hi! Ask us anything." in english and "— Mina" in english
+    korean(client)
+    page = text(client.get("/help/contact"))
+    assert "안녕하세요! 무엇이든 물어보세요." in page and "미나" in page
+    assert "Hi! Ask us anything." not in page
