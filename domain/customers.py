@@ -16,6 +16,7 @@ from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from . import credit, email_address
 from .catalog import Page, clamp_page
@@ -266,7 +267,8 @@ def conversations_of(ref, limit=50):
         where = db.and_(Conversation.user_id.is_(None), Conversation.email == ref.email)
     else:
         where = Conversation.user_id == ref.user_id
+    # Their messages come in one more query (the page previews each by its first words).
     return db.session.scalars(
-        db.select(Conversation).where(where)
+        db.select(Conversation).where(where).options(selectinload(Conversation.messages))
         .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
         .limit(limit)).all()

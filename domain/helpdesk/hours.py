@@ -188,12 +188,6 @@ def local(sched, moment):
     return _utc(moment).astimezone(sched.zone)
 
 
-def weekly_rows(sched):
-    """(weekday, opens_minute, closes_minute) for every interval, Monday first."""
-    return [(weekday, opens, closes) for weekday, day in enumerate(sched.weekly)
-            for opens, closes in day]
-
-
 def upcoming_holidays(sched, today, days=60):
     """(date, label) for the holidays in the next `days` days from local date `today`."""
     until = today + timedelta(days=days)
