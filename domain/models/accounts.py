@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     # Set when the customer deleted the account: the row stays, emptied of everything about
     # them, so its id is never handed to a new account (and to an old session cookie naming it).
     erased_at = db.Column(UTCDateTime, nullable=True)
+    # A staff member's last look at the inbox (written at most once a minute): a chat is
+    # answered live only while someone has looked recently (domain/helpdesk/presence.py).
+    inbox_seen_at = db.Column(UTCDateTime, nullable=True)
 
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")

@@ -83,6 +83,15 @@ class Conversation(db.Model):
     # has not seen the latest reply.
     unread_by_staff = db.Column(db.Boolean, nullable=False, default=True)
     unread_by_customer = db.Column(db.Boolean, nullable=False, default=False)
+    # Chat (channel "chat"): where the shopper was and what was in the cart when they asked
+    # ({"page": {"kind", "path", "label"}, "cart": {...}, "checkout_error": {...}}), when the bot
+    # handed the conversation to a person (a chat appears in the inbox from then on), when the
+    # away message went out (once per conversation) and when the shopper's open panel last
+    # asked for news (written at most once a minute, see domain/helpdesk/presence.py).
+    context = db.Column(db.JSON, nullable=True)
+    handed_over_at = db.Column(UTCDateTime, nullable=True)
+    away_sent_at = db.Column(UTCDateTime, nullable=True)
+    customer_seen_at = db.Column(UTCDateTime, nullable=True)
 
     messages = db.relationship("ConversationMessage", back_populates="conversation",
                                order_by="ConversationMessage.id", cascade="all, delete-orphan")
@@ -125,6 +134,9 @@ class ConversationMessage(db.Model):
     # email read twice from the mailbox adds one message.
     client_token = db.Column(db.String(64), nullable=True)
     email_message_id = db.Column(db.String(250), nullable=True, unique=True)
+    # What a bot message is ({"kind": "faq", "links": [{"label", "endpoint", "values"}], ...}),
+    # so the panel can draw its links and quick replies and the bot can read its own history.
+    meta = db.Column(db.JSON, nullable=True)
 
     conversation = db.relationship("Conversation", back_populates="messages")
     staff = db.relationship("User")
