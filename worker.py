@@ -83,6 +83,16 @@ def send_outbox(run):
         return f"sent {sent} of {len(outcomes)} due email{'s' if len(outcomes) != 1 else ''}"
 
 
+@jobs.register("email-unread-chat-replies", jobs.DueRows())
+def email_unread_chat_replies(run):
+    """A staff reply shown in a shopper's open chat panel and still unread five minutes later
+    goes out by email, once (its key names the message)."""
+    from domain.helpdesk import chat_replies
+    queued = chat_replies.email_unread(run.now)
+    if queued:
+        return f"emailed {queued} unread chat repl{'ies' if queued != 1 else 'y'}"
+
+
 @jobs.register("run-imports", jobs.DueRows(), own_transactions=True)
 def run_imports_job(run):
     """Imports waiting or cut off, each claimed with a lease, for up to import_jobs.SLICE s."""
@@ -116,7 +126,7 @@ def heartbeat(run):
 
 
 PASS_JOBS = ("expire-unpaid-transfers", "alert-failing-mail", "purge-past-retention",
-             "send-outbox", "run-imports")
+             "email-unread-chat-replies", "send-outbox", "run-imports")
 
 
 def _only(names, registry=jobs.REGISTRY):

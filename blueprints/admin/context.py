@@ -19,7 +19,10 @@ def customer_url(order):
 
 
 def conversation_customer_url(conversation):
-    """The back-office page of the person who asked."""
+    """The back-office page of the person who asked; None for a guest's chat without an email
+    address yet (nothing to know them by)."""
+    if conversation.user_id is None and not conversation.email:
+        return None
     return url_for("admin.customer",
                    key=customer_key(customers.ref_of_conversation(conversation)))
 

@@ -19,7 +19,7 @@ from ..errors import InvalidMessage
 from ..extensions import db
 from ..models import Conversation, ConversationMessage
 from ..orders import NUMBER_ALPHABET
-from . import hours
+from . import hours, presence
 
 # What a question is about; the inbox filters by these.
 TOPICS = {
@@ -36,6 +36,9 @@ STATUS_LABELS = {
     "resolved": _l("Resolved"),
 }
 BODY_MAX = 10_000
+# A staff reply shown in a shopper's open chat panel goes out by email only if it is still
+# unread this long after (domain/helpdesk/chat_replies.py sends it).
+CHAT_EMAIL_AFTER = timedelta(minutes=5)
 SHOWN_TO_CUSTOMER = ("customer", "staff", "bot")
 
 
@@ -165,8 +168,9 @@ def customer_message(conversation, body, now, *, schedule, reopen_days, via="web
 
 
 def staff_reply(conversation, staff, body, now, *, resolve=False, client_token=None):
-    """A reply to the customer, emailed through the outbox in their language. The conversation
-    then waits for the customer, or is resolved if `resolve`."""
+    """A reply to the customer, emailed through the outbox in their language (a chat's reply:
+    see reply_delivery). The conversation then waits for the customer, or is resolved if
+    `resolve`."""
     text = clean_body(body)
     again = _existing(conversation, client_token)
     if again is not None:
@@ -184,9 +188,26 @@ def staff_reply(conversation, staff, body, now, *, resolve=False, client_token=N
         conversation.assigned_to_id = staff.id
     _set_status(conversation, "resolved" if resolve else "waiting", now)
     db.session.flush()
-    notify.enqueue("help_reply", conversation.email, locale=conversation.locale,
-                   data={"conversation_id": conversation.id, "message_id": message.id}, now=now)
+    delivery = reply_delivery(conversation, now)
+    if delivery == "email":
+        notify.enqueue("help_reply", conversation.email, locale=conversation.locale,
+                       data={"conversation_id": conversation.id, "message_id": message.id},
+                       now=now)
+    elif delivery == "panel" and conversation.email:
+        message.email_due_at = now + CHAT_EMAIL_AFTER
     return message
+
+
+def reply_delivery(conversation, now):
+    """How a staff reply sent at `now` reaches the customer: "email" at once; "panel" when a
+    chat's shopper has the panel open (it shows there, and is emailed after CHAT_EMAIL_AFTER
+    if still unread and the chat has an email address); "none" when a chat's shopper has left
+    without giving an email address (they see it if they open the chat again)."""
+    if conversation.channel != "chat":
+        return "email"
+    if presence.shopper_present(conversation, now):
+        return "panel"
+    return "email" if conversation.email else "none"
 
 
 def bot_reply(conversation, body, now):
@@ -286,11 +307,17 @@ def for_customer(user, page=1, per_page=20):
         .limit(per_page).offset((page - 1) * per_page)).all()
 
 
+def in_inbox():
+    """The conversations the back office sees: every one but a chat the bot still answers (a
+    chat joins the inbox when it is handed over to a person)."""
+    return db.or_(Conversation.channel != "chat", Conversation.handed_over_at.is_not(None))
+
+
 def unread_for_staff():
     """How many conversations have a customer message the back office has not opened."""
     # "= true" rather than "IS true", and the statuses named: both databases then count off the
     # index on (unread_by_staff, status) without reading the table.
     return db.session.scalar(db.select(db.func.count()).select_from(Conversation).where(
         Conversation.unread_by_staff == True,  # noqa: E712
-        Conversation.status.in_(("open", "waiting")))) or 0
+        Conversation.status.in_(("open", "waiting")), in_inbox())) or 0
 

@@ -6,6 +6,7 @@ due soonest on top: the order of the index on (status, reply_due_at), so a page 
 that index whatever the shop's history holds. Resolved conversations are read newest first off
 the index on (status, last_message_at).
 """
+import hashlib
 import statistics
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +17,8 @@ from ..catalog import Page, clamp_page
 from ..clocks import due_clock
 from ..extensions import db
 from ..models import Conversation, ConversationMessage, Order, Product, ReturnRequest, User
-from .conversations import STATUS_LABELS, TOPICS
+from . import presence
+from .conversations import STATUS_LABELS, TOPICS, in_inbox
 
 PER_PAGE = 25
 ACTIVE = ("open", "waiting")
@@ -52,6 +54,8 @@ class Row:
     # The subject, or the first words of the customer's first message.
     preview: str
     clock: object
+    # A chat whose shopper has the panel open right now.
+    live: bool = False
 
 
 def preview(subject, first_words):
@@ -72,11 +76,11 @@ def reply_clock(conversation, now, timezone="UTC"):
 
 def _conditions(filters, now, staff_id):
     if filters.status == "all":
-        conditions = []
+        conditions = [in_inbox()]
     elif filters.status:
-        conditions = [Conversation.status == filters.status]
+        conditions = [Conversation.status == filters.status, in_inbox()]
     else:
-        conditions = [Conversation.status.in_(ACTIVE)]
+        conditions = [Conversation.status.in_(ACTIVE), in_inbox()]
     if filters.show == "mine":
         conditions.append(Conversation.assigned_to_id == staff_id)
     elif filters.show == "unassigned":
@@ -113,8 +117,22 @@ def listing(filters, page, now, staff_id, timezone="UTC", per_page=PER_PAGE):
         db.select(Conversation, _first_words()).where(*conditions)
         .options(selectinload(Conversation.assigned_to))
         .order_by(*_order(filters)).limit(per_page).offset((page - 1) * per_page)).all()
-    rows = [Row(c, preview(c.subject, words), reply_clock(c, now, timezone)) for c, words in found]
+    rows = [Row(c, preview(c.subject, words), reply_clock(c, now, timezone),
+                live=c.channel == "chat" and presence.shopper_present(c, now))
+            for c, words in found]
     return Page(items=rows, page=page, per_page=per_page, total=total)
+
+
+def version(page, unread):
+    """What an inbox page shows, in a short token: a poll that sends back the token of the
+    page it has is answered "nothing new" while the token is the same. The clocks' minutes are
+    left out (the page's own script does not redraw them either)."""
+    parts = [str(page.total), str(page.page), str(unread)]
+    for row in page.items:
+        c = row.conversation
+        parts.append(f"{c.id}:{c.status}:{c.last_message_at.timestamp():.6f}:{int(c.unread_by_staff)}"
+                     f":{c.assigned_to_id or ''}:{int(row.live)}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def staff_members():
@@ -154,6 +172,75 @@ def orders_of(conversation, limit=5):
                               .order_by(Order.placed_at.desc()).limit(limit)).all()
 
 
+# A chat ------------------------------------------------------------------------------------
+
+PAGE_KINDS = ("product", "category", "checkout", "cart", "order", "other")
+
+
+@dataclass(frozen=True)
+class CartLine:
+    name: str
+    variant: str
+    quantity: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class ChatDetails:
+    """What the chat panel attached to a chat, cleaned for showing to staff: every value is
+    plain text (escaped by the template), and the page's path is kept only when it is a path
+    on this shop."""
+    page_kind: str = ""
+    page_label: str = ""
+    page_path: str = ""
+    cart_lines: tuple = ()
+    cart_total: str = ""
+    error_message: str = ""
+    error_code: str = ""
+    live: bool = False
+    handed_over_at: object = None
+
+
+def _text(value, limit=300):
+    return " ".join(str(value).split())[:limit] if isinstance(value, (str, int, float)) else ""
+
+
+def _local_path(value):
+    path = _text(value, 300)
+    # "/checkout" yes; "//evil.example", "/\\evil.example" and "javascript:" no.
+    if not path.startswith("/") or path.startswith("//") or path.startswith("/\\"):
+        return ""
+    return path
+
+
+def chat_details(conversation, now):
+    """The page, cart and checkout error a chat came with, and whether its shopper is on the
+    page now; None for a conversation that is not a chat."""
+    if conversation.channel != "chat":
+        return None
+    context = conversation.context if isinstance(conversation.context, dict) else {}
+    page = context.get("page") if isinstance(context.get("page"), dict) else {}
+    cart = context.get("cart") if isinstance(context.get("cart"), dict) else {}
+    error = context.get("checkout_error") if isinstance(context.get("checkout_error"), dict) else {}
+    lines = tuple(CartLine(name=_text(line.get("name")), variant=_text(line.get("variant")),
+                           quantity=_text(line.get("quantity"), 10), amount=_text(line.get("amount"), 40))
+                  for line in (cart.get("lines") or [])[:50] if isinstance(line, dict))
+    kind = _text(page.get("kind"), 20)
+    return ChatDetails(page_kind=kind if kind in PAGE_KINDS else "",
+                       page_label=_text(page.get("label")), page_path=_local_path(page.get("path")),
+                       cart_lines=lines, cart_total=_text(cart.get("total"), 40),
+                       error_message=_text(error.get("message")), error_code=_text(error.get("code"), 40),
+                       live=presence.shopper_present(conversation, now),
+                       handed_over_at=conversation.handed_over_at)
+
+
+def transcript_version(conversation, now):
+    """An open conversation page's token: its messages and whether the shopper is there."""
+    live = conversation.channel == "chat" and presence.shopper_present(conversation, now)
+    last = conversation.messages[-1].id if conversation.messages else 0
+    return f"{len(conversation.messages)}-{last}-{int(live)}"
+
+
 # The dashboard ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -167,12 +254,12 @@ class Figures:
 
 def open_count():
     return db.session.scalar(db.select(db.func.count(Conversation.id))
-                             .where(Conversation.status == "open")) or 0
+                             .where(Conversation.status == "open", in_inbox())) or 0
 
 
 def overdue_count(now):
     return db.session.scalar(db.select(db.func.count(Conversation.id)).where(
-        Conversation.status == "open", Conversation.reply_due_at < now)) or 0
+        Conversation.status == "open", Conversation.reply_due_at < now, in_inbox())) or 0
 
 
 def median_first_response(now, days=FIGURES_DAYS):

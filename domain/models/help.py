@@ -137,6 +137,9 @@ class ConversationMessage(db.Model):
     # What a bot message is ({"kind": "faq", "links": [{"label", "endpoint", "values"}], ...}),
     # so the panel can draw its links and quick replies and the bot can read its own history.
     meta = db.Column(db.JSON, nullable=True)
+    # A staff reply shown in a shopper's open chat panel is emailed at this time if the shopper
+    # has not read it by then (domain/helpdesk/chat_replies.py); empty once decided.
+    email_due_at = db.Column(UTCDateTime, nullable=True)
 
     conversation = db.relationship("Conversation", back_populates="messages")
     staff = db.relationship("User")
@@ -147,6 +150,7 @@ class ConversationMessage(db.Model):
         CheckConstraint("author IN ('customer', 'staff', 'bot', 'note')", name="message_author"),
         UniqueConstraint("conversation_id", "client_token", name="uq_message_client_token"),
         Index("ix_conversation_message_conversation", "conversation_id", "id"),
+        Index("ix_conversation_message_email_due", "email_due_at"),
     )
 
 
