@@ -321,3 +321,33 @@ def test_the_inbox_with_chats_still_reads_indexes(client, app, setup, merchant):
         plan = _plan(app, statement, parameters)
         assert "SCAN conversation" not in plan and "Seq Scan on conversation" not in plan, (statement, plan)
         assert "TEMP B-TREE FOR ORDER BY" not in plan, (statement, plan)
+
+
+# Figures ------------------------------------------------------------------------------------
+
+def test_the_dashboard_shows_reply_times_in_and_out_of_hours(client, app, setup, make, login):
+    """Chats counted from the hand-over, messages from the question, in business hours and
+    out of hours; "—" where nothing was answered."""
+    from tests.help_helpers import help_shop
+    from tests.inbox_helpers import reply
+    from tests.unit.test_reply_figures import IN_HOURS, NOW as LATER, OUT_OF_HOURS
+    help_shop(app, make)
+    staff = make.user(email="boss@example.com", merchant=True)
+    login(staff)
+    at(app, LATER)
+    html = text(client.get("/admin/"))
+    assert html.count("<td>—</td>") == 4
+    for n, minutes in enumerate((2, 4, 9)):
+        ref = chat(app, email=f"c{n}@example.com", now=IN_HOURS - timedelta(minutes=20),
+                   handed_over_at=IN_HOURS)
+        reply(app, ref, staff["id"], now=IN_HOURS + timedelta(minutes=minutes))
+    night = ask(app, email="night@example.com", now=OUT_OF_HOURS)
+    reply(app, night, staff["id"], now=OUT_OF_HOURS + timedelta(hours=12, minutes=5))
+    html = text(client.get("/admin/"))
+    table = html[html.index('class="admin-table reply-times"'):]
+    table = table[:table.index("</table>")]
+    chats, messages = re.findall(r"<tr><th scope=\"row\">.*?</tr>", table, re.S)
+    assert "Chats (from the hand-over)" in chats and "4 min" in chats and "(3 answered)" in chats
+    assert chats.count("—") == 1
+    assert "Messages (contact form and email)" in messages and "12 h 5 min" in messages
+    assert messages.index("—") < messages.index("12 h 5 min")
