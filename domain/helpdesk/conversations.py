@@ -189,10 +189,12 @@ def staff_reply(conversation, staff, body, now, *, resolve=False, client_token=N
     return message
 
 
-def bot_reply(conversation, body, now):
+def bot_reply(conversation, body, now, meta=None):
     """An automatic answer shown to the customer. It does not stop the reply clock: a person
-    still owes an answer to a question the bot could not settle."""
+    still owes an answer to a question the bot could not settle. `meta` says what kind of
+    answer it is (its links and quick replies, ConversationMessage.meta)."""
     message = _add(conversation, "bot", clean_body(body), now, via="chat")
+    message.meta = meta
     conversation.unread_by_customer = True
     db.session.flush()
     return message
