@@ -76,3 +76,160 @@ def test_a_second_unsure_hands_over(help_page):
 def test_payment_and_damage_go_to_a_person_directly(help_page, text, reason):
     reply = ask(text)
     assert reply.handover and reply.reason == reason
+
+
+# Orders ------------------------------------------------------------------------------------
+
+from domain.models import User  # noqa: E402
+from tests.order_helpers import delivered_order, place  # noqa: E402
+
+
+def answer_in(app, text, **kwargs):
+    """The bot's answer in a request of its own, as the chat panel would ask it."""
+    with app.test_request_context():
+        if "customer_id" in kwargs:
+            kwargs["customer"] = db.session.get(User, kwargs.pop("customer_id"))
+        return ask(text, **kwargs)
+
+
+def test_order_status_with_the_right_email_and_not_with_a_wrong_one(app, setup):
+    order = place(app, setup, email="minji@example.com")
+    number = order["number"]
+    reply = answer_in(app, f"Where is my order {number}? I'm minji@example.com")
+    assert reply.kind == "order_status"
+    assert f"Order {number}: Order placed." in reply.text
+    assert "waiting for your bank transfer" in reply.text
+    assert reply.links[0].endpoint == "orders.track_order"
+    assert reply.links[0].values == {"number": number, "t": order["token"]}
+    wrong = answer_in(app, f"Where is my order {number}? I'm someone@example.com")
+    nowhere = answer_in(app, "Where is my order 222-2222? I'm minji@example.com")
+    assert wrong.kind == "order_status" and "couldn't find" in wrong.text
+    assert number not in wrong.text and "Order placed" not in wrong.text
+    # The same answer for a wrong email as for a number no order has: nothing is revealed.
+    assert wrong == nowhere
+    korean = answer_in(app, f"주문 {number} 어디쯤 왔나요? minji@example.com", locale="ko")
+    assert f"주문 {number}: 주문 완료." in korean.text
+    assert "무통장 입금을 기다리고" in korean.text
+
+
+def test_a_number_without_email_asks_for_it_and_reads_the_next_message_as_the_email(app, setup):
+    order = place(app, setup, email="minji@example.com")
+    number = order["number"]
+    asked = answer_in(app, f"Has {number.lower().replace('-', '')} shipped yet?")
+    assert asked.kind == "ask_email" and number in asked.text
+    history = [("customer", f"Has {number} shipped yet?", None),
+               ("bot", asked.text, asked.meta())]
+    status = answer_in(app, "It's Minji@Example.com", history=history)
+    assert status.kind == "order_status" and f"Order {number}: Order placed." in status.text
+    not_email = answer_in(app, "hmm", history=history)
+    assert not_email.kind == "ask_email" and "doesn't look like an email" in not_email.text
+    assert not not_email.handover
+
+
+def test_each_lookup_asks_the_shared_limit_and_a_spent_limit_says_so(app, setup):
+    order = place(app, setup, email="minji@example.com")
+    calls = []
+
+    def allowed():
+        calls.append(1)
+        return False
+
+    asked = answer_in(app, f"status of {order['number']}?", lookup_allowed=allowed)
+    assert asked.kind == "ask_email" and calls == []
+    limited = answer_in(app, f"status of {order['number']}? minji@example.com",
+                        lookup_allowed=allowed)
+    assert limited.kind == "limited" and "too many" in limited.text and calls == [1]
+    assert "Order placed" not in limited.text
+
+
+def test_a_signed_in_customer_picks_one_of_their_orders_and_needs_no_email(app, setup, make):
+    user = make.user("jisoo@example.com")
+    first = place(app, setup, email="jisoo@example.com", user_id=user["id"])
+    second = place(app, setup, email="jisoo@example.com", user_id=user["id"],
+                   now=NOW + timedelta(hours=1))
+    stranger = place(app, setup, email="minji@example.com")
+    which = answer_in(app, "Where is my order?", customer_id=user["id"])
+    assert which.kind == "ask_order"
+    assert which.quick_replies == (second["number"], first["number"])
+    own = answer_in(app, first["number"], customer_id=user["id"],
+                    history=[("bot", which.text, which.meta())])
+    assert own.kind == "order_status" and f"Order {first['number']}" in own.text
+    assert own.links[0].values == {"number": first["number"]}
+    # Someone else's number: asked for its email like anyone, nothing said about the order.
+    theirs = answer_in(app, stranger["number"], customer_id=user["id"])
+    assert theirs.kind == "ask_email"
+    guest = answer_in(app, "Where is my order?")
+    assert guest.kind == "ask_order" and guest.links[0].endpoint == "orders.lookup"
+
+
+# Returns -----------------------------------------------------------------------------------
+
+def save_rule(app, **changes):
+    with app.test_request_context():
+        returns.save_rule("shop", None, rule_values(**changes), NOW)
+        db.session.commit()
+
+
+def test_return_eligibility_follows_the_live_rules(app, setup):
+    """Delivered on 3 March (UTC shop): 30 days runs to 2 April; the merchant shortens it to
+    14 days and the same question gets 17 March; final sale, and nothing can come back."""
+    order = delivered_order(app, setup, email="minji@example.com")
+    question = f"Can I return the moon jar from {order['number']}? minji@example.com"
+    save_rule(app, window_days=30)
+    reply = answer_in(app, question, now=NOW + timedelta(days=2))
+    assert reply.kind == "return"
+    assert "Moon jar · Small: you can ask for a return until April 2, 2026" in reply.text
+    assert "Free returns within 30 days" in reply.text
+    assert "You can choose: Refund, Exchange." in reply.text
+    assert [link.endpoint for link in reply.links] == ["returns.request_form", "policies.returns"]
+    assert reply.links[0].values == {"number": order["number"], "t": order["token"]}
+    save_rule(app, window_days=14, allow_refund=False, allow_credit=False)
+    shorter = answer_in(app, question, now=NOW + timedelta(days=2))
+    assert "until March 17, 2026" in shorter.text and "April 2" not in shorter.text
+    assert "You can choose: Exchange." in shorter.text
+    late = answer_in(app, question, now=NOW + timedelta(days=20))
+    assert "can't be returned (Window closed on 17 March)" in late.text
+    assert [link.endpoint for link in late.links] == ["policies.returns"]
+    save_rule(app, final_sale=True)
+    final = answer_in(app, question, now=NOW + timedelta(days=2))
+    assert "can't be returned (Final sale)" in final.text
+    korean = answer_in(app, f"{order['number']} 반품 되나요? minji@example.com", locale="ko",
+                       now=NOW + timedelta(days=2))
+    assert "반품할 수 없습니다" in korean.text
+
+
+def test_return_questions_without_an_order_get_the_policy_or_the_pages_product(app, setup):
+    save_rule(app, window_days=21)
+    general = answer_in(app, "What is your return policy?")
+    assert general.kind == "return" and "Free returns within 21 days" in general.text
+    assert general.links[-1].endpoint == "policies.returns"
+    on_product = answer_in(app, "Can I return this?", context={
+        "page": {"kind": "product", "path": "/products/moon-jar", "label": "Moon jar"}})
+    assert on_product.kind == "return"
+    assert on_product.text.startswith("Moon jar: Free returns within 21 days.")
+    korean = answer_in(app, "반품 규정이 어떻게 되나요?", locale="ko")
+    assert korean.kind == "return" and "21일" in korean.text
+
+
+# Shipping and checkout ---------------------------------------------------------------------
+
+def test_shipping_cost_and_delivery_time_come_from_the_settings(app, setup, make):
+    reply = answer_in(app, "How much does shipping cost?")
+    assert reply.kind == "shipping" and "Standard: ₩3,000" in reply.text
+    time = answer_in(app, "How long does delivery take?")
+    assert time.kind == "shipping" and "Standard: 2–3 days" in time.text
+    make.shipping("Express", price=7500, days_min=1, days_max=1)
+    korean = answer_in(app, "배송비 얼마예요?", locale="ko")
+    assert korean.kind == "shipping"
+    assert "₩3,000" in korean.text and "₩7,500" in korean.text
+
+
+def test_why_after_a_declined_card_explains_and_hands_over(app, setup):
+    context = {"checkout_error": {"code": "card_declined", "message": "Your card was declined."}}
+    reply = answer_in(app, "why?", context=context)
+    assert reply.handover and reply.reason == "payment"
+    assert "bank transfer" in reply.text
+    korean = answer_in(app, "왜 안 돼요?", locale="ko", context=context)
+    assert korean.handover and "무통장 입금" in korean.text
+    # Without an error on record, "why?" is just unclear.
+    assert answer_in(app, "why?").kind == "unsure"
