@@ -233,3 +233,43 @@ def test_why_after_a_declined_card_explains_and_hands_over(app, setup):
     assert korean.handover and "무통장 입금" in korean.text
     # Without an error on record, "why?" is just unclear.
     assert answer_in(app, "why?").kind == "unsure"
+
+
+# The demo shop -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale,text,kind,quoted", [
+    ("en", "how long do I have to return", "return", None),
+    ("en", "how much is shipping", "shipping", "How much is shipping?"),
+    ("en", "Do you ship internationally?", "faq", "Do you ship outside Korea?"),
+    ("en", "how is it packaged?", "faq", "How are the pieces packed?"),
+    ("en", "what payment methods do you accept", "faq", "How can I pay?"),
+    ("en", "is it dishwasher safe?", "faq", "Can the bowls go in the dishwasher and microwave?"),
+    ("en", "my cup looks different from the picture", "faq",
+     "Why does my cup look different from the photo?"),
+    ("en", "do you sell gift cards", "unsure", None),
+    ("ko", "반품 기간이 얼마나 돼요?", "return", None),
+    ("ko", "배송비 얼마예요", "shipping", "배송비는 얼마인가요?"),
+    ("ko", "언제 도착해요?", "shipping", "주문한 상품은 언제 도착하나요?"),
+    ("ko", "해외 배송 되나요?", "faq", "해외로도 배송하나요?"),
+    ("ko", "결제 방법 알려주세요", "faq", "어떻게 결제하나요?"),
+    ("ko", "전자레인지에 돌려도 되나요", "faq", "그릇을 식기세척기와 전자레인지에 써도 되나요?"),
+    ("ko", "세금계산서 발행되나요", "faq", "세금계산서를 받을 수 있나요?"),
+    ("ko", "주말에도 영업하나요", "unsure", None),
+])
+def test_the_demo_shops_help_page_answers_natural_questions(app, demo_shop, locale, text, kind,
+                                                            quoted):
+    """The questions a shopper types, not the help page's wording, in both languages."""
+    reply = answer_in(app, text, locale=locale)
+    assert reply.kind == kind
+    if quoted:
+        assert f"“{quoted}”" in reply.text
+        assert reply.links[0].endpoint == "help.faq"
+
+
+def test_a_hello_gets_what_the_bot_can_do_and_is_no_failure(help_page):
+    hello = ask("안녕하세요", locale="ko")
+    assert hello.kind == "unsure" and not hello.handover
+    assert "상담원과 이야기하기" in hello.quick_replies
+    history = [("customer", "안녕하세요", None), ("bot", hello.text, hello.meta())]
+    unclear = ask("음...", locale="ko", history=history)
+    assert unclear.kind == "unsure" and not unclear.handover

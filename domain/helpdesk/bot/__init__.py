@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 
 from . import faqmatch, words
-from .replies import (checkout_error_answer, faq_answer, handover, order_answer,
+from .replies import (checkout_error_answer, faq_answer, greeting, handover, order_answer,
                       orders_question, return_policy_answer, shipping_answer, unsure)
 
 __all__ = ["Answer", "Link", "answer"]
@@ -59,6 +59,19 @@ def _bot_kinds(history):
     return [(meta or {}).get("kind") for author, _body, meta in history or () if author == "bot"]
 
 
+def _failed_before(history):
+    """Whether the bot already said it was not sure, in answer to a real question (a greeting
+    answered with what the bot can do is no failure)."""
+    asked = ""
+    for author, body, meta in history:
+        if author == "customer":
+            asked = body
+        elif author == "bot" and (meta or {}).get("kind") == "unsure" \
+                and not words.is_greeting(asked):
+            return True
+    return False
+
+
 def _last_bot_kind(history):
     kinds = _bot_kinds(history)
     return kinds[-1] if kinds else None
@@ -90,8 +103,10 @@ def _answer(text, locale, now, history, customer, context, lookup_allowed):
     if found is not None:
         return found
 
+    if words.is_greeting(text):
+        return greeting()
     if words.is_order_status(text):
-        return orders_question(customer, now)
+        return orders_question(customer, now, with_times=words.is_delivery_time(text))
     if words.is_return(text):
         return return_policy_answer(context, now)
     match = faqmatch.best_match(text)
@@ -102,7 +117,7 @@ def _answer(text, locale, now, history, customer, context, lookup_allowed):
         return shipping_answer(cost=cost or not time, time=time or not cost)
     if _last_bot_kind(history) == "ask_email":
         return _ask_email_again(history)
-    return unsure(twice="unsure" in _bot_kinds(history))
+    return unsure(twice=_failed_before(history))
 
 
 def _number_in_history(history):

@@ -44,15 +44,19 @@ def best_match(text):
     held = {}
     order = {}
     for term in terms:
-        for entry in faq_search.search(term):
-            order.setdefault(entry.id, len(order))
-            held.setdefault(entry.id, (entry, []))[1].append(term)
+        for form in words.forms(term):
+            for entry in faq_search.search(form):
+                order.setdefault(entry.id, len(order))
+                found = held.setdefault(entry.id, (entry, []))[1]
+                if term not in found:
+                    found.append(term)
     if not held:
         return None
 
     def rank(item):
         entry, found = item
-        in_question = sum(term in _question_texts(entry) for term in found)
+        asked = _question_texts(entry)
+        in_question = sum(any(form in asked for form in words.forms(term)) for term in found)
         return (-len(found), -in_question, order[entry.id])
 
     entry, found = sorted(held.values(), key=rank)[0]

@@ -70,6 +70,15 @@ def unsure(twice=False):
                    quick_replies=(person_reply(),))
 
 
+def greeting():
+    """A hello answered with what the bot can do (not counted as a failure)."""
+    return _answer("unsure", _("Hello! I can look up an order, tell you whether something can "
+                               "be returned, and answer questions about shipping and our help "
+                               "page. What would you like to know?"),
+                   quick_replies=(_("Where is my order?"), _("Returns"), _("Shipping cost"),
+                                  person_reply()))
+
+
 # The help page -----------------------------------------------------------------------------
 
 def _generated_text(built):
@@ -180,9 +189,19 @@ def ask_email(number, again=False):
     return _answer("ask_email", text)
 
 
-def orders_question(customer, now):
+def orders_question(customer, now, with_times=False):
     """"Where is my order?": a customer picks one of their recent orders; a guest gives the
-    number and email."""
+    number and email. `with_times`: "when will my order arrive?", so the shipping methods'
+    delivery days come too."""
+    found = _orders_question(customer)
+    if not with_times:
+        return found
+    times = _generated_text(generated.delivery_time(shopconfig.current()))
+    return _answer(found.kind, found.text + "\n\n" + times, links=found.links,
+                   quick_replies=found.quick_replies)
+
+
+def _orders_question(customer):
     if customer is not None and getattr(customer, "is_authenticated", True):
         numbers = db.session.scalars(
             db.select(Order.number).where(Order.user_id == customer.id)

@@ -157,6 +157,7 @@ shall should may might must to of in on at by for with about from into as and or
 not no yes please hi hello hey thanks thank what which who whom whose when where why how
 any some get got just also still really very much many more most too there's it's i'm
 can't don't does doesn't do you'd i'd i'll let know tell want need like ok okay
+use using used method way ways accept accepted possible available option options safe okay
 """.split())
 
 KOREAN_STOP_WORDS = frozenset("""
@@ -164,7 +165,21 @@ KOREAN_STOP_WORDS = frozenset("""
 수 있나요 있어요 있을까요 있습니까 있는지 없나요 되나요 돼요 되요 될까요 하나요 해요 하면
 할 하는 했는데 인가요 입니다 이에요 예요 어떻게 어떤 뭐 무엇 뭔가요 알려주세요 알려 주세요
 궁금해요 궁금합니다 문의 문의드려요 문의합니다 가능한가요 가능해요 가능 감사합니다 네 아니요
+사용 사용해도 방법 돌려 돌려도 넣어 넣어도 써 써도 해도 하면 되는 안 싶어요 싶은데 원해요
 """.split())
+
+# Words a shopper uses for what the help page says in other words: a term is found when any
+# of its forms is. Keys and forms as content_terms() leaves them (stemmed, case-folded).
+SYNONYMS = {
+    "packag": ("pack",), "packaging": ("pack",), "wrap": ("pack", "wrapp"),
+    "picture": ("photo",), "pic": ("photo",), "image": ("photo",),
+    "colour": ("color",), "color": ("colour",),
+    "payment": ("pay",), "paying": ("pay",),
+    "abroad": ("international", "outside"), "overseas": ("international", "outside"),
+    "worldwide": ("international", "outside"),
+    "해외배송": ("해외",), "외국": ("해외",), "국제": ("해외",),
+    "결제수단": ("결제",), "입금": ("결제", "입금"),
+}
 
 # Korean writes particles and endings onto the word: "반품은", "배송비는", "얼마예요".
 # Longest first; one is taken off a word of three syllables or more, leaving at least two.
@@ -188,6 +203,8 @@ def _korean_stem(word):
 def _english_stem(word):
     """A light stem: the index finds a word inside longer ones ("return" in "returns"), so a
     shorter form finds more: "returning" and "returned" look for "return"."""
+    if len(word) > 6 and word.endswith("ly"):
+        return word[:-2]
     if len(word) > 5 and word.endswith("ing"):
         return word[:-3]
     if len(word) > 4 and word.endswith("ed"):
@@ -212,6 +229,21 @@ def content_terms(text, limit=8):
             if len(word) < 2:
                 continue
             word = _english_stem(word)
+            if word in STOP_WORDS:
+                continue
         if word not in terms:
             terms.append(word)
     return terms[:limit]
+
+
+def forms(term):
+    """The term and the other words that mean it here (SYNONYMS)."""
+    return (term,) + SYNONYMS.get(term, ())
+
+
+GREETING = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)|yo|안녕|"
+                      r"안녕하세요|안녕하십니까|여보세요|저기요|하이)(?: there)?[\s!.~?]*$")
+
+
+def is_greeting(text):
+    return bool(GREETING.match(normalize(text)))
