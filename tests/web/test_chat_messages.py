@@ -159,3 +159,36 @@ def test_the_away_message_goes_out_once_per_conversation(app, client, shop):
     send(client, text(open_panel(client)), quick="person")
     away = [m for m in chats(app)[0]["messages"] if (m[3] or {}).get("kind") == "away"]
     assert len(away) == 1
+
+
+def _bot_kinds(app):
+    return [(m[3] or {}).get("kind") for m in chats(app)[-1]["messages"] if m[1] == "bot"]
+
+
+def test_a_quick_reply_and_a_question_are_answered_by_the_bot(app, client, shop):
+    answer = send(client, text(open_panel(client)), quick="shipping")
+    assert answer.status_code == 200 and "Shipping cost</li>" in text(answer)
+    send(client, text(open_panel(client)), body="How much is delivery?")
+    assert _bot_kinds(app) == ["shipping", "shipping"]
+    assert chats(app)[0]["handed_over_at"] is None
+
+
+def test_the_bots_order_lookups_share_the_tracking_forms_limit(app, make, client):
+    """Ten wrong guesses on /orders/track spend the minute's allowance: the bot then looks up
+    nothing either, and the form is refused after the bot's lookups too."""
+    from tests.order_helpers import place, shop_with_a_product
+    setup = shop_with_a_product(make)
+    order = place(app, setup, email="minji@example.com")
+    question = f"Where is my order {order['number']}? minji@example.com"
+    send(client, text(open_panel(client)), body=question)
+    assert _bot_kinds(app) == ["order_status"]
+    for _ in range(9):
+        client.post("/orders/track", data={"csrf_token": tokens_of(text(open_panel(client)))
+                                           ["csrf_token"], "number": "AAA-AAAA",
+                                           "email": "x@example.com"})
+    send(client, text(open_panel(client)), body=question)
+    assert _bot_kinds(app)[-1] == "limited"
+    refused = client.post("/orders/track", data={"csrf_token": tokens_of(
+        text(open_panel(client)))["csrf_token"], "number": order["number"],
+        "email": "minji@example.com"})
+    assert refused.status_code == 429
