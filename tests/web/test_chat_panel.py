@@ -93,7 +93,7 @@ def test_the_panel_offers_the_four_quick_replies_and_is_only_a_fragment(client, 
 
 def test_the_panel_is_in_korean_for_a_korean_visitor(client, shop):
     panel = text(client.get("/chat", headers={**HX, "Accept-Language": "ko"}))
-    assert "상담원 연결" in panel and "민지" in panel
+    assert "상담원과 이야기하기" in panel and "민지" in panel
 
 
 def test_without_javascript_the_chat_page_works_as_a_contact_form(app, client, shop):
