@@ -6,6 +6,7 @@ def register_blueprints(app):
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .cart import bp as cart_bp
+    from .chat import bp as chat_bp
     from .checkout import bp as checkout_bp
     from .health import bp as health_bp
     from .help import bp as help_bp
@@ -25,6 +26,7 @@ def register_blueprints(app):
     app.register_blueprint(account_bp)
     app.register_blueprint(policies_bp)
     app.register_blueprint(help_bp)
+    app.register_blueprint(chat_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(admin_bp)

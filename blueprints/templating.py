@@ -351,6 +351,32 @@ def may_open(target):
     office: the navigation hides what the rule would refuse."""
     path = urlsplit(target if target.startswith("/") else url_for(target)).path
     return backoffice.may_open(backoffice.role_of(current_user), path)
+# The chat's Help button: where it opens from each kind of page (endpoint: (about, id arg)).
+CHAT_PAGES = {"products.product": ("product", "slug"), "products.category": ("category", "slug"),
+              "checkout.page": ("checkout", None), "cart.view": ("cart", None),
+              "orders.track_order": ("order", "number")}
+
+
+def chat_widget():
+    """The Help button's two addresses on a storefront page, or None where it has no place (the
+    back office, the chat page itself). Drawn from the page's own URL only, so a cached page
+    carries the same button for every visitor: the panel (htmx) and, without JavaScript, the
+    contact form, both told which page they came from."""
+    if request.blueprint in ("admin", "chat") or request.endpoint is None:
+        return None
+    about, arg = CHAT_PAGES.get(request.endpoint, ("other", None))
+    key = (request.view_args or {}).get(arg, "") if arg else ""
+    panel = {"about": about, "path": request.path}
+    contact = {"from": request.path}
+    if key:
+        panel["id"] = key
+        if about in ("product", "order"):
+            contact[about] = key
+    if about == "order" and request.args.get("t"):
+        panel["t"] = contact["t"] = request.args["t"]
+    return {"panel": url_for("chat.panel", **panel), "contact": url_for("help.contact", **contact)}
+
+
 def unread_messages():
     """How many of the signed-in customer's conversations have an unread reply (the account
     menu's count); 0 for anyone else."""
@@ -383,7 +409,7 @@ GLOBALS = {
     "zone_label": zone_label, "opening_words": opening_words,
     "upcoming_holidays": upcoming_holidays,
     "toss_offered": toss_offered,
-    "unread_messages": unread_messages,
+    "unread_messages": unread_messages, "chat_widget": chat_widget,
 }
 
 

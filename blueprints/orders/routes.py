@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 
 from domain import order_refunds, orders, refund_accounts, returns, tracking
 from domain.errors import InvalidRefundAccount, ShopError
-from domain.extensions import limiter
 
 from ..checkout.context import undo_address_form
 from ..common import shop
@@ -13,6 +12,7 @@ from ..returns.context import order_returns
 from ..returns.forms import RefundAccountForm
 from ..templating import now
 from . import bp
+from .limits import order_lookups
 from .access import tracking_url_args, viewable_order
 from .forms import LookupForm
 
@@ -65,7 +65,7 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 30 per hour", methods=["POST"])
+@order_lookups
 def lookup():
     """Find an order by its number and email; the same answer for a wrong one of either."""
     form = LookupForm()

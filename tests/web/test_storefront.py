@@ -228,9 +228,9 @@ def test_markdown_description_cannot_run_scripts(client, make, shop):
     assert "javascript:" not in re.sub(r">[^<]*<", "><", description).lower()
     assert not re.search(r'href="\s*javascript:', description, re.I)
     assert 'href="https://example.com/care"' in description
-    # Only the shop's own files: the pinned htmx and the local-time script.
+    # Only the shop's own files: the pinned htmx, the local-time and the chat panel's scripts.
     scripts = re.findall(r"<script[^>]*>", body, re.I)
-    assert len(scripts) == 2 and all('src="/static/' in tag for tag in scripts)
+    assert len(scripts) == 3 and all('src="/static/' in tag for tag in scripts)
 
 
 def test_content_security_policy_forbids_inline_scripts(client, shop):
