@@ -198,7 +198,6 @@ def staff_reply(conversation, staff, body, now, *, resolve=False, client_token=N
     return message
 
 
-<<<<<<< HEAD
 def reply_delivery(conversation, now):
     """How a staff reply sent at `now` reaches the customer: "email" at once; "panel" when a
     chat's shopper has the panel open (it shows there, and is emailed after CHAT_EMAIL_AFTER
@@ -211,10 +210,7 @@ def reply_delivery(conversation, now):
     return "email" if conversation.email else "none"
 
 
-def bot_reply(conversation, body, now):
-=======
 def bot_reply(conversation, body, now, meta=None):
->>>>>>> house-chat
     """An automatic answer shown to the customer. It does not stop the reply clock: a person
     still owes an answer to a question the bot could not settle. `meta` says what kind of
     answer it is (its links and quick replies, ConversationMessage.meta)."""
