@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from domain.errors import InvalidMessage
-from domain.helpdesk import conversations, inbox, presence, saved_replies
+from domain.helpdesk import conversations, figures, inbox, presence, saved_replies
 from domain.ids import parse_id
 
 from ..common import new_token, shop
@@ -37,6 +37,8 @@ def _listing():
 
 def _list(filters, listing, oob=()):
     response = render("admin/inbox/list.html", block="conversations", oob=oob, listing=listing,
+                      page_only=lambda: {"chat_minutes": figures.chat_reply_minutes(
+                          now(), shop().schedule)},
                       filters=filters, topics=conversations.TOPICS,
                       status_labels=conversations.STATUS_LABELS,
                       version=inbox.version(listing, conversations.unread_for_staff()))

@@ -351,3 +351,12 @@ def test_the_dashboard_shows_reply_times_in_and_out_of_hours(client, app, setup,
     assert chats.count("—") == 1
     assert "Messages (contact form and email)" in messages and "12 h 5 min" in messages
     assert messages.index("—") < messages.index("12 h 5 min")
+
+
+def test_the_inbox_says_how_soon_chats_are_answered(client, app, setup, merchant):
+    """The chats' in-hours median, the figure the chat panel promises, is on the inbox page."""
+    from tests.inbox_helpers import reply
+    assert "first reply within" not in text(client.get("/admin/inbox"))
+    ref = chat(app, email="quick@example.com", now=NOW - timedelta(days=1))
+    reply(app, ref, merchant["id"], now=NOW - timedelta(days=1) + timedelta(minutes=3))
+    assert "first reply within 3 minutes (median, last 30 days)" in text(client.get("/admin/inbox"))
