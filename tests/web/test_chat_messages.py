@@ -73,8 +73,7 @@ def test_a_poll_with_nothing_new_is_204_in_one_query_without_a_cookie(app, clien
         response = client.get(f"/chat/poll?after={after}")
     assert response.status_code == 204 and response.get_data() == b""
     assert "Set-Cookie" not in response.headers
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 1
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
 
 
 def test_a_poll_marks_the_shopper_present(app, client, shop):
