@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import chat_poll  # noqa: E402
 from bench import checkout as checkout_bench  # noqa: E402
 from bench import scale  # noqa: E402
 from bench import seed  # noqa: E402
@@ -48,6 +49,8 @@ SIGNED_IN_PAGES = ("home", "category", "search", "product")
 MAX_P95_MS = 50.0
 # A page from the cache costs at most this many times the bare endpoint's server CPU.
 MAX_CACHED_CPU = 1.3
+# An idle open chat panel's poll (a 204): at least this share of bare req/s.
+MIN_POLL_RATIO = 0.50
 MAX_HTML_BYTES = 30 * 1024
 MAX_ASSET_BYTES = 30 * 1024
 ASSET_GLOBS = ("static/css/*.css", "static/vendor/*.js", "static/js/*.js")
@@ -71,7 +74,7 @@ class Scenario:
     headers: dict = field(default_factory=dict)
 
 
-def scenarios(info, cookie=None):
+def scenarios(info, cookie=None, chat=None):
     pages = [
         Scenario("bare", BARE_PATH, kind="ceiling", expect="ok"),
         Scenario("home", "/", expect="Featured"),
@@ -93,6 +96,9 @@ def scenarios(info, cookie=None):
                        headers={"Cookie": cookie or ""}) for name in SIGNED_IN_PAGES]
     signed.append(Scenario("cart-in", "/cart", kind="signed-in", expect="Buy now",
                            headers={"Cookie": cookie or ""}))
+    if chat is not None:
+        # An open chat panel asking for news with nothing new (bench/chat_poll.py).
+        signed.append(Scenario("chat-poll", chat[1], kind="poll", headers={"Cookie": chat[0]}))
     return pages + signed
 
 
@@ -153,6 +159,12 @@ def judge(row):
         if row["errors"]:
             return "FAIL", [f"{row['errors']} failed orders: {'; '.join(row['error_detail'])}"]
         return "measured", []
+    if row["kind"] == "poll":
+        if row["ratio"] < MIN_POLL_RATIO:
+            problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_POLL_RATIO:.0%}")
+        if row["errors"]:
+            problems.append(f"{row['errors']} errors or non-2xx/3xx")
+        return ("FAIL" if problems else "PASS"), problems
     if row["kind"] == "signed-in":
         if row["ratio"] < MIN_SIGNED_IN_RATIO:
             problems.append(f"req/s {row['ratio']:.0%} of bare < {MIN_SIGNED_IN_RATIO:.0%}")
@@ -175,6 +187,7 @@ def judge(row):
 def print_load_table(rows, connections, ceiling_rps):
     print(f"\nLoad ({connections} connections; targets: page >= {MIN_RATIO:.0%} of bare req/s, "
           f"p95 < {MAX_P95_MS:.0f} ms; signed-in page (-in) >= {MIN_SIGNED_IN_RATIO:.0%} of bare "
+          f"req/s; chat poll >= {MIN_POLL_RATIO:.0%} of bare "
           f"req/s; a cached page's server CPU <= {MAX_CACHED_CPU}x bare; bare = "
           f"{ceiling_rps:.0f} req/s, mean of first and last run)")
     header = (f"{'page':<20}{'req/s':>10}{'x bare':>8}{'cpu x':>7}{'p50 ms':>9}{'p95 ms':>9}"
@@ -342,7 +355,9 @@ def main(argv=None):
         server.wait_ready()
         cookie = (signed_in.session_cookie(server.base, f"/products/{info['product_slug']}")
                   if signed_in_wanted(wanted) else None)
-        chosen = scenarios(info, cookie)
+        chat = (chat_poll.open_chat(server.base)
+                if wanted is None or "chat-poll" in wanted else None)
+        chosen = scenarios(info, cookie, chat)
         if wanted is not None:
             chosen = [s for s in chosen if s.name in wanted]
         pages = {s.name: page_weight(server.base, s) for s in chosen if s.kind == "page"}

@@ -232,23 +232,24 @@ def email():
 
 @bp.get("/chat/poll")
 def poll():
-    """Anything new after message `after`? 204 when not (one query, nothing rendered); 286 stops
-    the panel's polling when the chat is resolved or gone."""
+    """Anything new after message `after`? 204 when not (one query, nothing rendered, the
+    session only read); 286 stops the panel's polling when the chat is resolved or gone."""
     saved = session.get(SESSION_KEY) or {}
-    found = chat.news(saved.get("id"), saved.get("key"), _after()) if saved else None
-    if found is not None and found[1] is not None and (
-            not current_user.is_authenticated or current_user.id != found[1]):
+    after = _after()
+    found = chat.news(saved.get("id"), saved.get("key"), after) if saved else None
+    if found is not None and found.user_id is not None and (
+            not current_user.is_authenticated or current_user.id != found.user_id):
         found = None
     if found is None:
         return "", 286
-    status, _user_id, messages = found
-    presence.customer_seen(saved["id"], now())
-    if not messages and status != "resolved":
+    chat.seen(saved["id"], found, now())
+    if found.newest is None and found.status != "resolved":
         return "", 204
-    after = messages[-1].id if messages else _after()
+    messages = chat.messages_after(saved["id"], after) if found.newest is not None else []
+    resolved = found.status == "resolved"
     response = render("chat/_poll.html", messages=messages, links=_links(messages),
-                      schedule=shop().schedule, after=after, resolved=status == "resolved",
-                      fragment=True)
-    if status == "resolved":
+                      schedule=shop().schedule, after=messages[-1].id if messages else after,
+                      resolved=resolved, fragment=True)
+    if resolved:
         response.status_code = 286
     return response

@@ -17,17 +17,19 @@ import hashlib
 import hmac
 import secrets
 import statistics
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, update
+from sqlalchemy import Integer, String, and_, text, update
 from sqlalchemy.exc import IntegrityError
 
 from ..email_address import clean as clean_email
 from ..errors import InvalidMessage
 from ..extensions import db
 from ..models import Conversation, ConversationMessage
+from ..models.base import UTCDateTime
 from ..orders import NUMBER_ALPHABET
 from . import conversations, hours, presence
 
@@ -272,22 +274,55 @@ def wants_email(conversation):
         and conversation.away_sent_at is not None
 
 
+# A poll's one query, in plain SQL on the request's connection (no ORM work per poll): the
+# chat's state and the newest message the shopper has not got yet, read off the index on
+# (conversation_id, id); the messages themselves are read only when there is one.
+_POLL = text("""
+    SELECT c.status, c.user_id, c.secret, c.customer_seen_at,
+           (SELECT max(m.id) FROM conversation_message m
+             WHERE m.conversation_id = c.id AND m.id > :after
+               AND m.author IN ('customer', 'staff', 'bot')) AS newest
+    FROM conversation c WHERE c.id = :conversation_id AND c.channel = 'chat'
+""").columns(status=String(), user_id=Integer(), secret=String(),
+             customer_seen_at=UTCDateTime(), newest=Integer())
+
+
+@dataclass(frozen=True)
+class News:
+    status: str
+    user_id: int | None
+    # When the shopper's panel last asked (presence.customer_seen writes it at most once a minute).
+    seen_at: datetime | None
+    newest: int | None
+
+
 def news(conversation_id, secret, after):
-    """One query for a poll: (status, user_id, [new messages]) of the chat, or None when the
-    id or secret is wrong. New messages are those shown to the customer with an id above
-    `after`, in order."""
-    rows = db.session.execute(
-        db.select(Conversation.status, Conversation.user_id, Conversation.secret,
-                  ConversationMessage)
-        .outerjoin(ConversationMessage, and_(
-            ConversationMessage.conversation_id == Conversation.id,
-            ConversationMessage.id > after,
-            ConversationMessage.author.in_(conversations.SHOWN_TO_CUSTOMER)))
-        .where(Conversation.id == conversation_id, Conversation.channel == "chat")
-        .order_by(ConversationMessage.id)).all()
-    if not rows or not hmac.compare_digest(rows[0].secret.encode(), str(secret).encode()):
+    """A poll: the chat's News (newest: the id of the latest message shown to the customer
+    after `after`, None when there is nothing new), or None when the id or secret is wrong."""
+    try:
+        conversation_id, after = int(conversation_id), int(after)
+    except (TypeError, ValueError):
         return None
-    return rows[0].status, rows[0].user_id, [row[3] for row in rows if row[3] is not None]
+    row = db.session.connection().execute(
+        _POLL, {"conversation_id": conversation_id, "after": after}).first()
+    if row is None or not hmac.compare_digest(row.secret.encode(), str(secret).encode()):
+        return None
+    return News(status=row.status, user_id=row.user_id, seen_at=row.customer_seen_at,
+                newest=row.newest)
+
+
+def messages_after(conversation_id, after):
+    """The messages shown to the customer after `after`, in order."""
+    return db.session.scalars(db.select(ConversationMessage).where(
+        ConversationMessage.conversation_id == conversation_id, ConversationMessage.id > after,
+        ConversationMessage.author.in_(conversations.SHOWN_TO_CUSTOMER))
+        .order_by(ConversationMessage.id)).all()
+
+
+def seen(conversation_id, news_, now):
+    """The open panel asked at `now`: written only when the last mark is a minute old."""
+    if news_.seen_at is None or news_.seen_at < now - presence.WRITE_EVERY:
+        presence.customer_seen(conversation_id, now)
 
 
 def last_id(conversation):

@@ -155,8 +155,11 @@ def test_a_poll_reads_what_is_new_in_order_and_nothing_with_a_wrong_secret(desk)
     _say(conversation, "Talk to a person", "token-p-0123456789abcd", quick="person")
     db.session.flush()
     first = conversation.messages[0].id
-    status, user_id, news = chat.news(conversation.id, conversation.secret, first)
-    assert status == "open" and user_id is None
-    assert [m.id for m in news] == [m.id for m in conversation.messages[1:]]
+    found = chat.news(conversation.id, conversation.secret, first)
+    assert found.status == "open" and found.user_id is None
+    assert found.newest == conversation.messages[-1].id
+    assert [m.id for m in chat.messages_after(conversation.id, first)] \
+        == [m.id for m in conversation.messages[1:]]
     assert chat.news(conversation.id, "wrong", 0) is None
-    assert chat.news(conversation.id, conversation.secret, conversation.messages[-1].id)[2] == []
+    assert chat.news(conversation.id, conversation.secret, conversation.messages[-1].id).newest \
+        is None

@@ -73,8 +73,7 @@ def test_a_poll_with_nothing_new_is_204_in_one_query_without_a_cookie(app, clien
         response = client.get(f"/chat/poll?after={after}")
     assert response.status_code == 204 and response.get_data() == b""
     assert "Set-Cookie" not in response.headers
-    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 1
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("SELECT")
 
 
 def test_a_poll_marks_the_shopper_present(app, client, shop):
@@ -192,3 +191,24 @@ def test_the_bots_order_lookups_share_the_tracking_forms_limit(app, make, client
         text(open_panel(client)))["csrf_token"], "number": order["number"],
         "email": "minji@example.com"})
     assert refused.status_code == 429
+
+
+def test_a_chat_from_checkout_keeps_the_cart_and_the_checkout_error(app, make, client):
+    """The merchant sees what was in the cart and what went wrong, as the shopper saw it."""
+    from tests.order_helpers import shop_with_a_product
+    setup = shop_with_a_product(make)
+    help_shop(app, make)
+    client.post("/cart/add", data={"csrf_token": tokens_of(text(open_panel(client)))["csrf_token"],
+                                   "variant_id": setup["variant"], "quantity": 2})
+    with client.session_transaction() as session:
+        session["checkout_problem"] = {"code": "card_declined",
+                                       "message": "Your card was declined."}
+    panel = text(open_panel(client, {"about": "checkout", "path": "/checkout"}))
+    send(client, panel, quick="person", about="checkout", path="/checkout")
+    context = chats(app)[0]["context"]
+    assert context["page"] == {"kind": "checkout", "path": "/checkout", "label": ""}
+    assert context["cart"]["lines"] == [{"name": "Moon jar", "variant": "Small", "quantity": 2,
+                                         "amount": "₩78,000"}]
+    assert context["cart"]["total"] == "₩78,000" and context["cart"]["currency"] == "KRW"
+    assert context["checkout_error"] == {"code": "card_declined",
+                                         "message": "Your card was declined."}
