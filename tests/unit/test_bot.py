@@ -273,3 +273,37 @@ def test_a_hello_gets_what_the_bot_can_do_and_is_no_failure(help_page):
     history = [("customer", "안녕하세요", None), ("bot", hello.text, hello.meta())]
     unclear = ask("음...", locale="ko", history=history)
     assert unclear.kind == "unsure" and not unclear.handover
+
+
+def test_a_product_named_without_an_order_gets_its_own_rule(app, setup, make):
+    vase = make.product("Celadon vase", price=52000)
+    save_rule(app, window_days=30)
+    with app.test_request_context():
+        returns.save_rule("product", vase["id"], rule_values(window_days=7, allow_refund=False),
+                          NOW)
+        db.session.commit()
+    reply = answer_in(app, "Can I return the celadon vase?")
+    assert reply.kind == "return"
+    assert reply.text.startswith("Celadon vase: Free returns within 7 days")
+    assert "You can choose: Exchange, Store credit." in reply.text
+    jar = answer_in(app, "can I return the moon jar?")
+    assert jar.text.startswith("Moon jar: Free returns within 30 days")
+
+
+def test_a_guests_return_question_continues_after_the_email(app, setup):
+    order = delivered_order(app, setup, email="minji@example.com")
+    save_rule(app, window_days=30)
+    question = f"{order['number']} 반품할 수 있나요?"
+    asked = answer_in(app, question, locale="ko")
+    assert asked.kind == "ask_email"
+    history = [("customer", question, None), ("bot", asked.text, asked.meta())]
+    reply = answer_in(app, "minji@example.com", locale="ko", history=history,
+                      now=NOW + timedelta(days=2))
+    assert reply.kind == "return" and "2026년 4월 2일까지 반품을 신청하실 수 있습니다" in reply.text
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_the_greetings_quick_replies_lead_where_they_say(help_page, locale):
+    hello = ask("hello", locale=locale)
+    kinds = [ask(reply, locale=locale).kind for reply in hello.quick_replies]
+    assert kinds == ["ask_order", "return", "shipping", "handover"]

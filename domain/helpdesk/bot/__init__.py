@@ -108,7 +108,7 @@ def _answer(text, locale, now, history, customer, context, lookup_allowed):
     if words.is_order_status(text):
         return orders_question(customer, now, with_times=words.is_delivery_time(text))
     if words.is_return(text):
-        return return_policy_answer(context, now)
+        return return_policy_answer(text, context, now)
     match = faqmatch.best_match(text)
     if match is not None:
         return faq_answer(match.entry, locale, now)

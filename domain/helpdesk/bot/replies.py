@@ -149,16 +149,44 @@ def _page_product(context):
     return None
 
 
+def _subject_terms(asked):
+    """The words of a question that may name a product: not the words asking about returns,
+    nor an order number."""
+    return [t for t in words.content_terms(asked, limit=12)
+            if not words.RETURN.search(t) and len(t) >= 2 and not words.order_number(t)]
+
+
+def _named_product(asked):
+    """The product a question names ("can I return the moon jar?"), found with the
+    storefront's search and kept only when its title holds the most of the question's words;
+    None when no product, or more than one equally, is named."""
+    from ... import catalog
+    hits = {}
+    for term in _subject_terms(asked):
+        for product in catalog.search(term, per_page=5, window=20).items:
+            titles = words.normalize(" ".join(localized.text(product, "title", lang)
+                                              for lang in shopconfig.LANGUAGES))
+            if term in titles:
+                entry = hits.setdefault(product.id, [product, 0])
+                entry[1] += 1
+    if not hits:
+        return None
+    ranked = sorted(hits.values(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 def _actions(actions):
     return ", ".join(action_label(action) for action in actions)
 
 
-def return_policy_answer(context, now):
-    """The return terms of the page's product, else the shop's policy in short, from the live
-    rules; both link to the returns policy."""
+def return_policy_answer(asked, context, now):
+    """The return terms of the product the question names or the page shows, else the shop's
+    policy in short, from the live rules; both link to the returns policy."""
     config = shopconfig.current()
     policy_link = _link(_page_label("policies.returns"), "policies.returns")
-    product = _page_product(context)
+    product = _named_product(asked) or _page_product(context)
     from ...returns import confirmed
     if product is not None and confirmed():
         rule = rule_for(product.id, product.category_id)
@@ -300,8 +328,7 @@ def _names(line):
 def _named_lines(order, asked, context):
     """The order's lines the question names ("the vase"), or the page's product; all lines
     when it names none."""
-    terms = [t for t in words.content_terms(asked, limit=12)
-             if not words.RETURN.search(t) and len(t) >= 2 and not words.order_number(t)]
+    terms = _subject_terms(asked)
     named = [line for line in order.lines if any(term in _names(line) for term in terms)]
     if not named:
         product = _page_product(context)

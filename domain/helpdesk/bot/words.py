@@ -82,7 +82,7 @@ SHIPPING = _any(r"\b(?:shipping|ship|delivery|deliver|courier)\b", r"배송|택�
 
 # "Why?" after a checkout error.
 WHY = _any(r"\bwhy\b|\bwhat happened\b|\bwhat went wrong\b|\bwhat (?:does|did) (?:this|that|it) "
-           r"mean\b|\bwhat'?s wrong\b|\bproblem\b|\berror\b|\bhelp\b",
+           r"mean\b|\bwhat'?s wrong\b|\bproblem\b|\berror\b",
            r"왜|무슨 ?(?:일|문제|뜻)|뭐가 ?(?:문제|잘못)|안 ?(?:돼|되|됨)|오류|에러|문제")
 
 EMAIL = re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+\.[^\s@<>(),;:\"'.]+")
