@@ -80,6 +80,18 @@ def test_payment_and_damage_go_to_a_person_directly(help_page, text, reason):
 
 # Orders ------------------------------------------------------------------------------------
 
+def test_order_numbers_are_read_as_shoppers_write_them():
+    """With or without its dash, in small letters; a word of the numbers' alphabet is none."""
+    from domain.helpdesk.bot.words import order_number
+    assert order_number("is K7Q-4D2M shipped?") == "K7Q-4D2M"
+    assert order_number("k7q-4d2m please") == "K7Q-4D2M"
+    assert order_number("order k7q4d2m") == "K7Q-4D2M"
+    assert order_number("주문번호 K7Q 4D2M 입니다") == "K7Q-4D2M"
+    assert order_number("where is my package?") == ""
+    assert order_number("the vase") == ""
+    assert order_number("K7Q-4D2O") == ""  # O is not in the numbers' alphabet
+
+
 from domain.models import User  # noqa: E402
 from tests.order_helpers import delivered_order, place  # noqa: E402
 
@@ -115,7 +127,7 @@ def test_order_status_with_the_right_email_and_not_with_a_wrong_one(app, setup):
 def test_a_number_without_email_asks_for_it_and_reads_the_next_message_as_the_email(app, setup):
     order = place(app, setup, email="minji@example.com")
     number = order["number"]
-    asked = answer_in(app, f"Has {number.lower().replace('-', '')} shipped yet?")
+    asked = answer_in(app, f"Has {number.lower()} shipped yet?")
     assert asked.kind == "ask_email" and number in asked.text
     history = [("customer", f"Has {number} shipped yet?", None),
                ("bot", asked.text, asked.meta())]
@@ -307,3 +319,21 @@ def test_the_greetings_quick_replies_lead_where_they_say(help_page, locale):
     hello = ask("hello", locale=locale)
     kinds = [ask(reply, locale=locale).kind for reply in hello.quick_replies]
     assert kinds == ["ask_order", "return", "shipping", "handover"]
+
+
+def test_a_customer_asking_to_return_picks_an_order_and_gets_its_deadline(app, setup, make):
+    """"Can I return my order?" offers the customer's orders; the number picked next is
+    answered about returning it, not with its status."""
+    user = make.user("jisoo@example.com")
+    order = delivered_order(app, setup, email="jisoo@example.com", user_id=user["id"])
+    save_rule(app, window_days=30)
+    offered = answer_in(app, "Can I return my order?", customer_id=user["id"])
+    assert offered.kind == "return" and offered.quick_replies == (order["number"],)
+    history = [("customer", "Can I return my order?", None),
+               ("bot", offered.text, offered.meta())]
+    reply = answer_in(app, order["number"], customer_id=user["id"], history=history,
+                      now=NOW + timedelta(days=2))
+    assert reply.kind == "return" and "until April 2, 2026" in reply.text
+    # The customer's own order: store credit is offered, and the link needs no token.
+    assert "You can choose: Refund, Exchange, Store credit." in reply.text
+    assert reply.links[0].values == {"number": order["number"]}
