@@ -337,3 +337,11 @@ def test_a_customer_asking_to_return_picks_an_order_and_gets_its_deadline(app, s
     # The customer's own order: store credit is offered, and the link needs no token.
     assert "You can choose: Refund, Exchange, Store credit." in reply.text
     assert reply.links[0].values == {"number": order["number"]}
+
+
+@pytest.mark.parametrize("text", [
+    "How many people does the set serve?", "Will it crack in the oven?", "How can I pay?",
+    "Is it personal to engrave?", "전자레인지에 넣으면 깨지나요?", "카드로 결제할 수 있나요?"])
+def test_ordinary_questions_near_those_words_stay_with_the_bot(help_page, text):
+    """Questions about what might happen, or how to pay, are not problems to hand over."""
+    assert not ask(text).handover

@@ -25,8 +25,8 @@ def _any(*patterns):
 
 # Asking for a person. "person" but not "personal", "agent" but not "agenda".
 HANDOVER = _any(
-    r"\b(?:person|persons|people|human|humans|agent|agents|operator|representative|staff|"
-    r"someone real|real someone|somebody real|customer service|support team)\b",
+    r"\b(?:person|human|humans|agent|agents|operator|representative|real people|"
+    r"someone real|somebody real|customer service|support team)\b",
     r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a real|the owner|the shop)",
     r"상담|사람|직원|담당자|매니저|사장님|운영자|전화 ?(?:주세요|해 ?주세요|상담)")
 
@@ -47,10 +47,13 @@ PAYMENT = _any(
     r"환불(?:을|이|금|금이|금을)? ?(?:아직 ?)?(?:못|안)|환불.{0,10}(?:안 ?들어|못 ?받|안 ?받|아직)")
 
 # Goods that arrived damaged: a person arranges the replacement or refund.
+# Said of what happened ("arrived broken", "깨져서 왔어요"), not asked of what might ("will it
+# crack in the oven?", "전자레인지에 넣으면 깨지나요?"), which the help page answers.
 DAMAGE = _any(
-    r"\b(?:broken|broke|damaged|damage|cracked|crack|chipped|chip|shattered|smashed|dented|"
-    r"scratched|leaking|defective|faulty)\b",
-    r"파손|깨진|깨졌|깨져|깨짐|금이 ?(?:가|갔)|금 ?갔|부서|망가|손상|찌그러|이가 ?나갔|흠집|불량")
+    r"\b(?:broken|broke|damaged|cracked|chipped|shattered|smashed|dented|scratched|leaking|"
+    r"defective|faulty)\b",
+    r"파손|깨진|깨졌|깨져 ?(?:서|있|왔|도착)|깨짐|금이 ?갔|금 ?갔|부서진|부서졌|부서져 ?(?:서|있|왔)|"
+    r"망가진|망가졌|망가져 ?(?:서|있|왔)|손상|찌그러|이가 ?나갔|흠집이 ?(?:있|났|생겼)|불량")
 
 # Questions about an order's progress.
 ORDER_STATUS = _any(
