@@ -345,3 +345,25 @@ def test_a_customer_asking_to_return_picks_an_order_and_gets_its_deadline(app, s
 def test_ordinary_questions_near_those_words_stay_with_the_bot(help_page, text):
     """Questions about what might happen, or how to pay, are not problems to hand over."""
     assert not ask(text).handover
+
+
+def test_a_corrected_email_after_not_found_finds_the_order(app, setup):
+    order = place(app, setup, email="minji@example.com")
+    question = f"where is {order['number']}? minji@exampel.com"
+    missed = answer_in(app, question)
+    assert missed.kind == "order_status" and "couldn't find" in missed.text
+    history = [("customer", question, None), ("bot", missed.text, missed.meta())]
+    found = answer_in(app, "sorry, minji@example.com", history=history)
+    assert found.kind == "order_status" and f"Order {order['number']}" in found.text
+
+
+def test_thanks_is_answered_politely_and_is_no_failure(help_page):
+    first = ask("blorp?")
+    history = [("customer", "blorp?", None), ("bot", first.text, first.meta())]
+    thanks = ask("감사합니다!", locale="ko", history=history)
+    assert thanks.kind == "unsure" and not thanks.handover and "천만에요" in thanks.text
+    # "Thanks" did not count as the second failure: the conversation stays with the bot...
+    history += [("customer", "감사합니다!", None), ("bot", thanks.text, thanks.meta())]
+    assert not ask("ok thanks", history=history).handover
+    # ...and a real second failure still hands over.
+    assert ask("zzzt", history=history).reason == "unsure_twice"

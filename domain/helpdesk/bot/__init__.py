@@ -29,7 +29,7 @@ from ...shopconfig import LANGUAGES
 from . import faqmatch, lookup, terms, words
 from .answers import Answer, Link
 from .replies import (checkout_error_answer, faq_answer, greeting, handover, shipping_answer,
-                      unsure)
+                      thanks, unsure)
 
 __all__ = ["Answer", "Link", "answer"]
 
@@ -69,6 +69,8 @@ def _answer(text, lang, now, history, customer, context, lookup_allowed):
 
     if words.is_greeting(text):
         return greeting()
+    if words.is_thanks(text):
+        return thanks()
     if words.is_return(text):
         return terms.policy_answer(text, context, customer)
     if words.is_order_status(text):
@@ -91,13 +93,14 @@ def _last_bot_kind(history):
 
 
 def _failed_before(history):
-    """Whether the bot already said it was not sure in answer to a real question (a hello
-    answered with what the bot can do is no failure)."""
+    """Whether the bot already said it was not sure in answer to a real question (a hello or
+    a thank-you answered politely is no failure)."""
     asked = ""
     for author, body, meta in history:
         if author == "customer":
             asked = body
-        elif author == "bot" and meta.get("kind") == "unsure" and not words.is_greeting(asked):
+        elif author == "bot" and meta.get("kind") == "unsure" \
+                and not words.is_small_talk(asked):
             return True
     return False
 
@@ -132,7 +135,8 @@ def _about_an_order(text, now, history, customer, context, lookup_allowed):
     email = words.email(text)
     asked = text
     last = _last_bot_kind(history)
-    if not number and email and last == "ask_email":
+    if not number and email and last in ("ask_email", "order_status", "limited"):
+        # The email asked for, or a corrected one after "not found".
         number, asked = _number_in_history(history)
     if not number:
         return None

@@ -16,13 +16,14 @@ from .answers import (Answer, day, generated_text, link, page_label, person_repl
 
 
 def ask_email(number, again=False):
+    """Ask for the email of order `number`; `again` when the answer held none (a person is
+    offered then, for a shopper who no longer knows it)."""
     if again:
-        text = _("That doesn't look like an email address. What email address did you use "
-                 "for order %(number)s?", number=number)
-    else:
-        text = _("What email address did you use for order %(number)s? I need it to find the "
-                 "order.", number=number)
-    return Answer("ask_email", text)
+        return Answer("ask_email", _(
+            "That doesn't look like an email address. What email address did you use for "
+            "order %(number)s?", number=number), quick_replies=(person_reply(),))
+    return Answer("ask_email", _("What email address did you use for order %(number)s? I need "
+                                 "it to find the order.", number=number))
 
 
 def which_order(customer, with_times=False):

@@ -48,6 +48,12 @@ def greeting():
                                  person_reply()))
 
 
+def thanks():
+    """"Thanks": nothing to answer, and no failure either."""
+    return Answer("unsure", _("You're welcome! Ask me anything else, or talk to a person."),
+                  quick_replies=(person_reply(),))
+
+
 def faq_answer(entry, lang):
     """The matched question quoted, its answer (drawn from the rules now for a generated
     one), and a link to it on the help page."""

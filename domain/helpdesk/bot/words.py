@@ -248,5 +248,19 @@ GREETING = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)
                       r"안녕하세요|안녕하십니까|여보세요|저기요|하이)(?: there)?[\s!.~?]*$")
 
 
+THANKS = re.compile(r"^(?:(?:ok(?:ay)?|great|perfect|cool|nice|got it|i see|(?:thank you|thanks|"
+                    r"thx|ty)(?: (?:so|very) much)?(?: a lot)?|알겠습니다|알겠어요|네|넵|예|좋아요|"
+                    r"감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐)[\s!.~,]*)+$")
+
+
 def is_greeting(text):
     return bool(GREETING.match(normalize(text)))
+
+
+def is_thanks(text):
+    """"Thanks", "ok great", "감사합니다": the shopper is done, not asking."""
+    return bool(THANKS.match(normalize(text)))
+
+
+def is_small_talk(text):
+    return is_greeting(text) or is_thanks(text)
