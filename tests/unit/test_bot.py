@@ -367,3 +367,21 @@ def test_thanks_is_answered_politely_and_is_no_failure(help_page):
     assert not ask("ok thanks", history=history).handover
     # ...and a real second failure still hands over.
     assert ask("zzzt", history=history).reason == "unsure_twice"
+
+
+def test_a_generated_help_page_answer_is_drawn_from_the_settings_of_the_moment(app, make):
+    """The help page's "How much is shipping?" quoted in the chat says today's prices."""
+    faq_shop(app, make)
+    before = answer_in(app, "배송비 얼마예요?", locale="ko")
+    assert "“배송비는 얼마인가요?”" in before.text and "₩3,000" in before.text
+    assert "₩8,000" not in before.text
+    make.shipping("Express", price=8000, days_min=1, days_max=1)
+    after = answer_in(app, "배송비 얼마예요?", locale="ko")
+    assert "“배송비는 얼마인가요?”" in after.text and "₩8,000" in after.text
+
+
+def test_sharing_one_word_of_several_is_not_a_match(help_page):
+    """"Bowls" alone does not make a freezer question the dishwasher answer (1 of 3 words,
+    under the threshold)."""
+    reply = ask("Can soup bowls go in the freezer?")
+    assert reply.kind == "unsure" and "dishwasher" not in reply.text
