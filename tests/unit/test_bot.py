@@ -247,6 +247,18 @@ def test_why_after_a_declined_card_explains_and_hands_over(app, setup):
     assert answer_in(app, "why?").kind == "unsure"
 
 
+def test_other_checkout_errors_are_explained_with_what_to_do(app, setup):
+    timeout = {"checkout_error": {"code": "card_timeout", "message": "The payment timed out."}}
+    reply = answer_in(app, "what happened?", context=timeout)
+    assert reply.handover and reply.reason == "payment" and "did not go through" in reply.text
+    sold = {"checkout_error": {"code": "sold_out",
+                               "message": "Moon jar · Small: only 1 left."}}
+    reply = answer_in(app, "왜 주문이 안 돼요?", locale="ko", context=sold)
+    assert not reply.handover and reply.quick_replies == ("상담원과 이야기하기",)
+    assert "“Moon jar · Small: only 1 left.”" in reply.text and "장바구니" in reply.text
+    assert reply.links[0].endpoint == "cart.view"
+
+
 # The demo shop -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("locale,text,kind,quoted", [

@@ -100,7 +100,15 @@ def checkout_error_answer(error):
                  "You can try again, use another card, or choose bank transfer at "
                  "checkout. I'm also passing this conversation to a person.")
         return Answer("handover", text, handover=True, reason="payment")
-    text = _("Checkout said: “%(message)s”", message=message) if message else _(
+    said = _("Checkout said: “%(message)s”", message=message) if message else _(
         "Checkout could not place your order.")
-    return Answer("unsure", text + " " + _("If that doesn't help, a person can look at it with "
-                                           "you."), quick_replies=(person_reply(),))
+    links = ()
+    if code == "sold_out":
+        said += " " + _("Something in your cart sold out while you were checking out: lower its "
+                        "quantity or remove it in your cart, then place the order again.")
+        links = (link(_("Your cart"), "cart.view"),)
+    elif code == "invalid_address":
+        said += " " + _("Please check the address fields marked on the checkout page; a "
+                        "postcode or phone number in the wrong form is the usual cause.")
+    return Answer("unsure", said + " " + _("If that doesn't help, a person can look at it with "
+                                           "you."), links=links, quick_replies=(person_reply(),))
