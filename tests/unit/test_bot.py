@@ -80,6 +80,18 @@ def test_payment_and_damage_go_to_a_person_directly(help_page, text, reason):
 
 # Orders ------------------------------------------------------------------------------------
 
+def test_order_numbers_are_read_as_shoppers_write_them():
+    """With or without its dash, in small letters; a word of the numbers' alphabet is none."""
+    from domain.helpdesk.bot.words import order_number
+    assert order_number("is K7Q-4D2M shipped?") == "K7Q-4D2M"
+    assert order_number("k7q-4d2m please") == "K7Q-4D2M"
+    assert order_number("order k7q4d2m") == "K7Q-4D2M"
+    assert order_number("주문번호 K7Q 4D2M 입니다") == "K7Q-4D2M"
+    assert order_number("where is my package?") == ""
+    assert order_number("the vase") == ""
+    assert order_number("K7Q-4D2O") == ""  # O is not in the numbers' alphabet
+
+
 from domain.models import User  # noqa: E402
 from tests.order_helpers import delivered_order, place  # noqa: E402
 
@@ -115,7 +127,7 @@ def test_order_status_with_the_right_email_and_not_with_a_wrong_one(app, setup):
 def test_a_number_without_email_asks_for_it_and_reads_the_next_message_as_the_email(app, setup):
     order = place(app, setup, email="minji@example.com")
     number = order["number"]
-    asked = answer_in(app, f"Has {number.lower().replace('-', '')} shipped yet?")
+    asked = answer_in(app, f"Has {number.lower()} shipped yet?")
     assert asked.kind == "ask_email" and number in asked.text
     history = [("customer", f"Has {number} shipped yet?", None),
                ("bot", asked.text, asked.meta())]
@@ -235,6 +247,18 @@ def test_why_after_a_declined_card_explains_and_hands_over(app, setup):
     assert answer_in(app, "why?").kind == "unsure"
 
 
+def test_other_checkout_errors_are_explained_with_what_to_do(app, setup):
+    timeout = {"checkout_error": {"code": "card_timeout", "message": "The payment timed out."}}
+    reply = answer_in(app, "what happened?", context=timeout)
+    assert reply.handover and reply.reason == "payment" and "did not go through" in reply.text
+    sold = {"checkout_error": {"code": "sold_out",
+                               "message": "Moon jar · Small: only 1 left."}}
+    reply = answer_in(app, "왜 주문이 안 돼요?", locale="ko", context=sold)
+    assert not reply.handover and reply.quick_replies == ("상담원과 이야기하기",)
+    assert "“Moon jar · Small: only 1 left.”" in reply.text and "장바구니" in reply.text
+    assert reply.links[0].endpoint == "cart.view"
+
+
 # The demo shop -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("locale,text,kind,quoted", [
@@ -273,3 +297,103 @@ def test_a_hello_gets_what_the_bot_can_do_and_is_no_failure(help_page):
     history = [("customer", "안녕하세요", None), ("bot", hello.text, hello.meta())]
     unclear = ask("음...", locale="ko", history=history)
     assert unclear.kind == "unsure" and not unclear.handover
+
+
+def test_a_product_named_without_an_order_gets_its_own_rule(app, setup, make):
+    vase = make.product("Celadon vase", price=52000)
+    save_rule(app, window_days=30)
+    with app.test_request_context():
+        returns.save_rule("product", vase["id"], rule_values(window_days=7, allow_refund=False),
+                          NOW)
+        db.session.commit()
+    reply = answer_in(app, "Can I return the celadon vase?")
+    assert reply.kind == "return"
+    assert reply.text.startswith("Celadon vase: Free returns within 7 days")
+    assert "You can choose: Exchange, Store credit." in reply.text
+    jar = answer_in(app, "can I return the moon jar?")
+    assert jar.text.startswith("Moon jar: Free returns within 30 days")
+
+
+def test_a_guests_return_question_continues_after_the_email(app, setup):
+    order = delivered_order(app, setup, email="minji@example.com")
+    save_rule(app, window_days=30)
+    question = f"{order['number']} 반품할 수 있나요?"
+    asked = answer_in(app, question, locale="ko")
+    assert asked.kind == "ask_email"
+    history = [("customer", question, None), ("bot", asked.text, asked.meta())]
+    reply = answer_in(app, "minji@example.com", locale="ko", history=history,
+                      now=NOW + timedelta(days=2))
+    assert reply.kind == "return" and "2026년 4월 2일까지 반품을 신청하실 수 있습니다" in reply.text
+
+
+@pytest.mark.parametrize("locale", ["en", "ko"])
+def test_the_greetings_quick_replies_lead_where_they_say(help_page, locale):
+    hello = ask("hello", locale=locale)
+    kinds = [ask(reply, locale=locale).kind for reply in hello.quick_replies]
+    assert kinds == ["ask_order", "return", "shipping", "handover"]
+
+
+def test_a_customer_asking_to_return_picks_an_order_and_gets_its_deadline(app, setup, make):
+    """"Can I return my order?" offers the customer's orders; the number picked next is
+    answered about returning it, not with its status."""
+    user = make.user("jisoo@example.com")
+    order = delivered_order(app, setup, email="jisoo@example.com", user_id=user["id"])
+    save_rule(app, window_days=30)
+    offered = answer_in(app, "Can I return my order?", customer_id=user["id"])
+    assert offered.kind == "return" and offered.quick_replies == (order["number"],)
+    history = [("customer", "Can I return my order?", None),
+               ("bot", offered.text, offered.meta())]
+    reply = answer_in(app, order["number"], customer_id=user["id"], history=history,
+                      now=NOW + timedelta(days=2))
+    assert reply.kind == "return" and "until April 2, 2026" in reply.text
+    # The customer's own order: store credit is offered, and the link needs no token.
+    assert "You can choose: Refund, Exchange, Store credit." in reply.text
+    assert reply.links[0].values == {"number": order["number"]}
+
+
+@pytest.mark.parametrize("text", [
+    "How many people does the set serve?", "Will it crack in the oven?", "How can I pay?",
+    "Is it personal to engrave?", "전자레인지에 넣으면 깨지나요?", "카드로 결제할 수 있나요?"])
+def test_ordinary_questions_near_those_words_stay_with_the_bot(help_page, text):
+    """Questions about what might happen, or how to pay, are not problems to hand over."""
+    assert not ask(text).handover
+
+
+def test_a_corrected_email_after_not_found_finds_the_order(app, setup):
+    order = place(app, setup, email="minji@example.com")
+    question = f"where is {order['number']}? minji@exampel.com"
+    missed = answer_in(app, question)
+    assert missed.kind == "order_status" and "couldn't find" in missed.text
+    history = [("customer", question, None), ("bot", missed.text, missed.meta())]
+    found = answer_in(app, "sorry, minji@example.com", history=history)
+    assert found.kind == "order_status" and f"Order {order['number']}" in found.text
+
+
+def test_thanks_is_answered_politely_and_is_no_failure(help_page):
+    first = ask("blorp?")
+    history = [("customer", "blorp?", None), ("bot", first.text, first.meta())]
+    thanks = ask("감사합니다!", locale="ko", history=history)
+    assert thanks.kind == "unsure" and not thanks.handover and "천만에요" in thanks.text
+    # "Thanks" did not count as the second failure: the conversation stays with the bot...
+    history += [("customer", "감사합니다!", None), ("bot", thanks.text, thanks.meta())]
+    assert not ask("ok thanks", history=history).handover
+    # ...and a real second failure still hands over.
+    assert ask("zzzt", history=history).reason == "unsure_twice"
+
+
+def test_a_generated_help_page_answer_is_drawn_from_the_settings_of_the_moment(app, make):
+    """The help page's "How much is shipping?" quoted in the chat says today's prices."""
+    faq_shop(app, make)
+    before = answer_in(app, "배송비 얼마예요?", locale="ko")
+    assert "“배송비는 얼마인가요?”" in before.text and "₩3,000" in before.text
+    assert "₩8,000" not in before.text
+    make.shipping("Express", price=8000, days_min=1, days_max=1)
+    after = answer_in(app, "배송비 얼마예요?", locale="ko")
+    assert "“배송비는 얼마인가요?”" in after.text and "₩8,000" in after.text
+
+
+def test_sharing_one_word_of_several_is_not_a_match(help_page):
+    """"Bowls" alone does not make a freezer question the dishwasher answer (1 of 3 words,
+    under the threshold)."""
+    reply = ask("Can soup bowls go in the freezer?")
+    assert reply.kind == "unsure" and "dishwasher" not in reply.text

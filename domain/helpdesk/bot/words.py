@@ -25,8 +25,8 @@ def _any(*patterns):
 
 # Asking for a person. "person" but not "personal", "agent" but not "agenda".
 HANDOVER = _any(
-    r"\b(?:person|persons|people|human|humans|agent|agents|operator|representative|staff|"
-    r"someone real|real someone|somebody real|customer service|support team)\b",
+    r"\b(?:person|human|humans|agent|agents|operator|representative|real people|"
+    r"someone real|somebody real|customer service|support team)\b",
     r"\b(?:talk|speak|chat) (?:to|with) (?:someone|somebody|a real|the owner|the shop)",
     r"상담|사람|직원|담당자|매니저|사장님|운영자|전화 ?(?:주세요|해 ?주세요|상담)")
 
@@ -47,10 +47,13 @@ PAYMENT = _any(
     r"환불(?:을|이|금|금이|금을)? ?(?:아직 ?)?(?:못|안)|환불.{0,10}(?:안 ?들어|못 ?받|안 ?받|아직)")
 
 # Goods that arrived damaged: a person arranges the replacement or refund.
+# Said of what happened ("arrived broken", "깨져서 왔어요"), not asked of what might ("will it
+# crack in the oven?", "전자레인지에 넣으면 깨지나요?"), which the help page answers.
 DAMAGE = _any(
-    r"\b(?:broken|broke|damaged|damage|cracked|crack|chipped|chip|shattered|smashed|dented|"
-    r"scratched|leaking|defective|faulty)\b",
-    r"파손|깨진|깨졌|깨져|깨짐|금이 ?(?:가|갔)|금 ?갔|부서|망가|손상|찌그러|이가 ?나갔|흠집|불량")
+    r"\b(?:broken|broke|damaged|cracked|chipped|shattered|smashed|dented|scratched|leaking|"
+    r"defective|faulty)\b",
+    r"파손|깨진|깨졌|깨져 ?(?:서|있|왔|도착)|깨짐|금이 ?갔|금 ?갔|부서진|부서졌|부서져 ?(?:서|있|왔)|"
+    r"망가진|망가졌|망가져 ?(?:서|있|왔)|손상|찌그러|이가 ?나갔|흠집이 ?(?:있|났|생겼)|불량")
 
 # Questions about an order's progress.
 ORDER_STATUS = _any(
@@ -82,7 +85,7 @@ SHIPPING = _any(r"\b(?:shipping|ship|delivery|deliver|courier)\b", r"배송|택�
 
 # "Why?" after a checkout error.
 WHY = _any(r"\bwhy\b|\bwhat happened\b|\bwhat went wrong\b|\bwhat (?:does|did) (?:this|that|it) "
-           r"mean\b|\bwhat'?s wrong\b|\bproblem\b|\berror\b|\bhelp\b",
+           r"mean\b|\bwhat'?s wrong\b|\bproblem\b|\berror\b",
            r"왜|무슨 ?(?:일|문제|뜻)|뭐가 ?(?:문제|잘못)|안 ?(?:돼|되|됨)|오류|에러|문제")
 
 EMAIL = re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+\.[^\s@<>(),;:\"'.]+")
@@ -245,5 +248,19 @@ GREETING = re.compile(r"^(?:hi|hello|hey|hiya|good (?:morning|afternoon|evening)
                       r"안녕하세요|안녕하십니까|여보세요|저기요|하이)(?: there)?[\s!.~?]*$")
 
 
+THANKS = re.compile(r"^(?:(?:ok(?:ay)?|great|perfect|cool|nice|got it|i see|(?:thank you|thanks|"
+                    r"thx|ty)(?: (?:so|very) much)?(?: a lot)?|알겠습니다|알겠어요|네|넵|예|좋아요|"
+                    r"감사합니다|감사해요|고맙습니다|고마워요|고마워|땡큐)[\s!.~,]*)+$")
+
+
 def is_greeting(text):
     return bool(GREETING.match(normalize(text)))
+
+
+def is_thanks(text):
+    """"Thanks", "ok great", "감사합니다": the shopper is done, not asking."""
+    return bool(THANKS.match(normalize(text)))
+
+
+def is_small_talk(text):
+    return is_greeting(text) or is_thanks(text)
