@@ -262,7 +262,7 @@ def test_other_checkout_errors_are_explained_with_what_to_do(app, setup):
 # The demo shop -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("locale,text,kind,quoted", [
-    ("en", "how long do I have to return", "return", None),
+    ("en", "how long do I have to return", "return", "How long do I have to return?"),
     ("en", "how much is shipping", "shipping", "How much is shipping?"),
     ("en", "Do you ship internationally?", "faq", "Do you ship outside Korea?"),
     ("en", "how is it packaged?", "faq", "How are the pieces packed?"),
