@@ -90,6 +90,10 @@ def test_order_numbers_are_read_as_shoppers_write_them():
     assert order_number("where is my package?") == ""
     assert order_number("the vase") == ""
     assert order_number("K7Q-4D2O") == ""  # O is not in the numbers' alphabet
+    from domain.helpdesk.bot.words import email
+    assert email("it's Minji@Example.com.") == "Minji@Example.com"
+    assert email("(minji.kim+shop@example.co.kr)?") == "minji.kim+shop@example.co.kr"
+    assert email("제 이메일은 minji@example.com입니다") == "minji@example.com"
 
 
 from domain.models import User  # noqa: E402
@@ -262,7 +266,7 @@ def test_other_checkout_errors_are_explained_with_what_to_do(app, setup):
 # The demo shop -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("locale,text,kind,quoted", [
-    ("en", "how long do I have to return", "return", None),
+    ("en", "how long do I have to return", "return", "How long do I have to return?"),
     ("en", "how much is shipping", "shipping", "How much is shipping?"),
     ("en", "Do you ship internationally?", "faq", "Do you ship outside Korea?"),
     ("en", "how is it packaged?", "faq", "How are the pieces packed?"),

@@ -9,7 +9,7 @@ from ...faq import generated
 from ...models import Product
 from ...returns import confirmed, offer, order_eligibility, rule_for, summary, window_start
 from ...returns.rules import action_label
-from . import words
+from . import faqmatch, words
 from .answers import Answer, day, generated_text, link, page_label, recent_orders
 
 
@@ -78,10 +78,16 @@ def policy_answer(asked, context, customer):
                      terms=summary(rule, config.currency), actions=_actions(rule.actions))
     else:
         text = generated_text(generated.returns_window(config))
+    links = (link(page_label("policies.returns"), "policies.returns"),)
+    match = faqmatch.best_match(asked) if product is None else None
+    if match is not None and match.entry.generated == "returns_window":
+        # The help page asks it in these words: quote it and link to it, as for any entry.
+        text = _("From our help page, “%(question)s”:",
+                 question=localized.text(match.entry, "question")) + "\n" + text
+        links = (link(_("Read it on the help page"), "help.faq",
+                      _anchor=f"q-{match.entry.id}"),) + links
     text += "\n" + _("Give me your order number to see the deadline for your order.")
-    return Answer("return", text, links=(link(page_label("policies.returns"),
-                                              "policies.returns"),),
-                  quick_replies=tuple(recent_orders(customer)))
+    return Answer("return", text, links=links, quick_replies=tuple(recent_orders(customer)))
 
 
 def _names(line):

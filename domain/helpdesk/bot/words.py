@@ -88,7 +88,8 @@ WHY = _any(r"\bwhy\b|\bwhat happened\b|\bwhat went wrong\b|\bwhat (?:does|did) (
            r"mean\b|\bwhat'?s wrong\b|\bproblem\b|\berror\b",
            r"왜|무슨 ?(?:일|문제|뜻)|뭐가 ?(?:문제|잘못)|안 ?(?:돼|되|됨)|오류|에러|문제")
 
-EMAIL = re.compile(r"[^\s@<>(),;:\"']+@[^\s@<>(),;:\"']+\.[^\s@<>(),;:\"'.]+")
+# An address inside a sentence: "it's minji@example.com." ends before the full stop.
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 _NUMBER = re.compile(r"(?<![\w-])([A-Za-z0-9]{3})([-\s_]?)([A-Za-z0-9]{4})(?![\w-])")
 
