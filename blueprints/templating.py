@@ -6,7 +6,7 @@ Views pass what a page shows in its context (blueprints/<name>/context.py builds
 pages share).
 """
 from datetime import datetime, timezone
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from babel.dates import (format_date, format_skeleton, format_time, get_datetime_format,
                          get_day_names, get_timezone_location)
@@ -351,6 +351,16 @@ def may_open(target):
     office: the navigation hides what the rule would refuse."""
     path = urlsplit(target if target.startswith("/") else url_for(target)).path
     return backoffice.may_open(backoffice.role_of(current_user), path)
+def chat_url(about, **values):
+    """The chat panel about a topic ("checkout"); the one place that builds its address. Until
+    the panel's endpoint exists this is its planned address, so no page fails to render."""
+    from werkzeug.routing import BuildError
+    try:
+        return url_for("chat.panel", about=about, **values)
+    except BuildError:
+        return "/chat?" + urlencode({"about": about, **values})
+
+
 def unread_messages():
     """How many of the signed-in customer's conversations have an unread reply (the account
     menu's count); 0 for anyone else."""
@@ -384,6 +394,7 @@ GLOBALS = {
     "upcoming_holidays": upcoming_holidays,
     "toss_offered": toss_offered,
     "unread_messages": unread_messages,
+    "chat_url": chat_url,
 }
 
 
