@@ -281,15 +281,19 @@ def in_progress(now, help_minutes, limit=100, pending=None):
 
 
 def chat_context(record):
-    """What a chat about this checkout shows the merchant (Conversation.context)."""
+    """What a chat about this checkout shows the merchant (Conversation.context), amounts
+    written in the shopper's language."""
     from .money import Money
     cart = record.cart or {}
     currency = cart.get("currency") or "KRW"
+    locale = record.locale or "en"
+
+    def written(amount):
+        return Money(int(amount or 0), currency).format(locale)
     context = {"page": {"kind": "checkout", "path": "/checkout", "label": ""},
-               "cart": {"lines": [{**line, "amount": str(Money(line.get("amount", 0), currency))}
+               "cart": {"lines": [{**line, "amount": written(line.get("amount"))}
                                   for line in cart.get("lines", [])],
-                        "total": str(Money(cart.get("total", 0), currency)),
-                        "currency": currency}}
+                        "total": written(cart.get("total")), "currency": currency}}
     if record.error_code:
         context["checkout_error"] = {"code": record.error_code, "message": record.error_message}
     return context

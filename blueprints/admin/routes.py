@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from domain import golive, mailer, products, returns
+from domain import checkout_reminders, golive, mailer, products, returns
 from domain.helpdesk import inbox
 
 from ..common import shop
@@ -46,6 +46,7 @@ def dashboard():
                   shop_url_elsewhere=_shop_url_elsewhere(),
                   checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links(),
                   health=health_report(), help_desk=inbox.figures(now()),
+                  checkouts=checkout_reminders.figures(now()),
                   server_errors=server_error_counts(current_app).since(now()))
 
 
