@@ -32,7 +32,9 @@ def checkout_chat(record_id):
     if not EmptyForm().validate_on_submit():
         return redirect(url_for(".checkouts"), code=303)
     moment = now()
-    row = next((r for r in checkouts.in_progress(moment, shop().help_offer_minutes)
+    pending = sightings(current_app._get_current_object()).pending()
+    row = next((r for r in checkouts.in_progress(moment, shop().help_offer_minutes,
+                                                 pending=pending)
                 if r.record.id == record.id), None)
     if row is None or not row.on_page:
         flash(_("The shopper has left the checkout page, so no chat was started."), "warning")

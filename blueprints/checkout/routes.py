@@ -101,9 +101,11 @@ def place():
             flash(error.fields["cart"], "warning")
             return redirect(url_for("cart.view"), code=303)
         form.add_errors(error.fields)
+        # A missing email or payment method is a form to finish, not a checkout gone wrong.
         code = checkouts.problem_code(error)
         shown = " ".join(str(m) for k, m in error.fields.items() if k in checkouts.ADDRESS_FIELDS)
-        return _again(form, cart, config, str(error), code=code, shown=shown)
+        return _again(form, cart, config, str(error), code=None if code == "other" else code,
+                      shown=shown)
     except ShopError as error:
         return _again(form, cart, config, str(error), code=checkouts.problem_code(error))
     heartbeat.finish()

@@ -102,7 +102,7 @@ def test_two_workers_queue_one_reminder(app, client, with_jar, clock, tmp_path):
     race([lambda: run_job(app, tmp_path), lambda: run_job(app, tmp_path)])
     with app.app_context():
         # The second worker's run, as if its claim had lapsed: the checkout is decided.
-        from domain import checkout_reminders, shopconfig
+        from domain import checkout_reminders
         record = db.session.scalar(db.select(CheckoutRecord))
         assert checkout_reminders.remind(record, clock["now"]) == "taken"
         db.session.commit()
