@@ -137,6 +137,8 @@ def create_app(test_config=None):
                               if k.strip()],
         # Each web process adds the server errors it counted to the database this often.
         ERROR_FLUSH_SECONDS=30,
+        # ... and the checkouts it saw (blueprints/checkout/heartbeat.py), as often.
+        CHECKOUT_FLUSH_SECONDS=int(os.environ.get("CHECKOUT_FLUSH_SECONDS", "30")),
         # /healthz and the dashboard report the disk as failing below this much free space.
         HEALTH_MIN_FREE_MB=int(os.environ.get("HEALTH_MIN_FREE_MB", "500")),
         # Where photos are kept (domain/storage): "file", the folders below (shared between

@@ -118,6 +118,15 @@ def read_inbound_mail(run):
     return "no new email"
 
 
+@jobs.register("checkout-reminders", jobs.Every(60.0))
+def checkout_reminders(run):
+    """Checkouts left for half an hour become abandoned, and each gets its one reminder
+    decided after the shop's hours (a conditional update per checkout, the email under a key
+    naming it), so any number of workers send each reminder at most once."""
+    from domain import checkout_reminders as reminders, shopconfig
+    return reminders.sweep(run.now, shopconfig.current())
+
+
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))
 def heartbeat(run):
     """The dashboard's sign that a worker is running, on any host."""

@@ -11,7 +11,7 @@ from domain.staff import OWNER, STAFF
 
 # Whole areas, by the start of their address: the page itself and everything under it.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
-               "/admin/customers")
+               "/admin/customers", "/admin/checkouts")
 # Parts of those areas that stay the owner's.
 OWNER_ONLY_WITHIN = ("/admin/returns/rules",)
 # Pages staff may read but not post to.

@@ -12,8 +12,8 @@ from datetime import datetime
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import (alerts, consent, mailer, order_refunds, orders, payments, refund_accounts,
-                    returns, staff, tracking)
+from domain import (alerts, checkout_reminders, checkouts, consent, mailer, order_refunds,
+                    orders, payments, refund_accounts, returns, staff, tracking)
 from domain.extensions import db
 from domain.helpdesk import inbound
 from domain.models import ReturnRequest
@@ -52,6 +52,9 @@ def _subjects():
                                             number=n),
         "return_exchanged": lambda n: _("Your exchange %(number)s is complete", number=n),
         "return_credited": lambda n: _("Store credit added for return %(number)s", number=n),
+        # Advertising under Korean law: the Korean subject starts with "(광고)".
+        "abandoned_checkout": lambda n: _("(Ad) Your cart at %(shop)s is waiting for you",
+                                          shop=shop().name),
     }
 
 
@@ -80,6 +83,7 @@ def kind_label(kind):
         "alert_mail_failing": _("Alert: emails failing"),
         "alert_new_question": _("Alert: new question"),
         "help_acknowledgement": _("Question received"), "help_reply": _("Reply to a question"),
+        "abandoned_checkout": _("Abandoned checkout reminder"),
     }.get(kind, kind)
 
 
@@ -88,7 +92,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
-         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS)
+         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND)
 
 
 def tracking_link(order):
@@ -220,6 +224,8 @@ def render_parts(message):
         context.update(return_context(ret, data.get("destination", ""),
                                       data.get("reference", "")))
         number = ret.number
+    if message.kind == checkout_reminders.KIND:
+        context.update(reminder_context(message))
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:
@@ -237,9 +243,29 @@ def render_parts(message):
     return subject, text, html
 
 
-# Marketing emails carry the one-click unsubscribe headers. There are none yet: a feature that
-# sends them adds its kinds here, and asks consent.may_market() before queueing each message.
-MARKETING_KINDS = frozenset()
+# Marketing emails carry the one-click unsubscribe headers: a feature that sends them adds its
+# kinds here, and asks consent.may_market() before queueing each message.
+MARKETING_KINDS = frozenset({checkout_reminders.KIND})
+
+
+def reminder_context(message):
+    """The abandoned checkout's cart, the signed link that restores it, and the unsubscribe
+    link. A checkout erased since it was queued leaves nothing to send."""
+    from domain.models import CheckoutRecord
+    record = db.session.get(CheckoutRecord, (message.data or {}).get("checkout_id") or 0)
+    if record is None:
+        raise ValueError(f"message {message.id} ({message.kind}) has no checkout")
+    cart = record.cart or {}
+    currency = cart.get("currency") or shop().currency
+    return {
+        "lines": [{**line, "amount": format_order_money(line.get("amount", 0), currency)}
+                  for line in cart.get("lines", [])],
+        "total": format_order_money(cart.get("total", 0), currency),
+        "restore_url": url_for("checkout.restore", _external=True,
+                               token=checkouts.restore_token(record,
+                                                             current_app.config["SECRET_KEY"])),
+        "unsubscribe_url": unsubscribe_url(message.to_address),
+    }
 
 
 def unsubscribe_url(email):

@@ -351,6 +351,8 @@ def may_open(target):
     office: the navigation hides what the rule would refuse."""
     path = urlsplit(target if target.startswith("/") else url_for(target)).path
     return backoffice.may_open(backoffice.role_of(current_user), path)
+
+
 # The chat's Help button: where it opens from each kind of page (endpoint: (about, id arg)).
 CHAT_PAGES = {"products.product": ("product", "slug"), "products.category": ("category", "slug"),
               "checkout.page": ("checkout", None), "cart.view": ("cart", None),
@@ -375,6 +377,9 @@ def chat_widget():
     if about == "order" and request.args.get("t"):
         panel["t"] = contact["t"] = request.args["t"]
     return {"panel": url_for("chat.panel", **panel), "contact": url_for("help.contact", **contact)}
+def chat_url(about, **values):
+    """The chat panel about a topic ("checkout"); the one place that builds its address."""
+    return url_for("chat.panel", about=about, **values)
 
 
 def unread_messages():
@@ -410,6 +415,7 @@ GLOBALS = {
     "upcoming_holidays": upcoming_holidays,
     "toss_offered": toss_offered,
     "unread_messages": unread_messages, "chat_widget": chat_widget,
+    "chat_url": chat_url,
 }
 
 

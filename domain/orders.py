@@ -12,7 +12,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import alerts, catalog, consent, credit, email_address, notify, order_refunds, payments
+from . import alerts, catalog, checkouts, consent, credit, email_address, notify, order_refunds
+from . import payments
 from . import pricing, refund_accounts, stock
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
@@ -110,6 +111,8 @@ class Checkout:
     use_credit: bool = False
     # The shopper ticked the (never pre-ticked) box asking for marketing email.
     marketing_consent: bool = False
+    # The checkout in progress this order ends (domain/checkouts.py), if the page started one.
+    checkout_key: str = ""
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -227,6 +230,7 @@ def place_order(config, cart, checkout, now):
             order.pay_by = now + timedelta(days=config.bank_transfer_days)
         # The merchant's alerts ride on the order's transaction: a rollback drops them too.
         alerts.order_placed(order, config, now)
+        checkouts.mark_ordered(checkout.checkout_key, order, now)
         for variant, left, quantity in taken:
             alerts.low_stock(variant, left, quantity, order, now, config)
     except Exception:

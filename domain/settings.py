@@ -276,6 +276,33 @@ def save_alerts(on):
     return row.alerts_off
 
 
+MAX_HELP_OFFER_MINUTES = 120
+MAX_REMINDER_HOURS = 7 * 24
+
+
+def save_checkout_help(*, help_offer_minutes, reminder_hours, reminder_on):
+    """Stalled and abandoned checkouts (domain/checkouts.py, domain/checkout_reminders.py): the
+    minutes on the checkout page before help is offered (0: only after an error), the hours
+    after leaving before the reminder, and whether reminders are sent. InvalidSettings names
+    each wrong field; nothing is changed then."""
+    errors = {}
+    for name, value, low, high, message in (
+            ("help_offer_minutes", help_offer_minutes, 0, MAX_HELP_OFFER_MINUTES,
+             _("Enter a whole number of minutes from 0 to %(num)d.", num=MAX_HELP_OFFER_MINUTES)),
+            ("reminder_hours", reminder_hours, 1, MAX_REMINDER_HOURS,
+             _("Enter a whole number of hours from 1 to %(num)d.", num=MAX_REMINDER_HOURS))):
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = message
+    if errors:
+        raise InvalidSettings(errors)
+    row = get_settings_row()
+    row.help_offer_minutes = help_offer_minutes
+    row.reminder_hours = reminder_hours
+    row.reminder_on = bool(reminder_on)
+    db.session.flush()
+    return row
+
+
 def shipping_methods():
     """Every shipping method, inactive ones included, in the order shoppers see them."""
     return db.session.scalars(db.select(ShippingMethod).order_by(

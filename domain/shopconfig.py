@@ -103,6 +103,10 @@ class ShopConfig:
     reopen_days: int = 14
     # {"en": {"name": .., "greeting": ..}, "ko": {..}}: who answers, per language.
     persona: dict = field(default_factory=dict)
+    # Stalled checkouts (domain/checkouts.py).
+    help_offer_minutes: int = 5
+    reminder_hours: int = 10
+    reminder_on: bool = True
 
     def methods_for(self, region=None):
         region = region or self.default_region
@@ -168,7 +172,8 @@ def load():
         main_language=LANGUAGES[0], ship_countries=[], test_payments=True, business_name="",
         business_representative="", business_registration_number="", mail_order_number="",
         hosting_provider="", alerts_off=[], reply_target_minutes=120,
-        reply_target_closed_minutes=60, reopen_days=14, persona={})
+        reply_target_closed_minutes=60, reopen_days=14, persona={}, help_offer_minutes=5,
+        reminder_hours=10, reminder_on=True)
     methods = db.session.scalars(
         db.select(ShippingMethod).where(ShippingMethod.active.is_(True))
         .order_by(ShippingMethod.position, ShippingMethod.price, ShippingMethod.id)).all()
@@ -211,6 +216,8 @@ def load():
             closed_target_minutes=row.reply_target_closed_minutes or 0),
         reopen_days=row.reopen_days,
         persona=dict(row.persona or {}),
+        help_offer_minutes=row.help_offer_minutes, reminder_hours=row.reminder_hours,
+        reminder_on=bool(row.reminder_on),
     )
 
 

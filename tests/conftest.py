@@ -55,6 +55,8 @@ def _base_config(tmp_path, uri):
         "BACKUP_FOLDER": str(tmp_path / "backups"),
         # No background thread per app: tests that count server errors flush by hand.
         "ERROR_FLUSH_SECONDS": 0,
+        # Nor for the checkouts seen: tests flush them with heartbeat.flush(app).
+        "CHECKOUT_FLUSH_SECONDS": 0,
         # Test mode, so the test card pays; tests of the live shop turn it off (app_config).
         "PAYMENTS_TEST_MODE": True,
     }

@@ -8,3 +8,4 @@ from . import customers, inbox, returns, saved_replies, staff  # noqa: E402,F401
 from . import policy_pages, privacy, return_rules  # noqa: E402,F401
 from . import faq  # noqa: E402,F401
 from . import hours  # noqa: E402,F401
+from . import checkouts  # noqa: E402,F401

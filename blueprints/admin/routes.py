@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from domain import golive, mailer, products, returns
+from domain import checkout_reminders, golive, mailer, products, returns
 from domain.helpdesk import figures as reply_figures
 from domain.helpdesk import inbox
 
@@ -48,6 +48,7 @@ def dashboard():
                   checklist=golive.checklist(config, _serving(), now()), fix_links=_fix_links(),
                   health=health_report(), help_desk=inbox.figures(now()),
                   reply_times=reply_figures.reply_times(now(), config.schedule),
+                  checkouts=checkout_reminders.figures(now()),
                   server_errors=server_error_counts(current_app).since(now()))
 
 

@@ -13,13 +13,13 @@ from ..common import number_locale, shop
 from ..htmx import render
 from . import bp
 from .forms import EmptyForm, add_domain_errors
-from .settings_forms import AlertsForm, CarriersForm, SettingsForm, ShippingForm
+from .settings_forms import AlertsForm, CarriersForm, CheckoutHelpForm, SettingsForm, ShippingForm
 
 PAGE = "admin/settings.html"
 
 
 def _page(settings_form=None, new_method_form=None, failed=None, status=200, carriers_form=None,
-          alerts_form=None):
+          alerts_form=None, checkout_help_form=None):
     """The settings page; `failed` is (shipping method id, form) to show as it was sent."""
     config = shop()
     methods = []
@@ -35,6 +35,7 @@ def _page(settings_form=None, new_method_form=None, failed=None, status=200, car
                   failed_id=failed[0] if failed else None, empty_form=EmptyForm(formdata=None),
                   carriers_form=carriers_form or CarriersForm.from_config(config),
                   alerts_form=alerts_form or AlertsForm.from_config(config),
+                  checkout_help_form=checkout_help_form or CheckoutHelpForm.from_config(config),
                   alert_recipients=[address for address, _locale in alerts.recipients(config)],
                   card_methods=[p for p in payments.selectable(config)
                                 if p.pays_at_checkout and p.key != payments.TestCard.key],
@@ -82,6 +83,18 @@ def alerts_save():
         shop_settings.save_alerts(form.switched_on())
         return _saved(_("Alerts saved."))
     return _page(alerts_form=form, status=422)
+
+
+@bp.post("/settings/checkouts")
+def checkout_help_save():
+    form = CheckoutHelpForm()
+    if form.validate_on_submit():
+        try:
+            shop_settings.save_checkout_help(**form.values())
+        except ShopError as error:
+            return _page(checkout_help_form=add_domain_errors(form, error), status=422)
+        return _saved(_("Checkout help saved."))
+    return _page(checkout_help_form=form, status=422)
 
 
 def _carrier_errors(form, error):

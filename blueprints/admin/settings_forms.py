@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from domain.money import COMMON_CURRENCIES, currencies, to_input
 from domain import alerts
 from domain.settings import (BUSINESS_FIELDS, MAX_BANK_TRANSFER_DAYS, MAX_CARD_PAYMENT_MINUTES,
-                             MAX_UNDO_MINUTES, bp_to_percent)
+                             MAX_HELP_OFFER_MINUTES, MAX_REMINDER_HOURS, MAX_UNDO_MINUTES,
+                             bp_to_percent)
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
 from ..common import number_locale
@@ -209,6 +210,35 @@ for _name, _label, _hint in (
 ):
     assert _name in alerts.SWITCHES, _name
     setattr(AlertsForm, f"alert_{_name}", BooleanField(_label, description=_hint))
+
+
+class CheckoutHelpForm(FlaskForm):
+    """Stalled and abandoned checkouts: when help is offered, when the reminder goes."""
+
+    help_offer_minutes = IntegerField(
+        _l("Minutes at checkout before help is offered"),
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_HELP_OFFER_MINUTES)],
+        description=_l("Shoppers on the checkout page this long without ordering are offered a "
+                       "chat, once. An error (a declined card, say) offers it at once. 0: only "
+                       "after an error."))
+    reminder_on = BooleanField(
+        _l("Send a reminder to shoppers who leave checkout"),
+        description=_l("Only to shoppers who agreed to offers by email: one per checkout, with "
+                       "a link back to their cart. In Korean its subject starts with (광고), as "
+                       "the law asks of advertising."))
+    reminder_hours = IntegerField(
+        _l("Hours after leaving before the reminder"),
+        validators=[InputRequired(), NumberRange(min=1, max=MAX_REMINDER_HOURS)])
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(formdata=None, data={"help_offer_minutes": config.help_offer_minutes,
+                                        "reminder_hours": config.reminder_hours,
+                                        "reminder_on": config.reminder_on})
+
+    def values(self):
+        return {name: self[name].data
+                for name in ("help_offer_minutes", "reminder_hours", "reminder_on")}
 
 
 class ShippingForm(FlaskForm):

@@ -6,19 +6,19 @@ checkout token) when the region, the shipping method or the store credit changes
 "Update shipping" button does the same without JavaScript. Placing the order is one call to
 domain.orders.place_order, idempotent through the form's one-time checkout token.
 """
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from domain import cart as carts
-from domain import card_payments, consent, credit, orders, payments, pricing
+from domain import card_payments, checkouts, consent, credit, orders, payments, pricing
 from domain.errors import CheckoutInvalid, ShopError
 
 from ..common import current_cart, new_token, shop, valid_token
 from ..htmx import render, see_other
 from ..payments.context import send_to_provider
 from ..templating import now
-from . import bp
+from . import bp, heartbeat
 from .context import tracking_url
 from .forms import CheckoutForm
 
@@ -40,7 +40,40 @@ def page():
     form = CheckoutForm(formdata=None)
     prefill(form, config, request.args)
     oob = (ORDER_TOTAL, METHODS) if request.args.get("refresh") == "methods" else (ORDER_TOTAL,)
-    return render(PAGE, block="summary", oob=oob, **page_context(form, config, lines))
+    context = page_context(form, config, lines)
+    heartbeat.note(cart=checkouts.snapshot(lines, context["breakdown"].total),
+                   email=form.email.data if current_user.is_authenticated else None)
+    # Without JavaScript there is no heartbeat: a page loaded after the minutes offers help.
+    return render(PAGE, block="summary", oob=oob, **context,
+                  page_only=lambda: {"help_offer": heartbeat.offer(config.help_offer_minutes)})
+
+
+@bp.post("/checkout/heartbeat", endpoint="heartbeat")
+def beat():
+    """The checkout page, once a minute while it is visible: noted in memory (no write). 204,
+    or the help offer once per checkout, or the chat the merchant started for it."""
+    config = shop()
+    heartbeat.note(email=request.form.get("email") or None,
+                   marketing=request.form.get("marketing") in ("y", "1", "on"))
+    chat = heartbeat.chat_invitation()
+    if chat is not None:
+        return render("checkout/_help_offer.html", help_offer={"code": "chat"})
+    found = heartbeat.offer(config.help_offer_minutes)
+    if found is None:
+        return "", 204
+    return render("checkout/_help_offer.html", help_offer=found)
+
+
+@bp.get("/checkout/restore/<token>")
+def restore(token):
+    """The reminder email's link: the checkout's cart back in this browser's cart."""
+    record = checkouts.for_restore_token(token, current_app.config["SECRET_KEY"])
+    if not checkouts.restore(record, current_cart()):
+        flash(_("The items from your checkout are no longer available."), "warning")
+        return redirect(url_for("cart.view"), code=303)
+    heartbeat.resume(record.key)
+    flash(_("Your cart is as you left it."), "success")
+    return redirect(url_for("checkout.page"), code=303)
 
 
 @bp.post("/checkout")
@@ -64,23 +97,35 @@ def place():
         order, _created = orders.place_order(config, cart, checkout_from(form), now())
     except CheckoutInvalid as error:
         if "cart" in error.fields:
+            heartbeat.note_problem("sold_out", error.fields["cart"], email=form.email.data)
             flash(error.fields["cart"], "warning")
             return redirect(url_for("cart.view"), code=303)
         form.add_errors(error.fields)
-        return _again(form, cart, config, str(error))
+        # A missing email or payment method is a form to finish, not a checkout gone wrong.
+        code = checkouts.problem_code(error)
+        shown = " ".join(str(m) for k, m in error.fields.items() if k in checkouts.ADDRESS_FIELDS)
+        return _again(form, cart, config, str(error), code=None if code == "other" else code,
+                      shown=shown)
     except ShopError as error:
-        return _again(form, cart, config, str(error))
+        return _again(form, cart, config, str(error), code=checkouts.problem_code(error))
+    heartbeat.finish()
     if order.status == card_payments.AWAITING:
         # On to the provider's page (a retried form finds the order and starts a new attempt).
         return send_to_provider(order)
     return redirect(tracking_url(order, placed=1), code=303)
 
 
-def _again(form, cart, config, problem):
+def _again(form, cart, config, problem, code=None, shown=""):
     """The form as sent, with the same checkout token, the problem at the top and each field's
-    message beside it. The cart is as it was."""
+    message beside it. The cart is as it was. A checkout error (`code`) is noted for the chat
+    and the merchant, and brings the help offer (once per checkout)."""
     lines = carts.lines(cart, config.currency)
-    return render(PAGE, status=422, problem=problem, **page_context(form, config, lines))
+    help_offer = None
+    if code is not None:
+        heartbeat.note_problem(code, shown or problem, email=form.email.data)
+        help_offer = heartbeat.offer(config.help_offer_minutes, error_code=code)
+    return render(PAGE, status=422, problem=problem, help_offer=help_offer,
+                  **page_context(form, config, lines))
 
 
 def checkout_from(form):
@@ -90,7 +135,8 @@ def checkout_from(form):
         payment_method=form.payment_method.data or "", locale=str(get_locale()),
         user_id=current_user.id if current_user.is_authenticated else None,
         payment_details={"card_number": form.card_number.data or ""},
-        use_credit=bool(form.use_credit.data), marketing_consent=bool(form.marketing.data))
+        use_credit=bool(form.use_credit.data), marketing_consent=bool(form.marketing.data),
+        checkout_key=heartbeat.current_key())
 
 
 def credit_balance():

@@ -1,6 +1,7 @@
 """Tables of the shop, by topic. Import them from here: `from domain.models import Product`."""
 from .accounts import Address, CartItem, StaffInvitation, User
 from .base import UTCDateTime, utcnow
+from .checkouts import CHECKOUT_STATES, CheckoutRecord
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
 from .faq import FaqCategory, FaqEntry, FaqVote
@@ -17,7 +18,7 @@ from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEn
                       ReturnRule)
 from .system import ScheduledJob, ServerErrorCount, StorefrontVersion, WorkerHeartbeat
 
-__all__ = ["Address", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_STATUSES",
+__all__ = ["Address", "CHECKOUT_STATES", "CheckoutRecord", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_STATUSES",
            "Conversation", "ConversationMessage", "ConversationPhoto", "Holiday", "MESSAGE_AUTHORS",
            "SavedReply", "Consent", "ErasureLog", "IMPORT_STATUSES", "ImportJob", "ImportProblem",
            "ORDER_STATUSES", "Order", "OrderEvent", "OrderLine", "OutboxMessage", "Payment",

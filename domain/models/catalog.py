@@ -69,6 +69,11 @@ class ShopSettings(db.Model):
     # The name and short greeting the shop answers with, per language:
     # {"en": {"name": "Mina", "greeting": "..."}, "ko": {...}}.
     persona = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    # Stalled checkouts (domain/checkouts.py): minutes on the checkout page before help is
+    # offered; hours after leaving before the one reminder email, and whether it is sent.
+    help_offer_minutes = db.Column(db.Integer, nullable=False, default=5, server_default="5")
+    reminder_hours = db.Column(db.Integer, nullable=False, default=10, server_default="10")
+    reminder_on = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -2,7 +2,7 @@
 read off one index with the chat hand-over
 
 Revision ID: 0029
-Revises: 0026
+Revises: 0027
 Create Date: 2026-12-06 21:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0029'
-down_revision = '0026'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

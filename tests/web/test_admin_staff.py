@@ -20,7 +20,7 @@ STAFF_ENDPOINTS = {
     "admin.packing_slip", "admin.order_refund_sent", "admin.order_status", "admin.orders_bulk",
     "admin.returns", "admin.return_detail", "admin.return_approve", "admin.return_complete",
     "admin.return_receive", "admin.return_reject", "admin.return_insights",
-    "admin.customers", "admin.customer",
+    "admin.customers", "admin.customer", "admin.checkouts", "admin.checkout_chat",
     "admin.inbox", "admin.conversation", "admin.conversation_reply", "admin.conversation_note",
     "admin.conversation_assign", "admin.conversation_status", "admin.inbox_poll",
     "admin.conversation_poll",
