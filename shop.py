@@ -2,6 +2,7 @@
 import os
 import secrets
 
+from babel import Locale
 from flask import Flask, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -211,20 +212,25 @@ def create_app(test_config=None):
     return app
 
 
+# One babel Locale per shop language, made once: Flask-Babel takes a Locale as it is, where it
+# would parse a language code again on every request (20 us, a tenth of a cached page's cost).
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
 def select_locale():
     # CLI commands and the mail worker have no visitor: they use the default language.
     if not has_request_context():
         return None
     lang = session.get("lang")
     if lang in LANGUAGES:
-        return lang
+        return _LOCALES[lang]
     from flask_login import current_user
 
     from blueprints.csrf import cookieless
     # Without a cookie nobody is signed in: no need to ask Flask-Login (a cached page's cost).
     if not cookieless() and current_user.is_authenticated and current_user.locale in LANGUAGES:
-        return current_user.locale
-    return _accepted_language(request.headers.get("Accept-Language", ""))
+        return _LOCALES[current_user.locale]
+    return _LOCALES[_accepted_language(request.headers.get("Accept-Language", ""))]
 
 
 _ACCEPTED = {}
