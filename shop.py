@@ -4,6 +4,7 @@ import secrets
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.datastructures import LanguageAccept
@@ -76,7 +77,20 @@ def instance_path():
     return os.path.abspath(path) if path else None
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building the signer (30 us: key derivation and
+    fallback keys) for a request that brings no session cookie, such as every first visit: its
+    session starts empty either way, and is signed only if something is put in it."""
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 class Shop(Flask):
+    session_interface = CookieSessions()
+
     def log_exception(self, exc_info):
         # Under the request's id, which the error page shows, and counted for the dashboard.
         from blueprints.server_errors import log_and_count
