@@ -268,21 +268,32 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+# Every response's, unless the view set its own: (lower-case name, name, value).
+SECURITY_HEADERS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+))
+
+
 def _security_headers(app):
     @app.after_request
     def headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        # The names already set, read once (each setdefault() would read them all again).
+        headers = response.headers
+        present = {name.lower() for name, _ in headers}
+        for lower, name, value in SECURITY_HEADERS:
+            if lower not in present:
+                headers.add(name, value)
         # Only over HTTPS (browsers ignore it on plain HTTP, and a shop tried out on HTTP must
         # not be told to insist on HTTPS). With TRUST_PROXY=1, the proxy's X-Forwarded-Proto
         # decides what request.is_secure says.
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
-        if request.endpoint and request.endpoint != "static" and "Cache-Control" not in response.headers:
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
+        if request.endpoint and request.endpoint != "static" and "cache-control" not in present:
             # Pages carry the visitor's cart and language: never for shared caches.
-            response.headers["Cache-Control"] = "private, no-cache"
+            headers.add("Cache-Control", "private, no-cache")
         return response
 
     @app.teardown_request
