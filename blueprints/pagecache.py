@@ -9,6 +9,8 @@ holes (blueprints/templating.py) and stored; each request fills them in:
 - a visitor with no cookie at all gets the stored page with the shop's anonymous CSRF token
   (blueprints/csrf.py) and an empty cart: the same bytes for everyone, so they are compressed once
   per encoding and sent as they are, with an ETag, and no session is opened, written or sent;
+  serve_stored() sends them from a hook that runs before every other before_request function,
+  so such a hit costs little more than the framework's own work for any request;
 - anyone else gets their own token, badge and personal parts, compressed per request.
 
 A page that shows what is the visitor's own (the cart page) names it with `personal`: a copy is
