@@ -16,7 +16,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres test-multihost bench bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres test-multihost bench bench-cpu bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ test-multihost: $(VENV)/.dev translations ## Two app servers and two workers on 
 
 bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
 	$(BIN)/python bench/run.py --products $${N:-10000}
+
+bench-cpu: $(VENV)/.dev translations ## CPU per request of the cached first-visit pages over the bare endpoint's, in one process
+	$(BIN)/python bench/cpu.py
 
 bench-scale: $(VENV)/.dev translations ## Pages built from the database at 1k/10k/100k products (SIZES=..., DATABASE=postgres)
 	$(BIN)/python bench/run.py --scale $${SIZES:-1000,10000,100000} --database $${DATABASE:-sqlite} \

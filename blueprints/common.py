@@ -99,7 +99,8 @@ class IdConverter(IntegerConverter):
 
 def init_app(app):
     app.url_map.converters["id"] = IdConverter
-    from . import requestid, server_errors, templating
+    from . import pagecache, requestid, server_errors, templating
+    pagecache.init_app(app)
     templating.init_app(app)
     requestid.init_app(app)
     server_errors.init_app(app)

@@ -28,13 +28,26 @@ def _varies_on(*headers):
     varied.extend(h for h in headers if h not in varied)
 
 
+# What is_htmx() and wants_fragment() read: the Vary of a response chosen by both.
+FRAGMENT_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+
+
+def page_kind():
+    """(is_htmx(), wants_fragment()) for a caller that names FRAGMENT_HEADERS in its response's
+    Vary itself (a stored page, whose headers are written once): no hook for this request."""
+    headers = request.headers
+    htmx = headers.get("HX-Request") == "true"
+    return htmx, (htmx and headers.get("HX-Boosted") != "true"
+                  and headers.get("HX-History-Restore-Request") != "true")
+
+
 def is_htmx():
     _varies_on("HX-Request")
     return request.headers.get("HX-Request") == "true"
 
 
 def wants_fragment():
-    _varies_on("HX-Request", "HX-Boosted", "HX-History-Restore-Request")
+    _varies_on(*FRAGMENT_HEADERS)
     return (is_htmx() and request.headers.get("HX-Boosted") != "true"
             and request.headers.get("HX-History-Restore-Request") != "true")
 

@@ -9,6 +9,8 @@ holes (blueprints/templating.py) and stored; each request fills them in:
 - a visitor with no cookie at all gets the stored page with the shop's anonymous CSRF token
   (blueprints/csrf.py) and an empty cart: the same bytes for everyone, so they are compressed once
   per encoding and sent as they are, with an ETag, and no session is opened, written or sent;
+  serve_stored() sends them from a hook that runs before every other before_request function,
+  so such a hit costs little more than the framework's own work for any request;
 - anyone else gets their own token, badge and personal parts, compressed per request.
 
 A page that shows what is the visitor's own (the cart page) names it with `personal`: a copy is
@@ -21,6 +23,7 @@ very next request in every process of every server. Merchants and pages with a p
 import gzip
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from functools import wraps
 
@@ -29,13 +32,14 @@ from flask import current_app, g, make_response, render_template, request, sessi
 from flask_babel import get_locale
 from flask_compress.flask_compress import _choose_algorithm
 from flask_login import current_user
+from werkzeug.http import http_date
 
 from domain import oneclick, preferences, storefront_version
 from domain.oneclick import new_token
 
 from .common import shop
 from .csrf import anonymous_token, cookieless
-from .htmx import is_htmx, wants_fragment
+from .htmx import FRAGMENT_HEADERS, is_htmx, page_kind, wants_fragment
 from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, TOKEN_HOLE, badge_html, cart_count
 
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
@@ -77,7 +81,8 @@ class Entry:
         self.drawn = {}
 
     def for_everyone(self, encoding):
-        """(body, etag) of the page for a visitor with no cookie, in `encoding` (None: raw)."""
+        """(body, headers) of the page for a visitor with no cookie, in `encoding` (None: raw):
+        the headers (type, Vary, length, encoding, ETag) are written once with the body."""
         found = self.encoded.get(encoding)
         if found is None:
             html = self.html.replace(CSRF_HOLE, anonymous_token()).replace(BADGE_HOLE, _badge())
@@ -90,8 +95,15 @@ class Entry:
             if body is None:
                 raise ValueError(f"no stored copy in {encoding}")
             etag = hashlib.blake2b(raw, digest_size=16).hexdigest() + (f"-{encoding}" if encoding else "")
+            response = current_app.response_class(body, headers=self.headers)
+            if encoding:
+                response.headers["Content-Encoding"] = encoding
+            # The copy depends on these request headers (the key's htmx kind and the cookie).
+            response.vary.update(("Accept-Encoding", "Cookie"))
+            response.vary.update(FRAGMENT_HEADERS)
+            response.set_etag(etag)
             # Two threads may both build it on a first hit: the same bytes, one of them kept.
-            found = self.encoded[encoding] = (body, etag)
+            found = self.encoded[encoding] = (body, list(response.headers.items()))
         return found
 
     @property
@@ -176,19 +188,64 @@ def _badge():
     return badge_html(0 if cookieless() else cart_count())
 
 
+# A request carrying one of these asks whether its copy is still current (or for part of it).
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+               "HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_RANGE")
+_date = (0, "")
+
+
+def _http_date():
+    """The Date header, formatted once a second."""
+    global _date
+    now = int(time.time())
+    if _date[0] != now:
+        _date = (now, http_date(now))
+    return _date[1]
+
+
 def _send_stored(entry):
     """The cookieless copy, compressed as the browser accepts, or 304 when it has it already."""
     encoding = _choose_algorithm(tuple(current_app.config["COMPRESS_ALGORITHM"]),
                                  request.headers.get("Accept-Encoding", ""))
     if encoding not in ("br", "gzip"):
         encoding = None
-    body, etag = entry.for_everyone(encoding)
-    response = current_app.response_class(body, headers=entry.headers)
-    if encoding:
-        response.headers["Content-Encoding"] = encoding
-    response.vary.update(("Accept-Encoding", "Cookie"))
-    response.set_etag(etag)
-    return response.make_conditional(request)
+    body, headers = entry.for_everyone(encoding)
+    environ = request.environ
+    if any(name in environ for name in CONDITIONAL):
+        return current_app.response_class([body], headers=headers).make_conditional(request)
+    # What make_conditional() does for a request that asks nothing: a Date, the page as it is.
+    return current_app.response_class([body], headers=[*headers, ("Date", _http_date())])
+
+
+def serve_stored():
+    """A stored page for a visitor with no cookie, before any other before_request function:
+    a cache hit is then only this and the after_request functions. What it skips does nothing
+    for such a request: the CSRF check (a GET), the rate limiter (no storefront GET carries a
+    limit) and the back office's guard (not under /admin). Anything else (a miss, a cookie, a
+    page kept per visitor) goes on as usual to the view's cached_page()."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "page_cache", None) != "shared" or not cookieless():
+        return None
+    audience = _audience(True)
+    if audience is None:
+        return None
+    entry = _cache().get(_key(audience, (), *page_kind()))
+    if entry is None or not entry.shared:
+        return None
+    return _send_stored(entry)
+
+
+def init_app(app):
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_stored)
+
+
+def _key(audience, mine, htmx, fragment):
+    # The version is read before rendering: a change committed while a page renders moves the
+    # version on, so the copy stored then is never served after it.
+    # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
+    # their own copy.
+    return (request.full_path, str(get_locale()), htmx, fragment, request.is_secure, audience,
+            storefront_version.current(), mine)
 
 
 def cached_page(view=None, *, personal=None):
@@ -207,13 +264,7 @@ def cached_page(view=None, *, personal=None):
         mine = personal() if personal is not None and audience is not None else ()
         if audience is None or mine is None:
             return view(*args, **kwargs)
-        # The version is read before rendering: a change committed while this page renders
-        # moves the version on, so the copy stored below is never served after it.
-        version = storefront_version.current()
-        # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
-        # their own copy.
-        key = (request.full_path, str(get_locale()), is_htmx(), wants_fragment(),
-               request.is_secure, audience, version, mine)
+        key = _key(audience, mine, is_htmx(), wants_fragment())
         cache = _cache()
         entry = cache.get(key)
         if entry is None:
@@ -235,4 +286,6 @@ def cached_page(view=None, *, personal=None):
         for name, value in entry.headers:
             response.headers[name] = value
         return response
+    # serve_stored() may answer first for this view: one copy for every visitor with no cookie.
+    wrapper.page_cache = "shared" if personal is None else "personal"
     return wrapper

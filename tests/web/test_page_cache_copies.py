@@ -62,6 +62,53 @@ def test_a_first_visit_sets_no_cookie(app, jar, path):
         assert "Set-Cookie" not in response.headers
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_a_stored_page_keeps_the_shops_headers(app, jar, path):
+    """A first visit's page comes straight from the cache, yet with the headers every page has:
+    the security headers, a request id of its own (the reference an error page would show) and
+    a Vary naming what chose the copy."""
+    client = app.test_client()
+    client.get(path)  # stores the page
+    first, second = (client.get(path, headers={"Accept-Encoding": "br"}) for _ in range(2))
+    for response in (first, second):
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Date"] and response.headers["ETag"]
+        assert {"Accept-Encoding", "Cookie", "HX-Request", "HX-Boosted", "HX-History-Restore-Request"} \
+            <= set(response.vary.as_set(preserve_casing=True))
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    assert first.get_data() == second.get_data()
+
+
+def test_a_stored_fragment_stays_a_fragment(app, jar):
+    """htmx's request for the product's buy box gets the box from the cache, the page the page."""
+    client = app.test_client()
+    for _ in range(2):  # drawn and stored, then from the cache
+        fragment = client.get("/products/moon-jar", headers={"HX-Request": "true"})
+        assert "<html" not in fragment.get_data(as_text=True)
+        assert 'id="buybox"' in fragment.get_data(as_text=True)
+        assert "<html" in client.get("/products/moon-jar").get_data(as_text=True)
+
+
+def test_pages_served_before_the_rate_limiter_carry_no_limit(app):
+    """A first visit's stored page is sent before the rate limiter runs (pagecache.serve_stored):
+    none of those pages may carry a limit, or it would not be counted for first visits."""
+    from flask_limiter.util import get_qualified_name
+
+    from domain.extensions import limiter
+
+    served_first = [endpoint for endpoint, view in app.view_functions.items()
+                    if getattr(view, "page_cache", None) == "shared"]
+    assert {"products.home", "products.category", "products.search", "products.product"} \
+        <= set(served_first)
+    manager = limiter.limit_manager
+    assert not manager.default_limits and not manager.application_limits
+    for endpoint in served_first:
+        assert not manager.decorated_limits(get_qualified_name(app.view_functions[endpoint])), endpoint
+        assert not manager.blueprint_limits(app, endpoint.rpartition(".")[0]), endpoint
+
+
 def test_the_first_visits_token_adds_to_the_cart_from_this_shop_only(app, jar):
     """The token on a first visit's page works from this shop's own form; sent from another site
     it changes nothing, and without it nothing is changed either."""
