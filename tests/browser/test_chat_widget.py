@@ -111,3 +111,15 @@ def test_without_javascript_help_is_the_contact_form_and_the_chat_a_plain_page(
     page.get_by_role("button", name="Send my email address").click()
     expect(page.get_by_text("We will answer by email at minji@example.com")).to_be_visible()
     context.close()
+
+
+def test_the_away_message_gives_the_opening_on_the_visitors_own_clock(
+        browser, browser_context_args, live_server, shop):
+    """Monday 09:00 in Seoul is Sunday 20:00 in New York (on daylight time from 8 March 2026)."""
+    context = browser.new_context(**browser_context_args, timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(f"{live_server}/")
+    page.get_by_role("link", name="Help", exact=True).click()
+    page.get_by_role("button", name="Talk to a person").click()
+    expect(page.locator("#chat-messages .your-time")).to_have_text("That is Sunday 20:00 your time.")
+    context.close()
