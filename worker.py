@@ -3,7 +3,8 @@ below with their schedules (domain/jobs.py): sending the outbox, expiring unpaid
 transfers, alerting the merchant when mail has failed for over an hour, purging the records
 kept for the law once their time is up, running the product imports started in the back
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
-set), and recording the heartbeat the dashboard reads.
+set), deciding the abandoned checkouts' reminders, and recording the heartbeat the dashboard
+reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
