@@ -18,6 +18,16 @@ from domain.ids import MAX_ID
 from domain.money import locale_or_none
 
 
+# The visitor's open chat in the signed session ({"id", "key"}): the chat panel reads it, and
+# the checkout's heartbeat opens there a chat the merchant started for that checkout.
+CHAT_SESSION_KEY = "chat"
+
+
+def open_chat(conversation):
+    """Make `conversation` the chat this visitor's panel shows."""
+    session[CHAT_SESSION_KEY] = {"id": conversation.id, "key": conversation.secret}
+
+
 def shop():
     """The cached ShopConfig snapshot for this request."""
     if "shop" not in g:

@@ -17,10 +17,11 @@ from domain import cart as carts
 from domain import catalog, localized
 from domain.errors import InvalidMessage, NotFound
 from domain.extensions import limiter
-from domain.helpdesk import chat, conversations, presence
+from domain.helpdesk import chat, conversations
 from domain.helpdesk.persona import persona
 
-from ..common import current_cart, new_token, safe_next, shop, valid_token
+from ..common import CHAT_SESSION_KEY as SESSION_KEY
+from ..common import current_cart, new_token, open_chat, safe_next, shop, valid_token
 from ..help.access import visible_order
 from ..htmx import render, see_other, wants_fragment
 from ..orders.limits import lookup_allowed
@@ -29,7 +30,6 @@ from . import bp
 from .forms import ChatEmailForm, ChatForm
 
 PAGE = "chat/panel.html"
-SESSION_KEY = "chat"
 POST_LIMIT = "20 per minute; 200 per day"
 LIMIT_MESSAGE = "Too many messages. Please wait a while and try again."
 
@@ -186,7 +186,7 @@ def post():
             conversation = chat.start(now(), context=_snapshot(about), locale=str(get_locale()),
                                       user=current_user if current_user.is_authenticated else None,
                                       client_token=form.client_token.data)
-            session[SESSION_KEY] = {"id": conversation.id, "key": conversation.secret}
+            open_chat(conversation)
         chat.say(conversation, body, now(), client_token=form.client_token.data,
                  settings=shop(), customer=current_user if current_user.is_authenticated else None,
                  lookup_allowed=lookup_allowed, quick=quick)
@@ -246,6 +246,7 @@ def poll():
     if found.newest is None and found.status != "resolved":
         return "", 204
     messages = chat.messages_after(saved["id"], after) if found.newest is not None else []
+    chat.replies_read(saved["id"], messages)
     resolved = found.status == "resolved"
     response = render("chat/_poll.html", messages=messages, links=_links(messages),
                       schedule=shop().schedule, after=messages[-1].id if messages else after,

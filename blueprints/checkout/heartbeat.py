@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from domain import checkouts
 
+from ..common import open_chat
 from ..templating import now
 
 SESSION_KEY = "checkout"
@@ -154,7 +155,7 @@ def offer(minutes, error_code=None):
 
 def chat_invitation():
     """A chat the merchant started for this checkout, offered once: its reference, or None.
-    The chat panel finds it in the session (SESSION_KEY's "chat_secret")."""
+    It becomes the chat the visitor's panel shows."""
     found = current()
     if not found or found.get("chat"):
         return None
@@ -162,5 +163,5 @@ def chat_invitation():
     if record is None or record.conversation_id is None or record.conversation is None:
         return None
     _mark("chat", record.conversation.reference)
-    _mark("chat_secret", record.conversation.secret)
+    open_chat(record.conversation)
     return record.conversation.reference

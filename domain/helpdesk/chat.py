@@ -16,9 +16,8 @@ racing duplicate into the first one.
 import hashlib
 import hmac
 import secrets
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from babel.dates import format_datetime
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
@@ -31,7 +30,7 @@ from ..extensions import db
 from ..models import Conversation, ConversationMessage
 from ..models.base import UTCDateTime
 from ..orders import NUMBER_ALPHABET
-from . import conversations, hours, presence
+from . import conversations, figures, hours, presence
 
 # The buttons under the greeting; "person" hands over without asking the bot.
 QUICK_REPLIES = {
@@ -42,8 +41,6 @@ QUICK_REPLIES = {
 }
 PAGE_KINDS = ("product", "category", "checkout", "cart", "order", "other")
 LABEL_MAX = 200
-# The live promise quotes the median first reply to chats over this many days.
-REPLY_FIGURES_DAYS = 30
 
 
 def page_context(kind, path="", label=""):
@@ -183,18 +180,9 @@ def say(conversation, body, now, *, client_token, settings, customer=None,
 
 def usual_reply_minutes(schedule, now):
     """How soon a person answers a chat handed over while someone is there: the median first
-    reply to chats of the last REPLY_FIGURES_DAYS days, else the shop's reply target."""
-    pairs = db.session.execute(
-        db.select(Conversation.handed_over_at, Conversation.first_response_at).where(
-            Conversation.channel == "chat",
-            Conversation.handed_over_at >= now - timedelta(days=REPLY_FIGURES_DAYS),
-            Conversation.first_response_at.is_not(None))
-        .order_by(Conversation.handed_over_at.desc()).limit(200)).all()
-    waits = [(answered - handed).total_seconds() for handed, answered in pairs
-             if answered >= handed]
-    if not waits:
-        return schedule.target_minutes
-    return max(1, -int(-statistics.median(waits) // 60))
+    reply to chats handed over in business hours lately (figures.chat_reply_minutes), else the
+    shop's reply target."""
+    return figures.chat_reply_minutes(now, schedule) or schedule.target_minutes
 
 
 def _within(minutes):
@@ -317,6 +305,16 @@ def messages_after(conversation_id, after):
         ConversationMessage.conversation_id == conversation_id, ConversationMessage.id > after,
         ConversationMessage.author.in_(conversations.SHOWN_TO_CUSTOMER))
         .order_by(ConversationMessage.id)).all()
+
+
+def replies_read(conversation_id, messages):
+    """The open panel has just shown these messages: a person's reply among them is read, so it
+    is not emailed later (helpdesk/chat_replies.py)."""
+    if any(message.author == "staff" for message in messages):
+        db.session.execute(
+            update(Conversation).where(Conversation.id == conversation_id,
+                                       Conversation.unread_by_customer.is_(True))
+            .values(unread_by_customer=False).execution_options(synchronize_session=False))
 
 
 def seen(conversation_id, news_, now):

@@ -126,8 +126,13 @@ def test_the_promise_is_the_median_first_reply_to_chats(desk):
     for n, minutes in enumerate((2, 3, 9)):
         answered = chat.start(MONDAY_NOON, context={}, locale="en",
                               client_token=f"token-answered-{n}-0123456789")
-        answered.handed_over_at = MONDAY_NOON - timedelta(days=1)
+        # Last Monday at noon, inside business hours.
+        answered.handed_over_at = MONDAY_NOON - timedelta(days=7)
         answered.first_response_at = answered.handed_over_at + timedelta(minutes=minutes)
+    # A chat handed over on Sunday, while the shop was closed, is not part of the promise.
+    closed = chat.start(MONDAY_NOON, context={}, locale="en", client_token="token-closed-0123456789")
+    closed.handed_over_at = MONDAY_NOON - timedelta(days=1)
+    closed.first_response_at = closed.handed_over_at + timedelta(hours=20)
     db.session.flush()
     assert chat.usual_reply_minutes(current_settings().schedule, MONDAY_NOON) == 3
 

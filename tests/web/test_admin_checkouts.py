@@ -95,6 +95,11 @@ def test_start_a_chat_reaches_the_shoppers_page_once(app, make, shopper, clock):
     with shopper.session_transaction() as session:
         assert session["checkout"]["chat"] == reference
     assert beat(shopper).status_code == 204
+    # The offer's link opens that very chat in the shopper's panel, with the merchant's context.
+    panel = text(shopper.get("/chat?about=checkout"))
+    assert "I see you are checking out" in panel
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Conversation.id))) == 1
 
 
 def test_no_chat_when_the_shopper_has_left(app, make, shopper, clock):

@@ -95,6 +95,9 @@ def test_a_staff_reply_arrives_by_poll_after_the_last_message(app, client, shop)
     assert f'id="chat-m{reply_id}"' in body and "Hello from &lt;b&gt;Minji&lt;/b&gt;" in body
     assert f"/chat/poll?after={reply_id}" in body
     assert client.get(f"/chat/poll?after={reply_id}").status_code == 204
+    # Shown in the open panel, the reply is read: it will not be emailed as unread later.
+    with app.app_context():
+        assert db.session.scalar(db.select(Conversation.unread_by_customer)) is False
 
 
 def test_a_resolved_chat_stops_the_polling(app, client, shop):
