@@ -21,6 +21,9 @@ from domain.money import locale_or_none
 # The visitor's open chat in the signed session ({"id", "key"}): the chat panel reads it, and
 # the checkout's heartbeat opens there a chat the merchant started for that checkout.
 CHAT_SESSION_KEY = "chat"
+# The last error shown at checkout ({"code", "message"}): written by the checkout, copied into a
+# chat started from it.
+CHECKOUT_PROBLEM_KEY = "checkout_problem"
 
 
 def open_chat(conversation):

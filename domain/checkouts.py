@@ -280,20 +280,24 @@ def in_progress(now, help_minutes, limit=100, pending=None):
     return rows
 
 
-def chat_context(record):
-    """What a chat about this checkout shows the merchant (Conversation.context), amounts
-    written in the shopper's language."""
+def cart_shown(cart, locale):
+    """A cart snapshot (see snapshot()) as a chat shows it to the merchant (Conversation.context
+    "cart"), its amounts written in the shopper's language."""
     from .money import Money
-    cart = record.cart or {}
     currency = cart.get("currency") or "KRW"
-    locale = record.locale or "en"
 
     def written(amount):
         return Money(int(amount or 0), currency).format(locale)
+    return {"lines": [{"name": line.get("name", ""), "variant": line.get("variant", ""),
+                       "quantity": line.get("quantity", 0), "amount": written(line.get("amount"))}
+                      for line in cart.get("lines", [])],
+            "total": written(cart.get("total")), "currency": currency}
+
+
+def chat_context(record):
+    """What a chat about this checkout shows the merchant (Conversation.context)."""
     context = {"page": {"kind": "checkout", "path": "/checkout", "label": ""},
-               "cart": {"lines": [{**line, "amount": written(line.get("amount"))}
-                                  for line in cart.get("lines", [])],
-                        "total": written(cart.get("total")), "currency": currency}}
+               "cart": cart_shown(record.cart or {}, record.locale or "en")}
     if record.error_code:
         context["checkout_error"] = {"code": record.error_code, "message": record.error_message}
     return context

@@ -14,13 +14,14 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from domain import cart as carts
-from domain import catalog, localized
+from domain import catalog, checkouts, localized
 from domain.errors import InvalidMessage, NotFound
 from domain.extensions import limiter
 from domain.helpdesk import chat, conversations
 from domain.helpdesk.persona import persona
 
 from ..common import CHAT_SESSION_KEY as SESSION_KEY
+from ..common import CHECKOUT_PROBLEM_KEY
 from ..common import current_cart, new_token, open_chat, safe_next, shop, valid_token
 from ..help.access import visible_order
 from ..htmx import render, see_other, wants_fragment
@@ -81,16 +82,11 @@ def _snapshot(context):
     """At checkout the chat also keeps the cart and the checkout's last error for the merchant."""
     if context["page"]["kind"] not in ("checkout", "cart"):
         return context
-    config, locale = shop(), str(get_locale())
-    lines = carts.lines(current_cart(), config.currency)
+    lines = carts.lines(current_cart(), shop().currency)
     if lines:
         total = sum((line.total for line in lines[1:]), lines[0].total)
-        context["cart"] = {
-            "lines": [{"name": line.title, "variant": line.variant_title,
-                       "quantity": line.quantity, "amount": line.total.format(locale)}
-                      for line in lines],
-            "total": total.format(locale), "currency": config.currency}
-    problem = session.get("checkout_problem")
+        context["cart"] = checkouts.cart_shown(checkouts.snapshot(lines, total), str(get_locale()))
+    problem = session.get(CHECKOUT_PROBLEM_KEY)
     if isinstance(problem, dict):
         context["checkout_error"] = {"code": str(problem.get("code", ""))[:60],
                                      "message": str(problem.get("message", ""))[:300]}

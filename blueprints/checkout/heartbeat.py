@@ -19,11 +19,11 @@ from flask_login import current_user
 
 from domain import checkouts
 
+from ..common import CHECKOUT_PROBLEM_KEY as PROBLEM_KEY
 from ..common import open_chat
 from ..templating import now
 
 SESSION_KEY = "checkout"
-PROBLEM_KEY = "checkout_problem"
 _EXTENSION = "checkout_sightings"
 _lock = threading.Lock()
 # Errors after which help is offered at once (the others wait for the timed offer).
