@@ -16,6 +16,7 @@ def register_blueprints(app):
     from .privacy import bp as privacy_bp
     from .products import bp as products_bp
     from .returns import bp as returns_bp
+    from .reviews import bp as reviews_bp
 
     common.init_app(app)
     app.register_blueprint(products_bp)
@@ -29,5 +30,6 @@ def register_blueprints(app):
     app.register_blueprint(chat_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(returns_bp)
+    app.register_blueprint(reviews_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)

@@ -64,6 +64,9 @@ NOT_PERSONAL = frozenset({
     "business_hours", "category", "erasure_log", "faq_category", "faq_entry", "faq_vote", "holiday",
     "import_job", "import_problem", "policy_page", "product", "saved_reply",
     "product_image", "return_policy", "return_rule", "scheduled_job", "server_error_count",
+    # A review request is a date about an order; a vote a keyed hash of a random token; change
+    # notes and testimonials are what the merchant publishes.
+    "review_request", "review_vote", "change_note", "testimonial",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })
 

@@ -22,9 +22,9 @@ from . import storefront_version
 from .business import BusinessInfo
 from .extensions import db
 from .helpdesk import hours
-from .models import (BusinessHours, Category, FaqCategory, FaqEntry, Holiday, PolicyPage,
-                     Product, ProductImage, ReturnPolicy, ReturnRule, ShippingMethod,
-                     ShopSettings, Variant)
+from .models import (BusinessHours, Category, ChangeNote, FaqCategory, FaqEntry, Holiday,
+                     PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
+                     ReviewPhoto, ShippingMethod, ShopSettings, Testimonial, Variant)
 
 # The languages the shop speaks (translations/<code>), each named in itself for the pickers.
 LANGUAGES = ("en", "ko")
@@ -244,10 +244,11 @@ def changed():
 # What a storefront page shows: a commit that changes any of these makes cached pages stale.
 # (A "Did this help?" vote adds to FaqEntry's counts with a table-level UPDATE that is not
 # noted here: the counts are only shown in the back office, and a vote must not empty the
-# cache of every page.)
+# cache of every page. A review, its photos, a change note and a testimonial are shown on the
+# storefront: publishing, hiding or replying empties the cache.)
 STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
                      ReturnRule, ReturnPolicy, PolicyPage, FaqCategory, FaqEntry, BusinessHours,
-                     Holiday)
+                     Holiday, Review, ReviewPhoto, ChangeNote, Testimonial)
 _FLAG = "storefront_changed"
 
 

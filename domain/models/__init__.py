@@ -16,6 +16,9 @@ from .privacy import Consent, ErasureLog
 from .returns import (RETURN_ACTIONS, RETURN_SHIPPING, RETURN_STATUSES, CreditEntry, PolicyPage,
                       ReturnEvent, ReturnLine, ReturnPhoto, ReturnPolicy, ReturnRequest,
                       ReturnRule)
+from .reviews import (REVIEW_INCENTIVES, REVIEW_STATUSES, SATISFACTION_TOUCHPOINTS,
+                      TESTIMONIAL_KINDS, ChangeNote, EmailOptOut, Review, ReviewPhoto,
+                      ReviewRequest, ReviewVote, Satisfaction, Testimonial)
 from .system import ScheduledJob, ServerErrorCount, StorefrontVersion, WorkerHeartbeat
 
 __all__ = ["Address", "CHECKOUT_STATES", "CheckoutRecord", "BusinessHours", "CONVERSATION_CHANNELS", "CONVERSATION_STATUSES",
@@ -27,5 +30,7 @@ __all__ = ["Address", "CHECKOUT_STATES", "CheckoutRecord", "BusinessHours", "CON
            "utcnow", "RETURN_ACTIONS", "RETURN_SHIPPING", "RETURN_STATUSES", "CreditEntry",
            "PolicyPage", "ReturnEvent", "ReturnLine", "ReturnPhoto", "ReturnPolicy",
            "ReturnRequest", "ReturnRule", "RefundAccount", "ScheduledJob", "ServerErrorCount",
-           "StorefrontVersion",
+           "StorefrontVersion", "REVIEW_INCENTIVES", "REVIEW_STATUSES", "SATISFACTION_TOUCHPOINTS",
+           "TESTIMONIAL_KINDS", "ChangeNote", "EmailOptOut", "Review", "ReviewPhoto", "ReviewRequest",
+           "ReviewVote", "Satisfaction", "Testimonial",
            "WorkerHeartbeat"]

@@ -1,5 +1,5 @@
 """The catalogue and the merchant's settings. Money columns hold integer minor units."""
-from sqlalchemy import CheckConstraint, Index, true
+from sqlalchemy import CheckConstraint, Index, false, true
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -74,6 +74,18 @@ class ShopSettings(db.Model):
     help_offer_minutes = db.Column(db.Integer, nullable=False, default=5, server_default="5")
     reminder_hours = db.Column(db.Integer, nullable=False, default=10, server_default="10")
     reminder_on = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
+    # Reviews (domain/reviews): the request is emailed review_request_days after delivery and
+    # reminded once review_reminder_days after that (0: no reminder); a review is shown at once
+    # when review_auto_publish is on, after the merchant publishes it otherwise. The thank-you
+    # for any review, whatever its rating: "" (none), "credit" (store credit of
+    # review_incentive_amount, in minor units) or "code" (a single-use code, once the shop has
+    # coupons).
+    review_request_days = db.Column(db.Integer, nullable=False, default=7, server_default="7")
+    review_reminder_days = db.Column(db.Integer, nullable=False, default=7, server_default="7")
+    review_auto_publish = db.Column(db.Boolean, nullable=False, default=False,
+                                    server_default=false())
+    review_incentive = db.Column(db.String(10), nullable=False, default="", server_default="")
+    review_incentive_amount = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
@@ -149,6 +161,12 @@ class Product(db.Model):
     cover_alt = db.Column(db.String(200), nullable=False, default="")
     cover_width = db.Column(db.Integer, nullable=True)
     cover_height = db.Column(db.Integer, nullable=True)
+    # Published reviews (domain/reviews/ratings.py recounts them on every change): how many, the
+    # sum of their stars, and how many gave 1, 2, 3, 4 and 5 stars ([n1, n2, n3, n4, n5]).
+    review_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    rating_sum = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    rating_counts = db.Column(db.JSON, nullable=False, default=lambda: [0, 0, 0, 0, 0],
+                              server_default="[0, 0, 0, 0, 0]")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # The columns above hold the shop's main language; the others are here, e.g.
@@ -192,6 +210,13 @@ class Product(db.Model):
     @property
     def tag_list(self):
         return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+    @property
+    def rating_average(self):
+        """The published reviews' average stars to one decimal (4.3), None without reviews."""
+        if not self.review_count:
+            return None
+        return round(self.rating_sum / self.review_count + 1e-9, 1)
 
 
 class Variant(db.Model):
