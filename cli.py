@@ -149,7 +149,8 @@ def register(app):
     def remove_demo(yes):
         """Take the demo out of your shop: its products and their photos, categories, accounts
         (merchant@example.com, customer@example.com), settings, shipping methods, return rules
-        and policy texts, where they are still as the demo made them. Never an order."""
+        and policy texts, where they are still as the demo made them, and the demo's sample
+        orders with their reviews. Never an order of yours."""
         from domain import storage
         from domain.demo import removal
         from domain.transaction import finish, unit_of_work
@@ -194,7 +195,8 @@ def register(app):
             result = demo.load_demo(storage.product_photos(),
                                     photo_size=current_app.config["DEMO_PHOTO_SIZE"])
         click.echo(f"Moonjar Studio is ready: {len(result.products)} products in {result.categories} "
-                   f"categories, {result.variants} variants, {result.images} photos.")
+                   f"categories, {result.variants} variants, {result.images} photos, "
+                   f"{result.reviews} reviews of delivered orders.")
         for role, email, password in result.accounts:
             if password:
                 click.echo(f"  {role:<9} {email}  password: {password}")
@@ -298,6 +300,12 @@ def _describe(found):
               "its " + " and ".join(p.name for p in found.policy_pages) + " texts"
               if found.policy_pages else "",
               f"{len(found.questions)} help page questions" if found.questions else ""]
+    if found.demo_orders:
+        lines.append(f"  the demo's {len(found.demo_orders)} sample orders and their "
+                     f"{len(found.reviews)} reviews")
+    if found.testimonials or found.change_notes:
+        lines.append(f"  the demo's testimonials ({len(found.testimonials)}) and change notes "
+                     f"({len(found.change_notes)})")
     if any(extras):
         lines.append("  " + ", ".join(filter(None, extras)))
     kept = []

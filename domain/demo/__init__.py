@@ -3,7 +3,8 @@
 Everything is made here, reproducibly (a seeded random.Random): settings, shipping, five
 categories, forty products with glaze and size variants, return rules and policy texts, and
 product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
-domain.images. The shop speaks English first and Korean too: every text a shopper reads has its
+domain.images; delivered orders with their reviews, a change note and testimonials
+(reviews.py). The shop speaks English first and Korean too: every text a shopper reads has its
 Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 """
 import random
@@ -23,6 +24,7 @@ from .photos import SIZE, photo_plan, render_all
 from .faq import write_faq
 from .helpdesk import load_help_desk
 from .policies import write_policies
+from .reviews import load_reviews
 
 
 @dataclass
@@ -32,6 +34,7 @@ class DemoResult:
     variants: int = 0
     images: int = 0
     questions: int = 0
+    reviews: int = 0
     accounts: list = field(default_factory=list)  # (role, email, password or None if it existed)
 
 
@@ -54,6 +57,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
     collect = render_all([job for plan in plans for job in plan], upload_dir, photo_size)
     try:
         result = _write_shop(rng, now)
+        result.reviews = load_reviews(now, get_settings_row(), photo_size)
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):

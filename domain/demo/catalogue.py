@@ -8,6 +8,8 @@ SETTINGS = dict(
     tax_rate_bp=1000, prices_include_tax=True, free_shipping_threshold=50_000,
     default_region="Domestic", timezone="Asia/Seoul", low_stock_threshold=5,
     main_language="en",  # the columns are English; catalogue_ko.py holds the Korean
+    # A thank-you of ₩2,000 store credit for any review, whatever its stars.
+    review_incentive="credit", review_incentive_amount=2000,
     bank_account="Shinhan Bank 110-000-000000\nAccount holder: Moonjar Studio (Kim Soyeon)",
     thank_you_note=("Thank you for choosing a piece from our studio. Every bowl and cup was "
                     "thrown, glazed and packed by hand in Bukchon; we hope it gets used "

@@ -3,9 +3,12 @@
 Only what the demo made goes, recognised by what the demo writes: its products by their SKUs
 (every variant's), its categories and accounts by name, its settings, shipping methods, return
 rules and policy texts where they still read exactly as the demo wrote them. Whatever the
-merchant has changed or added stays. Orders are never deleted: a demo product an order (or a
-return) names is archived instead, and a demo account that orders or store credit name is kept
-but locked (an unknown password, no sessions, no back office).
+merchant has changed or added stays. The shop's orders are never deleted: a demo product an
+order (or a return) names is archived instead, and a demo account that orders or store credit
+name is kept but locked (an unknown password, no sessions, no back office). The only orders
+that go are the demo's own sample orders, made by load-demo and told apart by their checkout
+token (reviews.DEMO_ORDER_TOKEN), with the reviews, thank-you credit, review requests and
+satisfaction answers the demo wrote for them; its testimonials and change note go too.
 
 find() looks and changes nothing; remove() applies what find() found, in the caller's
 transaction; the photo files go only after that commits (delete_photo_files).
@@ -15,15 +18,18 @@ from dataclasses import dataclass, field, replace
 
 from .. import accounts, storage
 from ..extensions import db
-from ..models import (Category, CreditEntry, FaqCategory, FaqEntry, Order, OrderLine, PolicyPage, Product, ProductImage,
-                      ReturnPolicy, ReturnRule, ShippingMethod, ShopSettings, User, Variant)
+from ..models import (ChangeNote, Category, CreditEntry, FaqCategory, FaqEntry, Order, OrderLine,
+                      PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
+                      Satisfaction, ShippingMethod, ShopSettings, Testimonial, User, Variant)
 from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
+from ..reviews import ratings, records
 from . import demo_skus
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
+from .reviews import CHANGE_NOTE, DEMO_CREDIT_KEY, DEMO_ORDER_TOKEN, testimonial_quotes
 
 DEMO_EMAILS = (MERCHANT_EMAIL, CUSTOMER_EMAIL)
 MONEY_SETTINGS = ("currency", "tax_rate_bp", "prices_include_tax", "free_shipping_threshold")
@@ -50,7 +56,14 @@ class Leftovers:
     topics: list = field(default_factory=list)
     saved_replies: list = field(default_factory=list)      # still as the demo wrote them
     conversations: list = field(default_factory=list)      # the demo customer's questions
-    orders: int = 0                                        # in the shop; all of them stay
+    # The demo's sample orders, with the reviews, thank-you credit and answers written for them.
+    demo_orders: list = field(default_factory=list)
+    reviews: list = field(default_factory=list)
+    credit: list = field(default_factory=list)
+    answers: list = field(default_factory=list)
+    testimonials: list = field(default_factory=list)       # still as the demo wrote them
+    change_notes: list = field(default_factory=list)       # still as the demo wrote them
+    orders: int = 0                                        # the shop's own; all of them stay
 
     @property
     def photos(self):
@@ -60,7 +73,8 @@ class Leftovers:
         return any((self.products, self.archived, self.categories, self.accounts,
                     self.locked_accounts, self.settings, self.shipping_methods, self.rules,
                     self.return_policy, self.policy_pages, self.questions, self.topics,
-                    self.saved_replies, self.conversations))
+                    self.saved_replies, self.conversations, self.demo_orders,
+                    self.testimonials, self.change_notes))
 
 
 def own_merchant_exists():
@@ -71,7 +85,9 @@ def own_merchant_exists():
 
 def find():
     """The demo's leftovers in this shop; changes nothing."""
-    found = Leftovers(orders=db.session.scalar(db.select(db.func.count(Order.id))) or 0)
+    found = Leftovers(orders=db.session.scalar(db.select(db.func.count(Order.id))
+                                               .where(~_demo_order(Order.checkout_token))) or 0)
+    _find_demo_orders(found)
     _find_products(found)
     _find_categories(found)
     _find_accounts(found)
@@ -82,10 +98,30 @@ def find():
     return found
 
 
+def _demo_order(token_column):
+    return token_column.startswith(DEMO_ORDER_TOKEN, autoescape=True)
+
+
+def _find_demo_orders(found):
+    found.demo_orders = db.session.scalars(db.select(Order).where(
+        _demo_order(Order.checkout_token)).order_by(Order.id)).all()
+    ids = [order.id for order in found.demo_orders] or [0]
+    found.reviews = db.session.scalars(db.select(Review).where(Review.order_id.in_(ids))
+                                       .order_by(Review.id)).all()
+    found.credit = db.session.scalars(db.select(CreditEntry).where(
+        CreditEntry.idempotency_key.startswith(DEMO_CREDIT_KEY, autoescape=True))).all()
+    found.answers = db.session.scalars(db.select(Satisfaction).where(
+        Satisfaction.order_id.in_(ids))).all()
+    found.testimonials = db.session.scalars(db.select(Testimonial).where(
+        Testimonial.quote.in_(testimonial_quotes())).order_by(Testimonial.id)).all()
+    found.change_notes = db.session.scalars(db.select(ChangeNote).where(
+        ChangeNote.text == CHANGE_NOTE["text"])).all()
+
+
 def _find_products(found):
     skus = demo_skus()
-    named = set(db.session.scalars(db.select(OrderLine.product_id).where(
-        OrderLine.product_id.is_not(None))))
+    named = set(db.session.scalars(db.select(OrderLine.product_id).join(Order).where(
+        OrderLine.product_id.is_not(None), ~_demo_order(Order.checkout_token))))
     named |= set(db.session.scalars(db.select(ReturnLine.product_id).where(
         ReturnLine.product_id.is_not(None))))
     candidates = db.session.scalars(
@@ -120,9 +156,12 @@ def _find_categories(found):
 def _find_accounts(found):
     for user in db.session.scalars(db.select(User).where(User.email.in_(DEMO_EMAILS))
                                    .order_by(User.id)):
-        named = db.session.scalar(db.select(Order.id).where(Order.user_id == user.id).limit(1)) \
-            or db.session.scalar(db.select(CreditEntry.id).where(CreditEntry.user_id == user.id)
-                                 .limit(1))
+        named = db.session.scalar(db.select(Order.id).where(
+            Order.user_id == user.id, ~_demo_order(Order.checkout_token)).limit(1)) \
+            or db.session.scalar(db.select(CreditEntry.id).where(
+                CreditEntry.user_id == user.id,
+                ~CreditEntry.idempotency_key.startswith(DEMO_CREDIT_KEY, autoescape=True)
+                | CreditEntry.idempotency_key.is_(None)).limit(1))
         (found.locked_accounts if named else found.accounts).append(user)
 
 
@@ -199,6 +238,7 @@ def remove(found):
     """Take out what find() found; flushes, never commits. Returns the photo keys whose files
     may go once the transaction has committed (see delete_photo_files)."""
     keys = {image.key for product in found.products for image in product.images}
+    _remove_demo_orders(found)
     for product in found.archived:
         product.status, product.featured, product.category_id = "archived", False, None
     for product in found.products:
@@ -229,6 +269,26 @@ def remove(found):
     still_used = set(db.session.scalars(db.select(ProductImage.key).where(
         ProductImage.key.in_(sorted(keys)))))
     return keys - still_used
+
+
+def _remove_demo_orders(found):
+    """The demo's orders and what it wrote for them. Their review photos' files go once this
+    commits (the hooks reviews register for an erasure); the thank-you credit is taken back off
+    the balance of an account that stays."""
+    if found.reviews:
+        for hook in records.BEFORE_ERASE:
+            hook(found.reviews)
+    products = {review.product_id for review in found.reviews}
+    for entry in found.credit:
+        db.session.execute(db.update(User).where(User.id == entry.user_id)
+                           .values(credit_balance=User.credit_balance - entry.amount)
+                           .execution_options(synchronize_session=False))
+    for thing in (*found.reviews, *found.credit, *found.answers, *found.testimonials,
+                  *found.change_notes, *found.demo_orders):
+        db.session.delete(thing)
+    db.session.flush()
+    for product_id in products:
+        ratings.recount(product_id)
 
 
 def delete_photo_files(keys, store=None):

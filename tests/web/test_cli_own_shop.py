@@ -11,8 +11,10 @@ import pytest
 
 from domain import faq
 from domain.extensions import db
-from domain.models import (Category, FaqCategory, FaqEntry, Order, PolicyPage, Product,
-                           ProductImage, ShippingMethod, ShopSettings, User)
+from domain.models import (Category, ChangeNote, CreditEntry, FaqCategory, FaqEntry, Order,
+                           PolicyPage, Product, ProductImage, Review, ReviewRequest,
+                           Satisfaction, ShippingMethod, ShopSettings, User)
+from domain.models import Testimonial as Quote
 from shop import create_app
 from tests.order_helpers import place
 from tests.page_helpers import sign_in
@@ -247,7 +249,8 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
         app, cli, client, make, demo_shop):
     """Declined, nothing changes. Confirmed, the demo's products, photos, categories, accounts,
     settings, shipping and policies go; the merchant's own product, its order, a demo product
-    that an order names (archived) and every order stay."""
+    that an order names (archived) and every order stay. The demo's own sample orders go with
+    their reviews, review photos, thank-you credit and answers, and its testimonials."""
     make.user("owner@example.com", merchant=True)
     with app.app_context():
         vases = db.session.scalar(db.select(Category.id).where(Category.name == "Vases"))
@@ -270,6 +273,8 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
     place(app, {"method": standard, "variant": mug_variant}, user_id=demo_customer,
           email="customer@example.com")
     files_before = photo_files(app)
+    review_photos = app.config["REVIEW_PHOTO_FOLDER"]
+    assert os.listdir(review_photos)
 
     declined = cli("remove-demo", input="n\n")
     assert declined.exit_code == 1 and "Aborted" in declined.output
@@ -282,6 +287,7 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
     assert "The demo is gone" in result.output
     assert "orders or returns name them (Everyday Mug)" in result.output
     assert "7 help page questions" in declined.output
+    assert "the demo's 7 sample orders and their 11 reviews" in declined.output
     assert "customer@example.com: orders or store credit name it" in result.output
 
     with app.app_context():
@@ -297,6 +303,11 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
         assert db.session.scalar(db.select(db.func.count(ShippingMethod.id))) == 0
         assert db.session.scalar(db.select(db.func.count(PolicyPage.name))) == 0
         assert db.session.scalar(db.select(db.func.count(Order.id))) == 2
+        for model in (Review, ReviewRequest, Satisfaction, Quote, ChangeNote, CreditEntry):
+            assert db.session.scalar(db.select(db.func.count(model.id))) == 0, model
+        assert db.session.get(User, demo_customer).credit_balance == 0
+        mug = db.session.scalar(db.select(Product).where(Product.slug == "everyday-mug"))
+        assert (mug.review_count, mug.rating_sum, mug.rating_counts) == (0, 0, [0, 0, 0, 0, 0])
         remaining = set(db.session.scalars(db.select(ProductImage.key)))
         # The help page keeps the merchant's question (and its topic) and the answers drawn
         # from the rules; the demo's written questions and its emptied topics are gone.
@@ -308,6 +319,7 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
                              "How long do I have to return?": ("returns", "returns_window")}
         assert set(db.session.scalars(db.select(FaqCategory.slug))) == {"care", "shipping", "returns"}
     assert remaining == mug_images
+    assert os.listdir(review_photos) == []
     assert {name.rsplit("-", 1)[0] for name in photo_files(app)} == mug_images
 
     assert client.get(f"/products/{own['slug']}").status_code == 200
