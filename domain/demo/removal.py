@@ -29,7 +29,7 @@ from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
-from .reviews import CHANGE_NOTE, DEMO_CREDIT_KEY, DEMO_ORDER_TOKEN, testimonial_quotes
+from .reviews import CHANGE_NOTE, DEMO_ORDER_TOKEN, testimonial_quotes
 
 DEMO_EMAILS = (MERCHANT_EMAIL, CUSTOMER_EMAIL)
 MONEY_SETTINGS = ("currency", "tax_rate_bp", "prices_include_tax", "free_shipping_threshold")
@@ -109,7 +109,7 @@ def _find_demo_orders(found):
     found.reviews = db.session.scalars(db.select(Review).where(Review.order_id.in_(ids))
                                        .order_by(Review.id)).all()
     found.credit = db.session.scalars(db.select(CreditEntry).where(
-        CreditEntry.idempotency_key.startswith(DEMO_CREDIT_KEY, autoescape=True))).all()
+        CreditEntry.order_id.in_(ids))).all()
     found.answers = db.session.scalars(db.select(Satisfaction).where(
         Satisfaction.order_id.in_(ids))).all()
     found.testimonials = db.session.scalars(db.select(Testimonial).where(
@@ -160,8 +160,7 @@ def _find_accounts(found):
             Order.user_id == user.id, ~_demo_order(Order.checkout_token)).limit(1)) \
             or db.session.scalar(db.select(CreditEntry.id).where(
                 CreditEntry.user_id == user.id,
-                ~CreditEntry.idempotency_key.startswith(DEMO_CREDIT_KEY, autoescape=True)
-                | CreditEntry.idempotency_key.is_(None)).limit(1))
+                CreditEntry.id.not_in([entry.id for entry in found.credit] or [0])).limit(1))
         (found.locked_accounts if named else found.accounts).append(user)
 
 
