@@ -307,3 +307,15 @@ def publish_all(app):
         for review in db.session.scalars(db.select(Review)):
             moderation.publish(review, NOW)
         db.session.commit()
+
+
+def test_the_form_speaks_korean(app, shop, client):
+    """In Korean the form, its stars and its refusals are in Korean."""
+    from tests.page_helpers import csrf_token
+    client.post("/language", data={"csrf_token": csrf_token(client), "lang": "ko", "next": "/"})
+    order = delivered(app, shop)
+    url = form_link(app, order["number"])
+    page = text(client.get(url))
+    assert "주문 상품 리뷰" in page and "별 5개" in page and "다른 분께 추천하시겠어요?" in page
+    jar = lines_of(app, order["number"])["Moon jar"]
+    assert "별점을 1개에서 5개 사이로 골라 주세요." in text(send(client, url, {f"body-{jar}": "좋아요"}))
