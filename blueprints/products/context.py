@@ -8,7 +8,7 @@ from domain.errors import NotFound
 from domain.money import Money
 
 from ..common import shop
-from ..reviews.context import reviews_context, structured_data
+from ..reviews.listing_context import reviews_context, structured_data
 
 
 def single_line(variant, currency):

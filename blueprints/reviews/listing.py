@@ -12,7 +12,7 @@ from ..htmx import render, wants_fragment
 from ..pagecache import cached_page
 from ..templating import now
 from . import bp
-from .context import reviews_context
+from .listing_context import reviews_context
 
 VOTE_LIMIT = "10 per minute; 60 per hour"
 # The session key of the visitor's random token (the help page's votes use the same one).
