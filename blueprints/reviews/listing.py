@@ -56,8 +56,8 @@ def helpful(review_id):
                       counted=counted)
     # Back to the list the visitor was reading, with a word of thanks on the review.
     return redirect(url_for(".listing", slug=review.product.slug,
-                            sort=listing.clean_sort(request.form.get("sort")),
-                            page=listing_page_number(request.form.get("page")),
+                            sort=listing.clean_sort(request.args.get("sort")),
+                            page=listing_page_number(request.args.get("page")),
                             helpful=review.id, _anchor=f"review-{review.id}"), code=303)
 
 
