@@ -81,6 +81,9 @@ def scenarios(info, cookie=None, chat=None):
         Scenario("category", f"/c/{info['category_slug']}", expect="products"),
         Scenario("search", f"/search?q={info['search_word']}", expect="results for"),
         Scenario("product", f"/products/{info['product_slug']}", expect=info["product_title"]),
+        # A product page with 40 published reviews (bench/seed.py reviews()): the summary
+        # from the product row, the first page of 10 reviews with photos and replies.
+        Scenario("product-reviews", f"/products/{info['reviewed_slug']}", expect="Customer reviews"),
         # Search built afresh each time (the page cache would answer the ones above): a word of
         # the main language and Korean words of three characters (trigram index) and two (LIKE).
         *(Scenario(name, f"/search?q={quote(word)}", kind="uncached", expect="results for",
@@ -88,6 +91,11 @@ def scenarios(info, cookie=None, chat=None):
           for name, word in (("search-en-uncached", info["search_word"]),
                              ("search-ko-uncached", info["search_words_ko"][0]),
                              ("search-ko2-uncached", info["search_words_ko"][1]))),
+        # The product pages built afresh each time: without reviews, and with 40 of them.
+        Scenario("product-uncached", f"/products/{info['product_slug']}?from=bench", kind="uncached",
+                 expect=info["product_title"], script=UNCACHED_LUA),
+        Scenario("reviewed-uncached", f"/products/{info['reviewed_slug']}?from=bench",
+                 kind="uncached", expect="Customer reviews", script=UNCACHED_LUA),
     ]
     # A signed-in customer's pages: `cookie` is their session (bench/signed_in.py); "Account"
     # in the header shows the page was drawn for them.

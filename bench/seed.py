@@ -208,6 +208,44 @@ def products(db, count, category_ids, upload_dir, seed=42, batch=2000):
     flush()
 
 
+
+# The product whose page carries reviews in `make bench` ("product-reviews"), and how many.
+REVIEWED_PRODUCT = 2
+REVIEW_COUNT = 40
+
+
+def reviews(db, product_id, count, seed=11):
+    """`count` published reviews of one product (every third with the shop's reply, every
+    fourth with photos, a few with the thank-you credit), counted onto the product row by
+    ratings.recount as the shop does. The photo rows name no file: the page only links them."""
+    from domain.models import Review, ReviewPhoto
+    from domain.reviews import ratings
+
+    rng = random.Random(seed)
+    start = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    for n in range(count):
+        when = start + timedelta(hours=n * 13)
+        review = Review(
+            product_id=product_id, reviewer=f"email:reviewer{n}@bench.test",
+            email=f"reviewer{n}@bench.test", author_name=f"Reviewer {n}",
+            variant_title=rng.choice(("Small", "Large", "Blue / M")),
+            rating=rng.choice((5, 5, 5, 4, 4, 3, 2, 1)),
+            title=f"Review {n}: {rng.choice(ADJECTIVES).lower()} and well made",
+            body=" ".join(rng.choice(("Lovely glaze.", "Heavier than it looks.", "Arrived well packed.",
+                                      "The colour is darker than the photo.", "Would buy again."))
+                          for _ in range(rng.randint(2, 6))),
+            recommend=rng.random() < 0.8, status="published", published_at=when,
+            created_at=when, updated_at=when, helpful_count=rng.randint(0, 30),
+            incentive="credit" if n % 10 == 0 else "",
+            reply="Thank you for writing; we passed it on to the workshop." if n % 3 == 0 else "",
+            replied_at=when if n % 3 == 0 else None)
+        if n % 4 == 0:
+            review.photos = [ReviewPhoto(key=f"{n:08x}{k:024x}", width=1024, height=768, position=k)
+                             for k in range(rng.randint(1, 2))]
+        db.session.add(review)
+    ratings.recount(product_id)
+
+
 # Order statuses in the proportions of a shop a few years old: most orders delivered.
 ORDER_MIX = (("delivered", 70), ("shipped", 8), ("paid", 6), ("packed", 4), ("placed", 4),
              ("cancelled", 5), ("payment_expired", 3))
@@ -360,6 +398,9 @@ def build(database_uri, instance_dir, count, order_count=0):
         with bulk_load(db):
             products(db, count, category_ids, config["UPLOAD_FOLDER"])
         loaded = time.monotonic()
+        reviewed = min(REVIEWED_PRODUCT, count)
+        reviews(db, reviewed, REVIEW_COUNT)
+        db.session.commit()
         if order_count:
             orders(db, order_count, count)
             db.session.commit()
@@ -370,6 +411,7 @@ def build(database_uri, instance_dir, count, order_count=0):
             "category_slug": db.session.get(Category, category_ids[0]).slug,
             "product_slug": first.slug,
             "product_title": first.title,
+            "reviewed_slug": db.session.get(Product, reviewed).slug,
             "search_word": SEARCH_WORD,
             "search_words_ko": SEARCH_WORDS_KO,
             "products": db.session.scalar(db.select(db.func.count(Product.id))),

@@ -27,7 +27,8 @@ def shop_cookies(config):
         flags.append("Secure")
     return [Cookie(
         name=config["SESSION_COOKIE_NAME"],
-        purpose=_("Keeps you signed in, a guest's cart, the language you chose, and the token that "
-                  "proves a form was sent from this shop."),
+        purpose=_("Keeps you signed in, a guest's cart, the language you chose, the token that "
+                  "proves a form was sent from this shop, and a random token so that each "
+                  "review or answer you find helpful is counted once."),
         lifetime=_("Until you close your browser."),
         flags=", ".join(flags))]

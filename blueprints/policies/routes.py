@@ -1,10 +1,11 @@
-"""Policy pages. Shipping is drawn from the shipping settings and returns from the return
-rules, so neither can say something the shop does not do; privacy and terms are the texts the
-merchant writes in the back office, and the privacy page adds what the code decides: the
-cookies the shop sets and how to download or delete one's data."""
+"""Policy pages. Shipping is drawn from the shipping settings, returns from the return rules
+and reviews from the review settings, so none can say something the shop does not do; privacy
+and terms are the texts the merchant writes in the back office, and the privacy page adds what
+the code decides: the cookies the shop sets and how to download or delete one's data."""
 from flask import abort, current_app
 
 from domain import policies
+from domain.reviews import policy as review_policy
 
 from ..common import shop
 from ..htmx import render
@@ -23,6 +24,12 @@ def shipping():
 @cached_page
 def returns():
     return render("policies/returns.html", view=policies.returns_policy(shop().currency))
+
+
+@bp.get("/reviews")
+@cached_page
+def reviews():
+    return render("policies/reviews.html", policy=review_policy.policy())
 
 
 @bp.get("/<name>")

@@ -8,6 +8,7 @@ from domain.errors import NotFound
 from domain.money import Money
 
 from ..common import shop
+from ..reviews.listing_context import reviews_context, structured_data
 
 
 def single_line(variant, currency):
@@ -28,7 +29,12 @@ def product_context(slug, variant_id=None):
     config = shop()
     lines = [single_line(variant, config.currency)] if variant else []
     rule = policies.storefront_rule(product.id, product.category_id)
-    return {"product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
+    # Its reviews' summary is on the product row; the first page is one query (none without).
+    reviews = reviews_context(product)
+    return {**reviews,
+            "product_schema": structured_data(product, variant, reviews["review_summary"],
+                                              reviews["reviews"], config.currency),
+            "product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
             "one_click": oneclick.offer(current_user, lines, config) if variant else None,
             # What the one-click button needs again when the page comes from the page cache.
             "personal_state": lines,

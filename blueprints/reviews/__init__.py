@@ -6,3 +6,4 @@ from flask import Blueprint
 bp = Blueprint("reviews", __name__)
 
 from . import form, photos  # noqa: E402,F401
+from . import listing  # noqa: E402,F401

@@ -152,3 +152,44 @@ def test_a_customers_cart_is_read_once_per_page(client, customer, checkout_shop,
     assert sum(s.lstrip().startswith("SELECT cart_item.") for s in statements) == 1
     assert sum(re.search(r'\bFROM "?user"?\s', s) is not None for s in statements) == 1
     assert len(statements) <= most, statements
+
+
+def add_reviews(app, product_id, count, photos_each=0):
+    """`count` published reviews of a product, each with `photos_each` photos."""
+    from domain.models import Review, ReviewPhoto
+    from domain.reviews import ratings
+    with app.app_context():
+        start = db.session.scalar(db.select(db.func.count(Review.id)))
+        for n in range(start, start + count):
+            review = Review(product_id=product_id, reviewer=f"email:b{n}@example.com",
+                            email=f"b{n}@example.com", rating=1 + n % 5, title=f"R{n}",
+                            status="published", published_at=db.func.now())
+            review.photos = [ReviewPhoto(key=f"{n:016x}{p:016x}", width=64, height=48, position=p)
+                             for p in range(photos_each)]
+            db.session.add(review)
+        ratings.recount(product_id)
+        db.session.commit()
+
+
+def test_product_page_costs_the_same_with_one_or_many_reviews_with_photos(app, client, make,
+                                                                           count_queries, shop):
+    """The summary is on the product row and a page of reviews is one query with its photos:
+    1 review or 25 with 3 photos each cost the same, within the page's budget, and write nothing."""
+    add_detailed_product(app, make, "Reviewed", variants=3, images=2)
+    add_detailed_product(app, make, "Popular", variants=3, images=2)
+    with app.app_context():
+        ids = dict(db.session.execute(db.select(Product.title, Product.id)).all())
+    add_reviews(app, ids["Reviewed"], 1)
+    add_reviews(app, ids["Popular"], 25, photos_each=3)
+    client.get("/")
+    client.get("/products/reviewed")
+    one = queries(client, count_queries, "/products/reviewed")
+    with count_queries() as statements:
+        page = client.get("/products/popular")
+    many = len(statements)
+    assert page.get_data(as_text=True).count('class="review"') == 10
+    assert one == many <= MAX_QUERIES
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    # The fragment of a later page costs the product row and the page of reviews.
+    client.get("/products/popular/reviews?page=2&sort=photos")
+    assert queries(client, count_queries, "/products/popular/reviews?page=3&sort=helpful") <= 2
