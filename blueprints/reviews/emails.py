@@ -1,0 +1,54 @@
+"""The review request's email (and its reminder), and the five faces of the delivered email:
+what blueprints/mail.py renders them with.
+
+The request lists the lines the customer has still to review, links to the order's one-page
+review form, and carries the one-click opt-out (a link and the List-Unsubscribe headers)."""
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from domain import consent
+from domain.reviews import links, requests
+
+from ..templating import satisfaction_faces, satisfaction_url
+
+KINDS = (requests.KIND,)
+
+
+def opt_out_url(email):
+    return url_for("reviews.opt_out", _external=True,
+                   token=requests.opt_out_token(email, current_app.config["SECRET_KEY"]))
+
+
+def form_url(order):
+    return url_for("reviews.form", number=order.number, t=links.form_token(order),
+                   _external=True)
+
+
+def context(message):
+    """The subject and context of a review request; call in the message's locale."""
+    order = message.order
+    if order is None:
+        raise ValueError(f"message {message.id} ({message.kind}) has no order")
+    data = message.data or {}
+    wanted = set(data.get("line_ids") or [])
+    lines = [line for line in order.lines if line.id in wanted]
+    reminder = bool(data.get("reminder"))
+    subject = (_("A reminder: how do you like your order %(number)s?", number=order.number)
+               if reminder else _("How do you like your order %(number)s?", number=order.number))
+    return {"subject": subject, "lines": lines, "reminder": reminder,
+            "form_url": form_url(order), "opt_out_url": opt_out_url(message.to_address)}
+
+
+def headers(message):
+    """RFC 2369 / RFC 8058: a mail program's Unsubscribe button declines review requests."""
+    return consent.unsubscribe_headers(opt_out_url(message.to_address))
+
+
+def delivered_context(message):
+    """The delivered email's five faces: each face a link to the signed satisfaction page."""
+    order = message.order
+    if order is None or satisfaction_url("delivery", order) is None:
+        return {}
+    return {"faces": [(score, face, label,
+                       satisfaction_url("delivery", order, score=score, external=True))
+                      for score, face, label in satisfaction_faces()]}
