@@ -5,5 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("reviews", __name__)
 
-from . import photos  # noqa: E402,F401
+from . import form, photos  # noqa: E402,F401
 from . import opt_out, satisfaction  # noqa: E402,F401
