@@ -140,6 +140,11 @@ def test_the_email_lists_the_lines_links_to_the_form_and_declines_in_one_click(
     assert request_of(app, sent_order_id(app))[0] == "dropped"
 
 
+def path_of(url):
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def sent_order_id(app):
     with app.app_context():
         return db.session.scalar(db.select(ReviewRequest.order_id))
@@ -223,7 +228,9 @@ def test_dropped_when_still_held_sixty_days_after_it_was_due(app, seoul, clock, 
     assert request_of(app, order["id"])[0] == "dropped" and sent(app) == []
 
 
-def test_one_reminder_only_for_lines_still_unreviewed(app, make, clock, tmp_path):
+def test_one_reminder_only_for_lines_still_unreviewed(app, client, make, clock, tmp_path):
+    """The customer reviews the jar through the emailed link: the request counts as answered,
+    and the one reminder asks about the tea bowl only."""
     shop = shop_with_a_product(make, timezone="Asia/Seoul", review_request_days=7,
                                review_reminder_days=3)
     bowl = make.product("Tea bowl", variants=[{"sku": "TB-1", "price": 25000, "stock": 9}])
@@ -231,12 +238,20 @@ def test_one_reminder_only_for_lines_still_unreviewed(app, make, clock, tmp_path
     run_at(app, clock, tmp_path, DUE)
     [first] = sent(app)
     assert len(first[3]["line_ids"]) == 2
+    body = body_of(rendered(app))
+    assert "- Moon jar (Small)" in body and "- Tea bowl" in body
+    [link] = [word for word in body.split() if "/review?t=" in word]
+    form_url = path_of(link)
+    page = text(client.get(form_url))
     with app.app_context():
-        jar = db.session.scalar(db.select(OrderLine).where(OrderLine.order_id == order["id"],
-                                                           OrderLine.title == "Moon jar"))
-        db.session.add(Review(product_id=jar.product_id, reviewer=f"email:{EMAIL}", email=EMAIL,
-                              order_id=order["id"], order_line_id=jar.id, rating=4))
-        db.session.commit()
+        jar = db.session.scalar(db.select(OrderLine.id).where(OrderLine.order_id == order["id"],
+                                                              OrderLine.title == "Moon jar"))
+    response = client.post(form_url.split("?")[0], data={
+        "csrf_token": csrf_of(page), "t": form_url.split("?t=")[1], f"rating-{jar}": "4"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(Review.rating)) == 4
+        assert db.session.scalar(db.select(ReviewRequest.answered_at)) == DUE
     run_at(app, clock, tmp_path, DUE + timedelta(days=2, hours=23))
     assert len(sent(app)) == 1
     run_at(app, clock, tmp_path, DUE + timedelta(days=3))
