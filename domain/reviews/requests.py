@@ -114,10 +114,11 @@ def _insert(values):
             .on_conflict_do_nothing(index_elements=["order_id"]).returning(ReviewRequest.id))
 
 
-def start(order, now):
+def start(order, now, too_late=False):
     """Decide a due order's request for the first time; returns the outcome, or "taken" when
-    another worker decided it first."""
-    state, note = _outcome(order)
+    another worker decided it first. One due longer than TOO_LATE ago is recorded as dropped,
+    so it is not looked at again."""
+    state, note = ("dropped", "due too long ago") if too_late else _outcome(order)
     values = dict(order_id=order.id, state=state, note=note, created_at=now, updated_at=now)
     if state == "held":
         values["held_since"] = now
@@ -184,7 +185,8 @@ def _locked(query):
 
 
 def _new_due(now, days, zone):
-    """Delivered orders with no request yet whose request is due now (and not TOO_LATE)."""
+    """[(order, too_late)]: delivered orders with no request yet whose request is due now,
+    and whether it fell due more than TOO_LATE ago."""
     # A wide window in SQL (a day either side of the shop's clock), exact in Python.
     latest = now - timedelta(days=days - 1)
     earliest = now - timedelta(days=days + 1) - TOO_LATE
@@ -193,15 +195,15 @@ def _new_due(now, days, zone):
         .where(Order.status == "delivered", OrderEvent.status == "delivered",
                OrderEvent.created_at <= latest, OrderEvent.created_at > earliest,
                ~db.select(ReviewRequest.id).where(ReviewRequest.order_id == Order.id).exists())
-        .order_by(Order.id).limit(BATCH)).unique().all()
+        .order_by(OrderEvent.created_at, Order.id).limit(BATCH)).unique().all()
     found = []
     for order in orders:
         delivered = delivered_at(order)
         if delivered is None:
             continue
         due = due_at(delivered, days, zone)
-        if due <= now and now - due <= TOO_LATE:
-            found.append(order)
+        if due <= now:
+            found.append((order, now - due > TOO_LATE))
     return found
 
 
@@ -215,8 +217,8 @@ def sweep(now, settings, zone):
         if outcome:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
-    for order in _new_due(now, days, zone):
-        count(start(order, now))
+    for order, too_late in _new_due(now, days, zone):
+        count(start(order, now, too_late))
     for request in _locked(db.select(ReviewRequest).where(ReviewRequest.state == "held")
                            .order_by(ReviewRequest.id)):
         order = db.session.get(Order, request.order_id)

@@ -307,3 +307,15 @@ def test_two_workers_send_one_request_and_one_reminder(app, seoul, clock, tmp_pa
         db.session.commit()
     race([lambda: run_job(app, tmp_path), lambda: run_job(app, tmp_path)])
     assert [data["reminder"] for *_rest, data in sent(app)] == [False, True]
+
+
+def test_orders_due_long_ago_are_not_asked_when_the_worker_comes_back(app, seoul, clock,
+                                                                    tmp_path):
+    """The worker was down (or the feature just switched on): a request due more than 14 days
+    ago is recorded as dropped, not sent; one due 13 days ago still goes."""
+    old = deliver(app, seoul, when=NOW - timedelta(days=15))
+    recent = deliver(app, seoul, when=NOW - timedelta(days=13), email="jiho@example.com")
+    run_at(app, clock, tmp_path, DUE)
+    assert [to for to, *_rest in sent(app)] == ["jiho@example.com"]
+    assert request_of(app, old["id"])[0] == "dropped"
+    assert request_of(app, recent["id"])[0] == "sent"
