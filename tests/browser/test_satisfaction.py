@@ -57,3 +57,36 @@ def test_the_opt_out_page_is_accessible(phone, live_server, app, delivered, axe_
     assert axe_violations(phone) == []
     phone.get_by_role("button", name="No more review requests").click()
     expect(phone.get_by_role("status")).to_contain_text("will get no more requests")
+
+
+def test_one_tap_on_a_closed_returns_page(phone, live_server, app, make, axe_violations):
+    from datetime import timedelta
+    from tests.return_helpers import ask, step
+    app.config["CLOCK"] = lambda: NOW + timedelta(days=4)
+    order = delivered_order(app, shop_with_a_product(make), email="minji@example.com",
+                            quantity=2)
+    rma = ask(app, order["number"], quantity=1)
+    step(app, rma, "approve", "receive", "complete", when=NOW + timedelta(days=3))
+    phone.goto(f"{live_server}/returns/{rma}?t={order['token']}")
+    expect(phone.get_by_role("heading", name="How did this return go?")).to_be_visible()
+    assert axe_violations(phone) == []
+    phone.get_by_role("button", name="Very happy", exact=True).click()
+    expect(phone.get_by_role("status")).to_contain_text("Your answer is saved")
+    expect(phone.get_by_role("radio", name="Very happy", exact=True)).to_be_checked()
+
+
+def test_the_satisfaction_report_is_accessible(phone, live_server, app, make, delivered,
+                                               axe_violations):
+    from domain.models import Order
+    from domain.reviews import satisfaction
+    from tests.browser_helpers import sign_in
+    with app.app_context():
+        order = db.session.get(Order, delivered["id"])
+        satisfaction.record(satisfaction.subject_of("delivery", order), 4, "", NOW)
+        db.session.commit()
+    owner = make.user(email="boss@example.com", merchant=True, name="Boss")
+    sign_in(phone, live_server, owner, lands_on="/admin/")
+    phone.goto(f"{live_server}/admin/satisfaction")
+    expect(phone.get_by_role("img", name=re.compile("Average answer per month"))).to_be_visible()
+    expect(phone.get_by_role("cell", name=re.compile("4.0 from 1"))).to_be_visible()
+    assert axe_violations(phone) == []
