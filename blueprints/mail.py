@@ -230,7 +230,7 @@ def render_parts(message):
     if message.kind == checkout_reminders.KIND:
         context.update(reminder_context(message))
     if message.kind == "order_delivered":
-        context.update(review_emails.delivered_context(message))
+        context.update(review_emails.faces_context("delivery", order))
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:
@@ -239,6 +239,8 @@ def render_parts(message):
     elif message.kind in help_emails.KINDS:
         context.update(help_emails.context(message))
         subject = context.pop("subject")
+        if message.kind == "help_reply":
+            context.update(review_emails.faces_context("conversation", context["conversation"]))
     elif message.kind in review_emails.KINDS:
         context.update(review_emails.context(message))
         subject = context.pop("subject")

@@ -44,11 +44,12 @@ def headers(message):
     return consent.unsubscribe_headers(opt_out_url(message.to_address))
 
 
-def delivered_context(message):
-    """The delivered email's five faces: each face a link to the signed satisfaction page."""
-    order = message.order
-    if order is None or satisfaction_url("delivery", order) is None:
+def faces_context(touchpoint, thing):
+    """The five faces of an email about an order (delivered) or a resolved conversation (the
+    reply that resolved it): each face a link to the signed satisfaction page, with that face
+    chosen. Nothing before the touchpoint has happened."""
+    if thing is None or satisfaction_url(touchpoint, thing) is None:
         return {}
     return {"faces": [(score, face, label,
-                       satisfaction_url("delivery", order, score=score, external=True))
+                       satisfaction_url(touchpoint, thing, score=score, external=True))
                       for score, face, label in satisfaction_faces()]}

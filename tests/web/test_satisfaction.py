@@ -167,3 +167,41 @@ def test_the_merchant_sees_satisfaction_by_month_and_the_response_rate(app, clie
 def test_staff_cannot_open_the_satisfaction_page(app, client, make, login):
     login(make.user(email="clerk@example.com", role="staff", name="Clerk"))
     assert client.get("/admin/satisfaction").status_code in (403, 404)
+
+
+def test_the_reply_that_resolves_a_question_asks_how_we_did(app, client, setup, make):
+    """A reply that resolves the conversation carries the faces; a reply that waits for the
+    customer does not."""
+    from domain.helpdesk import conversations as desk
+    staff = make.user(email="boss@example.com", merchant=True, name="Boss")
+    with app.app_context():
+        from domain.models import User
+        db.session.add(Conversation(reference="C-TESTAB1", secret="s" * 32, email=EMAIL))
+        db.session.commit()
+        conversation = db.session.scalar(db.select(Conversation))
+        boss = db.session.get(User, staff["id"])
+        desk.staff_reply(conversation, boss, "Could you send a photo?", NOW)
+        db.session.commit()
+    with app.app_context():
+        [waiting] = db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.kind == "help_reply")).all()
+        assert face_links(message_from_bytes(renderer(app)(waiting).as_bytes(),
+                                             policy=policy.default)) == []
+        conversation = db.session.scalar(db.select(Conversation))
+        desk.staff_reply(conversation, db.session.get(User, staff["id"]),
+                         "Sorted: a new one is on its way.", NOW + timedelta(hours=1),
+                         resolve=True)
+        db.session.commit()
+        resolved = db.session.scalars(db.select(OutboxMessage).where(
+            OutboxMessage.kind == "help_reply").order_by(OutboxMessage.id)).all()[-1]
+        email = message_from_bytes(renderer(app)(resolved).as_bytes(), policy=policy.default)
+    links = face_links(email)
+    assert len(links) == 5
+    page = text(client.get(path_of(links[0])))
+    assert "How did we do with C-TESTAB1?" in page
+    client.post(urlsplit(links[0]).path, data={"csrf_token": csrf_of(page), "score": "1",
+                                               "comment": "Took three emails."})
+    with app.app_context():
+        conversation_id = db.session.scalar(db.select(Conversation.id))
+    assert answers(app) == [("conversation", f"conversation:{conversation_id}", 1,
+                             "Took three emails.")]
