@@ -6,10 +6,10 @@ review form, and carries the one-click opt-out (a link and the List-Unsubscribe 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from domain import consent
+from domain import consent, shopconfig
 from domain.reviews import links, requests
 
-from ..templating import satisfaction_faces, satisfaction_url
+from ..templating import format_order_money, satisfaction_faces, satisfaction_url
 
 KINDS = (requests.KIND,)
 
@@ -36,7 +36,18 @@ def context(message):
     subject = (_("A reminder: how do you like your order %(number)s?", number=order.number)
                if reminder else _("How do you like your order %(number)s?", number=order.number))
     return {"subject": subject, "lines": lines, "reminder": reminder,
-            "form_url": form_url(order), "opt_out_url": opt_out_url(message.to_address)}
+            "form_url": form_url(order), "opt_out_url": opt_out_url(message.to_address),
+            "thank_you": thank_you(order)}
+
+
+def thank_you(order):
+    """The store credit a review of this order earns, formatted, as domain/reviews/incentive.py
+    grants it (for any review, with an account); "" when none."""
+    settings = shopconfig.get_settings_row()
+    amount = settings.review_incentive_amount or 0
+    if settings.review_incentive != "credit" or order.user_id is None or amount <= 0:
+        return ""
+    return format_order_money(amount, order.currency)
 
 
 def headers(message):

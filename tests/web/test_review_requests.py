@@ -319,3 +319,18 @@ def test_orders_due_long_ago_are_not_asked_when_the_worker_comes_back(app, seoul
     assert [to for to, *_rest in sent(app)] == ["jiho@example.com"]
     assert request_of(app, old["id"])[0] == "dropped"
     assert request_of(app, recent["id"])[0] == "sent"
+
+
+def test_a_members_request_names_the_thank_you_credit_that_never_depends_on_the_stars(
+        app, make, clock, tmp_path):
+    shop = shop_with_a_product(make, timezone="Asia/Seoul", review_incentive="credit",
+                               review_incentive_amount=1000)
+    member = make.user(email=EMAIL)
+    deliver(app, shop, user_id=member["id"])
+    deliver(app, shop, when=NOW + timedelta(minutes=1), email="guest@example.com")
+    run_at(app, clock, tmp_path, DUE)
+    member_body, guest_body = body_of(rendered(app, 0)), body_of(rendered(app, 1))
+    assert "we add ₩1,000 of store credit to your account" in member_body
+    assert "whatever your stars and words" in member_body
+    # A guest has no account to hold credit: no promise is made.
+    assert "store credit" not in guest_body
