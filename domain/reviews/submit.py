@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import ShopError
 from ..extensions import db
@@ -170,8 +171,15 @@ def _save(order, item, entry, values, stored, settings, now, locale):
                         author_name=author_name(order), locale=locale, rating=rating,
                         title=title, body=body, recommend=recommend, status="pending",
                         created_at=now, updated_at=now)
-        db.session.add(review)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(review)
+                db.session.flush()
+        except IntegrityError:
+            # The same form sent twice at once (a double tap, two tabs): the other one saved
+            # this review first; this one saves nothing rather than a second review.
+            raise ShopError(_("This review was just saved from another page. Open the form "
+                              "again to see it."))
         photos.attach(review, stored, now)
         incentive.thank(review, order, settings, now)
         if settings.review_auto_publish:

@@ -307,3 +307,31 @@ def publish_all(app):
         for review in db.session.scalars(db.select(Review)):
             moderation.publish(review, NOW)
         db.session.commit()
+
+
+def test_the_form_speaks_korean(app, shop, client):
+    """In Korean the form, its stars and its refusals are in Korean."""
+    from tests.page_helpers import csrf_token
+    client.post("/language", data={"csrf_token": csrf_token(client), "lang": "ko", "next": "/"})
+    order = delivered(app, shop)
+    url = form_link(app, order["number"])
+    page = text(client.get(url))
+    assert "주문 상품 리뷰" in page and "별 5개" in page and "다른 분께 추천하시겠어요?" in page
+    jar = lines_of(app, order["number"])["Moon jar"]
+    assert "별점을 1개에서 5개 사이로 골라 주세요." in text(send(client, url, {f"body-{jar}": "좋아요"}))
+
+
+def test_an_order_refunded_in_full_cannot_be_reviewed(app, shop, client):
+    """The merchant refunded the whole order (goodwill): no item of it may be reviewed."""
+    from domain.returns import goodwill
+    order = delivered(app, shop)
+    with app.test_request_context():
+        placed = orders.by_number(order["number"])
+        assert goodwill.make_it_right(placed, "refund", placed.total, "Broken in transit",
+                                      "merchant:test", NOW, goodwill.seen_stamp(placed)) == ""
+        db.session.commit()
+    url = form_link(app, order["number"])
+    assert "This order was refunded in full, so there is nothing to review." in text(client.get(url))
+    jar = lines_of(app, order["number"])["Moon jar"]
+    assert send(client, url, {f"rating-{jar}": "5"}).status_code == 422
+    assert reviews(app) == []

@@ -73,3 +73,35 @@ def test_a_pending_review_s_photo_is_hidden_from_others_but_not_its_reviewer_or_
 def test_made_up_photo_keys_are_not_found(app, shop, client, key):
     """A key that names no photo, or tries another folder, is a plain 404."""
     assert client.get(f"/reviews/photos/{key}.webp").status_code == 404
+
+
+def test_erasing_the_reviewer_removes_their_photo_files(app, shop):
+    """After an erasure is committed, the review, its photo rows and its files are gone."""
+    from domain import personal_data
+    from domain.transaction import unit_of_work
+    key = written_with_a_photo(app, shop, status="published")
+    path = os.path.join(app.config["REVIEW_PHOTO_FOLDER"], f"{key}.webp")
+    assert os.path.exists(path)
+    with app.test_request_context(), unit_of_work():
+        personal_data.erase(personal_data.Subject(shop["buyer"]["id"], "minji@example.com"),
+                            NOW, "test")
+    assert not os.path.exists(path)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Review)) == 0
+
+
+def test_a_photo_removed_by_its_reviewer_goes_from_the_store(app, shop, client, login):
+    """Ticking "Remove" under a photo on the form takes it off the review and out of the store."""
+    from tests.review_helpers import lines_of, reviews
+    from tests.web.test_review_form import send
+    key = written_with_a_photo(app, shop)
+    login(shop["buyer"])
+    url = f"/orders/{shop['order']['number']}/review"
+    jar = lines_of(app, shop["order"]["number"])["Moon jar"]
+    with app.app_context():
+        photo_id = db.session.scalar(db.select(db.text("id FROM review_photo")))
+    assert send(client, url, {f"rating-{jar}": "5", f"title-{jar}": "Lovely",
+                              f"body-{jar}": "Lovely jar",
+                              f"remove-photo-{jar}": str(photo_id)}).status_code == 303
+    assert reviews(app)[0]["photos"] == []
+    assert not os.path.exists(os.path.join(app.config["REVIEW_PHOTO_FOLDER"], f"{key}.webp"))
