@@ -3,8 +3,8 @@ below with their schedules (domain/jobs.py): sending the outbox, expiring unpaid
 transfers, alerting the merchant when mail has failed for over an hour, purging the records
 kept for the law once their time is up, running the product imports started in the back
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
-set), deciding the abandoned checkouts' reminders, and recording the heartbeat the dashboard
-reads.
+set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
+and recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -30,6 +30,8 @@ HEARTBEAT_EVERY = 60.0
 SEND_LIMIT = 50
 # The shop's mailbox is read this often, when IMAP_URL is set.
 INBOUND_EVERY = 60.0
+# Review requests are looked for this often: they go out on their day, from a morning hour.
+REVIEW_REQUESTS_EVERY = 300.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -126,6 +128,17 @@ def checkout_reminders(run):
     naming it), so any number of workers send each reminder at most once."""
     from domain import checkout_reminders as reminders, shopconfig
     return reminders.sweep(run.now, shopconfig.current())
+
+
+@jobs.register("review-requests", jobs.Every(REVIEW_REQUESTS_EVERY))
+def review_requests(run):
+    """Delivered orders' review requests on their day in the shop's time zone, the held ones
+    once their return or conversation closes, and the one reminder: each request's row is
+    inserted or moved by a conditional UPDATE, the email under a key naming the order, so any
+    number of workers send each once."""
+    from domain import shopconfig
+    from domain.reviews import requests
+    return requests.sweep(run.now, shopconfig.get_settings_row(), run.zone)
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -21,6 +21,7 @@ from domain.returns import offer
 
 from .common import shop
 from .help import emails as help_emails
+from .reviews import emails as review_emails
 from .templating import format_order_money, now
 
 
@@ -84,6 +85,7 @@ def kind_label(kind):
         "alert_new_question": _("Alert: new question"),
         "help_acknowledgement": _("Question received"), "help_reply": _("Reply to a question"),
         "abandoned_checkout": _("Abandoned checkout reminder"),
+        "review_request": _("Review request"),
     }.get(kind, kind)
 
 
@@ -92,7 +94,8 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
-         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND)
+         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
+         *review_emails.KINDS)
 
 
 def tracking_link(order):
@@ -226,6 +229,8 @@ def render_parts(message):
         number = ret.number
     if message.kind == checkout_reminders.KIND:
         context.update(reminder_context(message))
+    if message.kind == "order_delivered":
+        context.update(review_emails.faces_context("delivery", order))
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:
@@ -233,6 +238,11 @@ def render_parts(message):
         subject = context.pop("subject")
     elif message.kind in help_emails.KINDS:
         context.update(help_emails.context(message))
+        subject = context.pop("subject")
+        if message.kind == "help_reply":
+            context.update(review_emails.faces_context("conversation", context["conversation"]))
+    elif message.kind in review_emails.KINDS:
+        context.update(review_emails.context(message))
         subject = context.pop("subject")
     else:
         subject = _subjects()[message.kind](number)
@@ -286,6 +296,8 @@ def render_message(message):
                if message.kind in MARKETING_KINDS else {})
     # Help emails: replies go to the conversation's own address, read back by the worker.
     headers.update(inbound.reply_headers(message))
+    if message.kind in review_emails.KINDS:
+        headers.update(review_emails.headers(message))
     return mailer.compose(message, sender(), subject, text, html, headers=headers)
 
 

@@ -27,6 +27,7 @@ from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
 from domain.money import Money
 from domain.pricing import format_rate
+from domain.reviews import satisfaction
 from domain.stock import stock_message, stock_state
 
 from . import backoffice
@@ -390,6 +391,22 @@ def unread_messages():
     return helpdesk_contact.unread(current_user)
 
 
+def satisfaction_url(touchpoint, thing, score=None, external=False):
+    """The signed address of the five faces about an order ("delivery"), a return ("return")
+    or a conversation ("conversation"); None until that touchpoint has happened."""
+    if thing is None or not satisfaction.may_answer(touchpoint, thing):
+        return None
+    args = {"score": score} if score else {}
+    return url_for("reviews.satisfaction", _external=external,
+                   token=satisfaction.token(touchpoint, thing, current_app.config["SECRET_KEY"]),
+                   **args)
+
+
+def satisfaction_faces():
+    """The five faces, saddest first: (score, emoji, accessible name)."""
+    return [(score, face, str(label)) for score, (face, label) in satisfaction.FACES.items()]
+
+
 FILTERS = {
     "payment_method": payment_method_label,
     "money": format_money, "order_money": format_order_money, "bp_percent": bp_percent,
@@ -416,6 +433,7 @@ GLOBALS = {
     "toss_offered": toss_offered,
     "unread_messages": unread_messages, "chat_widget": chat_widget,
     "chat_url": chat_url,
+    "satisfaction_url": satisfaction_url, "satisfaction_faces": satisfaction_faces,
 }
 
 

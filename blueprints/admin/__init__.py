@@ -9,3 +9,4 @@ from . import policy_pages, privacy, return_rules  # noqa: E402,F401
 from . import faq  # noqa: E402,F401
 from . import hours  # noqa: E402,F401
 from . import checkouts  # noqa: E402,F401
+from . import satisfaction  # noqa: E402,F401

@@ -38,6 +38,7 @@ OWNER_AREAS = {
     "/admin/outbox": None, "/admin/privacy": None, "/admin/exports/orders.csv": None,
     "/admin/exports/products.csv": None, "/admin/exports/customers.csv": None,
     "/admin/faq": "/admin/faq/new", "/admin/settings/hours": None,
+    "/admin/satisfaction": None,
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
