@@ -21,6 +21,7 @@ from domain.returns import offer
 
 from .common import shop
 from .help import emails as help_emails
+from .reviews import change_emails
 from .templating import format_order_money, now
 
 
@@ -84,6 +85,7 @@ def kind_label(kind):
         "alert_new_question": _("Alert: new question"),
         "help_acknowledgement": _("Question received"), "help_reply": _("Reply to a question"),
         "abandoned_checkout": _("Abandoned checkout reminder"),
+        "change_note": _("You said, we did"),
     }.get(kind, kind)
 
 
@@ -92,7 +94,8 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
-         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND)
+         *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
+         *change_emails.KINDS)
 
 
 def tracking_link(order):
@@ -234,6 +237,10 @@ def render_parts(message):
     elif message.kind in help_emails.KINDS:
         context.update(help_emails.context(message))
         subject = context.pop("subject")
+    elif message.kind in change_emails.KINDS:
+        context.update(change_emails.context(message),
+                       unsubscribe_url=unsubscribe_url(message.to_address))
+        subject = context.pop("subject")
     else:
         subject = _subjects()[message.kind](number)
     text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)
@@ -245,7 +252,7 @@ def render_parts(message):
 
 # Marketing emails carry the one-click unsubscribe headers: a feature that sends them adds its
 # kinds here, and asks consent.may_market() before queueing each message.
-MARKETING_KINDS = frozenset({checkout_reminders.KIND})
+MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS})
 
 
 def reminder_context(message):

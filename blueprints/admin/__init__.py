@@ -9,3 +9,5 @@ from . import policy_pages, privacy, return_rules  # noqa: E402,F401
 from . import faq  # noqa: E402,F401
 from . import hours  # noqa: E402,F401
 from . import checkouts  # noqa: E402,F401
+from . import reviews  # noqa: E402,F401
+from . import changes, testimonials  # noqa: E402,F401

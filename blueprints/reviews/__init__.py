@@ -4,3 +4,4 @@ and the public "You said, we did" page. The rules are in domain/reviews/."""
 from flask import Blueprint
 
 bp = Blueprint("reviews", __name__)
+from . import changes  # noqa: E402,F401
