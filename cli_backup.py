@@ -27,7 +27,8 @@ def _summary(manifest):
             f"{counts['orders']} orders, {counts['accounts']} accounts, "
             f"{counts['returns']} returns, {counts['uploads']} photo files, "
             f"{counts['return_photos']} return photos, "
-            f"{counts.get('conversation_photos', 0)} photos sent with questions")
+            f"{counts.get('conversation_photos', 0)} photos sent with questions, "
+            f"{counts.get('review_photos', 0)} review photos")
 
 
 def _last_seen(uri):

@@ -186,6 +186,8 @@ def create_app(test_config=None):
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "return-photos"))
     app.config.setdefault("CONVERSATION_PHOTO_FOLDER", os.path.join(
         os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "conversation-photos"))
+    app.config.setdefault("REVIEW_PHOTO_FOLDER", os.path.join(
+        os.path.dirname(os.path.abspath(app.config["UPLOAD_FOLDER"])), "review-photos"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path,
                                               app.config["SQLALCHEMY_DATABASE_URI"])

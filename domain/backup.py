@@ -6,8 +6,9 @@
   beside the shop's writers, in WAL mode without blocking them), or `database/shop.pgdump`:
   pg_dump's custom format, taken inside a REPEATABLE READ transaction whose snapshot also gives
   the manifest's counts, so the counts describe exactly the dump;
-- `uploads/...`, `return-photos/...` and `conversation-photos/...`: the product photos, the
-  customers' return photos and the photos they sent with their questions,
+- `uploads/...`, `return-photos/...`, `conversation-photos/...` and `review-photos/...`: the
+  product photos, the customers' return photos, the photos they sent with their questions and
+  with their reviews,
   read from the folders the app is configured with, after the snapshot, so every photo the
   snapshot names is there (a photo added meanwhile is in the archive without its row, which is
   harmless);
@@ -42,7 +43,8 @@ MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database/shop.sqlite", "postgresql": "database/shop.pgdump"}
 # Archive folder -> the app setting naming the folder it is read from and restored to.
 PHOTO_FOLDERS = {"uploads": "UPLOAD_FOLDER", "return-photos": "RETURN_PHOTO_FOLDER",
-                 "conversation-photos": "CONVERSATION_PHOTO_FOLDER"}
+                 "conversation-photos": "CONVERSATION_PHOTO_FOLDER",
+                 "review-photos": "REVIEW_PHOTO_FOLDER"}
 COUNTED = {"products": "product", "orders": "order", "order_lines": "order_line",
            "accounts": "user", "returns": "return_request"}
 ARCHIVE_SUFFIX = ".tar.gz"
@@ -106,7 +108,7 @@ def create(database_uri, folders, destination, now=None):
                 _add(tar, snapshot, DATABASE_MEMBERS[kind], files)
                 for member_dir, setting in PHOTO_FOLDERS.items():
                     counts[member_dir.replace("-", "_")] = _add_folder(
-                        tar, folders[setting], member_dir, files)
+                        tar, folders.get(setting), member_dir, files)
                 manifest = {"format": FORMAT, "shop_version": revision, "database": kind,
                             "created_at": now.isoformat(timespec="seconds"), "counts": counts,
                             "files": files}

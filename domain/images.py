@@ -89,19 +89,20 @@ def check(data, max_bytes=MAX_BYTES):
     _open(data, max_bytes)
 
 
-def store_photo(data, store, max_width, max_bytes):
+def store_photo(data, store, max_width, max_bytes, key=None):
     """Validate an upload and keep one WebP copy at most `max_width` wide in `store`, made
     afresh without the original's metadata (no EXIF: no GPS position, no camera serial).
     Returns (key, width, height, name, created): `name` is its key in the store, `created` is
     False when the same photo was already there. InvalidImage, fit to show, for anything that
-    is not an image we read; StorageUnavailable when the store cannot take it."""
+    is not an image we read; StorageUnavailable when the store cannot take it. `key` names the
+    copy instead of its content's hash (a random key: one file per row, never shared)."""
     image = _open(data, max_bytes)
     image = ImageOps.exif_transpose(image)
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
     if image.width > max_width:
         image = image.resize((max_width, max(1, round(image.height * max_width / image.width))),
                              Image.LANCZOS)
-    key = hashlib.sha256(data).hexdigest()[:32]
+    key = key or hashlib.sha256(data).hexdigest()[:32]
     name = f"{key}.webp"
     created = not store.exists(name)
     if created:

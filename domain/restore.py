@@ -171,7 +171,7 @@ def restore(opened, database_uri, folders, stamp):
         else:
             _swap_postgresql(opened, database_uri, stamp, undo, kept)
         for member_dir, setting in PHOTO_FOLDERS.items():
-            if folders[setting] is None:
+            if folders.get(setting) is None:
                 continue  # photos kept in an object store: the archive holds none of them
             _swap_folder(os.path.join(opened.staging, member_dir), folders[setting], stamp,
                          undo, kept)

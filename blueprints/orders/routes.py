@@ -10,6 +10,7 @@ from ..common import shop
 from ..htmx import render, see_other
 from ..returns.context import order_returns
 from ..returns.forms import RefundAccountForm
+from ..reviews.context import review_link
 from ..templating import now
 from . import bp
 from .limits import order_lookups
@@ -57,7 +58,8 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
                 "refund_waiting": waiting,
                 "refund_account": refund_accounts.stored(order=order) if waiting else None,
                 "account_form": account_form or RefundAccountForm(formdata=None),
-                "account_problem": account_problem}
+                "account_problem": account_problem,
+                "review_url": review_link(order)}
 
     return render("orders/track.html", block="timeline", status=status, order=order, view=view,
                   link_args=link_args, tracking_token=link_args.get("t", ""),

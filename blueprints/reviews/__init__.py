@@ -4,4 +4,7 @@ and the public "You said, we did" page. The rules are in domain/reviews/."""
 from flask import Blueprint
 
 bp = Blueprint("reviews", __name__)
+
+from . import form, photos  # noqa: E402,F401
 from . import changes  # noqa: E402,F401
+

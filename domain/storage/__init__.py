@@ -5,7 +5,9 @@ Two kinds of photos go through it, each in a store of its own:
 - customers' return photos (`return_photos()`), personal: served only after the return's
   access check, never from a public address;
 - photos sent with a question (`conversation_photos()`), personal too: served only after the
-  conversation's access check.
+  conversation's access check;
+- photos sent with a review (`review_photos()`): served only while the review is published
+  (to its reviewer and the merchant always), never straight from a folder.
 
 A store is addressed by keys such as "products/<hash>-640.webp" (a "/" separates folders) and
 offers put, get, exists, delete and keys (everything under a prefix, for backups and
@@ -29,7 +31,7 @@ from .base import Stored, check_key
 from .folder import FolderStore
 
 __all__ = ["FolderStore", "Stored", "StorageUnavailable", "check_key", "product_photos",
-           "return_photos", "conversation_photos", "products_store", "MEDIA_PATH", "product_photos_address"]
+           "return_photos", "conversation_photos", "review_photos", "products_store", "MEDIA_PATH", "product_photos_address"]
 
 _EXTENSION = "photo_storage"
 # The shop's path for the product photo store (the products blueprint's media view).
@@ -89,6 +91,15 @@ def conversation_photos(app=None):
     if backend is None:
         return FolderStore(app.config["CONVERSATION_PHOTO_FOLDER"])
     return backend.store("conversation-photos")
+
+
+def review_photos(app=None):
+    """The store of photos sent with reviews: shown only while their review is published."""
+    app = app or current_app._get_current_object()
+    backend = _backend(app)
+    if backend is None:
+        return FolderStore(app.config["REVIEW_PHOTO_FOLDER"])
+    return backend.store("review-photos")
 
 
 def products_store(where=None):
