@@ -10,10 +10,12 @@ page is the owner's until it is added here.
 from domain.staff import OWNER, STAFF
 
 # Whole areas, by the start of their address: the page itself and everything under it.
+# The reviews moderation queue is customer care (publish, hide with a reason, reply); the
+# review settings, change notes (they email customers) and testimonials are the owner's.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
-               "/admin/customers", "/admin/checkouts")
+               "/admin/customers", "/admin/checkouts", "/admin/reviews")
 # Parts of those areas that stay the owner's.
-OWNER_ONLY_WITHIN = ("/admin/returns/rules",)
+OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings")
 # Pages staff may read but not post to.
 STAFF_READS = ("/admin/",)
 PREFIX = "/admin"

@@ -22,6 +22,7 @@ from domain.returns import offer
 from .common import shop
 from .help import emails as help_emails
 from .reviews import emails as review_emails
+from .reviews import change_emails
 from .templating import format_order_money, now
 
 
@@ -86,6 +87,7 @@ def kind_label(kind):
         "help_acknowledgement": _("Question received"), "help_reply": _("Reply to a question"),
         "abandoned_checkout": _("Abandoned checkout reminder"),
         "review_request": _("Review request"),
+        "change_note": _("You said, we did"),
     }.get(kind, kind)
 
 
@@ -95,7 +97,7 @@ KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_o
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
-         *review_emails.KINDS)
+         *review_emails.KINDS, *change_emails.KINDS)
 
 
 def tracking_link(order):
@@ -243,6 +245,9 @@ def render_parts(message):
             context.update(review_emails.faces_context("conversation", context["conversation"]))
     elif message.kind in review_emails.KINDS:
         context.update(review_emails.context(message))
+    elif message.kind in change_emails.KINDS:
+        context.update(change_emails.context(message),
+                       unsubscribe_url=unsubscribe_url(message.to_address))
         subject = context.pop("subject")
     else:
         subject = _subjects()[message.kind](number)
@@ -255,7 +260,7 @@ def render_parts(message):
 
 # Marketing emails carry the one-click unsubscribe headers: a feature that sends them adds its
 # kinds here, and asks consent.may_market() before queueing each message.
-MARKETING_KINDS = frozenset({checkout_reminders.KIND})
+MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS})
 
 
 def reminder_context(message):

@@ -205,6 +205,12 @@ def rule_actions(rule):
     return ", ".join(returns.action_label(action) for action in rule.actions)
 
 
+def review_status_label(status):
+    """A review's status in the merchant's words."""
+    return {"pending": gettext("Waiting"), "published": gettext("Published"),
+            "hidden": gettext("Hidden")}.get(status, status)
+
+
 def return_status_label(status):
     """A return's status in the merchant's words."""
     return returns.status_label(status, merchant=True)
@@ -420,6 +426,7 @@ GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
     "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
     "minutes_until": minutes_until, "return_status_label": return_status_label,
+    "review_status_label": review_status_label,
     "delivery_days": delivery_days,
     # An order paid with the test card: the back office marks it so nobody ships it.
     "test_order": payments.is_test_order,

@@ -16,7 +16,8 @@ from flask_babel import gettext as _
 
 from .errors import ShopError
 from .extensions import db
-from .models import Category, FaqCategory, FaqEntry, PolicyPage, Product, ReturnPolicy, Variant
+from .models import (ChangeNote, Category, FaqCategory, FaqEntry, PolicyPage, Product, ReturnPolicy,
+                     Variant)
 from .shopconfig import LANGUAGE_NAMES, LANGUAGES
 from .text import plain_text, render_markdown
 
@@ -33,6 +34,7 @@ FIELDS = {
     "FaqCategory": {"name": 120},
     "FaqEntry": {"question": 300, "answer_md": 10_000},
     "SavedReply": {"title": 120, "body": 10_000},
+    "ChangeNote": {"text": 300},
 }
 # Markdown fields and what is derived from them when saved, so a page view never renders.
 DERIVED = {"description_md": ("description_html", "description_text"),
@@ -167,7 +169,8 @@ def change_main_language(settings, new):
         return
     if new not in LANGUAGES:
         raise ShopError(_("Please choose one of the listed languages."))
-    for model in (Product, Variant, Category, PolicyPage, ReturnPolicy, FaqCategory, FaqEntry):
+    for model in (Product, Variant, Category, PolicyPage, ReturnPolicy, FaqCategory, FaqEntry,
+                  ChangeNote):
         swap_main_language(db.session.scalars(db.select(model)).all(), old, new)
     for product in db.session.scalars(db.select(Product)).all():
         refresh_search(product)

@@ -10,3 +10,5 @@ from . import faq  # noqa: E402,F401
 from . import hours  # noqa: E402,F401
 from . import checkouts  # noqa: E402,F401
 from . import satisfaction  # noqa: E402,F401
+from . import reviews  # noqa: E402,F401
+from . import changes, testimonials  # noqa: E402,F401

@@ -127,4 +127,5 @@ def return_complete(number):
 
 @bp.get("/returns/insights")
 def return_insights():
-    return render("admin/return_insights.html", rows=returns.disappointing_products())
+    return render("admin/return_insights.html", rows=returns.disappointing_products(now=now()),
+                  recent_days=returns.insights.RECENT_DAYS)

@@ -4,6 +4,7 @@ import os
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
 
 from domain import catalog, storage
+from domain.reviews import changes, testimonials
 from domain.shopconfig import LANGUAGES
 
 from ..common import safe_next, shop
@@ -24,7 +25,8 @@ def _sort(allowed, default):
 @bp.get("/")
 @cached_page
 def home():
-    return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers())
+    return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers(),
+                  testimonials=testimonials.shown())
 
 
 @bp.get("/c/<slug>")
@@ -51,8 +53,11 @@ def search():
 @bp.get("/products/<slug>")
 @cached_page
 def product(slug):
+    context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
+    # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
     return render("products/product.html", block="buybox",
-                  **product_context(slug, request.args.get("variant") or request.args.get("variant_id")))
+                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},
+                  **context)
 
 
 @bp.get(f"{storage.MEDIA_PATH}<path:filename>")

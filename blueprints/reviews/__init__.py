@@ -8,3 +8,4 @@ bp = Blueprint("reviews", __name__)
 from . import form, photos  # noqa: E402,F401
 from . import listing  # noqa: E402,F401
 from . import opt_out, satisfaction  # noqa: E402,F401
+from . import changes  # noqa: E402,F401

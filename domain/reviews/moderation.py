@@ -1,5 +1,5 @@
 """What the merchant does with a review: publish it, hide it with a reason the reviewer is
-shown, and reply in public. With the auto-publish setting on, a review is published as it is
+shown, and reply in public (plain text, escaped wherever it shows). With the auto-publish setting on, a review is published as it is
 written (submit.py calls publish()).
 
 Every change of what is shown recounts the product's ratings in the same transaction
@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import ShopError
 from ..extensions import db
-from . import HIDE_REASON_LIMIT, ratings
+from . import HIDE_REASON_LIMIT, REPLY_LIMIT, ratings
 
 
 def publish(review, now):
@@ -39,3 +39,16 @@ def hide(review, reason, now):
     if was_published:
         ratings.recount(review.product_id)
     return True
+
+
+def reply(review, text, now):
+    """Set the merchant's public reply (plain text); an empty text removes it. It shows under
+    the review once the review is published. The stars do not change, so nothing is recounted;
+    the review row's change refreshes the cached storefront pages."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > REPLY_LIMIT:
+        raise ShopError(_("Keep the reply within %(num)d characters.", num=REPLY_LIMIT))
+    review.reply = text
+    review.replied_at = now if text else None
+    db.session.flush()
+    return review

@@ -73,18 +73,62 @@ def test_only_the_three_most_given_reasons_are_listed(app, shop):
                                                         ("other", 1)]
 
 
-def test_the_report_takes_two_queries_whatever_the_number_of_products(app, shop, count_queries):
-    """Grouped queries, not one per product."""
+def test_the_report_takes_four_queries_whatever_the_number_of_products(app, shop, count_queries):
+    """Grouped queries, not one per product: returns, low reviews, sales with ratings, and
+    delivery satisfaction."""
     for key in ("jar", "cup", "plate"):
         order = place(app, shop[key], quantity=3, token=key)
         add_return(app, order["number"], 1, "quality")
     with count_queries() as statements:
         rows = report(app)
     assert len(rows) == 3
-    assert len(statements) == 2
+    assert len(statements) == 4
 
 
 def test_no_returns_no_rows(app, shop):
     """A shop with sales but no returns has nothing to report."""
     place(app, shop["jar"], quantity=1)
     assert report(app) == []
+
+
+def answer(app, order_id, score):
+    from domain.models import Satisfaction
+    with app.app_context():
+        db.session.add(Satisfaction(touchpoint="delivery", subject=f"order:{order_id}",
+                                    order_id=order_id, score=score, email="x@example.com"))
+        db.session.commit()
+
+
+def test_rows_carry_stars_worst_recent_reviews_and_delivery_satisfaction(app, shop):
+    """The jar: returns, 2 published reviews (5 and 1 stars: 3.0), its worst recent reviews
+    worst first (an old 1-star one is past the window), and the delivery answers of orders
+    holding it (5 and 2: 3.5). A cup with no return but a fresh 2-star review is listed too;
+    a plate with only good reviews is not."""
+    from datetime import timedelta
+    from tests.order_helpers import NOW
+    from tests.review_admin_helpers import add_review, bought
+    jar_orders = [bought(app, shop["jar"], f"j{n}@example.com") for n in range(4)]
+    add_return(app, jar_orders[0], 1, "damaged")
+    add_review(app, jar_orders[0], rating=5, status="published", title="Calm")
+    add_review(app, jar_orders[1], rating=1, status="published", title="Cracked")
+    add_review(app, jar_orders[2], rating=2, title="Heavy")
+    add_review(app, jar_orders[3], rating=1, title="Ancient", when=NOW - timedelta(days=200))
+    cup = bought(app, shop["cup"], "c@example.com")
+    add_review(app, cup, rating=2, title="Thin handle")
+    plate = bought(app, shop["plate"], "p@example.com")
+    add_review(app, plate, rating=5, status="published")
+    with app.app_context():
+        ids = {number: db.session.scalar(db.select(Order.id).where(Order.number == number))
+               for number in jar_orders[:2] + [plate]}
+    answer(app, ids[jar_orders[0]], 5)
+    answer(app, ids[jar_orders[1]], 2)
+    answer(app, ids[plate], 1)
+    jar, cup_row = report(app, now=NOW + timedelta(days=10))
+    assert (jar.title, jar.review_count, jar.rating_average) == ("Moon jar", 2, 3.0)
+    assert [r.title for r in jar.worst_reviews] == ["Cracked", "Heavy"]
+    assert (jar.satisfaction_count, jar.satisfaction_average) == (2, 3.5)
+    assert (cup_row.title, cup_row.returned, cup_row.rate, cup_row.reasons) == (
+        "Tea cup", 0, "0", ())
+    assert [r.title for r in cup_row.worst_reviews] == ["Thin handle"]
+    assert (cup_row.rating_average, cup_row.satisfaction_count) == (None, 0)
+

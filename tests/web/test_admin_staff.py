@@ -27,6 +27,7 @@ STAFF_ENDPOINTS = {
     "admin.saved_replies", "admin.saved_reply_add", "admin.saved_reply_edit",
     "admin.saved_reply_delete", "admin.saved_reply_up",
     "admin.saved_reply_down",
+    "admin.reviews", "admin.review_publish", "admin.review_hide", "admin.review_reply",
 }
 # Owner-only pages, one per area, GET and POST.
 OWNER_AREAS = {
@@ -39,6 +40,8 @@ OWNER_AREAS = {
     "/admin/exports/products.csv": None, "/admin/exports/customers.csv": None,
     "/admin/faq": "/admin/faq/new", "/admin/settings/hours": None,
     "/admin/satisfaction": None,
+    "/admin/reviews/settings": "/admin/reviews/settings", "/admin/changes": "/admin/changes/new",
+    "/admin/testimonials": "/admin/testimonials",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
