@@ -16,18 +16,18 @@ from datetime import timedelta
 
 from PIL import Image
 
-from .. import credit, orders as shop_orders
+from flask_babel import force_locale
+
+from .. import localized, orders as shop_orders
 from ..email_address import normalize
 from ..extensions import db
 from ..models import (ChangeNote, Order, OrderEvent, OrderLine, Product, Review,
                       ReviewRequest, Satisfaction, ShippingMethod, Testimonial, User)
-from ..reviews import photos as review_photos, ratings
+from ..reviews import incentive, photos as review_photos, ratings
 from .catalogue import CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL
 from .photos import BACKDROPS, draw
 
 DEMO_ORDER_TOKEN = "demo-order-"
-# The thank-you credit's ledger key: what remove-demo recognises it by.
-DEMO_CREDIT_KEY = "demo-review-thanks:"
 REVIEW_PHOTO_WIDTH = 1200
 ADDRESS = dict(ship_phone="010-5550-0100", ship_line2="", ship_city="Seoul",
                ship_postcode="04524", ship_region="Domestic", ship_country="KR")
@@ -151,7 +151,7 @@ def load_reviews(now, settings, photo_size=None):
         review.reply, review.replied_at = text, review.created_at + timedelta(days=after)
     for buyer, order in orders.items():
         _request_answered(order, settings, reviews, buyer)
-    _change_note(by_title, reviews, now)
+    _change_note(by_title, reviews, now, settings.main_language)
     _testimonials(now)
     _satisfaction(orders, customer)
     db.session.flush()
@@ -215,13 +215,9 @@ def _review(line, buyer, customer, stars, title, body, recommend, written, statu
                     published_at=written + timedelta(days=1) if status == "published" else None)
     db.session.add(review)
     db.session.flush()
-    if (order.user_id is not None and settings.review_incentive == "credit"
-            and settings.review_incentive_amount):
-        # The thank-you for writing a review at all, whatever its stars (domain/reviews).
-        credit.grant_once(f"{DEMO_CREDIT_KEY}{review.id}", order.user_id,
-                          settings.review_incentive_amount, order.currency,
-                          "Thank you for your review", written, order_id=order.id)
-        review.incentive = "credit"
+    with force_locale(order.locale):
+        # The thank-you for writing a review at all, whatever its stars, as the form gives it.
+        incentive.thank(review, order, settings, written)
     return review
 
 
@@ -250,15 +246,16 @@ def _request_answered(order, settings, reviews, buyer):
         answered_at=answered, created_at=sent, updated_at=sent))
 
 
-def _change_note(by_title, reviews, now):
+def _change_note(by_title, reviews, now, main_language):
     note = CHANGE_NOTE
-    db.session.add(ChangeNote(
+    row = ChangeNote(
         product_id=by_title[note["product"]].id, text=note["text"],
-        translations={"ko": {"text": note["text_ko"]}},
         review_ids=[reviews[key].id for key in note["reviews"]], return_ids=[],
         changed_on=(now - timedelta(days=note["days_ago"])).date(),
         # Its customers were told when it was written: the demo queues no emails.
-        notified_at=now - timedelta(days=note["days_ago"])))
+        notified_at=now - timedelta(days=note["days_ago"]))
+    localized.set_translation(row, "ko", {"text": note["text_ko"]}, main_language)
+    db.session.add(row)
 
 
 def _testimonials(now):

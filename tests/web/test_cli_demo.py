@@ -147,3 +147,41 @@ def test_if_empty_leaves_a_started_shop_without_products_alone(app, make):
     result = app.test_cli_runner().invoke(args=["load-demo", "--if-empty"])
     assert result.exit_code == 0 and "already set up" in result.output
     assert "Bike Bits" in app.test_client().get("/").get_data(as_text=True)
+
+
+PHOTO_URL = re.compile(r'/reviews/photos/[0-9a-f]+\.webp')
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_a_fresh_demo_shows_reviews_a_reply_a_change_note_and_testimonials(app, client):
+    """What `make run` shows on a new database: the mug's page with its average, bars, verified
+    reviews, the thank-you label and a customer's photo; the teapot's page with the studio's
+    reply and its change note, also at /changes; the testimonials on the home page apart from
+    reviews; the review waiting for moderation shown nowhere."""
+    app.config["DEMO_PHOTO_SIZE"] = 128
+    result = run(app, "--if-empty")
+    assert result.exit_code == 0 and "11 reviews of delivered orders" in result.output
+
+    mug = client.get("/products/everyday-mug").get_data(as_text=True)
+    words = text_of(mug)
+    assert "4.7 out of 5" in words and "3 reviews" in words and "5 stars 67%" in words
+    assert words.count("Verified purchase") == 3 and "Daniel C." in words
+    assert "Reviewed with a thank-you credit 매일 아침 쓰는 컵" in words
+    photos = PHOTO_URL.findall(mug)
+    assert photos and client.get(photos[0]).mimetype == "image/webp"
+    assert '"aggregateRating"' in mug and '"ratingValue"' in mug
+
+    teapot = text_of(client.get("/products/side-handle-teapot").get_data(as_text=True))
+    assert "3.0 out of 5" in teapot and "Reply from Moonjar Studio" in teapot
+    assert "You said, we did" in teapot and "A deeper lid flange" in teapot
+    assert "A deeper lid flange" in text_of(client.get("/changes").get_data(as_text=True))
+
+    plate = text_of(client.get("/products/dinner-plate").get_data(as_text=True))
+    assert "1 review" in plate and "접시 가장자리가 얇아요" not in plate  # still waiting
+
+    home = text_of(client.get("/").get_data(as_text=True))
+    assert "Testimonials the shop chose" in home and "Cafe Nook" in home
+    assert "they are not reviews from verified buyers" in home
