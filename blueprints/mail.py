@@ -245,6 +245,7 @@ def render_parts(message):
             context.update(review_emails.faces_context("conversation", context["conversation"]))
     elif message.kind in review_emails.KINDS:
         context.update(review_emails.context(message))
+        subject = context.pop("subject")
     elif message.kind in change_emails.KINDS:
         context.update(change_emails.context(message),
                        unsubscribe_url=unsubscribe_url(message.to_address))
