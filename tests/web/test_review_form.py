@@ -56,6 +56,8 @@ def test_a_guest_reviews_two_items_with_a_photo_through_the_emailed_link(app, sh
     assert saved[0]["reviewer"] == "email:minji@example.com" and len(saved[0]["photos"]) == 1
     page = text(client.get(response.headers["Location"]))
     assert "Thank you! Your 2 reviews were saved." in page
+    assert "Your name is shown shortened, as “Kim M.”." in page
+    assert "The shop reads each review before it is shown." in page
     assert page.count("Your review is waiting for the shop to publish it.") == 2
     assert "IMG_0423" not in page
     [key] = photo_keys(page)
