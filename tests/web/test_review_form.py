@@ -337,3 +337,29 @@ def test_an_order_refunded_in_full_cannot_be_reviewed(app, shop, client):
     jar = lines_of(app, order["number"])["Moon jar"]
     assert send(client, url, {f"rating-{jar}": "5"}).status_code == 422
     assert reviews(app) == []
+
+
+def test_an_edit_of_a_hidden_review_waits_for_the_merchant_even_with_auto_publish(app, shop,
+                                                                                  client, make):
+    """The merchant hid it: editing it does not bring it back by itself."""
+    make.settings(review_auto_publish=True)
+    order = delivered(app, shop)
+    jar = lines_of(app, order["number"])["Moon jar"]
+    url = form_link(app, order["number"])
+    send(client, url, {f"rating-{jar}": "1", f"body-{jar}": "Call 010-1234-5678"})
+    with app.test_request_context():
+        moderation.hide(db.session.scalar(db.select(Review)), "It shares a phone number.", NOW)
+        db.session.commit()
+    send(client, url, {f"rating-{jar}": "1", f"body-{jar}": "Chipped rim"})
+    assert [(r["status"], r["body"]) for r in reviews(app)] == [("pending", "Chipped rim")]
+    assert product_counts(app, "Moon jar") == (0, 0, [0, 0, 0, 0, 0])
+
+
+def test_a_form_without_its_csrf_token_saves_nothing(app, shop, client):
+    """A cross-site post with the right link but no CSRF token is refused."""
+    order = delivered(app, shop)
+    jar = lines_of(app, order["number"])["Moon jar"]
+    token = form_link(app, order["number"]).split("?t=")[1]
+    response = client.post(f"/orders/{order['number']}/review",
+                           data={"t": token, f"rating-{jar}": "5"})
+    assert response.status_code == 400 and reviews(app) == []
