@@ -363,3 +363,20 @@ def test_a_form_without_its_csrf_token_saves_nothing(app, shop, client):
     response = client.post(f"/orders/{order['number']}/review",
                            data={"t": token, f"rating-{jar}": "5"})
     assert response.status_code == 400 and reviews(app) == []
+
+
+def test_a_guest_s_order_page_links_to_the_form_and_a_merchant_s_view_does_not(app, shop, client,
+                                                                                make):
+    """The tracking link's page offers the signed form link; the merchant looking at the same
+    order is not its buyer and is offered nothing."""
+    import re
+    order = delivered(app, shop)
+    page = client.get(f"/orders/{order['number']}?t={order['token']}").get_data(as_text=True)
+    link = re.search(r'href="(/orders/[^"]+/review\?t=[^"]+)"', page).group(1)
+    assert link == form_link(app, order["number"])
+    merchant = app.test_client()
+    from tests.page_helpers import sign_in
+    boss = make.user(email="boss@example.com", merchant=True)
+    sign_in(merchant, boss["email"], boss["password"])
+    assert "Review your items" not in merchant.get(f"/orders/{order['number']}").get_data(
+        as_text=True)
