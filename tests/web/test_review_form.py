@@ -1,6 +1,8 @@
 """The one-page review form of an order: guests through the signed link, members from their
 order page; one review per product per buyer; only what was delivered and kept is reviewed;
 an edit waits for the merchant again; plain text only."""
+import io
+
 import pytest
 
 from domain import orders
@@ -32,7 +34,7 @@ def send(client, url, fields, files=None):
     if "?t=" in url:
         data["t"] = url.split("?t=")[1]
     for name, photos in (files or {}).items():
-        data[name] = [(__import__("io").BytesIO(body), filename) for body, filename in photos]
+        data[name] = [(io.BytesIO(body), filename) for body, filename in photos]
     return client.post(url.split("?")[0], data=data, content_type="multipart/form-data")
 
 
