@@ -5,12 +5,9 @@ import re
 
 from PIL import Image
 
-from domain import orders
 from domain.extensions import db
-from domain.models import Order, Product, Review, ReviewPhoto
-from tests.order_helpers import ADDRESS, NOW, delivered_order, place, shop_with_a_product
-
-FIELD_RE = r'name="{name}" value="([^"]*)"'
+from domain.models import Order, Product, Review
+from tests.order_helpers import delivered_order, shop_with_a_product
 
 
 def review_shop(make, **settings):
@@ -39,11 +36,6 @@ def lines_of(app, number):
     with app.app_context():
         order = db.session.scalar(db.select(Order).where(Order.number == number))
         return {line.title: line.id for line in order.lines}
-
-
-def product_id(app, title):
-    with app.app_context():
-        return db.session.scalar(db.select(Product.id).where(Product.title == title))
 
 
 def reviews(app):
@@ -79,6 +71,3 @@ def jpeg(size=(64, 48), colour=(180, 40, 30)):
 
 def photo_keys(html):
     return re.findall(r"/reviews/photos/([0-9a-f]{32})\.webp", html)
-
-
-__all__ = ["ADDRESS", "NOW", "delivered", "orders", "place", "ReviewPhoto"]

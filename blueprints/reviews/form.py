@@ -81,6 +81,7 @@ def _page(order, status=200, problem=None, line_problems=None, sent=()):
                     for row in rows if row["error"]]
     return render("reviews/form.html", status=status, order=order, rows=rows, problem=problem,
                   field_errors=field_errors, auto_publish=submit.auto_publish(),
+                  shown_name=submit.author_name(order),
                   link_token=token, photos_dropped=bool(sent) and status >= 400,
                   can_review=any(not row["item"].problem for row in rows),
                   title_limit=TITLE_LIMIT, body_limit=BODY_LIMIT, max_photos=MAX_PHOTOS,

@@ -83,14 +83,14 @@ def test_a_backup_taken_while_orders_are_placed_restores_the_whole_shop(
 
 
 def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli):
-    """One dated .tar.gz: the database, uploads/, return-photos/, conversation-photos/ and
-    manifest.json with the shop's version and counts; the dashboard's checklist counts it as
-    today's backup."""
+    """One dated .tar.gz: the database, uploads/, return-photos/, conversation-photos/,
+    review-photos/ and manifest.json with the shop's version and counts; the dashboard's
+    checklist counts it as today's backup."""
     shop_with_photos(app, make)
-    asked = app.config["CONVERSATION_PHOTO_FOLDER"]
-    os.makedirs(asked, exist_ok=True)
-    with open(os.path.join(asked, "0123abcd.webp"), "wb") as photo:
-        photo.write(b"RIFF....WEBP")
+    for setting in ("CONVERSATION_PHOTO_FOLDER", "REVIEW_PHOTO_FOLDER"):
+        os.makedirs(app.config[setting], exist_ok=True)
+        with open(os.path.join(app.config[setting], "0123abcd.webp"), "wb") as photo:
+            photo.write(b"RIFF....WEBP")
     archive, output = backup(cli, app)
     with tarfile.open(archive) as tar:
         names = tar.getnames()
@@ -99,11 +99,12 @@ def test_the_archive_holds_the_snapshot_the_photos_and_a_manifest(app, make, cli
     assert any(n.startswith("uploads/") for n in names)
     assert any(n.startswith("return-photos/") for n in names)
     assert "conversation-photos/0123abcd.webp" in names
+    assert "review-photos/0123abcd.webp" in names
     assert os.path.basename(archive).startswith("shop-")
     assert os.stat(archive).st_mode & 0o777 == 0o600
     assert "2 products" in output
     assert "1 returns" in output and "1 return photos" in output
-    assert "1 photos sent with questions" in output
+    assert "1 photos sent with questions, 1 review photos" in output
     found = golive.newest_backup(app.config["BACKUP_FOLDER"])
     assert found[0] == archive and datetime.now(timezone.utc) - found[1] < golive.BACKUP_MAX_AGE
 

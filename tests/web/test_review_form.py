@@ -1,6 +1,8 @@
 """The one-page review form of an order: guests through the signed link, members from their
 order page; one review per product per buyer; only what was delivered and kept is reviewed;
 an edit waits for the merchant again; plain text only."""
+import io
+
 import pytest
 
 from domain import orders
@@ -32,7 +34,7 @@ def send(client, url, fields, files=None):
     if "?t=" in url:
         data["t"] = url.split("?t=")[1]
     for name, photos in (files or {}).items():
-        data[name] = [(__import__("io").BytesIO(body), filename) for body, filename in photos]
+        data[name] = [(io.BytesIO(body), filename) for body, filename in photos]
     return client.post(url.split("?")[0], data=data, content_type="multipart/form-data")
 
 
@@ -56,6 +58,8 @@ def test_a_guest_reviews_two_items_with_a_photo_through_the_emailed_link(app, sh
     assert saved[0]["reviewer"] == "email:minji@example.com" and len(saved[0]["photos"]) == 1
     page = text(client.get(response.headers["Location"]))
     assert "Thank you! Your 2 reviews were saved." in page
+    assert "Your name is shown shortened, as “Kim M.”." in page
+    assert "The shop reads each review before it is shown." in page
     assert page.count("Your review is waiting for the shop to publish it.") == 2
     assert "IMG_0423" not in page
     [key] = photo_keys(page)
@@ -335,3 +339,46 @@ def test_an_order_refunded_in_full_cannot_be_reviewed(app, shop, client):
     jar = lines_of(app, order["number"])["Moon jar"]
     assert send(client, url, {f"rating-{jar}": "5"}).status_code == 422
     assert reviews(app) == []
+
+
+def test_an_edit_of_a_hidden_review_waits_for_the_merchant_even_with_auto_publish(app, shop,
+                                                                                  client, make):
+    """The merchant hid it: editing it does not bring it back by itself."""
+    make.settings(review_auto_publish=True)
+    order = delivered(app, shop)
+    jar = lines_of(app, order["number"])["Moon jar"]
+    url = form_link(app, order["number"])
+    send(client, url, {f"rating-{jar}": "1", f"body-{jar}": "Call 010-1234-5678"})
+    with app.test_request_context():
+        moderation.hide(db.session.scalar(db.select(Review)), "It shares a phone number.", NOW)
+        db.session.commit()
+    send(client, url, {f"rating-{jar}": "1", f"body-{jar}": "Chipped rim"})
+    assert [(r["status"], r["body"]) for r in reviews(app)] == [("pending", "Chipped rim")]
+    assert product_counts(app, "Moon jar") == (0, 0, [0, 0, 0, 0, 0])
+
+
+def test_a_form_without_its_csrf_token_saves_nothing(app, shop, client):
+    """A cross-site post with the right link but no CSRF token is refused."""
+    order = delivered(app, shop)
+    jar = lines_of(app, order["number"])["Moon jar"]
+    token = form_link(app, order["number"]).split("?t=")[1]
+    response = client.post(f"/orders/{order['number']}/review",
+                           data={"t": token, f"rating-{jar}": "5"})
+    assert response.status_code == 400 and reviews(app) == []
+
+
+def test_a_guest_s_order_page_links_to_the_form_and_a_merchant_s_view_does_not(app, shop, client,
+                                                                                make):
+    """The tracking link's page offers the signed form link; the merchant looking at the same
+    order is not its buyer and is offered nothing."""
+    import re
+    order = delivered(app, shop)
+    page = client.get(f"/orders/{order['number']}?t={order['token']}").get_data(as_text=True)
+    link = re.search(r'href="(/orders/[^"]+/review\?t=[^"]+)"', page).group(1)
+    assert link == form_link(app, order["number"])
+    merchant = app.test_client()
+    from tests.page_helpers import sign_in
+    boss = make.user(email="boss@example.com", merchant=True)
+    sign_in(merchant, boss["email"], boss["password"])
+    assert "Review your items" not in merchant.get(f"/orders/{order['number']}").get_data(
+        as_text=True)
