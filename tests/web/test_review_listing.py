@@ -138,7 +138,6 @@ def test_ten_reviews_a_page_with_htmx_fragments_and_plain_links(app, client, sho
         publish(app, shop["jar"]["id"], 1 + n % 5, n, title=f"Review {n:02d}")
     product_page = page_of(client, "/products/moon-jar")
     assert len(titles(product_page)) == 10 and "Page 1 of 2" in product_page
-    nxt = "/products/moon-jar/reviews?slug=moon-jar&amp;sort=newest&amp;page=2"
     nxt = re.search(r'<a rel="next" href="([^"]+)"', product_page).group(1)
     assert re.search(r'<a rel="next" href="[^"]+" hx-get="[^"]+" hx-target="#reviews" '
                      r'hx-swap="outerHTML"', product_page)
@@ -157,6 +156,9 @@ def test_ten_reviews_a_page_with_htmx_fragments_and_plain_links(app, client, sho
     # Nothing inside inherits the section's swap: each form and link names its own target.
     assert body.count('hx-target="this"') == 2
     assert all('hx-target="#reviews"' in link for link in re.findall(r"<a [^>]*hx-get[^>]*>", body))
+    # A page past the end shows the last one; nonsense the first.
+    assert "Page 2 of 2" in page_of(client, "/products/moon-jar/reviews?page=99")
+    assert "Page 1 of 2" in page_of(client, "/products/moon-jar/reviews?page=abc")
     assert client.get("/products/no-such-thing/reviews").status_code == 404
 
 
