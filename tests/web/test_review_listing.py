@@ -5,16 +5,15 @@ import hashlib
 import hmac
 import json
 import re
-from datetime import timedelta
 
 import pytest
 
 from domain import storefront_version, transaction
 from domain.extensions import db
 from domain.models import Review, ReviewVote
-from domain.reviews import moderation, photos
+from domain.reviews import moderation
 from tests.order_helpers import NOW
-from tests.review_helpers import jpeg
+from tests.review_listing_helpers import publish
 
 XSS = '</script><script>alert(1)</script><img src=x onerror=alert(2)>"\'&'
 
@@ -27,23 +26,6 @@ def shop(app, make):
     jar = make.product("Moon jar", price=120000, category_id=category["id"])
     bowl = make.product("Tea bowl", price=25000, category_id=category["id"])
     return {"jar": jar, "bowl": bowl, "category": category}
-
-
-def publish(app, product_id, rating, n=0, status="published", photo=False, **fields):
-    """A review of the product by reviewer n, published (through moderation) unless told."""
-    with app.test_request_context():
-        review = Review(product_id=product_id, reviewer=f"email:buyer{n}@example.com",
-                        email=f"buyer{n}@example.com", rating=rating,
-                        author_name=fields.pop("author_name", f"Buyer {n}"),
-                        created_at=NOW + timedelta(minutes=n), **fields)
-        db.session.add(review)
-        with transaction.unit_of_work():
-            if photo:
-                photos.attach(review, photos.store([("IMG_0001.jpg", jpeg())]), NOW)
-            if status == "published":
-                db.session.flush()
-                moderation.publish(review, NOW + timedelta(minutes=n))
-        return review.id
 
 
 def titles(html):
@@ -156,7 +138,6 @@ def test_ten_reviews_a_page_with_htmx_fragments_and_plain_links(app, client, sho
         publish(app, shop["jar"]["id"], 1 + n % 5, n, title=f"Review {n:02d}")
     product_page = page_of(client, "/products/moon-jar")
     assert len(titles(product_page)) == 10 and "Page 1 of 2" in product_page
-    nxt = "/products/moon-jar/reviews?slug=moon-jar&amp;sort=newest&amp;page=2"
     nxt = re.search(r'<a rel="next" href="([^"]+)"', product_page).group(1)
     assert re.search(r'<a rel="next" href="[^"]+" hx-get="[^"]+" hx-target="#reviews" '
                      r'hx-swap="outerHTML"', product_page)
@@ -175,6 +156,9 @@ def test_ten_reviews_a_page_with_htmx_fragments_and_plain_links(app, client, sho
     # Nothing inside inherits the section's swap: each form and link names its own target.
     assert body.count('hx-target="this"') == 2
     assert all('hx-target="#reviews"' in link for link in re.findall(r"<a [^>]*hx-get[^>]*>", body))
+    # A page past the end shows the last one; nonsense the first.
+    assert "Page 2 of 2" in page_of(client, "/products/moon-jar/reviews?page=99")
+    assert "Page 1 of 2" in page_of(client, "/products/moon-jar/reviews?page=abc")
     assert client.get("/products/no-such-thing/reviews").status_code == 404
 
 
