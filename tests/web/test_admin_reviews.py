@@ -82,8 +82,10 @@ def test_filters_pick_waiting_low_stars_and_photos_and_pages_hold_twenty(app, cl
     assert "Cracked" in waiting and "Photo one" in waiting and "Old news" not in waiting
     lows = text(client.get("/admin/reviews?status=&low=1"))
     assert "Cracked" in lows and "Old news" in lows and "Photo one" not in lows
-    photos = text(client.get("/admin/reviews?status=&photos=1"))
+    photos = client.get("/admin/reviews?status=&photos=1").get_data(as_text=True)
     assert "Photo one" in photos and "Cracked" not in photos
+    # The merchant sees a waiting review's photos, at the photos' own address.
+    assert photos.count('src="/reviews/photos/') == 2 and 'alt="Photo 2 with the review"' in photos
     fragment = client.get("/admin/reviews?status=pending&low=1", headers={"HX-Request": "true"})
     assert "Cracked" in text(fragment) and "<nav" not in fragment.get_data(as_text=True)
     for n in range(21):
