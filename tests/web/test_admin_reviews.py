@@ -5,7 +5,7 @@ import pytest
 from domain.extensions import db
 from domain.models import ShopSettings
 from tests.order_helpers import NOW
-from tests.page_helpers import text
+from tests.page_helpers import csrf_token, text
 from tests.review_admin_helpers import XSS, add_review, bought, review_row, stars
 
 
@@ -176,3 +176,20 @@ def test_products_that_disappoint_show_their_reviews_beside_returns_escaped(app,
     html = client.get("/admin/returns/insights").get_data(as_text=True)
     assert "1.0 of 5 (1)" in html and "Worst recent reviews" in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_the_reviewer_reads_why_their_review_was_hidden(app, client, post, setup, merchant):
+    """The reason typed in the queue is what the reviewer sees on their review form (opened
+    from the emailed link, signed out), escaped."""
+    from domain import orders
+    from domain.reviews import links
+    number = bought(app, setup, "a@example.com")
+    review = add_review(app, number, status="published")
+    reason = "It names another customer <b>by name</b>."
+    assert post(f"/admin/reviews/{review}/hide", {f"r{review}-reason": reason},
+                token_from="/admin/reviews").status_code == 303
+    client.post("/account/logout", data={"csrf_token": csrf_token(client, "/admin/reviews")})
+    with app.test_request_context():
+        token = links.form_token(orders.by_number(number))
+    html = client.get(f"/orders/{number}/review?t={token}").get_data(as_text=True)
+    assert "The shop hid your review: It names another customer &lt;b&gt;by name&lt;/b&gt;." in html
