@@ -25,6 +25,7 @@ def test_publishing_counts_the_stars_and_hiding_takes_them_off(app, client, post
     two = add_review(app, bought(app, setup, "b@example.com"), rating=2, title="Chipped rim")
     page = text(client.get("/admin/reviews"))
     assert "Chipped rim" in page and "2 reviews" in page
+    assert "2 reviews waiting to be published or hidden" in text(client.get("/admin/"))
     assert post(f"/admin/reviews/{five}/publish", token_from="/admin/reviews").status_code == 303
     assert post(f"/admin/reviews/{two}/publish", token_from="/admin/reviews").status_code == 303
     assert stars(app, product_id)[0] == (2, 7, [0, 1, 0, 0, 1])
