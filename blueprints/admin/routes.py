@@ -9,6 +9,7 @@ from flask_login import current_user
 from domain import checkout_reminders, golive, mailer, products, returns
 from domain.helpdesk import figures as reply_figures
 from domain.helpdesk import inbox
+from domain.reviews import queue as review_queue
 
 from ..common import shop
 from ..health.context import report as health_report
@@ -40,6 +41,7 @@ def dashboard():
     counts, low_stock = products.inventory_overview(config.low_stock_threshold)
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
                   returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
+                  reviews_waiting=review_queue.waiting_count(),
                   emails_unbuildable=mailer.unbuildable_count(),
                   mail_failing=mailer.failing_too_long(now()),
                   no_shipping=not config.shipping_methods,

@@ -5,7 +5,7 @@ import pytest
 from domain.extensions import db
 from domain.models import ShopSettings
 from tests.order_helpers import NOW
-from tests.page_helpers import text
+from tests.page_helpers import csrf_token, text
 from tests.review_admin_helpers import XSS, add_review, bought, review_row, stars
 
 
@@ -25,6 +25,7 @@ def test_publishing_counts_the_stars_and_hiding_takes_them_off(app, client, post
     two = add_review(app, bought(app, setup, "b@example.com"), rating=2, title="Chipped rim")
     page = text(client.get("/admin/reviews"))
     assert "Chipped rim" in page and "2 reviews" in page
+    assert "2 reviews waiting to be published or hidden" in text(client.get("/admin/"))
     assert post(f"/admin/reviews/{five}/publish", token_from="/admin/reviews").status_code == 303
     assert post(f"/admin/reviews/{two}/publish", token_from="/admin/reviews").status_code == 303
     assert stars(app, product_id)[0] == (2, 7, [0, 1, 0, 0, 1])
@@ -82,8 +83,10 @@ def test_filters_pick_waiting_low_stars_and_photos_and_pages_hold_twenty(app, cl
     assert "Cracked" in waiting and "Photo one" in waiting and "Old news" not in waiting
     lows = text(client.get("/admin/reviews?status=&low=1"))
     assert "Cracked" in lows and "Old news" in lows and "Photo one" not in lows
-    photos = text(client.get("/admin/reviews?status=&photos=1"))
+    photos = client.get("/admin/reviews?status=&photos=1").get_data(as_text=True)
     assert "Photo one" in photos and "Cracked" not in photos
+    # The merchant sees a waiting review's photos, at the photos' own address.
+    assert photos.count('src="/reviews/photos/') == 2 and 'alt="Photo 2 with the review"' in photos
     fragment = client.get("/admin/reviews?status=pending&low=1", headers={"HX-Request": "true"})
     assert "Cracked" in text(fragment) and "<nav" not in fragment.get_data(as_text=True)
     for n in range(21):
@@ -174,3 +177,20 @@ def test_products_that_disappoint_show_their_reviews_beside_returns_escaped(app,
     html = client.get("/admin/returns/insights").get_data(as_text=True)
     assert "1.0 of 5 (1)" in html and "Worst recent reviews" in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_the_reviewer_reads_why_their_review_was_hidden(app, client, post, setup, merchant):
+    """The reason typed in the queue is what the reviewer sees on their review form (opened
+    from the emailed link, signed out), escaped."""
+    from domain import orders
+    from domain.reviews import links
+    number = bought(app, setup, "a@example.com")
+    review = add_review(app, number, status="published")
+    reason = "It names another customer <b>by name</b>."
+    assert post(f"/admin/reviews/{review}/hide", {f"r{review}-reason": reason},
+                token_from="/admin/reviews").status_code == 303
+    client.post("/account/logout", data={"csrf_token": csrf_token(client, "/admin/reviews")})
+    with app.test_request_context():
+        token = links.form_token(orders.by_number(number))
+    html = client.get(f"/orders/{number}/review?t={token}").get_data(as_text=True)
+    assert "The shop hid your review: It names another customer &lt;b&gt;by name&lt;/b&gt;." in html
