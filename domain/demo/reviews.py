@@ -5,7 +5,8 @@ thank-you credit, one still waiting in the moderation queue), a change note made
 two testimonials, and a few satisfaction answers after delivery.
 
 Everything is written directly with the models, as it would stand weeks after those orders were
-delivered: the orders with their events (no emails are queued to the made-up addresses), each
+delivered (the reviewer's name shortened and the thank-you given by the review form's own
+steps): the orders with their events (no emails are queued to the made-up addresses), each
 order's review request already answered (so the worker does not ask again), and every product's
 ratings counted with ratings.recount. Demo orders are recognised by their checkout token
 (DEMO_ORDER_TOKEN), so `remove-demo` takes them out with the rest of the demo.
@@ -23,7 +24,7 @@ from ..email_address import normalize
 from ..extensions import db
 from ..models import (ChangeNote, Order, OrderEvent, OrderLine, Product, Review,
                       ReviewRequest, Satisfaction, ShippingMethod, Testimonial, User)
-from ..reviews import incentive, photos as review_photos, ratings
+from ..reviews import incentive, photos as review_photos, ratings, submit
 from .catalogue import CUSTOMER_EMAIL, GLAZES, MERCHANT_EMAIL
 from .photos import BACKDROPS, draw
 
@@ -32,16 +33,16 @@ REVIEW_PHOTO_WIDTH = 1200
 ADDRESS = dict(ship_phone="010-5550-0100", ship_line2="", ship_city="Seoul",
                ship_postcode="04524", ship_region="Domestic", ship_country="KR")
 
-# (name shown with the review, email, language, address line) of each buyer; None = the demo
-# customer's account.
+# (name on the parcel, email, language, address line) of each buyer; None = the demo
+# customer's account. A review shows the name as the form shortens it ("Daniel C.").
 BUYERS = {
-    "minji": ("Minji P.", None, "ko", "8 Yulgok-ro 3-gil"),
-    "seoyeon": ("Seo-yeon L.", "seoyeon.lee@example.com", "ko", "21 Mangwon-ro"),
-    "daniel": ("Daniel C.", "daniel.cho@example.com", "en", "5 Itaewon-ro 27-gil"),
-    "hana": ("Hana K.", "hana.kim@example.com", "ko", "14 Seongsui-ro 7-gil"),
-    "tom": ("Tom B.", "tom.becker@example.com", "en", "33 Hoehyeon-dong"),
-    "jiwoo": ("Jiwoo P.", "jiwoo.park@example.com", "en", "2 Yeonhui-ro 11-gil"),
-    "eunji": ("Eun-ji S.", "eunji.seo@example.com", "ko", "9 Banpo-daero"),
+    "minji": ("Minji Park", None, "ko", "8 Yulgok-ro 3-gil"),
+    "seoyeon": ("Seo-yeon Lee", "seoyeon.lee@example.com", "ko", "21 Mangwon-ro"),
+    "daniel": ("Daniel Cho", "daniel.cho@example.com", "en", "5 Itaewon-ro 27-gil"),
+    "hana": ("Hana Kim", "hana.kim@example.com", "ko", "14 Seongsui-ro 7-gil"),
+    "tom": ("Tom Becker", "tom.becker@example.com", "en", "33 Hoehyeon-dong"),
+    "jiwoo": ("Jiwoo Park", "jiwoo.park@example.com", "en", "2 Yeonhui-ro 11-gil"),
+    "eunji": ("Eun-ji Seo", "eunji.seo@example.com", "ko", "9 Banpo-daero"),
 }
 
 # Each order: (buyer, days since delivery, [(product title, glaze), ...]).
@@ -176,7 +177,7 @@ def _order(number, buyer, delivered, items, by_title, customer, method, settings
                   shipping_days_min=method.days_min, shipping_days_max=method.days_max,
                   payment_method="test_card", carrier="CJ Logistics",
                   tracking_number=f"65432100{number:04d}", placed_at=placed,
-                  ship_name=user.name if user else name.rstrip("."), ship_line1=street,
+                  ship_name=user.name if user else name, ship_line1=street,
                   subtotal=0, shipping=0, tax=0, total=0, **ADDRESS)
     for title, glaze in items:
         product = by_title[title]
@@ -204,14 +205,14 @@ def _order(number, buyer, delivered, items, by_title, customer, method, settings
 
 
 def _review(line, buyer, customer, stars, title, body, recommend, written, status, settings):
-    name, email, locale, _street = BUYERS[buyer]
+    _name, email, locale, _street = BUYERS[buyer]
     order = line.order
     reviewer = f"user:{customer.id}" if email is None else f"email:{normalize(email)}"
     review = Review(product_id=line.product_id, reviewer=reviewer, user_id=order.user_id,
                     email=order.email, order_id=order.id, order_line_id=line.id,
-                    variant_title=line.variant_title, author_name=name, locale=locale,
-                    rating=stars, title=title, body=body, recommend=recommend, status=status,
-                    created_at=written, updated_at=written,
+                    variant_title=line.variant_title, author_name=submit.author_name(order),
+                    locale=locale, rating=stars, title=title, body=body, recommend=recommend,
+                    status=status, created_at=written, updated_at=written,
                     published_at=written + timedelta(days=1) if status == "published" else None)
     db.session.add(review)
     db.session.flush()
