@@ -30,7 +30,12 @@ def _products_with_feedback():
 
 def _form(product_id, **kwargs):
     form = ChangeNoteForm(**kwargs)
-    form.product_id.choices = [SelectChoice(pid, title) for pid, title in _products_with_feedback()]
+    products = _products_with_feedback()
+    if product_id and product_id not in {pid for pid, _title in products}:
+        chosen = db.session.get(Product, product_id)
+        if chosen is not None:
+            products = [(chosen.id, chosen.title), *products]
+    form.product_id.choices = [SelectChoice(pid, title) for pid, title in products]
     reviews, returns = changes.candidates(product_id)
     form.review_ids.choices = [
         SelectChoice(r.id, _("%(stars)d★ “%(title)s” by %(name)s", stars=r.rating, title=r.title or "…",

@@ -17,7 +17,7 @@ from . import bp
 from .forms import add_domain_errors
 from .review_forms import HideForm, ReplyForm, ReviewSettingsForm
 
-FILTERS = ("pending", "published", "hidden", "")
+FILTERS = ("pending", "published", "hidden", "all")
 
 
 def _filters(args):
@@ -59,8 +59,13 @@ def _queue(failed=None, status=200):
         error = " ".join(str(m) for m in messages) or None
     elif status == 422:
         error = _("Nothing was changed: the form had expired. Please try again.")
+    # The filters and page the action forms carry, so the merchant comes back to the same list.
+    query = {key: value for key, value in (
+        ("status", filters["status"]), ("low", "1" if filters["low"] else ""),
+        ("photos", "1" if filters["photos"] else ""),
+        ("page", results.page if results.page > 1 else "")) if value != ""}
     return render("admin/reviews.html", block="queue", results=results, filters=filters,
-                  error=error,
+                  error=error, query=query,
                   forms=forms, waiting=queue.waiting_count(), photo_url=_photo_url(),
                   status=status)
 

@@ -23,7 +23,7 @@ def _page_number(value):
 
 
 def reviews(status="pending", low=False, photos=False, page=1, per_page=PER_PAGE):
-    """A Page of reviews: `status` one of STATUSES or "" for all, `low` only LOW_STARS or
+    """A Page of reviews: `status` one of STATUSES (anything else: all), `low` only LOW_STARS or
     fewer, `photos` only those with photos."""
     conditions = []
     if status in STATUSES:
