@@ -144,7 +144,7 @@ def test_note_text_is_plain_text_everywhere(app, client, post, merchant, feedbac
     assert "<script>alert" not in html_part and "&lt;script&gt;" in html_part
 
 
-def testimonials_count(app):
+def count_testimonials(app):
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(Testimonial.id)))
 
@@ -180,4 +180,4 @@ def test_a_testimonial_without_words_or_source_is_refused(app, client, post, set
                         token_from="/admin/testimonials")
         assert response.status_code == 422, values
         assert message in text(response), values
-    assert testimonials_count(app) == 0
+    assert count_testimonials(app) == 0
