@@ -2,12 +2,14 @@
 
 Phones on slow networks pay for every byte: htmx is 51 KB raw and 15 KB as brotli. Files are
 compressed once per process at the strongest levels (it costs milliseconds, once), and a URL
-whose ?v= matches the file's hash may be cached by the browser for a year.
+whose ?v= matches the file's hash may be cached by the browser for a year. A stylesheet is sent
+without its comments (they are for the people who edit it, a sixth of its compressed weight).
 """
 import gzip
 import hashlib
 import mimetypes
 import os
+import re
 import threading
 from dataclasses import dataclass
 
@@ -17,6 +19,15 @@ from werkzeug.security import safe_join
 
 MAX_AGE = 365 * 24 * 3600
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+# A CSS comment, and the blank lines removing one leaves. The shop's stylesheets have no "/*"
+# inside a string or url().
+_CSS_COMMENT = re.compile(rb"/\*.*?\*/", re.S)
+_BLANK_LINES = re.compile(rb"\n\s*\n")
+
+
+def without_comments(css):
+    """A stylesheet's bytes without its comments and the blank lines they leave."""
+    return _BLANK_LINES.sub(b"\n", _CSS_COMMENT.sub(b"", css)).strip() + b"\n"
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,8 @@ def _load(path, filename):
     with open(path, "rb") as fh:
         data = fh.read()
     mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    if mimetype == "text/css":
+        data = without_comments(data)
     compress = mimetype.startswith(TEXT_TYPES) and len(data) > 500
     return Asset(data=data, mimetype=mimetype, digest=hashlib.sha256(data).hexdigest()[:12],
                  br=brotli.compress(data, quality=11) if compress else None,

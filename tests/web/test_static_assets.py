@@ -50,3 +50,17 @@ def test_missing_files_and_paths_outside_static_are_not_found(client, path):
     response = client.get(path)
     assert response.status_code == 404
     assert b"create_app" not in response.data
+
+
+def test_the_stylesheet_is_sent_without_its_comments_and_keeps_every_rule(client):
+    """Comments are for whoever edits the stylesheet: a phone gets every rule without them."""
+    from pathlib import Path
+    source = (Path(client.application.static_folder) / "css" / "site.css").read_text()
+    url = next(u for u in asset_urls(client) if u.startswith("/static/css/site.css?v="))
+    sent = client.get(url, headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    assert "/*" in source and "/*" not in sent and "*/" not in sent
+    assert len(sent) < len(source)
+    without = re.sub(r"/\*.*?\*/", "", source, flags=re.S)
+    rule = re.compile(r"[^{}]+\{[^{}]*\}")
+    assert [r.strip() for r in rule.findall(without)] == [r.strip() for r in rule.findall(sent)]
+    assert '.stars::before { content: "★★★★★"; color: var(--line); }' in sent
