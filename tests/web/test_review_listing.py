@@ -109,6 +109,10 @@ def test_a_thank_you_review_says_so_at_its_start_in_the_shoppers_language(app, c
     first = review_html(korean, credited)
     assert first.index("적립금 지급 리뷰") < first.index('class="stars')
     assert "적립금 지급 리뷰" not in review_html(korean, plain)
+    # The review orders read as orders of reviews, not of the catalogue's new products.
+    sorts = korean[korean.index('class="review-sorts"'):]
+    sorts = sorts[:sorts.index("</nav>")]
+    assert "최신순" in sorts and "신상품" not in sorts
 
 
 def test_reviews_sort_newest_helpful_lowest_and_with_photos(app, client, shop):
