@@ -10,6 +10,7 @@ def register_blueprints(app):
     from .checkout import bp as checkout_bp
     from .health import bp as health_bp
     from .help import bp as help_bp
+    from .loyalty import bp as loyalty_bp
     from .orders import bp as orders_bp
     from .payments import bp as payments_bp
     from .policies import bp as policies_bp
@@ -31,5 +32,6 @@ def register_blueprints(app):
     app.register_blueprint(privacy_bp)
     app.register_blueprint(returns_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(loyalty_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)

@@ -24,6 +24,10 @@ CHAT_SESSION_KEY = "chat"
 # The last error shown at checkout ({"code", "message"}): written by the checkout, copied into a
 # chat started from it.
 CHECKOUT_PROBLEM_KEY = "checkout_problem"
+# Coupon codes the shopper applied in the cart or at checkout (a list, in the session), and
+# the referral code of the /r/<code> link they arrived through.
+COUPON_CODES_KEY = "coupon_codes"
+REFERRAL_KEY = "referral_code"
 
 
 def open_chat(conversation):

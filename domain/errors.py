@@ -199,6 +199,21 @@ class InsufficientCredit(ShopError):
     """Less store credit is left than the amount asked for."""
 
 
+class InsufficientPoints(ShopError):
+    """Fewer points are available than the checkout asked to spend."""
+
+
+class CouponRefused(ShopError):
+    """A coupon code that cannot be used on this order: the message says exactly why and what
+    would fix it ("Add ₩5,000 more to use this code"); `reason` is its short code ("expired",
+    "min_subtotal", "first_order", "points", ...) and `code` the code as typed."""
+
+    def __init__(self, message, reason="", code=""):
+        super().__init__(message)
+        self.reason = reason
+        self.code = code
+
+
 class InvalidRefundAccount(ShopError):
     """A refund account form with missing or unusable fields; `fields` maps field names
     (bank_name, account_number, account_holder) to messages."""

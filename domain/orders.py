@@ -15,6 +15,7 @@ from . import cart as carts
 from . import alerts, catalog, checkouts, consent, credit, email_address, notify, order_refunds
 from . import payments
 from . import pricing, refund_accounts, stock
+from .loyalty import hooks as loyalty_hooks
 from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
 from .extensions import db
 from .money import Money
@@ -113,6 +114,11 @@ class Checkout:
     marketing_consent: bool = False
     # The checkout in progress this order ends (domain/checkouts.py), if the page started one.
     checkout_key: str = ""
+    # Coupon codes the shopper applied (domain/loyalty/quote.py re-checks them in the order's
+    # transaction), whether to spend points, and the referral link the shopper came through.
+    coupon_codes: tuple = ()
+    use_points: bool = False
+    referral_code: str = ""
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -325,6 +331,11 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
             credit.grant(order.user_id, order.credit_applied, order.currency,
                          _("Order %(number)s cancelled", number=order.number), now,
                          order_id=order.id)
+        loyalty_hooks.order_released(order, now)
+    if status == "paid" or (status == "delivered" and order.payment_method == "cash_on_delivery"):
+        loyalty_hooks.order_paid(order, now)
+    if status == "delivered":
+        loyalty_hooks.order_delivered(order, now)
     order.status = status
     _event(order, status, actor, now, note, notify_customer=notify_customer)
     if status == "payment_expired":

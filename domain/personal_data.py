@@ -67,6 +67,8 @@ NOT_PERSONAL = frozenset({
     # A review request is a date about an order; a vote a keyed hash of a random token; change
     # notes and testimonials are what the merchant publishes.
     "review_request", "review_vote", "change_note", "testimonial",
+    # The loyalty programme's settings and tiers.
+    "loyalty_settings", "loyalty_tier",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })
 

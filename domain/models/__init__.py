@@ -9,6 +9,8 @@ from .help import (CONVERSATION_CHANNELS, CONVERSATION_STATUSES, MESSAGE_AUTHORS
                    BusinessHours, Conversation, ConversationMessage, ConversationPhoto, Holiday,
                    SavedReply)
 from .imports import IMPORT_STATUSES, ImportJob, ImportProblem
+from .loyalty import (COUPON_KINDS, COUPON_SOURCES, POINTS_KINDS, REFERRAL_STATUSES, Coupon,
+                      CouponUse, LoyaltySettings, LoyaltyTier, PointsEntry, Referral)
 from .orders import ORDER_STATUSES, CardCharge, Order, OrderEvent, OrderLine, OutboxMessage, Payment
 from .ratelimit import RateLimitCounter
 from .refunds import RefundAccount
@@ -33,4 +35,6 @@ __all__ = ["Address", "CHECKOUT_STATES", "CheckoutRecord", "BusinessHours", "CON
            "StorefrontVersion", "REVIEW_INCENTIVES", "REVIEW_STATUSES", "SATISFACTION_TOUCHPOINTS",
            "TESTIMONIAL_KINDS", "ChangeNote", "EmailOptOut", "Review", "ReviewPhoto", "ReviewRequest",
            "ReviewVote", "Satisfaction", "Testimonial",
-           "WorkerHeartbeat"]
+           "WorkerHeartbeat", "COUPON_KINDS", "COUPON_SOURCES", "POINTS_KINDS",
+           "REFERRAL_STATUSES", "Coupon", "CouponUse", "LoyaltySettings", "LoyaltyTier",
+           "PointsEntry", "Referral"]

@@ -37,13 +37,33 @@ class User(UserMixin, db.Model):
     # A staff member's last look at the inbox (written at most once a minute): a chat is
     # answered live only while someone has looked recently (domain/helpdesk/presence.py).
     inbox_seen_at = db.Column(UTCDateTime, nullable=True)
+    # Points (domain/loyalty/points.py moves them with a ledger entry each time): available to
+    # spend, and earned but pending until their order's return window closes.
+    points_balance = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    points_pending = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # The tier reached (recomputed nightly and when orders vest or return), and when.
+    tier_id = db.Column(db.Integer, db.ForeignKey("loyalty_tier.id", ondelete="SET NULL"),
+                        nullable=True)
+    tier_at = db.Column(UTCDateTime, nullable=True)
+    # An optional birthday for the birthday code: month and day, never the year.
+    birth_month = db.Column(db.Integer, nullable=True)
+    birth_day = db.Column(db.Integer, nullable=True)
+    # The customer's referral link is /r/<referral_code> (made on first use).
+    referral_code = db.Column(db.String(16), nullable=True, unique=True)
 
     addresses = db.relationship("Address", back_populates="user", order_by="Address.id",
                                 cascade="all, delete-orphan")
+    tier = db.relationship("LoyaltyTier", foreign_keys=[tier_id])
 
     # The back office's customer search reads lower(email) and lower(name) off indexes made
     # by migration 0025 (on PostgreSQL with text_pattern_ops, for LIKE 'prefix%').
-    __table_args__ = (CheckConstraint("credit_balance >= 0", name="credit_not_negative"),)
+    __table_args__ = (CheckConstraint("credit_balance >= 0", name="credit_not_negative"),
+                      CheckConstraint("points_balance >= 0 AND points_pending >= 0",
+                                      name="points_not_negative"),
+                      CheckConstraint("birth_month IS NULL OR birth_month BETWEEN 1 AND 12",
+                                      name="birth_month_known"),
+                      CheckConstraint("birth_day IS NULL OR birth_day BETWEEN 1 AND 31",
+                                      name="birth_day_known"))
 
     @property
     def is_owner(self):

@@ -167,6 +167,9 @@ class Product(db.Model):
     rating_sum = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     rating_counts = db.Column(db.JSON, nullable=False, default=lambda: [0, 0, 0, 0, 0],
                               server_default="[0, 0, 0, 0, 0]")
+    # Early access (domain/loyalty/tiers.py): until then only customers of a tier with the
+    # early-access perk may buy it; everyone may from then on. None: no early access.
+    early_access_until = db.Column(UTCDateTime, nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     # The columns above hold the shop's main language; the others are here, e.g.

@@ -34,6 +34,10 @@ class Order(db.Model):
     total = db.Column(db.Integer, nullable=False)
     # Store credit spent on this order; the payment provider is asked for the rest (amount_due).
     credit_applied = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Of `discount`: what points paid (points_spent points worth points_discount minor units);
+    # the rest is the coupons' (CouponUse rows), shared across the lines (OrderLine.discount).
+    points_spent = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    points_discount = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     shipping_method_id = db.Column(db.Integer, db.ForeignKey("shipping_method.id", ondelete="SET NULL"))
     shipping_method_name = db.Column(db.String(120), nullable=False)
     shipping_days_min = db.Column(db.Integer, nullable=False)
@@ -108,6 +112,9 @@ class OrderLine(db.Model):
     unit_price = db.Column(db.Integer, nullable=False)
     quantity = db.Column(db.Integer, nullable=False)
     tax_rate_bp = db.Column(db.Integer, nullable=False)
+    # This line's part of the order's discount (minor units, for all its units): the lines'
+    # parts add up to Order.discount exactly (domain/loyalty/allocation.py).
+    discount = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     order = db.relationship("Order", back_populates="lines")
 

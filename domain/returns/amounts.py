@@ -9,6 +9,7 @@ back, and gives the order's shipping back too when the whole order returns.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..loyalty import allocation
 from ..money import Money, _round_div
 from . import faults
 from .rules import line_rules
@@ -44,20 +45,21 @@ class Estimate:
 
 
 def discount_shares(order):
-    """{order_line_id: its part of the order discount}, in proportion to the lines' prices.
+    """{order_line_id: its part of the order discount}.
 
-    Rounding each part on its own could give back a unit more or less than the discount, so the
-    units left over go to the lines with the largest remainders: the parts add up exactly.
+    An order priced with coupons or points stores each line's part (OrderLine.discount, shared
+    out when it was placed: a coupon for some products takes its discount from their lines
+    only). Older orders are shared here in proportion to the lines' prices. Either way the
+    units left over after rounding go to the lines with the largest remainders, so the parts
+    add up exactly (loyalty/allocation.py).
     """
     if not order.discount or not order.subtotal:
         return {}
-    exact = {line.id: line.unit_price * line.quantity * order.discount for line in order.lines}
-    shares = {line_id: value // order.subtotal for line_id, value in exact.items()}
-    left = order.discount - sum(shares.values())
-    by_remainder = sorted(exact, key=lambda line_id: (-(exact[line_id] % order.subtotal), line_id))
-    for line_id in by_remainder[:left]:
-        shares[line_id] += 1
-    return shares
+    stored = {line.id: line.discount or 0 for line in order.lines}
+    if sum(stored.values()) == order.discount:
+        return stored
+    return allocation.split(order.discount, {line.id: line.unit_price * line.quantity
+                                             for line in order.lines})
 
 
 def paid_for(order, line, quantity, shares=None):

@@ -1,0 +1,5 @@
+"""Loyalty on the storefront: coupon codes in the cart and at checkout, the rewards page,
+referral links (/r/<code>) and the guest's account claim. The rules are in domain/loyalty/."""
+from flask import Blueprint
+
+bp = Blueprint("loyalty", __name__)
