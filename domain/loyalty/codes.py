@@ -99,9 +99,12 @@ def thank_you_key(order):
 def thank_you(order, now):
     """Issue the order's thank-you code (once per order, whatever calls this again) when the
     setting is on: single use, for this customer's next order. An order bought with an
-    earlier thank-you code earns its own code too: one code per order, for the next one."""
+    earlier thank-you code earns its own code too: one code per order, for the next one. An
+    order that costs nothing (a 100 % code) earns none, so free orders cannot chain."""
     settings = loyalty_settings.get()
     if settings.thank_you_kind not in ("amount", "percent") or settings.thank_you_value <= 0:
+        return None
+    if (order.total or 0) <= 0:
         return None
     if not order.email and order.user_id is None:
         return None

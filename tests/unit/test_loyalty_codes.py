@@ -92,9 +92,13 @@ def test_in_los_angeles_the_last_day_is_the_shops_own(app, setup, make):
     assert coupon.ends_at == datetime(2026, 3, 4, 8, 0, tzinfo=timezone.utc)
 
 
-def test_no_code_when_the_setting_is_off(app, setup):
+def test_no_code_when_the_setting_is_off_or_the_order_cost_nothing(app, setup):
+    free = place(app, setup)
+    with app.test_request_context(), transaction.unit_of_work():
+        orders.by_number(free["number"]).total = 0  # as a 100 % code leaves it
+    assert thank(app, free["number"]) is None
     loyalty(app, thank_you_kind="")
-    order = place(app, setup)
+    order = place(app, setup, email="b@example.com")
     assert thank(app, order["number"]) is None
     assert coupons_of(app, "thank_you") == []
 
