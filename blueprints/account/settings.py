@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user
 
 from domain import accounts, consent, preferences
 from domain.errors import InvalidCredentials, ShopError
-from domain.loyalty import birthdays
+from domain.loyalty import birthdays, codes
 from domain.extensions import limiter
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
@@ -63,7 +63,8 @@ def _show(form, email_form, password_form=None, birthday_form=None):
                                                                     formdata=None),
                   marketing_form=marketing_form, marketing=marketing,
                   marketing_wording=consent.wording(), status=status,
-                  birthday_form=birthday_form or _birthday_form())
+                  birthday_form=birthday_form or _birthday_form(),
+                  birthday_code=codes.birthday_on())
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -160,6 +160,12 @@ def review_offer(review, now, currency):
     return offer_of(coupon, now, currency, shop_zone())
 
 
+def birthday_on():
+    """Whether birthday codes are sent (for the account page's words). Reads only."""
+    row = loyalty_settings.peek()
+    return bool(row and row.birthday_kind in ("amount", "percent") and row.birthday_value > 0)
+
+
 # The settings page -------------------------------------------------------------------------
 
 def current():

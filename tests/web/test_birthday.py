@@ -45,6 +45,7 @@ def test_a_customer_gives_changes_and_clears_a_birthday(app, client, make, login
     login(user)
     page = text(client.get("/account/settings"))
     assert "Birthday month" in page and "never the year" in page
+    assert "we email you a birthday code once a year" in page
     assert send_birthday(client, "2", "29").status_code == 303
     assert birthday_of(app, user["id"]) == (2, 29)
     page = text(client.get("/account/settings"))

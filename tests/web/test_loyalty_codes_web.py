@@ -122,6 +122,8 @@ def stored(app):
 def test_the_owner_sets_the_codes_and_each_wrong_field_says_why(app, client, post, owner):
     page = text(client.get("/admin/loyalty/codes"))
     assert "Thank-you and birthday codes" in page and 'value="5,000"' in page
+    assert page.count("or a percentage such as 10.") == 2
+    assert page.count("only to customers who agreed to offers") == 1
     assert 'href="/admin/loyalty/codes"' in text(client.get("/admin/settings"))
     before = stored(app)
     refused = post("/admin/loyalty/codes", {
