@@ -4,7 +4,7 @@ transfers, alerting the merchant when mail has failed for over an hour, purging 
 kept for the law once their time is up, running the product imports started in the back
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
-and recording the heartbeat the dashboard reads.
+sending the birthday codes, and recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -32,6 +32,8 @@ SEND_LIMIT = 50
 INBOUND_EVERY = 60.0
 # Review requests are looked for this often: they go out on their day, from a morning hour.
 REVIEW_REQUESTS_EVERY = 300.0
+# Birthday codes go out once a day at this hour of the shop's clock.
+BIRTHDAY_AT = "09:00"
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -139,6 +141,16 @@ def review_requests(run):
     from domain import shopconfig
     from domain.reviews import requests
     return requests.sweep(run.now, shopconfig.get_settings_row(), run.zone)
+
+
+@jobs.register("birthday-codes", jobs.Daily(BIRTHDAY_AT))
+def birthday_codes(run):
+    """Customers whose birthday is due today in the shop's time zone (on the day, or the
+    setting's days before) get their birthday code by email, only with marketing consent, and
+    their tier's birthday points: once a year each, under keys naming the customer and the
+    year, so any number of workers, or a run repeated, give each once."""
+    from domain.loyalty import birthdays
+    return birthdays.sweep(run.now, run.zone)
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -15,7 +15,9 @@ from domain.staff import OWNER, STAFF
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews")
 # Parts of those areas that stay the owner's.
-OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings")
+OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings",
+                     # Settings, whatever loyalty area staff may be given.
+                     "/admin/loyalty/codes")
 # Pages staff may read but not post to.
 STAFF_READS = ("/admin/",)
 PREFIX = "/admin"
