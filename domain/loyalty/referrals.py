@@ -342,7 +342,7 @@ def decide_due(now):
     moves by a conditional UPDATE, and the points or the credit go under a key naming the
     referral. A first order with a return still open waits for it. Returns how many."""
     due = db.session.scalars(db.select(Referral).where(
-        Referral.status == "pending", Referral.vests_at.isnot(None), Referral.vests_at <= now)
+        Referral.status == "pending", Referral.vests_at.isnot(None), Referral.vests_at < now)
         .order_by(Referral.vests_at, Referral.id).limit(BATCH)).all()
     currency = shopconfig.get_settings_row().currency
     rewarded = 0
