@@ -161,3 +161,29 @@ def test_settings_each_wrong_field_says_why_and_a_good_form_saves(app, client, p
         assert (coupon.kind, coupon.value, coupon.paused) == ("percent", 1000, False)
     form = client.get("/admin/referrals/settings").get_data(as_text=True)
     assert re.search(r'name="welcome_value"[^>]*value="10"', form)
+
+
+def test_the_referrers_reward_email_speaks_their_language(app, shop):
+    from datetime import timedelta
+
+    from blueprints import mail
+    from domain import orders
+    from domain.models import OutboxMessage
+    from tests.smtp_helpers import text_and_html
+    referral_id = refer(app, shop, "friend.four@example.com")
+    with app.test_request_context():
+        db.session.get(User, shop["referrer"]["id"]).locale = "ko"
+        order = db.session.get(Referral, referral_id).order
+        for status in ("paid", "packed", "shipped", "delivered"):
+            orders.set_status(order, status, "merchant:test", NOW, carrier="CJ Logistics",
+                              tracking_number="1")
+        db.session.commit()
+        assert referrals.decide_due(NOW + timedelta(days=40)) == 1
+        db.session.commit()
+    with app.app_context():
+        message = db.session.scalar(db.select(OutboxMessage).where(
+            OutboxMessage.kind == "referral_rewarded"))
+        email = mail.renderer(app)(message)
+    plain, _html = text_and_html(email)
+    assert email["Subject"] == "친구의 주문으로 보상을 받았어요"
+    assert "500포인트를 다음 주문에 바로 쓰실 수 있어요" in plain
