@@ -1,6 +1,7 @@
 """Referrals at the domain level: the customer's code, the welcome coupon, who may be rewarded
 (self-referrals by account, email and address; the monthly cap), the reward exactly once when
 the first order's return window closes, and the refusals for a cancelled or returned order."""
+import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,6 +19,7 @@ from tests.order_helpers import NOW, place, shop_with_a_product
 FRIEND = "friend@example.com"
 # Delivered at NOW (09:00 UTC, 3 March) with the default 30-day window, in a UTC shop: the
 # last moment to ask for a return is the end of 2 April.
+TOKENS = itertools.count(1)
 WINDOW_CLOSES = datetime(2026, 4, 3, tzinfo=timezone.utc) - timedelta(microseconds=1)
 
 
@@ -45,7 +47,7 @@ def configure(**values):
 
 def order_through_link(app, shop, email=FRIEND, now=NOW, code=None, **kwargs):
     """Place an order (committed) and record its referral as place_order's hook does."""
-    placed = place(app, shop, email=email, now=now, **kwargs)
+    placed = place(app, shop, email=email, now=now, token=f"ref-{next(TOKENS)}", **kwargs)
     with app.test_request_context():
         order = db.session.get(Order, placed["id"])
         referral = referrals.order_placed(order, shop["code"] if code is None else code, now)
