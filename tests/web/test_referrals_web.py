@@ -187,3 +187,15 @@ def test_the_referrers_reward_email_speaks_their_language(app, shop):
     plain, _html = text_and_html(email)
     assert email["Subject"] == "친구의 주문으로 보상을 받았어요"
     assert "500포인트를 다음 주문에 바로 쓰실 수 있어요" in plain
+
+
+def test_the_offer_follows_the_live_settings_in_korean(app, client, login, shop):
+    with app.app_context():
+        row = db.session.get(LoyaltySettings, 1)
+        row.referral_welcome_kind, row.referral_welcome_value = "percent", 1000
+        row.referral_reward_kind, row.referral_reward_amount = "credit", 3000
+        db.session.commit()
+    login(shop["referrer"])
+    page = text(client.get("/account/referrals", headers={"Accept-Language": "ko-KR,ko;q=0.9"}))
+    assert "친구는 첫 주문 10% 할인 혜택을 받아요." in page
+    assert "친구의 첫 주문을 더 이상 반품할 수 없게 되면 적립금 ₩3,000을(를) 받아요." in page
