@@ -20,6 +20,7 @@ from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
+from .loyalty.context import claim_url
 from .help import emails as help_emails
 from .loyalty import code_emails
 from .reviews import emails as review_emails
@@ -42,6 +43,7 @@ def _subjects():
         "order_refunded": lambda n: _("Your refund for order %(number)s is sent", number=n),
         "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
         "password_reset": lambda n: _("Reset your password"),
+        "referral_rewarded": lambda n: _("Your friend's order earned you a reward"),
         "privacy_request": lambda n: _("Your request about your personal data"),
         "staff_invitation": lambda n: _("You are invited to the back office of %(shop)s",
                                         shop=shop().name),
@@ -70,6 +72,7 @@ def kind_label(kind):
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
         "order_refunded": _("Refund sent"),
         "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
+        "referral_rewarded": _("Referral reward"),
         "privacy_request": _("Personal data request"),
         "staff_invitation": _("Back-office invitation"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
@@ -98,6 +101,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
+         "referral_rewarded",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
          *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS)
 
@@ -235,6 +239,8 @@ def render_parts(message):
         context.update(reminder_context(message))
     if message.kind == "order_delivered":
         context.update(review_emails.faces_context("delivery", order))
+    if message.kind == "order_placed":
+        context["claim_url"] = claim_url(order, external=True)
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:

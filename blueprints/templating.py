@@ -422,6 +422,12 @@ FILTERS = {
     "tr": localized_text,
     "format_day": format_day,
 }
+def referrals_on():
+    """Whether the shop runs referrals now (the account's "Invite friends" page)."""
+    from domain.loyalty import referrals
+    return referrals.is_on()
+
+
 GLOBALS = {
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
     "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
@@ -441,6 +447,7 @@ GLOBALS = {
     "unread_messages": unread_messages, "chat_widget": chat_widget,
     "chat_url": chat_url,
     "satisfaction_url": satisfaction_url, "satisfaction_faces": satisfaction_faces,
+    "referrals_on": referrals_on,
 }
 
 
