@@ -3,7 +3,8 @@ single-use codes sharing conditions. They only carry what was typed; the rules (
 ranges, dates in the shop's time zone) are in domain/loyalty/coupon_admin.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField)
 
 KINDS = (("percent", _l("A percentage off the goods")),
          ("amount", _l("An amount off the goods")),

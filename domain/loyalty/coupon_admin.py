@@ -393,7 +393,7 @@ def listing(view="all", page=1, now=None):
         .outerjoin(held, held.c.coupon_id == Coupon.id).where(*conditions)
         .order_by(Coupon.created_at.desc(), Coupon.id.desc())
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    items = [Listed(coupon, Figures(uses or 0, revenue or 0, discount or 0))
+    items = [Listed(coupon, Figures(int(uses or 0), int(revenue or 0), int(discount or 0)))
              for coupon, uses, revenue, discount in rows]
     return Page(items=items, page=page, per_page=PER_PAGE, total=total)
 
