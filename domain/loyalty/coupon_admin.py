@@ -35,9 +35,12 @@ NAME_LIMIT = 120
 MAX_BATCH = 1000
 MAX_USES = 1_000_000
 MAX_PER_CUSTOMER = 1000
-# The list's views: every coupon but batch codes, those working now, paused, ended; and the
-# batches of single-use codes, one line per batch.
-VIEWS = ("all", "active", "paused", "expired", "batches")
+# The list's views: the merchant's own coupons (all, working now, paused, ended), the codes the
+# shop issued one by one (thank-you, birthday, review, referral), and the batches of single-use
+# codes, one line per batch.
+VIEWS = ("all", "active", "paused", "expired", "issued", "batches")
+OWN_SOURCES = ("manual", "campaign")
+ISSUED_SOURCES = ("thank_you", "birthday", "review", "referral")
 
 
 class InvalidCoupon(ShopError):
@@ -332,15 +335,13 @@ def _chunks(items, size):
 def batch_csv(batch):
     """(header, rows) of a batch's codes with their status, or None for an unknown batch."""
     found = db.session.execute(
-        db.select(Coupon.code, Coupon.name, Coupon.used_count, Coupon.paused)
+        db.select(Coupon.code, Coupon.name, Coupon.used_count)
         .where(Coupon.source == "batch", Coupon.batch == batch).order_by(Coupon.code)).all()
     if not found:
         return None
     header = [_("Code"), _("Name"), _("Status")]
-    used, unused, paused = _("used"), _("unused"), _("paused")
-    return header, [[row.code, row.name,
-                     used if row.used_count else (paused if row.paused else unused)]
-                    for row in found]
+    used, unused = _("used"), _("unused")
+    return header, [[row.code, row.name, used if row.used_count else unused] for row in found]
 
 
 # Figures -----------------------------------------------------------------------------------
@@ -367,7 +368,9 @@ def _page_number(value):
 def _view_conditions(view, now):
     if view == "batches":
         return [Coupon.source == "batch"]
-    conditions = [Coupon.source != "batch"]
+    if view == "issued":
+        return [Coupon.source.in_(ISSUED_SOURCES)]
+    conditions = [Coupon.source.in_(OWN_SOURCES)]
     if view == "active":
         conditions += [Coupon.paused.is_(False),
                        or_(Coupon.starts_at.is_(None), Coupon.starts_at <= now),
@@ -382,7 +385,8 @@ def _view_conditions(view, now):
 
 def listing(view="all", page=1, now=None):
     """A Page of Listed (coupon and its figures), newest first, 50 a page, in two queries: the
-    count and one grouped query. `view`: all (batch codes left out), active, paused, expired."""
+    count and one grouped query. `view`: all (the merchant's own), active, paused, expired, or
+    issued (the codes the shop sent one by one)."""
     view = view if view in VIEWS and view != "batches" else "all"
     conditions = _view_conditions(view, now)
     total = db.session.scalar(db.select(func.count(Coupon.id)).where(*conditions)) or 0

@@ -10,7 +10,7 @@ import pytest
 
 from domain import csvcells
 from domain.extensions import db
-from domain.loyalty import coupon_admin
+from domain.loyalty import coupon_admin, coupons
 from domain.models import Coupon, CouponUse, LoyaltyTier
 from tests.order_helpers import NOW, place, shop_with_a_product
 
@@ -237,6 +237,8 @@ def test_figures_leave_out_given_back_uses_in_two_queries(app, make, count_queri
         summer = save(code="SUMMER", paused=True)
         save(code="WINTER", ends_on="2026-02-01")
         coupon_admin.generate_batch(values(), count=3, prefix="", batch="b1", now=NOW, **KRW)
+        thanks = coupons.issue("thank-you:1", source="thank_you", kind="amount", value=2000,
+                               now=NOW, prefix="THANKS")
         use(spring, first, 3900)
         use(spring, second, 3900)
         use(spring, third, 3900, released=True)
@@ -246,7 +248,8 @@ def test_figures_leave_out_given_back_uses_in_two_queries(app, make, count_queri
             listed = coupon_admin.listing("all", 1, NOW)
         assert len(queries) == 2
         figures = {row.coupon.code: row.figures for row in listed.items}
-        # Batch codes are not in the main list; each order totals 39,000 + 3,000 shipping.
+        # Batch codes and codes the shop issued are not in the main list; each order totals
+        # 39,000 + 3,000 shipping.
         assert set(figures) == {"SPRING", "SUMMER", "WINTER"}
         assert figures["SPRING"] == coupon_admin.Figures(uses=2, revenue=84000, discount=7800)
         assert figures["SUMMER"] == coupon_admin.Figures(1, 42000, 1000)
@@ -255,6 +258,8 @@ def test_figures_leave_out_given_back_uses_in_two_queries(app, make, count_queri
         assert [r.coupon.code for r in coupon_admin.listing("active", 1, NOW).items] == ["SPRING"]
         assert [r.coupon.code for r in coupon_admin.listing("paused", 1, NOW).items] == ["SUMMER"]
         assert [r.coupon.code for r in coupon_admin.listing("expired", 1, NOW).items] == ["WINTER"]
+        assert [r.coupon.code for r in coupon_admin.listing("issued", 1, NOW).items] == [
+            thanks.code]
         [listed_batch] = coupon_admin.batches().items
         assert (listed_batch.name, listed_batch.codes, listed_batch.used) == ("b1", 3, 0)
         report = coupon_admin.orders(spring)

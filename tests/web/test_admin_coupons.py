@@ -170,7 +170,11 @@ def test_staff_are_refused_every_coupon_page(app, client, make, login, seoul):
     assert coupons(app)["Spring-10"][2] is False and coupons(app)["Spring-10"][4] == 100
 
 
-def test_the_pages_speak_korean(client, merchant, seoul):
+def test_the_pages_speak_korean(client, post, merchant, seoul):
     client.set_cookie("locale", "ko")
     page = text(client.get("/admin/coupons/new", headers={"Accept-Language": "ko"}))
-    assert "쿠폰" in page
+    assert "쿠폰 저장" in page and "상점 시간대 기준" in page
+    response = post("/admin/coupons/new", {**FORM, "code": "ab"}, token_from="/admin/coupons/new",
+                    headers={"Accept-Language": "ko"})
+    assert response.status_code == 422
+    assert "코드는 공백 없이 영문자, 숫자, 대시(-)로 3~40자여야 해요." in text(response)
