@@ -55,9 +55,13 @@ def coupon_new():
     return _edit_page(_choices(CouponForm(formdata=None)))
 
 
-@bp.get("/coupons/<id:coupon_id>")
+# One rule for both methods: an id out of range is then a 404 for both (two rules of one
+# address, one per method, answer a POST with 405 when the id converter refuses it).
+@bp.route("/coupons/<id:coupon_id>", methods=["GET", "POST"])
 def coupon_edit(coupon_id):
     coupon = db.get_or_404(Coupon, coupon_id)
+    if request.method == "POST":
+        return _save(coupon)
     data = coupon_admin.form_values(coupon, **_money_args())
     data["starts_on"] = data["starts_on"].isoformat() if data["starts_on"] else ""
     data["ends_on"] = data["ends_on"].isoformat() if data["ends_on"] else ""
@@ -81,11 +85,6 @@ def _save(coupon):
 @bp.post("/coupons/new")
 def coupon_create():
     return _save(None)
-
-
-@bp.post("/coupons/<id:coupon_id>")
-def coupon_update(coupon_id):
-    return _save(db.get_or_404(Coupon, coupon_id))
 
 
 def _set_paused(coupon_id, paused):
