@@ -4,6 +4,7 @@ batches of single-use codes and their CSV, and the orders that used a coupon. Th
 domain/loyalty/coupon_admin.py; every page here is the owner's (backoffice.py)."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale, gettext as _
+from sqlalchemy import or_
 
 from domain.extensions import db
 from domain.loyalty import coupon_admin
@@ -20,7 +21,12 @@ from .forms import EmptyForm, add_domain_errors
 
 
 def _choices(form):
-    products = db.session.scalars(db.select(Product).order_by(Product.title, Product.id)).all()
+    """The form with its pick lists: products for sale or in draft (an archived one only when
+    chosen already), categories, tiers."""
+    chosen = [int(i) for i in (form.product_ids.data or []) if str(i).isdigit()]
+    products = db.session.scalars(
+        db.select(Product).where(or_(Product.status != "archived", Product.id.in_(chosen)))
+        .order_by(Product.title, Product.id)).all()
     categories = db.session.scalars(db.select(Category).order_by(Category.position,
                                                                  Category.name)).all()
     return form.set_choices(products, categories, loyalty_settings.tiers(), str(get_locale()))

@@ -153,6 +153,8 @@ def _conditions(values, coupon, *, currency, timezone, locale, errors):
         errors["kind"] = _("Choose what the coupon gives: a percentage off, an amount off or "
                            "free shipping.")
     value_text = _text(values, "value")
+    if kind == "percent":
+        value_text = value_text.rstrip("%").strip()
     fields["value"] = 0
     if kind == "percent":
         basis_points = _percent_bp(value_text)

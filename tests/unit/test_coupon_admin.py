@@ -130,6 +130,7 @@ def test_every_wrong_field_has_its_own_message_and_nothing_is_saved(ctx):
     assert refused(max_discount="0")["max_discount"].startswith("Leave the largest discount")
     assert count() == 0
     assert save(value="100").value == 10000
+    assert save(code="TWELVE", value="12,5 %").value == 1250
 
 
 def test_a_code_taken_in_another_letter_case_is_refused(ctx):
