@@ -266,6 +266,17 @@ def save(coupon, values, *, currency, timezone, locale="en", now):
             customer_id = db.session.scalar(db.select(User.id).where(User.email == email))
     if errors:
         raise InvalidCoupon(errors)
+    if coupon is not None and limit is not None:
+        # An order may take a use while the merchant types: the limit moves only if the uses
+        # held then still fit under it (one conditional UPDATE, as uses are taken).
+        moved = db.session.execute(
+            db.update(Coupon).where(Coupon.id == coupon.id, Coupon.used_count <= limit)
+            .values(usage_limit=limit).execution_options(synchronize_session=False))
+        if moved.rowcount == 0:
+            db.session.refresh(coupon)
+            raise InvalidCoupon({"usage_limit": _(
+                "This code has been used %(num)d times already: the limit cannot be lower "
+                "than that.", num=coupon.used_count)})
     if coupon is None:
         coupon = Coupon(source="manual", used_count=0, created_at=now)
         db.session.add(coupon)

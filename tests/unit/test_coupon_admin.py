@@ -156,6 +156,23 @@ def test_a_used_coupons_limit_cannot_go_below_its_uses(ctx):
     assert save(db.session.get(Coupon, coupon.id), usage_limit="4").usage_limit == 4
 
 
+def test_a_use_taken_while_the_limit_is_typed_keeps_the_limit_above_the_uses(ctx):
+    """Two orders take uses after the edit page was read (used_count 4 -> 6): a limit of 5 is
+    refused with the uses counted now, not saved."""
+    coupon = save(usage_limit="10")
+    coupon.used_count = 4
+    db.session.commit()
+    coupon = db.session.get(Coupon, coupon.id)
+    assert coupon.used_count == 4
+    db.session.execute(db.update(Coupon).where(Coupon.id == coupon.id)
+                       .values(used_count=Coupon.used_count + 2)
+                       .execution_options(synchronize_session=False))
+    errors = refused(coupon, usage_limit="5")
+    assert errors == {"usage_limit": "This code has been used 6 times already: the limit "
+                                     "cannot be lower than that."}
+    assert db.session.get(Coupon, coupon.id).usage_limit == 10
+
+
 def test_unchanged_days_keep_an_issued_codes_own_instants(ctx):
     """A code the shop issued ends mid-day; saving its form with the day unchanged keeps it."""
     coupon = save()
