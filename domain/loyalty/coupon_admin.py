@@ -106,10 +106,14 @@ def _day(value, errors, name):
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
+        day = None
+    # Years far off are typing slips (and past the calendar's ends in some zones).
+    if day is None or not 2000 <= day.year <= 2200:
         errors[name] = _("Enter a date like 2026-03-31.")
         return None
+    return day
 
 
 def _percent_bp(text):
@@ -153,11 +157,9 @@ def _conditions(values, coupon, *, currency, timezone, locale, errors):
         errors["kind"] = _("Choose what the coupon gives: a percentage off, an amount off or "
                            "free shipping.")
     value_text = _text(values, "value")
-    if kind == "percent":
-        value_text = value_text.rstrip("%").strip()
     fields["value"] = 0
     if kind == "percent":
-        basis_points = _percent_bp(value_text)
+        basis_points = _percent_bp(value_text.rstrip("%").strip())
         if basis_points is None or not 100 <= basis_points <= 10000:
             errors["value"] = _("Enter a percentage from 1 to 100, e.g. 10.")
         else:

@@ -127,6 +127,8 @@ def test_every_wrong_field_has_its_own_message_and_nothing_is_saved(ctx):
     assert refused(kind="amount", value="")["value"] == "Enter the amount taken off, e.g. 39,000."
     assert refused(value="0.5")["value"] == "Enter a percentage from 1 to 100, e.g. 10."
     assert refused(starts_on="31/03/2026")["starts_on"] == "Enter a date like 2026-03-31."
+    assert refused(starts_on="0001-01-01")["starts_on"] == "Enter a date like 2026-03-31."
+    assert refused(ends_on="9999-12-31")["ends_on"] == "Enter a date like 2026-03-31."
     assert refused(max_discount="0")["max_discount"].startswith("Leave the largest discount")
     assert count() == 0
     assert save(value="100").value == 10000
