@@ -169,12 +169,10 @@ def lines_returned(order, returned, now, return_id=None):
     recorded in `unrecovered`. The tier is computed again."""
     rows = {row.order_line_id: row for row in _earned_rows(order)}
     lines = {line.id: line for line in order.lines}
-    user_id = None
     for line_id, quantity in returned.items():
         row, line = rows.get(line_id), lines.get(line_id)
         if row is None or line is None or not quantity or row.cancelled_at is not None:
             continue
-        user_id = row.user_id
         # Units of this line settled by other returns, plus these: the points taken back in
         # all are the line's points in proportion, so a fully returned line gives back all.
         before = sum(rl.quantity for ret in order.returns
@@ -213,9 +211,9 @@ def lines_returned(order, returned, now, return_id=None):
                 if points.move(row.user_id, -take, 0, User.points_balance >= take) != 1:
                     raise RuntimeError("points balance changed under a held row")
     db.session.flush()
-    if user_id is not None:
+    if order.user_id is not None:
         from . import tiers
-        tiers.recompute(user_id, now)
+        tiers.recompute(order.user_id, now)
 
 
 def order_claimed(user, order, now):
@@ -366,3 +364,64 @@ def next_vesting(user_id):
                                       PointsEntry.vested_at.is_(None),
                                       PointsEntry.cancelled_at.is_(None)))
     return when, amount
+
+
+# The back office's points settings ---------------------------------------------------------
+
+MAX_EARN_POINTS = 10_000
+MAX_EXPIRY_MONTHS = 120
+
+
+def _whole(text, low, high, errors, name, message):
+    try:
+        value = int(str(text if text is not None else "").strip())
+    except ValueError:
+        errors[name] = message
+        return None
+    if not low <= value <= high:
+        errors[name] = message
+        return None
+    return value
+
+
+def _amount(text, currency, locale, errors, name, message):
+    from ..errors import ShopError
+    from ..settings import money_from_text
+    try:
+        value = money_from_text(text, currency, locale)
+    except ShopError as error:
+        errors[name] = str(error)
+        return None
+    if value is None or value <= 0:
+        errors[name] = message
+        return None
+    return value
+
+
+def save_settings(values, currency, locale="en"):
+    """Check and store the points settings from the form's text: earn_points, earn_per (an
+    amount), point_value (an amount), points_expiry_months, tier_basis. Raises InvalidSettings
+    naming every wrong field; nothing changes then."""
+    from ..settings import InvalidSettings
+    errors = {}
+    earn_points = _whole(values.get("earn_points"), 0, MAX_EARN_POINTS, errors, "earn_points",
+                         _("Enter the points earned as a whole number from 0 (no points) to "
+                           "%(num)s.", num=f"{MAX_EARN_POINTS:,}"))
+    earn_per = _amount(values.get("earn_per"), currency, locale, errors, "earn_per",
+                       _("Enter the amount paid that earns those points, more than zero."))
+    point_value = _amount(values.get("point_value"), currency, locale, errors, "point_value",
+                          _("Enter what one point is worth at checkout, more than zero."))
+    months = _whole(values.get("points_expiry_months"), 0, MAX_EXPIRY_MONTHS, errors,
+                    "points_expiry_months",
+                    _("Enter the months until points expire, from 0 (never) to %(num)d.",
+                      num=MAX_EXPIRY_MONTHS))
+    basis = values.get("tier_basis")
+    if basis not in ("orders", "spend"):
+        errors["tier_basis"] = _("Choose whether tiers count orders or spend.")
+    if errors:
+        raise InvalidSettings(errors)
+    row = loyalty_settings.get()
+    row.earn_points, row.earn_per, row.point_value = earn_points, earn_per, point_value
+    row.points_expiry_months, row.tier_basis = months, basis
+    db.session.flush()
+    return row

@@ -13,7 +13,7 @@ tier.birthday_points), and early access to marked products (early_access() below
 the cart and place_order)."""
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from ..errors import ShopError
 from ..extensions import db
@@ -164,9 +164,12 @@ class EarlyAccessOnly(ShopError):
 
 
 def early_access_message(product, tiers, locale, zone):
+    from datetime import timedelta
+
     from babel.dates import format_date
-    day = format_date(product.early_access_until.astimezone(zone), "d MMMM",
-                      locale=str(locale or "en"))
+    # Shown as the last day of early access (it ends at the midnight after it).
+    last = product.early_access_until - timedelta(microseconds=1)
+    day = format_date(last.astimezone(zone), "d MMMM", locale=str(locale or "en"))
     names = ", ".join(tier_name(t, locale) for t in tiers) or _("top-tier")
     return _("Early access for %(tiers)s members until %(day)s", tiers=names, day=day)
 
@@ -184,3 +187,80 @@ def check_early_access(product_id, user_id, now, locale="en"):
         return
     zone = shopconfig.zone(shopconfig.get_settings_row().timezone)
     raise EarlyAccessOnly(early_access_message(product, tiers, locale, zone))
+
+
+# The back office's tiers ---------------------------------------------------------------------
+
+MAX_EXTRA_PERCENT = 1000
+MAX_BIRTHDAY_POINTS = 1_000_000
+
+
+def save_tier(tier_id, values, currency, locale="en"):
+    """Add (tier_id None) or change a tier from the form's text: name_en, name_ko, min_orders,
+    min_spend (an amount), extra_percent, birthday_points, free_shipping, early_access.
+    InvalidSettings names every wrong field; nothing changes then. NotFound for a tier gone."""
+    from ..errors import NotFound, ShopError
+    from ..models import LoyaltyTier
+    from ..settings import InvalidSettings, money_from_text
+    from .earning import _whole
+    tier = None
+    if tier_id is not None:
+        tier = db.session.get(LoyaltyTier, tier_id)
+        if tier is None:
+            raise NotFound(_("That tier no longer exists."))
+    errors = {}
+    name_en = (values.get("name_en") or "").strip()
+    name_ko = (values.get("name_ko") or "").strip()
+    if not name_en:
+        errors["name_en"] = _("Enter the tier's name in English.")
+    elif len(name_en) > 60:
+        errors["name_en"] = _("Keep the name to 60 characters.")
+    if len(name_ko) > 60:
+        errors["name_ko"] = _("Keep the name to 60 characters.")
+    min_orders = _whole(values.get("min_orders") or "0", 0, 10_000, errors, "min_orders",
+                        _("Enter the orders needed as a whole number, 0 or more."))
+    try:
+        min_spend = money_from_text(values.get("min_spend"), currency, locale) or 0
+        if min_spend < 0:
+            raise ShopError(_("Enter the spend needed, 0 or more."))
+    except ShopError as error:
+        errors["min_spend"] = str(error)
+        min_spend = None
+    extra = _whole(values.get("extra_percent") or "0", 0, MAX_EXTRA_PERCENT, errors,
+                   "extra_percent", _("Enter the extra points as a whole percentage from 0 to "
+                                      "%(num)d.", num=MAX_EXTRA_PERCENT))
+    birthday = _whole(values.get("birthday_points") or "0", 0, MAX_BIRTHDAY_POINTS, errors,
+                      "birthday_points", _("Enter the birthday points as a whole number, 0 or "
+                                           "more."))
+    if errors:
+        raise InvalidSettings(errors)
+    if tier is None:
+        tier = LoyaltyTier()
+        db.session.add(tier)
+    tier.name_en, tier.name_ko = name_en, name_ko
+    tier.min_orders, tier.min_spend = min_orders, min_spend
+    tier.extra_points_bp, tier.birthday_points = extra * 100, birthday
+    tier.free_shipping = bool(values.get("free_shipping"))
+    tier.early_access = bool(values.get("early_access"))
+    tier.position = min_orders if loyalty_settings.get().tier_basis == "orders" else min_spend
+    db.session.flush()
+    return tier
+
+
+def delete_tier(tier_id):
+    """Delete a tier; its customers have none until the tiers are computed again. Refused
+    while coupons are restricted to it (they would become open to everyone)."""
+    from ..errors import NotFound
+    from ..models import Coupon, LoyaltyTier
+    tier = db.session.get(LoyaltyTier, tier_id)
+    if tier is None:
+        raise NotFound(_("That tier no longer exists."))
+    used = db.session.scalar(db.select(db.func.count(Coupon.id)).where(Coupon.tier_id == tier_id))
+    if used:
+        raise ShopError(ngettext("%(num)d coupon is only for this tier: change or delete it "
+                                 "first.", "%(num)d coupons are only for this tier: change or "
+                                 "delete them first.", used))
+    db.session.execute(db.update(User).where(User.tier_id == tier_id)
+                       .values(tier_id=None).execution_options(synchronize_session="fetch"))
+    db.session.delete(tier)
+    db.session.flush()
