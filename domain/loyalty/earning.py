@@ -107,6 +107,9 @@ def order_paid(order, now):
     """The order is paid (or delivered, for cash on delivery): its lines' points, pending."""
     if order.user_id is None or order.payment_method == "exchange":
         return
+    from . import tiers
+    # The tier as it stands now gives its extra points (a first order: the starting tier).
+    tiers.recompute(order.user_id, now)
     _earn(order, order.user_id, now)
 
 
