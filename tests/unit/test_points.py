@@ -269,3 +269,25 @@ def test_two_workers_running_the_vest_job_vest_once(app, setup, make, tmp_path):
     assert [row[0] for row in ledger(app, user_id)] == ["earned", "vested"]
     with app.test_request_context():
         assert db.session.get(User, user_id).tier.name_en == "Member"
+
+
+def test_a_changed_expiry_applies_to_available_points_with_the_warning_kept(app, setup, make):
+    """Points vested with no expiry get one when the owner sets 12 months, never sooner than
+    30 days away; setting 0 again means they never expire."""
+    user_id, _number = buyer(app, setup, make)
+    run(app, earning.vest_due, CLOSES)
+    form = {"earn_points": "1", "earn_per": "100", "point_value": "1", "tier_basis": "spend"}
+
+    def save(months, when):
+        with app.test_request_context():
+            earning.save_settings({**form, "points_expiry_months": str(months)}, "KRW", now=when)
+            db.session.commit()
+            return db.session.scalar(db.select(PointsEntry.expires_at).where(
+                PointsEntry.kind == "vested"))
+
+    assert save(12, CLOSES) == datetime(2027, 4, 3, tzinfo=timezone.utc)
+    late = datetime(2027, 3, 20, tzinfo=timezone.utc)
+    assert save(11, late) == late + timedelta(days=30)
+    assert save(0, late) is None
+    assert run(app, earning.expire_due, late + timedelta(days=400)) == 0
+    assert balances(app, user_id) == (390, 0)
