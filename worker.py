@@ -5,7 +5,9 @@ kept for the law once their time is up, running the product imports started in t
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
 sending the birthday codes, rewarding referrers once their friend's first order can no longer
-be returned, and recording the heartbeat the dashboard reads.
+be returned, vesting customers' points once their return windows close, expiring old points
+after one warning, computing the customers' tiers every night, and recording the heartbeat the
+dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -37,6 +39,8 @@ REVIEW_REQUESTS_EVERY = 300.0
 BIRTHDAY_AT = "09:00"
 # Referrals whose return window closed are rewarded this often.
 REFERRALS_EVERY = 300.0
+# Points vest and expire at most this long after their moment.
+POINTS_EVERY = 60.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -165,6 +169,34 @@ def referral_rewards(run):
     rewarded = referrals.decide_due(run.now)
     if rewarded:
         return f"rewarded {rewarded} referral{'s' if rewarded != 1 else ''}"
+
+
+@jobs.register("vest-points", jobs.Every(POINTS_EVERY))
+def vest_points(run):
+    """Pending points whose return window has closed become available: each earned row is
+    claimed by a conditional UPDATE and its "vested" row is keyed on it, so any number of
+    workers vest it once; the customers' tiers are computed again."""
+    from domain.loyalty import earning
+    vested = earning.vest_due(run.now)
+    if vested:
+        return f"vested {vested} point{'s' if vested != 1 else ''}"
+@jobs.register("expire-points", jobs.Every(POINTS_EVERY))
+def expire_points(run):
+    """Vested points past their expiry (the setting's months) are taken away, never below zero,
+    once per batch; 30 days before, one email warns (a conditional UPDATE per batch and a keyed
+    email)."""
+    from domain.loyalty import earning
+    warned = earning.warn_due(run.now)
+    expired = earning.expire_due(run.now)
+    if warned or expired:
+        return f"expired {expired} points, warned {warned} customer(s)"
+@jobs.register("recompute-tiers", jobs.Daily("03:30"))
+def recompute_tiers(run):
+    """Every night in the shop's time zone, each customer's tier from their last 12 months, so
+    a tier also falls when old orders leave them."""
+    from domain.loyalty import tiers
+    changed = tiers.recompute_all(run.now)
+    return f"{changed} tier{'s' if changed != 1 else ''} changed"
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -17,6 +17,7 @@ from domain.staff import OWNER, STAFF
 # orders report show revenue and discounts given.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
+# The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.
 # Parts of those areas that stay the owner's.
 OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings",
                      "/admin/referrals/settings", "/admin/referrals/void",

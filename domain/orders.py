@@ -175,6 +175,11 @@ def place_order(config, cart, checkout, now):
         return _retried(existing, cart), False
     lines = carts.lines(cart, config.currency)
     email, address = _validate(config, checkout, lines)
+    # Products in early access are sold only to customers whose tier has it, until its end.
+    from .loyalty import tiers as loyalty_tiers
+    for line in lines:
+        loyalty_tiers.check_early_access(line.product_id, checkout.user_id, now,
+                                         checkout.locale or "en")
     breakdown = pricing.breakdown(config, lines, shipping_method_id=_int(checkout.shipping_method_id),
                                   region=address["region"])
     method = breakdown.shipping_method

@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("loyalty", __name__)
 
 from . import claim, referrals  # noqa: E402,F401
+from . import rewards  # noqa: E402,F401
