@@ -184,17 +184,16 @@ def sync_welcome(now, row=None):
 def welcome_code(referral_code, now):
     """The code of the newcomer's welcome discount for a valid referral code while referrals
     are on and the welcome is above 0 ("" otherwise); quote.py applies it like a typed code.
-    The coupon is normally made when the settings are saved; a shop whose settings were
-    written another way gets it here, once."""
+    The coupon is made and kept in step when the settings are saved (sync_welcome); this
+    only reads, since the cart and checkout pages ask it on every view."""
     row = loyalty_settings.peek()
     if not welcome_on(row) or referrer_for(referral_code) is None:
         return ""
     coupon = db.session.scalar(db.select(Coupon).where(
         Coupon.issue_key == WELCOME_KEY))
-    if coupon is None or coupon.paused or (coupon.kind, coupon.value) != (
-            row.referral_welcome_kind, row.referral_welcome_value):
-        coupon = sync_welcome(now, row)
-    return coupon.code if coupon is not None else ""
+    if coupon is None or coupon.paused:
+        return ""
+    return coupon.code
 
 
 def is_welcome(coupon):

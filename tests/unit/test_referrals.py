@@ -42,6 +42,8 @@ def configure(**values):
     row = loyalty_settings.get()
     for key, value in values.items():
         setattr(row, key, value)
+    # As saving the settings does: the welcome coupon follows them.
+    referrals.sync_welcome(NOW, row)
     db.session.commit()
 
 

@@ -24,6 +24,7 @@ def shop(app, make):
         row.referrals_on = True
         row.referral_welcome_kind, row.referral_welcome_value = "amount", 5000
         row.referral_reward_kind, row.referral_reward_amount = "points", 500
+        referrals.sync_welcome(NOW, row)
         setup["code"] = referrals.code_for(db.session.get(User, setup["referrer"]["id"]))
         db.session.commit()
     return setup
