@@ -291,3 +291,18 @@ def release_uses(order, now):
                 db.update(Coupon).where(Coupon.id == use.coupon_id, Coupon.used_count > 0)
                 .values(used_count=Coupon.used_count - 1)
                 .execution_options(synchronize_session="fetch"))
+
+
+def order_discount_lines(order):
+    """A placed order's discount lines to show, each (label, minor units, free_shipping): its
+    codes, then the points it spent. Empty for an order without any (its discount, if any,
+    shows as one line)."""
+    if order is None or not order.discount and not order.points_spent and order.shipping:
+        return []
+    uses = db.session.scalars(db.select(CouponUse).where(CouponUse.order_id == order.id)
+                              .order_by(CouponUse.id)).all()
+    shown = [(_("Code %(code)s", code=use.code), use.amount, use.free_shipping) for use in uses]
+    if order.points_spent:
+        shown.append((_("Points (%(points)s)", points=f"{order.points_spent:,}"),
+                      order.points_discount, False))
+    return shown

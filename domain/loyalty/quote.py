@@ -38,6 +38,12 @@ class Quote:
     refusals: tuple
     points: points.AtCheckout | None
     line_discounts: dict
+    # A free-shipping coupon or the customer's tier makes the chosen method free.
+    free_shipping: bool = False
+    # What the customer's points could pay of this order (for "Use my points (N, worth ₩X)"),
+    # whether or not they are used.
+    points_usable: int = 0
+    points_worth: object = None
 
     @property
     def display_lines(self):
@@ -114,14 +120,14 @@ def quote(config, lines, *, codes=(), user=None, email="", use_points=False, ref
                       for line in lines}
     display = [(_("Code %(code)s", code=a.code), a.amount) for a in applied]
 
-    at_checkout = None
+    at_checkout, extra = None, {}
     points_blocked = any(not a.coupon.combine_points for a in applied)
     if user is not None and user.points_balance > 0:
         settings = _settings()
         goods_left = sum(remaining.values())
-        spent = 0
-        if use_points and not points_blocked:
-            spent = points.usable(user.points_balance, goods_left, settings)
+        could = points.usable(user.points_balance, goods_left, settings)
+        spent = could if use_points and not points_blocked else 0
+        extra = {"points_usable": could, "points_worth": points.value(could, settings, currency)}
         discount = points.value(spent, settings, currency)
         at_checkout = points.AtCheckout(user.points_balance, spent, discount)
         if spent:
@@ -137,4 +143,27 @@ def quote(config, lines, *, codes=(), user=None, email="", use_points=False, ref
                                   region=region, discount=total_discount,
                                   free_shipping=free_shipping, discount_lines=display)
     return Quote(breakdown=breakdown, coupons=tuple(applied), refusals=tuple(refusals),
-                 points=at_checkout, line_discounts=line_discounts)
+                 points=at_checkout, line_discounts=line_discounts,
+                 free_shipping=free_shipping, **extra)
+
+
+def add_code(config, lines, codes, code, **choices):
+    """The applied codes with `code` added (as the shop writes it), or CouponRefused saying why
+    it cannot be used with these lines, choices and codes (the codes are then unchanged).
+    `choices` are quote()'s keyword arguments (user, email, use_points, region, now...)."""
+    if not coupons.key_of(code):
+        raise CouponRefused(_("Please enter a code."), reason="empty", code="")
+    keys = {coupons.key_of(c) for c in codes}
+    if coupons.key_of(code) in keys:
+        return tuple(codes)
+    result = quote(config, lines, codes=(*codes, code), **choices)
+    refusal = result.refusal_for(code)
+    if refusal is not None:
+        raise refusal.error()
+    written = next(a.code for a in result.coupons if coupons.key_of(a.code) == coupons.key_of(code))
+    return (*codes, written)
+
+
+def remove_code(codes, code):
+    key = coupons.key_of(code)
+    return tuple(c for c in codes if coupons.key_of(c) != key)
