@@ -18,7 +18,8 @@ from . import pricing, refund_accounts, stock
 from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
-from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
+from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, NotFound,
+                     UndoWindowClosed)
 from .extensions import db
 from .money import Money
 from .models import Order, OrderEvent, OrderLine, User
@@ -121,6 +122,9 @@ class Checkout:
     coupon_codes: tuple = ()
     use_points: bool = False
     referral_code: str = ""
+    # The points the page showed this order spending (None: not said); another order that
+    # spent some of them since refuses this one rather than charge more than was shown.
+    points_expected: int | None = None
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -189,6 +193,12 @@ def place_order(config, cart, checkout, now):
         raise quote.refusals[0].error()
     breakdown = quote.breakdown
     spent_points = quote.points.spent if quote.points is not None else 0
+    if checkout.use_points and checkout.points_expected is not None \
+            and spent_points != checkout.points_expected:
+        raise InsufficientPoints(_(
+            "Your points changed since the page was shown: %(points)s can be used now. They may "
+            "have just been used by another order. Nothing was ordered or charged; please check "
+            "the total and try again.", points=f"{spent_points:,}"))
     method = breakdown.shipping_method
     order = Order(
         number=new_number(), checkout_token=checkout.checkout_token, user_id=checkout.user_id,

@@ -173,8 +173,16 @@ def checkout_from(form):
         payment_details={"card_number": form.card_number.data or ""},
         use_credit=bool(form.use_credit.data), marketing_consent=bool(form.marketing.data),
         checkout_key=heartbeat.current_key(), coupon_codes=loyalty.applied_codes(),
-        use_points=bool(form.use_points.data),
+        use_points=bool(form.use_points.data), points_expected=_int_or_none(
+            request.form.get("points_expected")),
         referral_code=session.get(loyalty.REFERRAL_KEY) or "")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def credit_balance():

@@ -224,7 +224,8 @@ def evaluate(config, code, lines, *, user=None, email="", now, remaining=None):
     amount = max(0, min(amount, base))
     return Applied(coupon=coupon, code=coupon.code, amount=Money(amount, currency),
                    free_shipping=coupon.kind == "free_shipping",
-                   line_amounts=allocation.split(amount, weights))
+                   line_amounts={line.variant_id: 0 for line in lines}
+                   | allocation.split(amount, weights))
 
 
 def any_active(now):
