@@ -38,7 +38,9 @@ def cart_page_key():
     # The codes applied and whether a coupon is active change the page too.
     codes = (loyalty.applied_codes(), loyalty.points_ticked(), coupons.any_active(now()))
     if current_user.is_authenticated:
+        # Their points and tier (free shipping) change the totals too.
         return (tuple(sorted(current_cart().items().items())),
-                preferences.one_click_inputs(current_user), codes)
+                preferences.one_click_inputs(current_user), codes,
+                current_user.points_balance, current_user.tier_id)
     data = None if cookieless() else session.get("cart")
     return (tuple(sorted(carts.GuestCart(data or {}).items().items())), codes)
