@@ -252,13 +252,14 @@ def any_active(now):
     then.) Kept per process for the storefront version (any change to a coupon, an order's use
     of one included, moves it: shopconfig.STOREFRONT_MODELS) until the next coupon starts or
     ends, so the cart page and checkout read nothing for it most of the time."""
-    version = storefront_version.current()
+    version = storefront_version.known()
     memo = current_app.extensions.get(_ACTIVE_MEMO)
-    if memo is not None and memo[0] == version and memo[2] <= now \
+    if version is not None and memo is not None and memo[0] == version and memo[2] <= now \
             and (memo[3] is None or now < memo[3]):
         return memo[1]
     active, until = _active_now(now)
-    current_app.extensions[_ACTIVE_MEMO] = (version, active, now, until)
+    if version is not None:
+        current_app.extensions[_ACTIVE_MEMO] = (version, active, now, until)
     return active
 
 
