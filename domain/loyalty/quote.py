@@ -91,7 +91,9 @@ def quote(config, lines, *, codes=(), user=None, email="", use_points=False, ref
     applied, refusals, seen = [], [], set()
     user = user if getattr(user, "is_authenticated", True) and getattr(user, "id", None) else None
     welcome = referrals.welcome_code(referral_code, now) if referral_code else ""
-    wanted = [(code, True) for code in codes] + ([(welcome, False)] if welcome else [])
+    # The welcome code first: typed again by a shopper who came through the link, it is the
+    # same code and counts once.
+    wanted = ([(welcome, False)] if welcome else []) + [(code, True) for code in codes]
     for code, typed in wanted:
         key = coupons.key_of(code)
         if not key or key in seen:
@@ -103,6 +105,11 @@ def quote(config, lines, *, codes=(), user=None, email="", use_points=False, ref
         except CouponRefused as error:
             if typed:
                 refusals.append(Refusal(code.strip(), error.reason, str(error)))
+            continue
+        if typed and referrals.is_welcome(found.coupon):
+            # The welcome discount is for a friend who came through a referral link only.
+            refusals.append(Refusal(code.strip(), "referral_only", _(
+                "This code works only through a friend's invitation link.")))
             continue
         clash = _fits(applied, found)
         if clash is not None:

@@ -330,3 +330,43 @@ def test_settings_name_every_wrong_field_and_change_nothing(app, shop):
 
 def test_a_referred_email_is_masked(app):
     assert referrals.mask_email("friend@example.com") == "f***@example.com"
+
+
+def _checkout(shop, token, referral_code="", codes=()):
+    from tests.order_helpers import ADDRESS
+    return orders.Checkout(checkout_token=token, email=FRIEND, address=dict(ADDRESS),
+                           shipping_method_id=shop["method"], payment_method="bank_transfer",
+                           referral_code=referral_code, coupon_codes=tuple(codes))
+
+
+def test_a_friend_through_the_link_pays_less_and_the_referral_waits_for_the_window(app, shop):
+    """The whole way through place_order: the welcome discount comes off the first order, the
+    order holds the welcome coupon's use, and the referral is recorded pending."""
+    from domain import cart as carts
+    from domain import shopconfig, transaction
+    from domain.models import CouponUse
+    with app.test_request_context():
+        with transaction.unit_of_work():
+            order, _created = orders.place_order(
+                shopconfig.current(), carts.GuestCart({str(shop["variant"]): 1}),
+                _checkout(shop, "ref-e2e", referral_code=shop["code"]), NOW)
+        assert (order.subtotal, order.discount) == (39000, 5000)
+        use = db.session.scalar(db.select(CouponUse).where(CouponUse.order_id == order.id))
+        assert referrals.is_welcome(use.coupon) and use.amount == 5000
+        found = db.session.scalar(db.select(Referral).where(Referral.order_id == order.id))
+        assert (found.status, found.referrer_id, found.reward_amount) == \
+            ("pending", shop["referrer"]["id"], 500)
+
+
+def test_the_welcome_code_typed_without_the_link_is_refused_and_says_why(app, shop):
+    from domain import cart as carts
+    from domain import shopconfig, transaction
+    from domain.errors import CouponRefused
+    with app.test_request_context():
+        welcome = referrals.welcome_code(shop["code"], NOW)
+        with pytest.raises(CouponRefused, match="only through a friend's invitation link"):
+            with transaction.unit_of_work():
+                orders.place_order(shopconfig.current(),
+                                   carts.GuestCart({str(shop["variant"]): 1}),
+                                   _checkout(shop, "ref-typed", codes=(welcome,)), NOW)
+        assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
