@@ -3,17 +3,23 @@
 Each part of the back office saves its own fields (coupons' thank-you and birthday codes in
 codes.py, points and tiers in points.py / tiers.py, referrals in referrals.py); they all read
 this row with get()."""
+from sqlalchemy.dialects import postgresql, sqlite
+
 from ..extensions import db
 from ..models import LoyaltySettings, LoyaltyTier
 
 
 def get():
-    """The settings row (made with the defaults, in the caller's transaction, if missing)."""
+    """The settings row (made with the defaults, in the caller's transaction, if missing).
+    Made with an insert that does nothing when another transaction made it first, so the
+    first orders of a new shop, paid at the same moment, cannot fail on it."""
     row = db.session.get(LoyaltySettings, 1)
     if row is None:
-        row = LoyaltySettings(id=1)
-        db.session.add(row)
-        db.session.flush()
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        db.session.execute(insert(LoyaltySettings).values(id=1)
+                           .on_conflict_do_nothing(index_elements=["id"]))
+        row = db.session.get(LoyaltySettings, 1)
     return row
 
 
