@@ -260,9 +260,10 @@ def _note_flush(session, flush_context):
 
 
 def _note_bulk(state):
-    # UPDATE/DELETE statements (a stock decrement, say) never pass through session.dirty.
+    # INSERT/UPDATE/DELETE statements (a stock decrement, a code the worker issues) never pass
+    # through session.dirty.
     mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper is not None \
+    if (state.is_insert or state.is_update or state.is_delete) and mapper is not None \
             and issubclass(mapper.class_, STOREFRONT_MODELS):
         state.session.info[_FLAG] = True
 

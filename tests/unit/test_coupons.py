@@ -235,3 +235,17 @@ def test_refusals_are_in_the_shoppers_language_with_the_day_in_the_shops_zone(ap
         make_coupon("MIN", "amount", 1000, min_subtotal=44000)
         assert refusal(shop, "GONE", now=NOW + timedelta(days=1))[0] == "3월 3일에 만료되었어요."
         assert refusal(shop, "MIN")[0] == "이 코드를 사용하려면 ₩5,000 더 담아 주세요."
+
+
+def test_a_code_the_worker_issues_opens_the_code_field_at_once(app, shop):
+    """The checkout asks for a code only while one is usable, and keeps that answer until the
+    storefront changes: a code issued by the worker (a birthday, say) is such a change."""
+    from domain import transaction
+    with app.app_context():
+        assert coupons.any_active(NOW) is False
+    with app.app_context():
+        with transaction.unit_of_work():
+            coupons.issue("birthday:test", source="birthday", kind="amount", value=5000, now=NOW,
+                          ends_at=NOW + timedelta(days=14), customer_email="minji@example.com")
+    with app.app_context():
+        assert coupons.any_active(NOW) is True
