@@ -63,7 +63,7 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
                 "account_problem": account_problem,
                 "review_url": review_link(order),
                 # The order's thank-you code, while its buyer can still use it.
-                "thank_you_offer": codes.thank_you_offer(order, now()),
+                "thank_you_offer": codes.thank_you_offer(order, now(), shop().zone),
                 # A guest's first order invites them to make an account (a signed link).
                 "claim_url": claim_url(order) if just_placed else None}
 

@@ -130,12 +130,15 @@ def order_released(order, now):
         .values(paused=True, updated_at=now).execution_options(synchronize_session="fetch"))
 
 
-def thank_you_offer(order, now):
-    """The order's thank-you code as its buyer may still use it, or None. Reads only."""
+def thank_you_offer(order, now, zone=None):
+    """The order's thank-you code as its buyer may still use it, or None. Reads only. `zone`:
+    the shop's time zone when the caller has it (else read from the settings)."""
     if order.id is None:
         return None
     coupon = db.session.scalar(db.select(Coupon).where(Coupon.issue_key == thank_you_key(order)))
-    return offer_of(coupon, now, order.currency, shop_zone())
+    if coupon is None:
+        return None
+    return offer_of(coupon, now, order.currency, zone or shop_zone())
 
 
 # The review thank-you code ----------------------------------------------------------------

@@ -93,14 +93,32 @@ def test_in_los_angeles_the_last_day_is_the_shops_own(app, setup, make):
 
 
 def test_no_code_when_the_setting_is_off_or_the_order_cost_nothing(app, setup):
-    free = place(app, setup)
+    """Placing the order issues the code (hooks.order_placed); an order a 100 % code paid
+    in full gets none, nor any order while the setting is off."""
+    from domain import cart as carts
+    from domain import shopconfig
+    from domain.loyalty import coupons
+    from tests.order_helpers import ADDRESS
     with app.test_request_context(), transaction.unit_of_work():
-        orders.by_number(free["number"]).total = 0  # as a 100 % code leaves it
-    assert thank(app, free["number"]) is None
+        db.session.add(Coupon(code="ALLFREE", code_key="ALLFREE", kind="percent", value=10000,
+                              combine_coupons=True, product_ids=[], category_ids=[]))
+        db.session.add(Coupon(code="SHIPFREE", code_key="SHIPFREE", kind="free_shipping",
+                              value=0, combine_coupons=True, product_ids=[], category_ids=[]))
+    with app.test_request_context(), transaction.unit_of_work():
+        free, _created = orders.place_order(
+            shopconfig.current(), carts.GuestCart({str(setup["variant"]): 1}),
+            orders.Checkout(checkout_token="free", email="a@example.com", address=dict(ADDRESS),
+                            shipping_method_id=setup["method"], payment_method="bank_transfer",
+                            coupon_codes=("allfree", "shipfree")), NOW)
+        assert (free.total, free.status) == (0, "paid")
+        assert coupons.by_code("ALLFREE").used_count == 1
+    assert coupons_of(app, "thank_you") == []
+    paid = place(app, setup, email="c@example.com")
+    assert [c.issue_key for c in coupons_of(app, "thank_you")] == [f"thank-you:{paid['id']}"]
     loyalty(app, thank_you_kind="")
     order = place(app, setup, email="b@example.com")
     assert thank(app, order["number"]) is None
-    assert coupons_of(app, "thank_you") == []
+    assert len(coupons_of(app, "thank_you")) == 1
 
 
 def test_a_cancelled_orders_unused_code_is_paused_a_used_one_is_not(app, setup):
