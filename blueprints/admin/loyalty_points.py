@@ -1,6 +1,6 @@
 """The owner's points and tiers settings: /admin/loyalty/points (earn rate, point value, expiry,
 tier basis) and its tiers (add, edit, delete). Every rule and message is in domain/loyalty."""
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -119,8 +119,12 @@ def loyalty_tier_new():
                                                     "birthday_points": "0"}))
 
 
-@bp.get("/loyalty/points/tiers/<id:tier_id>")
+# One rule for both methods: an id out of range is then a 404 for both (two rules of one
+# address, one per method, answer a POST with 405 when the id converter refuses it).
+@bp.route("/loyalty/points/tiers/<id:tier_id>", methods=["GET", "POST"])
 def loyalty_tier(tier_id):
+    if request.method == "POST":
+        return _save_tier(tier_id)
     tier = _tier_or_404(tier_id)
     currency = shop().currency
     return _tier_page(TierForm(formdata=None, data={
@@ -148,11 +152,6 @@ def _save_tier(tier_id):
 @bp.post("/loyalty/points/tiers/new")
 def loyalty_tier_add():
     return _save_tier(None)
-
-
-@bp.post("/loyalty/points/tiers/<id:tier_id>")
-def loyalty_tier_save(tier_id):
-    return _save_tier(tier_id)
 
 
 @bp.post("/loyalty/points/tiers/<id:tier_id>/delete")
