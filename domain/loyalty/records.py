@@ -59,7 +59,9 @@ def _export(subject):
                               for e in db.session.scalars(
                                   db.select(PointsEntry).where(PointsEntry.user_id == user.id)
                                   .order_by(PointsEntry.created_at, PointsEntry.id))]})
-    return data
+        return data
+    # A guest: nothing to say when no code, use or referral names them.
+    return data if any(data.values()) else None
 
 
 def _erase(subject, erasure):
