@@ -23,6 +23,7 @@ from domain.helpdesk import hours as business_hours
 from domain.helpdesk import conversations
 from domain.helpdesk import contact as helpdesk_contact
 from domain.localized import text as localized_text
+from domain.loyalty import coupons as loyalty_coupons
 from domain.shopconfig import LANGUAGE_NAMES, delivery_days
 from domain.images import file_name, widths_for
 from domain.money import Money
@@ -423,6 +424,8 @@ FILTERS = {
     "format_day": format_day,
 }
 GLOBALS = {
+    # A placed order's codes and points, each a line of its breakdown.
+    "order_discount_lines": loyalty_coupons.order_discount_lines,
     "order_money": format_order_money, "image_src": image_src, "image_srcset": image_srcset,
     "image_fallback": image_fallback, "image_thumb": image_thumb, "product_url": product_url,
     "minutes_until": minutes_until, "return_status_label": return_status_label,

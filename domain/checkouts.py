@@ -43,6 +43,7 @@ CODES = {
     "card_timeout": _l("Card payment timed out"),
     "sold_out": _l("Sold out"),
     "invalid_address": _l("Address not accepted"),
+    "coupon": _l("Coupon or points refused"),
     "other": _l("Checkout refused"),
 }
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -56,6 +57,8 @@ def problem_code(error):
         return "card_timeout"
     if isinstance(error, errors.OutOfStock):
         return "sold_out"
+    if isinstance(error, (errors.CouponRefused, errors.InsufficientPoints)):
+        return "coupon"
     if isinstance(error, errors.CheckoutInvalid):
         fields = set(getattr(error, "fields", {}) or {})
         if "cart" in fields:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _, ngettext
 
 from . import credit, orders, preferences, pricing
+from .loyalty import quote as loyalty_quote
 from .errors import CheckoutInvalid, ShopError
 from .money import Money
 from .orders import ADDRESS_FIELDS
@@ -35,6 +36,9 @@ class Offer:
     # The part of the total the customer's store credit pays (zero without credit).
     credit: Money
     token: str = field(default_factory=new_token)
+    # The coupon codes applied in the cart, and whether the customer's points pay part.
+    codes: tuple = ()
+    use_points: bool = False
 
     @property
     def total(self):
@@ -48,7 +52,8 @@ class Offer:
         return orders.Checkout(
             checkout_token=token, email=user.email, address=dict(self.address),
             shipping_method_id=self.shipping_method_id, payment_method=self.payment_method,
-            locale=locale, user_id=user.id, use_credit=bool(self.credit))
+            locale=locale, user_id=user.id, use_credit=bool(self.credit),
+            coupon_codes=tuple(self.codes), use_points=self.use_points)
 
 
 class Unavailable(ShopError):
@@ -63,25 +68,33 @@ class TotalChanged(ShopError):
         self.offer = offer
 
 
-def offer(user, lines, config):
+def offer(user, lines, config, codes=(), use_points=False, now=None):
     """The one-click offer for buying `lines` (pricing.Line), or None when the visitor is not a
     signed-in customer or one-click is not ready for them (domain.preferences.one_click decides:
-    default address, a payment settled after checkout, a shipping method for the region)."""
+    default address, a payment settled after checkout, a shipping method for the region).
+    With `now`, priced with the cart's coupon `codes` and the points if `use_points`;
+    the customer's tier (free shipping) always counts."""
     if not getattr(user, "is_authenticated", False) or user.is_merchant:
         return None
     plan = preferences.one_click(user, config)
     if not plan.ready:
         return None
     address, method = plan.address, plan.shipping
-    breakdown = pricing.breakdown(config, lines, shipping_method_id=method.id, region=address.region)
+    # Without `now` (a product page), no codes: the customer's tier still counts.
+    codes, use_points = (tuple(codes), bool(use_points)) if now is not None else ((), False)
+    breakdown = loyalty_quote.quote(
+        config, lines, codes=codes, user=user, email=user.email, use_points=use_points,
+        region=address.region, shipping_method_id=method.id, now=now).breakdown
     return Offer(
         address={name: getattr(address, name) or "" for name in ADDRESS_FIELDS},
         place=plan.address_label, shipping_method_id=method.id,
         payment_method=user.preferred_payment_method, payment_label=str(plan.payment),
-        breakdown=breakdown, credit=credit.applied(user.credit_balance, breakdown.total))
+        breakdown=breakdown, credit=credit.applied(user.credit_balance, breakdown.total),
+        codes=codes, use_points=use_points)
 
 
-def buy(config, user, cart, lines, token, expected_total, now, locale, single_item=False):
+def buy(config, user, cart, lines, token, expected_total, now, locale, single_item=False,
+        codes=(), use_points=False):
     """Place the one-click order for `lines` of `cart` at the total the button showed.
     Returns (order, created) as place_order does.
 
@@ -90,7 +103,7 @@ def buy(config, user, cart, lines, token, expected_total, now, locale, single_it
     the total. An emptied cart goes on to place_order: it is how a retried button finds the
     order its first press made.
     """
-    current = offer(user, lines, config)
+    current = offer(user, lines, config, codes=codes, use_points=use_points, now=now)
     if current is None:
         raise Unavailable(_("One-click buying needs a default address and a payment method paid "
                             "after checkout (bank transfer or cash on delivery) in your account "

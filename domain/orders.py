@@ -16,7 +16,10 @@ from . import alerts, catalog, checkouts, consent, credit, email_address, notify
 from . import payments
 from . import pricing, refund_accounts, stock
 from .loyalty import hooks as loyalty_hooks
-from .errors import CheckoutInvalid, InvalidTransition, NotFound, UndoWindowClosed
+from .loyalty import points as loyalty_points
+from .loyalty import quote as loyalty_quote
+from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, NotFound,
+                     UndoWindowClosed)
 from .extensions import db
 from .money import Money
 from .models import Order, OrderEvent, OrderLine, User
@@ -119,6 +122,9 @@ class Checkout:
     coupon_codes: tuple = ()
     use_points: bool = False
     referral_code: str = ""
+    # The points the page showed this order spending (None: not said); another order that
+    # spent some of them since refuses this one rather than charge more than was shown.
+    points_expected: int | None = None
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -175,8 +181,24 @@ def place_order(config, cart, checkout, now):
         return _retried(existing, cart), False
     lines = carts.lines(cart, config.currency)
     email, address = _validate(config, checkout, lines)
-    breakdown = pricing.breakdown(config, lines, shipping_method_id=_int(checkout.shipping_method_id),
-                                  region=address["region"])
+    buyer = db.session.get(User, checkout.user_id) if checkout.user_id is not None else None
+    # Coupons, the referral's welcome code and points, checked again now: a code refused since
+    # the page was drawn refuses the order (nothing is written yet) rather than charge more.
+    quote = loyalty_quote.quote(config, lines, codes=tuple(checkout.coupon_codes or ()),
+                                user=buyer, email=email, use_points=checkout.use_points,
+                                referral_code=checkout.referral_code or "",
+                                region=address["region"],
+                                shipping_method_id=_int(checkout.shipping_method_id), now=now)
+    if quote.refusals:
+        raise quote.refusals[0].error()
+    breakdown = quote.breakdown
+    spent_points = quote.points.spent if quote.points is not None else 0
+    if checkout.use_points and checkout.points_expected is not None \
+            and spent_points != checkout.points_expected:
+        raise InsufficientPoints(_(
+            "Your points changed since the page was shown: %(points)s can be used now. They may "
+            "have just been used by another order. Nothing was ordered or charged; please check "
+            "the total and try again.", points=f"{spent_points:,}"))
     method = breakdown.shipping_method
     order = Order(
         number=new_number(), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
@@ -186,6 +208,8 @@ def place_order(config, cart, checkout, now):
         tax=breakdown.tax.amount, tax_included=breakdown.tax_included,
         tax_rate_bp=breakdown.tax_rate_bp, fees=breakdown.fees.amount,
         total=breakdown.total.amount, shipping_method_id=method.id,
+        points_spent=spent_points,
+        points_discount=quote.points.discount.amount if spent_points else 0,
         shipping_method_name=method.name, shipping_days_min=method.days_min,
         shipping_days_max=method.days_max, payment_method=checkout.payment_method,
         undo_until=now + timedelta(minutes=config.undo_minutes), placed_at=now,
@@ -194,7 +218,8 @@ def place_order(config, cart, checkout, now):
         order.lines.append(OrderLine(
             variant_id=line.variant_id, product_id=line.product_id, title=line.title,
             variant_title=line.variant_title, sku=line.sku, unit_price=line.unit_price.amount,
-            quantity=line.quantity, tax_rate_bp=config.tax_rate_bp))
+            quantity=line.quantity, tax_rate_bp=config.tax_rate_bp,
+            discount=quote.line_discounts.get(line.variant_id, 0)))
     db.session.add(order)
     try:
         db.session.flush()
@@ -213,6 +238,11 @@ def place_order(config, cart, checkout, now):
             variant = variants[line.variant_id]
             left = stock.reserve(variant, line.quantity, carts.display_name(variant))
             taken.append((variant, left, line.quantity))
+        if spent_points:
+            # The same conditional UPDATE as store credit: two tabs cannot spend them twice.
+            loyalty_points.spend(order.user_id, spent_points, order, now)
+        # The coupons' uses are taken here (CouponRefused rolls the whole order back).
+        loyalty_hooks.order_placed(order, checkout, quote, now)
         if checkout.use_credit and checkout.user_id is not None:
             _apply_credit(order, checkout.user_id, now)
 
@@ -247,7 +277,6 @@ def place_order(config, cart, checkout, now):
         raise
     cart.clear()
     if checkout.marketing_consent:
-        buyer = db.session.get(User, checkout.user_id) if checkout.user_id is not None else None
         consent.grant(now, "checkout", order.locale, user=buyer, email=order.email)
     return order, True
 

@@ -6,8 +6,9 @@ Rules, shown to shoppers on the shipping policy and at every breakdown:
 - Free shipping: when the goods (after discounts) reach the threshold, the cheapest shipping method
   of the region costs nothing; faster methods keep their price.
 - Discounts: breakdown(discount=...) takes an amount off the goods, before the free-shipping
-  threshold and the tax, and an order stores it. Nothing in the shop grants one yet (no coupon
-  codes), so checkout passes none; whatever grants one later passes it here.
+  threshold and the tax, and an order stores it (domain/loyalty/quote.py works it out from
+  coupons and points, and passes the lines to show: "Code SPRING10", "Points (1,200)").
+- A free-shipping coupon or tier makes the chosen method's shipping free (free_shipping=True).
 """
 from dataclasses import dataclass
 
@@ -51,6 +52,9 @@ class Breakdown:
     total: Money
     free_shipping_threshold: Money | None
     free_shipping_remaining: Money | None
+    # The discount's lines to show, each (label, Money): ("Code SPRING10", ₩5,000). A
+    # free-shipping coupon's line has a zero amount (its effect is the shipping line).
+    discount_lines: tuple = ()
 
     @property
     def item_count(self):
@@ -86,7 +90,8 @@ def shipping_price(method, goods, threshold, cheapest):
     return method.price
 
 
-def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0, fees=0):
+def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0, fees=0,
+              free_shipping=False, discount_lines=()):
     """Add up lines (pricing.Line) under the shop's config into a Breakdown.
 
     shipping_method_id picks a method of the region; otherwise the cheapest for that region.
@@ -108,7 +113,8 @@ def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0
         cheapest = min(methods, key=lambda m: (m.price, m.days_max))
         # Forms send the id as text; compare as text so "2" picks method 2.
         method = next((m for m in methods if str(m.id) == str(shipping_method_id)), cheapest)
-        shipping = Money(shipping_price(method, goods, threshold, cheapest), currency)
+        shipping = Money(0 if free_shipping else shipping_price(method, goods, threshold, cheapest),
+                         currency)
 
     taxable = goods + shipping
     rate = config.tax_rate_bp
@@ -131,6 +137,6 @@ def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0
         shipping=shipping, shipping_method=method, shipping_methods=methods, region=region,
         tax=tax, tax_included=config.prices_include_tax, tax_rate_bp=rate,
         fees=Money(fees, currency), total=total, free_shipping_threshold=threshold_money,
-        free_shipping_remaining=remaining,
+        free_shipping_remaining=remaining, discount_lines=tuple(discount_lines),
     )
 

@@ -4,9 +4,11 @@ from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
 from domain import cart as carts
-from domain.errors import ShopError
+from domain.errors import CouponRefused, ShopError
+from domain.loyalty import quote as loyalty_quote
 
-from ..common import current_cart
+from ..common import current_cart, shop
+from ..loyalty import pricing_context as loyalty
 from ..htmx import render, wants_fragment
 from ..pagecache import cached_page
 from ..products.context import product_context
@@ -60,3 +62,29 @@ def update():
 @bp.post("/cart/remove")
 def remove():
     return _change(lambda cart: carts.remove(cart, request.form.get("variant_id")))
+
+
+@bp.post("/cart/coupon")
+def coupon():
+    """Apply a coupon code, remove one (`remove`), or tick or untick the points (`points`).
+    A refused code changes nothing; its message shows beside the field (422)."""
+    cart = current_cart()
+    config = shop()
+    typed = (request.form.get("coupon_code") or "").strip()[:40]
+    error = None
+    if request.form.get("points") in ("0", "1"):
+        loyalty.save_points_choice(request.form["points"] == "1")
+    elif request.form.get("remove"):
+        loyalty.save_codes(loyalty_quote.remove_code(loyalty.applied_codes(),
+                                                     request.form["remove"]))
+    else:
+        try:
+            loyalty.save_codes(loyalty_quote.add_code(
+                config, carts.lines(cart, config.currency), loyalty.applied_codes(), typed,
+                **loyalty.choices(use_points=loyalty.points_ticked())))
+        except CouponRefused as refused:
+            error = str(refused)
+    if error is None and not wants_fragment():
+        return redirect(url_for("cart.view"), code=303)
+    return render("cart/cart.html", block="cart_body", status=422 if error else 200,
+                  **cart_context(cart, coupon_error=error, coupon_typed=typed))

@@ -51,6 +51,8 @@ class CheckoutForm(AddressForm):
     card_number = StringField(_l("Card number"), filters=[_strip], validators=[Length(max=30)])
     # Drawn by hand too: its label states the balance. Only signed-in customers with credit see it.
     use_credit = BooleanField(_l("Use my store credit"))
+    # Drawn by hand too (its label states the points): only customers with points see it.
+    use_points = BooleanField(_l("Use my points"))
     # Never ticked by the shop: only the shopper's own tick asks for marketing email.
     marketing = BooleanField(default=False)
 

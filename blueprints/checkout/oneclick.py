@@ -10,6 +10,7 @@ from domain.errors import ShopError
 
 from ..cart.context import cart_context
 from ..common import current_cart, shop, valid_token
+from ..loyalty import pricing_context as loyalty
 from ..htmx import render, see_other
 from ..products.context import product_context
 from ..templating import now
@@ -29,17 +30,27 @@ def buy_now():
     config = shop()
     lines = carts.lines(cart, config.currency)
     if form.errors or not valid_token(form.checkout_token.data):
-        return _again(from_product, form, oneclick.offer(current_user, lines, config),
+        return _again(from_product, form, _offer(from_product, lines, config),
                       _("This button had expired. Please check the total and press it again."))
     try:
         order, _created = oneclick.buy(config, current_user, cart, lines,
                                        form.checkout_token.data, form.expected_total.data, now(),
-                                       str(get_locale()), single_item=from_product)
+                                       str(get_locale()), single_item=from_product,
+                                       # From the cart: its codes and points, as it shows them.
+                                       codes=() if from_product else loyalty.applied_codes(),
+                                       use_points=not from_product and loyalty.points_ticked())
     except oneclick.TotalChanged as error:
         return _again(from_product, form, error.offer, str(error))
     except ShopError as error:
-        return _again(from_product, form, oneclick.offer(current_user, lines, config), str(error))
+        return _again(from_product, form, _offer(from_product, lines, config), str(error))
     return see_other(tracking_url(order, placed=1))
+
+
+def _offer(from_product, lines, config):
+    if from_product:
+        return oneclick.offer(current_user, lines, config)
+    return oneclick.offer(current_user, lines, config, codes=loyalty.applied_codes(),
+                          use_points=loyalty.points_ticked(), now=now())
 
 
 def _cart(form, from_product):

@@ -6,16 +6,18 @@ checkout token) when the region, the shipping method or the store credit changes
 "Update shipping" button does the same without JavaScript. Placing the order is one call to
 domain.orders.place_order, idempotent through the form's one-time checkout token.
 """
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from domain import cart as carts
 from domain import card_payments, checkouts, consent, credit, orders, payments, pricing
-from domain.errors import CheckoutInvalid, ShopError
+from domain.errors import CheckoutInvalid, CouponRefused, ShopError
+from domain.loyalty import quote as loyalty_quote
 
 from ..common import current_cart, new_token, shop, valid_token
-from ..htmx import render, see_other
+from ..htmx import render, see_other, wants_fragment
+from ..loyalty import pricing_context as loyalty
 from ..payments.context import send_to_provider
 from ..templating import now
 from . import bp, heartbeat
@@ -74,6 +76,40 @@ def restore(token):
     heartbeat.resume(record.key)
     flash(_("Your cart is as you left it."), "success")
     return redirect(url_for("checkout.page"), code=303)
+
+
+@bp.post("/checkout/coupon", endpoint="coupon")
+def coupon():
+    """Apply a coupon code (or remove one: `remove`) in this browser's checkout. With htmx, the
+    summary and the total by the button are drawn again in place; without, back to the page.
+    A refused code changes nothing and its message shows beside the field."""
+    cart = current_cart()
+    config = shop()
+    lines = carts.lines(cart, config.currency)
+    if not lines:
+        return see_other(url_for("cart.view"))
+    form = CheckoutForm(formdata=None)
+    prefill(form, config, request.form)
+    typed = (request.form.get("coupon_code") or "").strip()[:40]
+    error = None
+    if request.form.get("remove"):
+        loyalty.save_codes(loyalty_quote.remove_code(loyalty.applied_codes(),
+                                                     request.form["remove"]))
+    else:
+        try:
+            loyalty.save_codes(loyalty_quote.add_code(
+                config, lines, loyalty.applied_codes(), typed,
+                **loyalty.choices(email=form.email.data, use_points=form.use_points.data,
+                                  region=form.region.data or None,
+                                  shipping_method_id=form.shipping_method.data)))
+        except CouponRefused as refused:
+            error = str(refused)
+    if not wants_fragment():
+        if error is None:
+            return redirect(url_for("checkout.page"), code=303)
+        return render(PAGE, status=422, **page_context(form, config, lines, error, typed))
+    return render(PAGE, block="summary", oob=(ORDER_TOTAL,), status=422 if error else 200,
+                  **page_context(form, config, lines, error, typed))
 
 
 @bp.post("/checkout")
@@ -136,7 +172,17 @@ def checkout_from(form):
         user_id=current_user.id if current_user.is_authenticated else None,
         payment_details={"card_number": form.card_number.data or ""},
         use_credit=bool(form.use_credit.data), marketing_consent=bool(form.marketing.data),
-        checkout_key=heartbeat.current_key())
+        checkout_key=heartbeat.current_key(), coupon_codes=loyalty.applied_codes(),
+        use_points=bool(form.use_points.data), points_expected=_int_or_none(
+            request.form.get("points_expected")),
+        referral_code=session.get(loyalty.REFERRAL_KEY) or "")
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def credit_balance():
@@ -164,6 +210,9 @@ def prefill(form, config, args):
         or next((a for a in addresses if a.is_default), None)
     # Credit is used unless the shopper unticked it: a summary request says which it was.
     form.use_credit.data = args.get("use_credit") == "1" if args.get("credit_offered") else True
+    # Points are spent only when the customer ticks the box.
+    form.use_points.data = args.get("use_points") == "1" if args.get("points_offered") \
+        else loyalty.points_ticked()
     if current_user.is_authenticated:
         form.email.data = current_user.email
         form.payment_method.data = current_user.preferred_payment_method
@@ -177,14 +226,18 @@ def prefill(form, config, args):
         form.shipping_method.data = args["shipping_method"]
 
 
-def page_context(form, config, lines):
-    """The form with its choices, and the summary for the chosen region and method."""
+def page_context(form, config, lines, coupon_error=None, coupon_typed=""):
+    """The form with its choices, and the summary for the chosen region and method, priced
+    with the codes applied and the points ticked."""
     region = form.region.data if form.region.data in config.regions else config.default_region
     form.region.data = region
-    breakdown = pricing.breakdown(config, lines, shipping_method_id=form.shipping_method.data,
-                                  region=region)
+    quote = loyalty.quote_for(config, lines, email=form.email.data or "",
+                              use_points=form.use_points.data, region=region,
+                              shipping_method_id=form.shipping_method.data)
+    breakdown = quote.breakdown
     options = [(method, pricing.breakdown(config, lines, shipping_method_id=method.id,
-                                          region=region).shipping)
+                                          region=region, discount=breakdown.discount.amount,
+                                          free_shipping=quote.free_shipping).shipping)
                for method in breakdown.shipping_methods]
     chosen = breakdown.shipping_method
     store_credit = credit.at_checkout(credit_balance(), breakdown.total, form.use_credit.data)
@@ -199,4 +252,8 @@ def page_context(form, config, lines):
         "marketing_wording": marketing_wording(),
         "field_errors": [(field.id, message) for field in form for message in field.errors
                          if field.name != "csrf_token"],
+        "points_offer": loyalty.points_offer(quote),
+        "coupon_action": url_for("checkout.coupon"), "coupon_target": "#summary",
+        "coupon_include": "#region, #shipping_method, #store_credit, #points",
+        **loyalty.field_context(quote, coupon_error, coupon_typed),
     }

@@ -5,6 +5,9 @@ import pytest
 
 from playwright.sync_api import expect
 
+from domain.extensions import db
+from domain.models import Coupon
+
 from tests.checkout_helpers import one_click_customer
 
 ORDER_HEADING = re.compile(r"^Order [A-Z0-9]{3}-[A-Z0-9]{4}$")
@@ -52,14 +55,21 @@ def test_a_guest_buys_from_the_product_page_to_the_confirmation(phone, live_serv
 
 
 def test_field_errors_are_announced_next_to_their_fields(phone, live_server, checkout_shop,
-                                                         axe_violations):
+                                                         axe_violations, app):
     """Placing an empty form: messages by the fields, linked from the top, audit still clean."""
     page = phone
     page.goto(f"{live_server}/products/moon-jar")
     page.get_by_role("button", name="Add to cart").click()
     expect(page.get_by_role("status").filter(has_text="Added to your cart")).to_be_visible()
     page.goto(f"{live_server}/checkout")
+    # No coupon field while no code is active; one appears (labelled) once a code is.
     expect(page.get_by_label(re.compile("Coupon"))).to_have_count(0)
+    with app.app_context():
+        db.session.add(Coupon(code="SPRING10", code_key="SPRING10", kind="percent", value=1000,
+                              product_ids=[], category_ids=[]))
+        db.session.commit()
+    page.reload()
+    expect(page.get_by_label("Coupon code")).to_have_count(1)
     page.get_by_role("button", name="Place order").click()
     email = page.get_by_label("Email for your receipt")
     expect(email).to_have_attribute("aria-invalid", "true")

@@ -33,8 +33,9 @@ def test_the_breakdown_is_on_the_page_before_anything_is_typed(client, with_jar)
     assert "Express" in html and "₩6,000" in html and "1 day" in html
     assert "Jeju and islands" not in html
     assert "Hana Bank 123-456789-01" in html
-    # No coupon field: the shop has no codes to offer, so it does not ask for one.
-    assert 'name="coupon"' not in html and "Coupon" not in html
+    # No coupon field: no code is active, so the page does not ask for one (with one active
+    # it does: tests/web/test_checkout_coupons.py).
+    assert 'name="coupon_code"' not in html and "Coupon" not in html
 
 
 def test_a_guest_places_an_order(app, client, with_jar):
@@ -107,8 +108,10 @@ def test_a_card_payment_is_charged_and_the_order_paid(app, client, with_jar):
 
 
 def test_a_coupon_code_sent_anyway_changes_nothing(app, client, with_jar):
-    """A code from an old page or a script is not read: the order is placed at full price."""
-    response = client.post("/checkout", data=checkout_form(client, with_jar, coupon="SPRING10"))
+    """A code typed into the order form by a script is not read (codes are applied with the
+    coupon field, and checked again when the order is placed): the order is at full price."""
+    response = client.post("/checkout", data=checkout_form(client, with_jar, coupon="SPRING10",
+                                                           coupon_code="SPRING10"))
     assert response.status_code == 303
     with app.app_context():
         order = db.session.scalar(db.select(Order))
