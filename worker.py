@@ -32,6 +32,8 @@ SEND_LIMIT = 50
 INBOUND_EVERY = 60.0
 # Review requests are looked for this often: they go out on their day, from a morning hour.
 REVIEW_REQUESTS_EVERY = 300.0
+# Points vest and expire at most this long after their moment.
+POINTS_EVERY = 60.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -139,6 +141,38 @@ def review_requests(run):
     from domain import shopconfig
     from domain.reviews import requests
     return requests.sweep(run.now, shopconfig.get_settings_row(), run.zone)
+
+
+@jobs.register("vest-points", jobs.Every(POINTS_EVERY))
+def vest_points(run):
+    """Pending points whose return window has closed become available: each earned row is
+    claimed by a conditional UPDATE and its "vested" row is keyed on it, so any number of
+    workers vest it once; the customers' tiers are computed again."""
+    from domain.loyalty import earning
+    vested = earning.vest_due(run.now)
+    if vested:
+        return f"vested {vested} point{'s' if vested != 1 else ''}"
+
+
+@jobs.register("expire-points", jobs.Every(POINTS_EVERY))
+def expire_points(run):
+    """Vested points past their expiry (the setting's months) are taken away, never below zero,
+    once per batch; 30 days before, one email warns (a conditional UPDATE per batch and a keyed
+    email)."""
+    from domain.loyalty import earning
+    warned = earning.warn_due(run.now)
+    expired = earning.expire_due(run.now)
+    if warned or expired:
+        return f"expired {expired} points, warned {warned} customer(s)"
+
+
+@jobs.register("recompute-tiers", jobs.Daily("03:30"))
+def recompute_tiers(run):
+    """Every night in the shop's time zone, each customer's tier from their last 12 months, so
+    a tier also falls when old orders leave them."""
+    from domain.loyalty import tiers
+    changed = tiers.recompute_all(run.now)
+    return f"{changed} tier{'s' if changed != 1 else ''} changed"
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

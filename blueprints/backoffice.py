@@ -14,6 +14,7 @@ from domain.staff import OWNER, STAFF
 # review settings, change notes (they email customers) and testimonials are the owner's.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews")
+# The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.
 # Parts of those areas that stay the owner's.
 OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings")
 # Pages staff may read but not post to.

@@ -40,6 +40,8 @@ def _subjects():
                                              number=n),
         "order_refunded": lambda n: _("Your refund for order %(number)s is sent", number=n),
         "order_goodwill": lambda n: _("Making it right: order %(number)s", number=n),
+        "points_expiring": lambda n: _("Some of your points at %(shop)s expire soon",
+                                       shop=shop().name),
         "password_reset": lambda n: _("Reset your password"),
         "privacy_request": lambda n: _("Your request about your personal data"),
         "staff_invitation": lambda n: _("You are invited to the back office of %(shop)s",
@@ -69,6 +71,7 @@ def kind_label(kind):
         "order_cancelled": _("Cancelled"), "order_payment_expired": _("Payment expired"),
         "order_refunded": _("Refund sent"),
         "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
+        "points_expiring": _("Points expiring"),
         "privacy_request": _("Personal data request"),
         "staff_invitation": _("Back-office invitation"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
@@ -95,7 +98,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
                 "return_refunded", "return_refund_failed", "return_exchanged", "return_credited")
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
-         "order_goodwill", "password_reset", "privacy_request", "staff_invitation",
+         "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
          *review_emails.KINDS, *change_emails.KINDS)
 
@@ -233,6 +236,9 @@ def render_parts(message):
         context.update(reminder_context(message))
     if message.kind == "order_delivered":
         context.update(review_emails.faces_context("delivery", order))
+    if message.kind == "points_expiring":
+        context.update(expires_at=datetime.fromisoformat((message.data or {})["expires_at"]),
+                       rewards_url=url_for("loyalty.rewards", _external=True))
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:

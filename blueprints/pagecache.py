@@ -273,7 +273,8 @@ def cached_page(view=None, *, personal=None):
                 response = make_response(view(*args, **kwargs))
             finally:
                 parts = g.pop("page_holes")
-            if response.status_code != 200 or response.direct_passthrough:
+            if response.status_code != 200 or response.direct_passthrough \
+                    or g.pop("page_not_kept", False):
                 # Not a page to keep (a redirect, say): drawn again, with no holes in it.
                 return view(*args, **kwargs)
             entry = Entry(response.get_data(as_text=True),

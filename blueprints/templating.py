@@ -88,6 +88,18 @@ def shop_date(value, form="medium"):
     return format_date(value.astimezone(shop().zone), form, locale=_locale())
 
 
+def tier_name(tier):
+    """A loyalty tier's name in the reader's language."""
+    from domain.loyalty import tiers
+    return tiers.tier_name(tier, _locale())
+
+
+def points_kind(kind):
+    """What a points ledger row is: "Earned", "Spent", ..."""
+    from domain.loyalty import rewards
+    return rewards.kind_label(kind)
+
+
 def shop_time_or_datetime(value):
     """'14:32' in the shop's zone, with the date too when it is not today there."""
     zone = shop().zone
@@ -421,6 +433,8 @@ FILTERS = {
     "time_or_datetime": shop_time_or_datetime, "rule_actions": rule_actions,
     # A catalogue text in the shopper's language, else the main one: {{ product|tr("title") }}.
     "tr": localized_text,
+    "tier_name": tier_name,
+    "points_kind": points_kind,
     "format_day": format_day,
 }
 GLOBALS = {

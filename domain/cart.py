@@ -145,11 +145,16 @@ def display_name(variant):
     return f"{title} ({options})" if options else title
 
 
-def add(cart, variant_id, quantity=1):
-    """Add units of a variant; more than the stock raises OutOfStock and changes nothing.
-    Returns the variant added."""
+def add(cart, variant_id, quantity=1, now=None, locale="en"):
+    """Add units of a variant; more than the stock raises OutOfStock and changes nothing, a
+    product in early access for tiers the customer is not in raises EarlyAccessOnly. Returns
+    the variant added."""
+    from .loyalty import tiers
+    from .models import utcnow
     quantity = _parse_quantity(quantity)
     variant = _buyable_variant(variant_id)
+    tiers.check_early_access(variant.product_id, getattr(cart, "user_id", None),
+                             now or utcnow(), locale)
     in_cart = cart.items().get(variant.id, 0)
     wanted = in_cart + quantity
     if wanted > MAX_QUANTITY:

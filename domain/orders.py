@@ -181,6 +181,11 @@ def place_order(config, cart, checkout, now):
         return _retried(existing, cart), False
     lines = carts.lines(cart, config.currency)
     email, address = _validate(config, checkout, lines)
+    # Products in early access are sold only to customers whose tier has it, until its end.
+    from .loyalty import tiers as loyalty_tiers
+    for line in lines:
+        loyalty_tiers.check_early_access(line.product_id, checkout.user_id, now,
+                                         checkout.locale or "en")
     buyer = db.session.get(User, checkout.user_id) if checkout.user_id is not None else None
     # Coupons, the referral's welcome code and points, checked again now: a code refused since
     # the page was drawn refuses the order (nothing is written yet) rather than charge more.

@@ -15,7 +15,7 @@ from .text import plain_text, render_markdown
 
 PRODUCT_FIELDS = (
     "title", "summary", "vendor", "product_type", "tags", "option1_name", "option2_name",
-    "category_id", "status", "featured", "featured_position", "specs",
+    "category_id", "status", "featured", "featured_position", "specs", "early_access_until",
 )
 VARIANT_FIELDS = ("sku", "option1", "option2", "price", "compare_at_price", "stock", "position")
 MAX_STOCK = 1_000_000
@@ -152,12 +152,41 @@ def _translate(obj, translations):
             set_translation(obj, lang, values, main)
 
 
+def early_access_end(last_day):
+    """Early access through `last_day` (a date, shop time; None: none) ends at the midnight
+    after it, as a UTC instant (an aware datetime is kept as it is)."""
+    from datetime import date, datetime, time, timedelta, timezone
+
+    from .shopconfig import zone
+    if last_day is None or last_day == "":
+        return None
+    if isinstance(last_day, datetime):
+        return last_day
+    if not isinstance(last_day, date):
+        raise ShopError(_("Enter the last day of early access as a date."))
+    shop_zone = zone(get_settings_row().timezone)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=shop_zone) \
+        .astimezone(timezone.utc)
+
+
+def early_access_last_day(until):
+    """The last day of early access in the shop's time zone (the form's value), or None."""
+    from datetime import timedelta
+
+    from .shopconfig import zone
+    if until is None:
+        return None
+    return (until - timedelta(microseconds=1)).astimezone(zone(get_settings_row().timezone)).date()
+
+
 def _apply_fields(product, fields):
     for name in PRODUCT_FIELDS:
         if name in fields:
             value = fields[name]
             if name == "tags":
                 value = normalize_tags(value)
+            elif name == "early_access_until":
+                value = early_access_end(value)
             elif isinstance(value, str):
                 value = value.strip()
             setattr(product, name, value)

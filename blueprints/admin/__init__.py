@@ -12,3 +12,4 @@ from . import checkouts  # noqa: E402,F401
 from . import satisfaction  # noqa: E402,F401
 from . import reviews  # noqa: E402,F401
 from . import changes, testimonials  # noqa: E402,F401
+from . import loyalty_points  # noqa: E402,F401

@@ -4,8 +4,8 @@ page's forms are in settings_forms.py."""
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, IntegerField,
-                     SelectChoice, SelectField, StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, SelectChoice, SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from domain import localized
@@ -155,6 +155,10 @@ class ProductForm(FlaskForm):
     featured_position = IntegerField(
         _l("Featured position (lower comes first)"), default=0,
         validators=[Optional(), NumberRange(min=0, max=10_000)])
+    early_access_until = DateField(
+        _l("Early access: last day"), validators=[Optional()],
+        description=_l("Until the end of this day (shop time), only customers whose tier has "
+                       "early access may buy it; others see when it opens. Empty: for everyone."))
     vendor = StringField(_l("Vendor"), validators=[Length(max=120)])
     product_type = StringField(_l("Product type"), validators=[Length(max=120)])
     tags = StringField(_l("Tags"), description=_l("Separate tags with commas, e.g. mug, gift."),
@@ -192,6 +196,7 @@ class ProductForm(FlaskForm):
             "tags": self.tags.data, "option1_name": self.option1_name.data,
             "option2_name": self.option2_name.data, "specs": self.specs.data,
             "description_md": self.description_md.data,
+            "early_access_until": self.early_access_until.data,
             "translations": translations_data(self),
         }
 

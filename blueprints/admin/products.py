@@ -55,6 +55,7 @@ def _stored_form(product=None):
     form = (ProductForm if product is not None else NewProductForm)(formdata=None, obj=product)
     if product is not None:
         form.fill_stored_translations(product)
+        form.early_access_until.data = catalogue.early_access_last_day(product.early_access_until)
     return form.set_choices(shop().categories, archived=archived).add_blank_rows()
 
 

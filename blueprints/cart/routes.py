@@ -1,7 +1,7 @@
 """The cart: add from a product page, change quantities, remove. Works as plain forms; with
 htmx the changed region and the header badge are swapped in place."""
 from flask import redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 
 from domain import cart as carts
 from domain.errors import CouponRefused, ShopError
@@ -12,6 +12,7 @@ from ..loyalty import pricing_context as loyalty
 from ..htmx import render, wants_fragment
 from ..pagecache import cached_page
 from ..products.context import product_context
+from ..templating import now
 from . import bp
 from .context import cart_context, cart_page_key
 
@@ -29,7 +30,8 @@ def add():
     slug = request.form.get("product", "")
     variant_id = request.form.get("variant_id")
     try:
-        variant = carts.add(current_cart(), variant_id, request.form.get("quantity", 1))
+        variant = carts.add(current_cart(), variant_id, request.form.get("quantity", 1),
+                            now=now(), locale=str(get_locale()))
     except ShopError as error:
         return render("products/product.html", block="buybox", status=422, error=str(error),
                       **product_context(slug, variant_id))

@@ -3,3 +3,5 @@ referral links (/r/<code>) and the guest's account claim. The rules are in domai
 from flask import Blueprint
 
 bp = Blueprint("loyalty", __name__)
+
+from . import rewards  # noqa: E402,F401

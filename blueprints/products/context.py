@@ -27,6 +27,7 @@ def product_context(slug, variant_id=None):
         abort(404)
     variant = catalog.pick_variant(product, variant_id)
     config = shop()
+    early_notice = _early_notice(product, config)
     lines = [single_line(variant, config.currency)] if variant else []
     rule = policies.storefront_rule(product.id, product.category_id)
     # Its reviews' summary is on the product row; the first page is one query (none without).
@@ -35,9 +36,31 @@ def product_context(slug, variant_id=None):
             "product_schema": structured_data(product, variant, reviews["review_summary"],
                                               reviews["reviews"], config.currency),
             "product": product, "variant": variant, "breakdown": pricing.breakdown(config, lines),
-            "one_click": oneclick.offer(current_user, lines, config) if variant else None,
+            "early_notice": early_notice,
+            "one_click": oneclick.offer(current_user, lines, config)
+            if variant and not early_notice else None,
             # What the one-click button needs again when the page comes from the page cache.
             "personal_state": lines,
             # No terms before the merchant confirmed them: the page links to the policy only.
             "return_summary": returns.summary(rule, config.currency)
             if config.return_rules_confirmed else None}
+
+
+def _early_notice(product, config):
+    """"Early access for Gold members until 3 March" while the product is in early access and
+    the visitor's tier has none, else None. Such a page differs per customer and ends at a
+    moment, so it is not kept in the page cache."""
+    from flask import g
+    from flask_babel import get_locale
+
+    from domain.loyalty import tiers
+
+    from ..templating import now
+    if product.early_access_until is None or now() >= product.early_access_until:
+        return None
+    g.page_not_kept = True
+    user = current_user if current_user.is_authenticated else None
+    allowed = tiers.early_access_for(product, user, now())
+    if allowed is None:
+        return None
+    return tiers.early_access_message(product, allowed, str(get_locale()), config.zone)

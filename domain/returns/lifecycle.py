@@ -211,6 +211,14 @@ def record(ret, status, actor, now, note="", email=True, data=None):
         # Refunded, credited, exchanged or rejected: no transfer is left to make.
         refund_accounts.forget(ret=ret)
     db.session.flush()
+    if status in ("refunded", "credited"):
+        # Money or credit went back for these units: their points (and a first order's
+        # referral) go with them. Each return reaches a final status once.
+        from ..loyalty import hooks as loyalty_hooks
+        returned = {}
+        for line in ret.lines:
+            returned[line.order_line_id] = returned.get(line.order_line_id, 0) + line.quantity
+        loyalty_hooks.lines_returned(ret.order, returned, now, return_id=ret.id)
     if email:
         order = ret.order
         notify.enqueue(f"return_{status}", order.email, order.locale, order=order,
