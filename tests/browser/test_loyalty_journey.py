@@ -94,8 +94,9 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
     assert axe_violations(page) == []
 
     # Her points take ₩1,500 more off; the one-click button says the new total.
-    use_points = page.get_by_role("checkbox", name=re.compile(r"points", re.I))
-    use_points.check()
+    expect(page.locator("#cart-body")).to_contain_text("Points: 1,500, worth ₩1,500 on this order.")
+    page.get_by_role("button", name="Use my points").click()
+    expect(page.get_by_role("button", name="Stop using my points")).to_be_visible()
     expect(breakdown).to_contain_text(re.compile(r"Points \(1,500\)\s*−₩1,500"))
     expect(breakdown.locator("tfoot")).to_contain_text("₩35,500")
     buy = page.get_by_role("button", name="Buy now: ₩35,500 to Home, bank transfer")
@@ -105,8 +106,12 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
     # The order page: what she saved, and what she paid.
     expect(page).to_have_url(re.compile(r"/orders/[A-Z0-9]{3}-[A-Z0-9]{4}\?placed=1"))
     expect(page.get_by_role("heading", name=ORDER_HEADING, level=1)).to_be_visible()
-    expect(page.locator("main")).to_contain_text("−₩6,500")
-    expect(page.locator("main")).to_contain_text("₩35,500")
+    totals = page.get_by_role("table", name="Order total")
+    expect(totals.get_by_role("row", name=re.compile(r"^Code SPRING5000"))).to_contain_text(
+        "−₩5,000")
+    expect(totals.get_by_role("row", name=re.compile(r"^Points \(1,500\)"))).to_contain_text(
+        "−₩1,500")
+    expect(totals.locator("tfoot")).to_contain_text("₩35,500")
     with app.app_context():
         order = db.session.scalar(db.select(Order).where(Order.user_id == user["id"])
                                   .order_by(Order.id.desc()))
@@ -119,8 +124,10 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
     # The rewards page: the points spent on that order, nothing left to spend.
     page.goto(f"{live_server}/account/rewards")
     expect(page.get_by_role("heading", name="Your rewards", level=1)).to_be_visible()
-    history = page.get_by_role("table", name=re.compile("Points history"))
-    expect(history).to_contain_text(f"Order {order.number}")
-    expect(history).to_contain_text("−1,500")
+    expect(page.get_by_role("region", name="Points", exact=True)).to_contain_text(
+        "0 points available")
+    spent = page.locator("#ledger").get_by_role(
+        "row", name=re.compile(rf"^Spent · Order {order.number}"))
+    expect(spent).to_contain_text("−1,500")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
