@@ -4,7 +4,9 @@ transfers, alerting the merchant when mail has failed for over an hour, purging 
 kept for the law once their time is up, running the product imports started in the back
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
-and recording the heartbeat the dashboard reads.
+vesting customers' points once their return windows close, expiring old points after one
+warning, computing the customers' tiers every night, and recording the heartbeat the dashboard
+reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
