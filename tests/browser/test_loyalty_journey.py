@@ -9,13 +9,13 @@ from datetime import datetime, timedelta, timezone
 from playwright.sync_api import expect
 
 from domain.extensions import db
-from domain.loyalty import coupons, points, settings as loyalty_settings
+from domain.loyalty import coupons, earning, points, settings as loyalty_settings
 from domain.models import Coupon, Order
 from tests.checkout_helpers import krw_shop, one_click_customer
 from tests.order_helpers import delivered_order
 
 ORDER_HEADING = re.compile(r"^Order [A-Z0-9]{3}-[A-Z0-9]{4}$")
-POINTS = 1500
+POINTS = 590
 
 
 def coupon(code, **values):
@@ -25,27 +25,28 @@ def coupon(code, **values):
 
 
 def returning_customer_with_points(app, make, shop):
-    """A customer with one-click set up (home address, bank transfer), one delivered order two
-    months ago, and 1,500 points available; points earn 1 per ₩100 and are worth ₩1 each. The
-    shop has three codes: ₩5,000 off from ₩30,000 (combines with points), 10 % off first orders,
-    ₩3,000 off from ₩60,000."""
+    """A customer with one-click set up (home address, bank transfer) whose earlier order, a
+    large moon jar (₩59,000) delivered two months ago, earned 590 points (1 per ₩100, worth ₩1
+    each) that the worker made available when its return window closed. The shop has three
+    codes: ₩5,000 off from ₩30,000 (combines with points), 10 % off first orders, and ₩3,000 off
+    from ₩60,000."""
     user = one_click_customer(app, make)
-    earlier = datetime.now(timezone.utc) - timedelta(days=60)
-    delivered_order(app, {"method": shop["standard"], "variant": shop["cup"]},
-                    payment="bank_transfer", user_id=user["id"], email=user["email"],
-                    now=earlier, token="tok-earlier")
     with app.app_context():
         row = loyalty_settings.get()
         row.earn_points, row.earn_per, row.point_value = 1, 100, 1
-        entry = points.entry_once("journey:gift", user_id=user["id"], kind="adjusted",
-                                  points=POINTS, pending=0, note="Welcome back",
-                                  created_at=earlier)
-        assert entry is not None
-        points.move(user["id"], POINTS, 0)
         coupon("SPRING5000", value=5000, min_subtotal=30_000)
         coupon("WELCOME10", kind="percent", value=1000, first_order_only=True)
         coupon("BIG3000", value=3000, min_subtotal=60_000)
         db.session.commit()
+    now = datetime.now(timezone.utc)
+    delivered_order(app, {"method": shop["standard"], "variant": shop["large"]},
+                    payment="bank_transfer", user_id=user["id"], email=user["email"],
+                    now=now - timedelta(days=60), token="tok-earlier")
+    with app.test_request_context():
+        assert (points.balance(user["id"]), points.pending(user["id"])) == (0, POINTS)
+        earning.vest_due(now)
+        db.session.commit()
+        assert (points.balance(user["id"]), points.pending(user["id"])) == (POINTS, 0)
     return user
 
 
@@ -93,13 +94,13 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
 
-    # Her points take ₩1,500 more off; the one-click button says the new total.
-    expect(page.locator("#cart-body")).to_contain_text("Points: 1,500, worth ₩1,500 on this order.")
+    # Her points take ₩590 more off; the one-click button says the new total.
+    expect(page.locator("#cart-body")).to_contain_text("Points: 590, worth ₩590 on this order.")
     page.get_by_role("button", name="Use my points").click()
     expect(page.get_by_role("button", name="Stop using my points")).to_be_visible()
-    expect(breakdown).to_contain_text(re.compile(r"Points \(1,500\)\s*−₩1,500"))
-    expect(breakdown.locator("tfoot")).to_contain_text("₩35,500")
-    buy = page.get_by_role("button", name="Buy now: ₩35,500 to Home, bank transfer")
+    expect(breakdown).to_contain_text(re.compile(r"Points \(590\)\s*−₩590"))
+    expect(breakdown.locator("tfoot")).to_contain_text("₩36,410")
+    buy = page.get_by_role("button", name="Buy now: ₩36,410 to Home, bank transfer")
     expect(buy).to_be_visible()
     buy.click()
 
@@ -109,15 +110,15 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
     totals = page.get_by_role("table", name="Order total")
     expect(totals.get_by_role("row", name=re.compile(r"^Code SPRING5000"))).to_contain_text(
         "−₩5,000")
-    expect(totals.get_by_role("row", name=re.compile(r"^Points \(1,500\)"))).to_contain_text(
-        "−₩1,500")
-    expect(totals.locator("tfoot")).to_contain_text("₩35,500")
+    expect(totals.get_by_role("row", name=re.compile(r"^Points \(590\)"))).to_contain_text(
+        "−₩590")
+    expect(totals.locator("tfoot")).to_contain_text("₩36,410")
     with app.app_context():
         order = db.session.scalar(db.select(Order).where(Order.user_id == user["id"])
                                   .order_by(Order.id.desc()))
         assert (order.discount, order.points_spent, order.points_discount, order.total) == \
-            (6500, POINTS, 1500, 35_500)
-        assert sum(line.discount for line in order.lines) == 6500
+            (5590, POINTS, 590, 36_410)
+        assert sum(line.discount for line in order.lines) == 5590
         assert coupons.by_code("SPRING5000").used_count == 1
         assert points.balance(user["id"]) == 0
 
@@ -128,6 +129,7 @@ def test_a_returning_customer_applies_a_code_and_points_and_buys_with_one_click(
         "0 points available")
     spent = page.locator("#ledger").get_by_role(
         "row", name=re.compile(rf"^Spent · Order {order.number}"))
-    expect(spent).to_contain_text("−1,500")
+    expect(spent).to_contain_text("−590")
+    expect(page.locator("#ledger")).to_contain_text("+590")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert axe_violations(page) == []
