@@ -4,22 +4,18 @@ for every ₩100 paid, each worth ₩1, expiring 12 months after they vest), thr
 perks in English and Korean, a thank-you code in every order confirmation, birthday codes and
 referrals switched on.
 
-The demo customer (Minji) gets her points the way an order earns them: one more delivered order,
-older than her reviewed one, whose return windows have closed (its points vested), and the
-points of her recent order still pending until its window closes. Every movement is a ledger row
-written once under its key (points.entry_once) with the balance moved beside it (points.move),
-never a balance typed in. Flushes, never commits.
+The demo customer (Minji) gets her points the way the shop's own rules earn them (earning.py,
+each ledger row written once with the balance moved beside it, never a balance typed in): one
+more delivered order, older than her reviewed one, whose return windows have closed (its points
+vested), and the points of her recent order still pending until its window closes; her tier is
+computed from them. Flushes, never commits.
 """
 from datetime import datetime, time, timedelta, timezone
 
-from flask_babel import gettext as _
-
 from .. import shopconfig
 from ..extensions import db
-from ..models import (Coupon, LoyaltyTier, Order, PointsEntry, Product, ShippingMethod, User)
-from ..loyalty import coupons, points, settings as loyalty_settings
-from ..returns.eligibility import window_closes
-from ..returns.rules import line_rules
+from ..models import Coupon, LoyaltyTier, Order, PointsEntry, Product, ShippingMethod, User
+from ..loyalty import coupons, earning, settings as loyalty_settings, tiers
 from .catalogue import CUSTOMER_EMAIL
 from .reviews import _order, _request_answered
 
@@ -47,7 +43,7 @@ TIERS = [
 COUPONS = [
     dict(code="WELCOME10", name="Welcome: 10 % off a first order", kind="percent", value=1000,
          max_discount=20_000, min_subtotal=40_000, first_order_only=True, per_customer_limit=1,
-         combine_coupons=False, combine_points=True, started=7, lasts=90),
+         combine_coupons=True, combine_points=True, started=7, lasts=90),
     dict(code="FREESHIP", name="Free shipping from ₩30,000", kind="free_shipping", value=0,
          max_discount=None, min_subtotal=30_000, first_order_only=False, per_customer_limit=None,
          combine_coupons=True, combine_points=True, started=3, lasts=30),
@@ -64,12 +60,11 @@ def load_loyalty(now, shop_settings):
     row = loyalty_settings.get()
     for name, value in SETTINGS.items():
         setattr(row, name, value)
-    tiers = _tiers()
+    _tiers()
     _coupons(now, shop_settings)
     customer = db.session.scalar(db.select(User).where(User.email == CUSTOMER_EMAIL))
     if customer is not None:
-        _customer_points(customer, now, shop_settings, row)
-        _customer_tier(customer, tiers, now, row)
+        _customer_points(customer, now, shop_settings)
     db.session.flush()
 
 
@@ -109,17 +104,6 @@ def _coupons(now, shop_settings):
             source="manual", product_ids=[], category_ids=[], created_at=now, updated_at=now))
 
 
-def _add_months(moment, months):
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    for day in range(moment.day, 27, -1):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return moment.replace(year=year, month=month, day=min(moment.day, 28))
-
-
 def _earlier_order(customer, now, shop_settings):
     """Minji's earlier delivered order, with its review request standing as sent and reminded
     (so the worker never asks again)."""
@@ -135,58 +119,21 @@ def _earlier_order(customer, now, shop_settings):
     return order
 
 
-def _customer_points(customer, now, shop_settings, loyalty):
-    """Her points as her delivered orders earned them: each line's, pending from payment until
-    its return window closes, then vested (and expiring `points_expiry_months` later)."""
+def _customer_points(customer, now, shop_settings):
+    """Her points as the shop's own rules earned them: each delivered order paid (its lines'
+    points pending, with her tier's extra), delivered (each line learns when its return window
+    closes), and the worker's vesting run at each moment a window closed, up to now."""
     earlier = _earlier_order(customer, now, shop_settings)
     orders = db.session.scalars(db.select(Order).where(
         Order.user_id == customer.id, Order.status == "delivered")
         .order_by(Order.placed_at)).all()
-    zone = shopconfig.zone(shop_settings.timezone)
     for order in orders:
-        delivered = next(e.created_at for e in order.events if e.status == "delivered")
-        paid = next(e.created_at for e in order.events if e.status == "paid")
-        rules = line_rules(order)
-        for line in order.lines:
-            paid_for = line.unit_price * line.quantity - (line.discount or 0)
-            earned = paid_for // loyalty.earn_per * loyalty.earn_points
-            if earned <= 0:
-                continue
-            vests = window_closes(delivered, rules[line.id].window_days, zone)
-            entry_id = points.entry_once(
-                f"earn:{line.id}", user_id=customer.id, kind="earned", points=0, pending=earned,
-                order_id=order.id, order_line_id=line.id, vests_at=vests, created_at=paid,
-                note=_("Order %(number)s", number=order.number))
-            if entry_id is None:
-                continue
-            points.move(customer.id, 0, earned)
-            if vests > now:
-                continue
-            expires = _add_months(vests, loyalty.points_expiry_months) \
-                if loyalty.points_expiry_months else None
-            if points.entry_once(f"vest:{entry_id}", user_id=customer.id, kind="vested",
-                                 points=earned, pending=-earned, order_id=order.id,
-                                 order_line_id=line.id, vested_at=vests, expires_at=expires,
-                                 created_at=vests,
-                                 note=_("Order %(number)s", number=order.number)) is not None:
-                db.session.execute(db.update(PointsEntry).where(PointsEntry.id == entry_id)
-                                   .values(vested_at=vests))
-                points.move(customer.id, earned, -earned)
+        earning.order_paid(order, next(e.created_at for e in order.events if e.status == "paid"))
+        earning.order_delivered(order, next(e.created_at for e in order.events
+                                            if e.status == "delivered"))
+    for moment in sorted(set(db.session.scalars(db.select(PointsEntry.vests_at).where(
+            PointsEntry.user_id == customer.id, PointsEntry.kind == "earned",
+            PointsEntry.vested_at.is_(None), PointsEntry.vests_at <= now)))):
+        earning.vest_due(moment)
+    tiers.recompute(customer.id, now)
     return earlier
-
-
-def _customer_tier(customer, tiers, now, loyalty):
-    """The highest tier her delivered orders / spend of the last 12 months reach."""
-    since = now - timedelta(days=365)
-    orders = db.session.scalars(db.select(Order).where(
-        Order.user_id == customer.id, Order.status == "delivered",
-        Order.placed_at >= since)).all()
-    spend = sum(order.total for order in orders)
-    reached = None
-    for tier in tiers:
-        enough = (len(orders) >= tier.min_orders if loyalty.tier_basis == "orders"
-                  else spend >= tier.min_spend)
-        if enough:
-            reached = tier
-    customer.tier_id = reached.id if reached else None
-    customer.tier_at = now

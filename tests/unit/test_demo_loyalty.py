@@ -37,8 +37,8 @@ def test_two_coupons_run_from_a_few_days_ago_and_points_and_tiers_are_configured
 
 def test_the_demo_customer_has_vested_and_pending_points_from_her_delivered_orders(app, demo_shop):
     """Her balances are the sum of her ledger; every line of her delivered orders earned 1 point
-    per ₩100; lines whose return window has closed vested (expiring 12 months later), her recent
-    order's are still pending; she is a Regular by her spend."""
+    per ₩100 and her tier's 10 % more; lines whose return window has closed vested (expiring 12
+    months later), her recent order's are still pending; she is a Regular by her spend."""
     now = datetime.now(timezone.utc)
     with app.app_context():
         minji = customer()
@@ -51,7 +51,8 @@ def test_the_demo_customer_has_vested_and_pending_points_from_her_delivered_orde
         assert sorted(e.order_line_id for e in earned) == sorted(line.id for line in lines)
         for line in lines:
             entry = next(e for e in earned if e.order_line_id == line.id)
-            assert entry.pending == line.unit_price * line.quantity // 100
+            base = line.unit_price * line.quantity // 100
+            assert entry.pending == base + base // 10
             if entry.vests_at <= now:
                 vested = db.session.scalar(db.select(PointsEntry).where(
                     PointsEntry.key == f"vest:{entry.id}"))
@@ -64,3 +65,39 @@ def test_the_demo_customer_has_vested_and_pending_points_from_her_delivered_orde
         assert minji.points_balance == sum(e.pending for e in earned if e.vested_at)
         assert minji.points_pending == sum(e.pending for e in earned if not e.vested_at)
         assert minji.tier.name_en == "Regular"
+
+
+def test_the_demo_codes_work_as_the_readme_says(app, demo_shop):
+    """A newcomer's ₩50,000 cart: WELCOME10 takes ₩5,000, which puts the goods under the
+    shop's ₩50,000 free-shipping threshold, and FREESHIP, combined with it, keeps shipping free;
+    a ₩28,000 mug alone is told to add ₩2,000 for FREESHIP; the demo customer, who has ordered before, is
+    told WELCOME10 is only for first orders, and her points pay."""
+    from domain import cart as carts, shopconfig
+    from domain.loyalty import quote
+    from domain.models import Product
+    now = datetime.now(timezone.utc)
+    with app.test_request_context():
+        config = shopconfig.current()
+        mug = db.session.scalar(db.select(Product).where(Product.title == "Everyday Mug"))
+        bowl = db.session.scalar(db.select(Product).where(Product.title == "Rice Bowl"))
+        lines = carts.lines(carts.GuestCart({str(mug.variants[0].id): 1,
+                                             str(bowl.variants[0].id): 1}), config.currency)
+        newcomer = quote.quote(config, lines, codes=("welcome10", "freeship"),
+                               email="new@example.com", now=now)
+        assert newcomer.refusals == () and newcomer.codes == ("WELCOME10", "FREESHIP")
+        assert (newcomer.breakdown.subtotal.amount, newcomer.breakdown.discount.amount) \
+            == (50_000, 5_000)
+        assert newcomer.breakdown.shipping.amount == 0
+        assert quote.quote(config, lines, codes=("welcome10",), email="new@example.com",
+                           now=now).breakdown.shipping.amount == 3000
+        small = carts.lines(carts.GuestCart({str(mug.variants[0].id): 1}), config.currency)
+        short = quote.quote(config, small, codes=("FREESHIP",), email="new@example.com",
+                            now=now)
+        assert [r.message for r in short.refusals] == ["Add ₩2,000 more to use this code."]
+        assert short.breakdown.shipping.amount == 3000
+        minji = customer()
+        mine = quote.quote(config, lines, codes=("WELCOME10",), user=minji, email=minji.email,
+                           use_points=True, now=now)
+        assert [r.message for r in mine.refusals] == ["Only for first orders."]
+        assert mine.points.spent == minji.points_balance > 0
+        assert mine.breakdown.discount.amount == minji.points_balance
