@@ -5,8 +5,8 @@ kept for the law once their time is up, running the product imports started in t
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
 vesting customers' points once their return windows close, expiring old points after one
-warning, computing the customers' tiers every night, and recording the heartbeat the dashboard
-reads.
+warning, computing the customers' tiers every night, sending the birthday codes, and
+recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -36,6 +36,8 @@ INBOUND_EVERY = 60.0
 REVIEW_REQUESTS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
 POINTS_EVERY = 60.0
+# Birthday codes go out once a day at this hour of the shop's clock.
+BIRTHDAY_AT = "09:00"
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -175,6 +177,16 @@ def recompute_tiers(run):
     from domain.loyalty import tiers
     changed = tiers.recompute_all(run.now)
     return f"{changed} tier{'s' if changed != 1 else ''} changed"
+
+
+@jobs.register("birthday-codes", jobs.Daily(BIRTHDAY_AT))
+def birthday_codes(run):
+    """Customers whose birthday is due today in the shop's time zone (on the day, or the
+    setting's days before) get their birthday code by email, only with marketing consent, and
+    their tier's birthday points: once a year each, under keys naming the customer and the
+    year, so any number of workers, or a run repeated, give each once."""
+    from domain.loyalty import birthdays
+    return birthdays.sweep(run.now, run.zone)
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

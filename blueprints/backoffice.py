@@ -16,7 +16,9 @@ STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-
                "/admin/customers", "/admin/checkouts", "/admin/reviews")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.
 # Parts of those areas that stay the owner's.
-OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings")
+OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings",
+                     # Settings, whatever loyalty area staff may be given.
+                     "/admin/loyalty/codes")
 # Pages staff may read but not post to.
 STAFF_READS = ("/admin/",)
 PREFIX = "/admin"

@@ -21,6 +21,7 @@ from domain.returns import offer
 
 from .common import shop
 from .help import emails as help_emails
+from .loyalty import code_emails
 from .reviews import emails as review_emails
 from .reviews import change_emails
 from .templating import format_order_money, now
@@ -91,6 +92,7 @@ def kind_label(kind):
         "abandoned_checkout": _("Abandoned checkout reminder"),
         "review_request": _("Review request"),
         "change_note": _("You said, we did"),
+        "birthday_code": _("Birthday code"), "review_code": _("Review thank-you code"),
     }.get(kind, kind)
 
 
@@ -100,7 +102,7 @@ KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_o
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
-         *review_emails.KINDS, *change_emails.KINDS)
+         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS)
 
 
 def tracking_link(order):
@@ -252,6 +254,15 @@ def render_parts(message):
     elif message.kind in review_emails.KINDS:
         context.update(review_emails.context(message))
         subject = context.pop("subject")
+    elif message.kind in code_emails.KINDS:
+        context.update(code_emails.context(message))
+        if message.kind in code_emails.MARKETING:
+            context["unsubscribe_url"] = unsubscribe_url(message.to_address)
+        subject = context.pop("subject")
+    elif message.kind == "order_placed" and _carries_offer(context, message):
+        # The thank-you code makes the confirmation advertising: "(광고)" starts the Korean
+        # subject, and it carries the unsubscribe link (and headers, in render_message).
+        subject = _("(Ad) Thank you for your order %(number)s", number=number)
     elif message.kind in change_emails.KINDS:
         context.update(change_emails.context(message),
                        unsubscribe_url=unsubscribe_url(message.to_address))
@@ -267,7 +278,19 @@ def render_parts(message):
 
 # Marketing emails carry the one-click unsubscribe headers: a feature that sends them adds its
 # kinds here, and asks consent.may_market() before queueing each message.
-MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS})
+MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS,
+                             *code_emails.MARKETING})
+
+
+def _carries_offer(context, message):
+    """An order confirmation that carries the order's thank-you code (only for a buyer who
+    agreed to marketing email: see domain/loyalty/codes.py) puts it and the unsubscribe link
+    in `context`; True if it does."""
+    offer = code_emails.thank_you_context(message.order)
+    if not offer:
+        return False
+    context.update(offer, unsubscribe_url=unsubscribe_url(message.to_address))
+    return True
 
 
 def reminder_context(message):
@@ -304,8 +327,9 @@ def list_unsubscribe_headers(email):
 def render_message(message):
     """The EmailMessage for an outbox message; call inside a request context and its locale."""
     subject, text, html = render_parts(message)
-    headers = (list_unsubscribe_headers(message.to_address)
-               if message.kind in MARKETING_KINDS else {})
+    marketing = message.kind in MARKETING_KINDS or (
+        message.kind == "order_placed" and code_emails.thank_you_context(message.order))
+    headers = list_unsubscribe_headers(message.to_address) if marketing else {}
     # Help emails: replies go to the conversation's own address, read back by the worker.
     headers.update(inbound.reply_headers(message))
     if message.kind in review_emails.KINDS:

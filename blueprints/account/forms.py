@@ -100,3 +100,11 @@ class DeleteAccountForm(FlaskForm):
                               "deleted, and that this cannot be undone."),
                            validators=[InputRequired(_l("Please tick the box to confirm."))])
 
+
+
+class BirthdayForm(FlaskForm):
+    """The birthday for the birthday code: a month and a day, never the year. The choices are
+    set by the view (the month names in the page's language); the rules are in
+    domain/loyalty/birthdays.py."""
+    month = SelectField(_l("Birthday month"), choices=[], validate_choice=False)
+    day = SelectField(_l("Birthday day"), choices=[], validate_choice=False)

@@ -1,11 +1,14 @@
-"""Account settings: name, language, preferred shipping and payment, marketing email, and the
-sign-in email."""
+"""Account settings: name, language, preferred shipping and payment, marketing email, the
+birthday (month and day) and the sign-in email."""
+from datetime import date
+
 from flask import flash, redirect, request, session, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import format_date, get_locale, gettext as _
 from flask_login import current_user, login_required, login_user
 
 from domain import accounts, consent, preferences
 from domain.errors import InvalidCredentials, ShopError
+from domain.loyalty import birthdays, codes
 from domain.extensions import limiter
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
 
@@ -13,7 +16,8 @@ from ..common import shop
 from ..htmx import render
 from ..templating import format_money, now
 from . import bp
-from .forms import EmailChangeForm, MarketingForm, PasswordChangeForm, PreferencesForm
+from .forms import (BirthdayForm, EmailChangeForm, MarketingForm, PasswordChangeForm,
+                    PreferencesForm)
 
 
 def _preferences_form(from_request=True):
@@ -34,7 +38,20 @@ def _preferences_form(from_request=True):
     return form
 
 
-def _show(form, email_form, password_form=None):
+def _birthday_form(from_request=False):
+    """The birthday form, filled from the account (and from the request, when it is theirs)."""
+    user = current_user
+    data = {"month": str(user.birth_month or ""), "day": str(user.birth_day or "")}
+    form = (BirthdayForm(prefix="birthday") if from_request
+            else BirthdayForm(prefix="birthday", formdata=None, data=data))
+    # A leap year's calendar: 29 February is a birthday too.
+    form.month.choices = [("", _("Not given"))] + [
+        (str(month), format_date(date(2000, month, 1), "MMMM")) for month in range(1, 13)]
+    form.day.choices = [("", _("Not given"))] + [(str(day), str(day)) for day in range(1, 32)]
+    return form
+
+
+def _show(form, email_form, password_form=None, birthday_form=None):
     status = 422 if request.method == "POST" else 200
     user = current_user._get_current_object()
     summary = preferences.one_click(user, shop())
@@ -45,7 +62,9 @@ def _show(form, email_form, password_form=None):
                   password_form=password_form or PasswordChangeForm(prefix="password",
                                                                     formdata=None),
                   marketing_form=marketing_form, marketing=marketing,
-                  marketing_wording=consent.wording(), status=status)
+                  marketing_wording=consent.wording(), status=status,
+                  birthday_form=birthday_form or _birthday_form(),
+                  birthday_code=codes.birthday_on())
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -125,3 +144,24 @@ def marketing():
     flash(_("You will get our news by email. You can unsubscribe here at any time.") if wanted
           else _("You will not get marketing email from us."), "success")
     return redirect(url_for(".settings", _anchor="marketing"), code=303)
+
+
+@bp.post("/settings/birthday")
+@login_required
+def birthday():
+    """Keep the birthday's month and day, or clear them (both left empty)."""
+    form = _birthday_form(from_request=True)
+    if not form.validate_on_submit():
+        form.form_errors.append(_("This form had expired. Please send it again."))
+        return _show(_preferences_form(from_request=False),
+                     EmailChangeForm(prefix="email", formdata=None), birthday_form=form)
+    try:
+        kept = birthdays.set_birthday(current_user._get_current_object(), form.month.data,
+                                      form.day.data)
+    except birthdays.InvalidBirthday as error:
+        for name, message in error.errors.items():
+            form[name].errors = list(form[name].errors) + [message]
+        return _show(_preferences_form(from_request=False),
+                     EmailChangeForm(prefix="email", formdata=None), birthday_form=form)
+    flash(_("Your birthday is saved.") if kept else _("Your birthday is cleared."), "success")
+    return redirect(url_for(".settings", _anchor="birthday"), code=303)

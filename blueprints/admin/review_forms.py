@@ -44,11 +44,14 @@ class ReviewSettingsForm(FlaskForm):
     incentive = RadioField(_l("Thank-you for a review"), choices=[
         SelectChoice("", _l("None")),
         SelectChoice("credit", _l("Store credit, for any review whatever its stars (customers "
-                                  "with an account)"))], default="", validate_choice=False)
+                                  "with an account)")),
+        SelectChoice("code", _l("A single-use discount code of that amount, valid 90 days, for "
+                                "any review whatever its stars (customers with or without an "
+                                "account)"))], default="", validate_choice=False)
     incentive_amount = StringField(
-        _l("Store credit per review"),
+        _l("Store credit or code amount per review"),
         description=_l("Each such review says so at its start (“Reviewed with a thank-you "
-                       "credit”), as the law asks."))
+                       "credit” or “code”), as the law asks."))
 
     @classmethod
     def from_values(cls, values):

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from domain import order_refunds, orders, refund_accounts, returns, tracking
 from domain.errors import InvalidRefundAccount, ShopError
+from domain.loyalty import codes
 
 from ..checkout.context import undo_address_form
 from ..common import shop
@@ -59,7 +60,9 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
                 "refund_account": refund_accounts.stored(order=order) if waiting else None,
                 "account_form": account_form or RefundAccountForm(formdata=None),
                 "account_problem": account_problem,
-                "review_url": review_link(order)}
+                "review_url": review_link(order),
+                # The order's thank-you code, while its buyer can still use it.
+                "thank_you_offer": codes.thank_you_offer(order, now())}
 
     return render("orders/track.html", block="timeline", status=status, order=order, view=view,
                   link_args=link_args, tracking_token=link_args.get("t", ""),

@@ -37,7 +37,7 @@ def context(message):
                if reminder else _("How do you like your order %(number)s?", number=order.number))
     return {"subject": subject, "lines": lines, "reminder": reminder,
             "form_url": form_url(order), "opt_out_url": opt_out_url(message.to_address),
-            "thank_you": thank_you(order)}
+            "thank_you": thank_you(order), "thank_you_code": thank_you_code()}
 
 
 def thank_you(order):
@@ -48,6 +48,16 @@ def thank_you(order):
     if settings.review_incentive != "credit" or order.user_id is None or amount <= 0:
         return ""
     return format_order_money(amount, order.currency)
+
+
+def thank_you_code():
+    """The amount a review's thank-you code takes off, formatted, as domain/reviews/incentive.py
+    issues it (for any review, with an account or without); "" when none."""
+    settings = shopconfig.get_settings_row()
+    amount = settings.review_incentive_amount or 0
+    if settings.review_incentive != "code" or amount <= 0:
+        return ""
+    return format_order_money(amount, settings.currency)
 
 
 def headers(message):

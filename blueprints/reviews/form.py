@@ -9,9 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from domain.errors import InvalidImage, ShopError, StorageUnavailable
+from domain.loyalty import codes
 from domain.reviews import BODY_LIMIT, MAX_PHOTOS, TITLE_LIMIT, photos, submit
 
 from . import bp
+from ..common import shop
 from .context import form_url_args
 from .identity import form_link_token, reviewing_order
 from ..htmx import render, see_other
@@ -84,5 +86,10 @@ def _page(order, status=200, problem=None, line_problems=None, sent=()):
                   shown_name=submit.author_name(order),
                   link_token=token, photos_dropped=bool(sent) and status >= 400,
                   can_review=any(not row["item"].problem for row in rows),
+                  # The thank-you codes of the reviews, while the reviewer can still use them.
+                  review_offers={item.review.id: codes.review_offer(item.review, now(),
+                                                                    shop().currency)
+                                 for item in items
+                                 if item.review is not None and item.review.incentive == "code"},
                   title_limit=TITLE_LIMIT, body_limit=BODY_LIMIT, max_photos=MAX_PHOTOS,
                   max_photo_mb=photos.MAX_BYTES // (1024 * 1024))

@@ -29,12 +29,14 @@ def order_delivered(order, now):
 
 def order_released(order, now):
     """Cancelled or payment expired: the coupons' uses and the points spent come back, the
-    points it would have earned and its referral are dropped."""
-    from . import coupons, earning, points, referrals
+    points it would have earned and its referral are dropped; its unused thank-you code is
+    paused."""
+    from . import codes, coupons, earning, points, referrals
     coupons.release_uses(order, now)
     points.give_back_spend(order, now)
     earning.order_released(order, now)
     referrals.order_released(order, now)
+    codes.order_released(order, now)
 
 
 def lines_returned(order, returned, now, return_id=None):

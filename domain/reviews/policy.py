@@ -4,6 +4,7 @@ reviews ask a shop to say this), so the page never promises what the shop does n
 from dataclasses import dataclass
 
 from ..extensions import db
+from ..loyalty.codes import REVIEW_CODE_DAYS
 from ..models import ShopSettings
 from . import HIDE_REASON_LIMIT, MAX_PHOTOS
 from .listing import SORTS
@@ -13,7 +14,8 @@ from .listing import SORTS
 class ReviewPolicy:
     # Published as written (True), or read by the shop first (False).
     auto_publish: bool
-    # "" (no thank-you), "credit" (store credit of incentive_amount minor units), "code".
+    # "" (no thank-you), "credit" (store credit of incentive_amount minor units), "code" (a
+    # single-use code of incentive_amount off, valid code_days days).
     incentive: str
     incentive_amount: int
     currency: str
@@ -21,6 +23,7 @@ class ReviewPolicy:
     sorts: tuple
     max_photos: int
     hide_reason_limit: int
+    code_days: int = 0
 
 
 def policy():
@@ -28,8 +31,9 @@ def policy():
     row = db.session.get(ShopSettings, 1)
     incentive = (row.review_incentive if row else "") or ""
     amount = (row.review_incentive_amount if row else 0) or 0
-    if incentive == "credit" and amount <= 0:
+    if incentive in ("credit", "code") and amount <= 0:
         incentive = ""  # nothing would be given: the page does not say there is a thank-you
     return ReviewPolicy(auto_publish=bool(row and row.review_auto_publish), incentive=incentive,
                         incentive_amount=amount, currency=row.currency if row else "USD",
-                        sorts=SORTS, max_photos=MAX_PHOTOS, hide_reason_limit=HIDE_REASON_LIMIT)
+                        sorts=SORTS, max_photos=MAX_PHOTOS, hide_reason_limit=HIDE_REASON_LIMIT,
+                        code_days=REVIEW_CODE_DAYS)

@@ -2,8 +2,9 @@
 review request and its reminder go, and the thank-you for any review.
 
 The thank-you never depends on the rating (the FTC bans incentives tied to a positive review):
-there is no setting that could make it. A single-use code ("code") is offered only once the shop
-has coupons; until then a thank-you is store credit or nothing.
+there is no setting that could make it. A thank-you is store credit ("credit", for account
+holders), a single-use code of that amount off ("code", for account holders and guests; see
+incentive.py), or nothing.
 """
 from flask_babel import gettext as _
 
@@ -14,8 +15,8 @@ from ..shopconfig import get_settings_row
 
 MAX_REQUEST_DAYS = 90
 MAX_REMINDER_DAYS = 60
-# Incentives the back office offers now ("code" waits for coupons: see incentive.py).
-OFFERED_INCENTIVES = ("", "credit")
+# The thank-yous the back office offers (see incentive.py).
+OFFERED_INCENTIVES = ("", "credit", "code")
 # A thank-you larger than this many minor units is refused as a likely typo (₩1,000,000 or
 # $10,000.00): a thank-you that big stops being a thank-you.
 MAX_INCENTIVE_MINOR = 1_000_000
@@ -54,15 +55,17 @@ def save(*, auto_publish, request_days, reminder_days, incentive, incentive_amou
     if incentive not in OFFERED_INCENTIVES:
         errors["incentive"] = _("Please choose one of the listed thank-yous.")
     amount = 0
-    if incentive == "credit":
+    if incentive in ("credit", "code"):
         try:
             amount = money_from_text(incentive_amount, row.currency, locale)
         except ShopError as error:
             errors["incentive_amount"] = str(error)
         else:
             if not amount or amount <= 0:
-                errors["incentive_amount"] = _("Enter the amount of store credit each review "
-                                               "earns.")
+                errors["incentive_amount"] = (
+                    _("Enter the amount of store credit each review earns.")
+                    if incentive == "credit" else
+                    _("Enter the amount each review's thank-you code takes off."))
             elif amount > MAX_INCENTIVE_MINOR:
                 errors["incentive_amount"] = _("That thank-you is too large: check the amount.")
     if errors:

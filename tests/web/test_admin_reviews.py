@@ -139,7 +139,14 @@ def test_review_settings_are_saved_and_bad_values_say_what_is_wrong(app, client,
     code = post("/admin/reviews/settings", {"request_days": "7", "reminder_days": "7",
                                             "incentive": "code"},
                 token_from="/admin/reviews/settings")
-    assert code.status_code == 422 and "Please choose one of the listed thank-yous." in text(code)
+    assert code.status_code == 422
+    assert "Enter the amount each review&#39;s thank-you code takes off." in text(code)
+    unknown = post("/admin/reviews/settings", {"request_days": "7", "reminder_days": "7",
+                                               "incentive": "gift"},
+                   token_from="/admin/reviews/settings")
+    assert unknown.status_code == 422
+    assert "Please choose one of the listed thank-yous." in text(unknown)
+    assert settings_row(app) == before
     saved = post("/admin/reviews/settings", {
         "auto_publish": "y", "request_days": "10", "reminder_days": "0", "incentive": "credit",
         "incentive_amount": "2,000"}, token_from="/admin/reviews/settings")

@@ -43,6 +43,7 @@ OWNER_AREAS = {
     "/admin/reviews/settings": "/admin/reviews/settings", "/admin/changes": "/admin/changes/new",
     "/admin/testimonials": "/admin/testimonials",
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
+    "/admin/loyalty/codes": "/admin/loyalty/codes",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",

@@ -334,3 +334,16 @@ def test_a_members_request_names_the_thank_you_credit_that_never_depends_on_the_
     assert "whatever your stars and words" in member_body
     # A guest has no account to hold credit: no promise is made.
     assert "store credit" not in guest_body
+
+
+def test_a_request_names_the_thank_you_code_for_members_and_guests(app, make, clock, tmp_path):
+    shop = shop_with_a_product(make, timezone="Asia/Seoul", review_incentive="code",
+                               review_incentive_amount=2000)
+    member = make.user(email=EMAIL)
+    deliver(app, shop, user_id=member["id"])
+    deliver(app, shop, when=NOW + timedelta(minutes=1), email="guest@example.com")
+    run_at(app, clock, tmp_path, DUE)
+    for index in (0, 1):
+        body = body_of(rendered(app, index))
+        assert "we send you a single-use code of ₩2,000 off a later order" in body
+        assert "store credit" not in body
