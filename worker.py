@@ -5,7 +5,8 @@ kept for the law once their time is up, running the product imports started in t
 office, reading customers' emails from the shop's mailbox into conversations (when IMAP_URL is
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
 vesting customers' points once their return windows close, expiring old points after one
-warning, computing the customers' tiers every night, sending the birthday codes, and
+warning, computing the customers' tiers every night, sending the birthday codes,
+rewarding referrers once their friend's first order can no longer be returned, and
 recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
@@ -38,6 +39,8 @@ REVIEW_REQUESTS_EVERY = 300.0
 POINTS_EVERY = 60.0
 # Birthday codes go out once a day at this hour of the shop's clock.
 BIRTHDAY_AT = "09:00"
+# Referrals whose return window closed are rewarded this often.
+REFERRALS_EVERY = 300.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -187,6 +190,17 @@ def birthday_codes(run):
     year, so any number of workers, or a run repeated, give each once."""
     from domain.loyalty import birthdays
     return birthdays.sweep(run.now, run.zone)
+
+
+@jobs.register("referral-rewards", jobs.Every(REFERRALS_EVERY))
+def referral_rewards(run):
+    """Pending referrals whose first order's return window has closed: each is decided by a
+    conditional UPDATE and its points or credit given under a key naming it, so any number of
+    workers reward each referral once."""
+    from domain.loyalty import referrals
+    rewarded = referrals.decide_due(run.now)
+    if rewarded:
+        return f"rewarded {rewarded} referral{'s' if rewarded != 1 else ''}"
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

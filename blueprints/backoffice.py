@@ -12,11 +12,13 @@ from domain.staff import OWNER, STAFF
 # Whole areas, by the start of their address: the page itself and everything under it.
 # The reviews moderation queue is customer care (publish, hide with a reason, reply); the
 # review settings, change notes (they email customers) and testimonials are the owner's.
+# Staff may read the referrals; voiding one and the referral settings are the owner's.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
-               "/admin/customers", "/admin/checkouts", "/admin/reviews")
+               "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.
 # Parts of those areas that stay the owner's.
-OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings",
+OWNER_ONLY_WITHIN = ("/admin/returns/rules", "/admin/reviews/settings", "/admin/referrals/settings",
+                     "/admin/referrals/void",
                      # Settings, whatever loyalty area staff may be given.
                      "/admin/loyalty/codes")
 # Pages staff may read but not post to.

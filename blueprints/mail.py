@@ -20,6 +20,7 @@ from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
+from .loyalty.context import claim_url
 from .help import emails as help_emails
 from .loyalty import code_emails
 from .reviews import emails as review_emails
@@ -44,6 +45,7 @@ def _subjects():
         "points_expiring": lambda n: _("Some of your points at %(shop)s expire soon",
                                        shop=shop().name),
         "password_reset": lambda n: _("Reset your password"),
+        "referral_rewarded": lambda n: _("Your friend's order earned you a reward"),
         "privacy_request": lambda n: _("Your request about your personal data"),
         "staff_invitation": lambda n: _("You are invited to the back office of %(shop)s",
                                         shop=shop().name),
@@ -73,6 +75,7 @@ def kind_label(kind):
         "order_refunded": _("Refund sent"),
         "order_goodwill": _("Goodwill refund or credit"), "password_reset": _("Password reset"),
         "points_expiring": _("Points expiring"),
+        "referral_rewarded": _("Referral reward"),
         "privacy_request": _("Personal data request"),
         "staff_invitation": _("Back-office invitation"),
         "return_requested": _("Return requested"), "return_approved": _("Return approved"),
@@ -101,6 +104,7 @@ RETURN_KINDS = ("return_requested", "return_approved", "return_rejected", "retur
 KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_out_for_delivery",
          "order_delivered", "order_cancelled", "order_payment_expired", "order_refunded",
          "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
+         "referral_rewarded",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
          *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS)
 
@@ -241,6 +245,8 @@ def render_parts(message):
     if message.kind == "points_expiring":
         context.update(expires_at=datetime.fromisoformat((message.data or {})["expires_at"]),
                        rewards_url=url_for("loyalty.rewards", _external=True))
+    if message.kind == "order_placed":
+        context["claim_url"] = claim_url(order, external=True)
     if message.kind == "staff_invitation":
         context["role_label"] = staff.role_label((message.data or {}).get("role"))
     if message.kind in alerts.KINDS:

@@ -437,6 +437,12 @@ FILTERS = {
     "points_kind": points_kind,
     "format_day": format_day,
 }
+def referrals_on():
+    """Whether the shop runs referrals now (the account's "Invite friends" page)."""
+    from domain.loyalty import referrals
+    return referrals.is_on()
+
+
 GLOBALS = {
     # A placed order's codes and points, each a line of its breakdown.
     "order_discount_lines": loyalty_coupons.order_discount_lines,
@@ -458,6 +464,7 @@ GLOBALS = {
     "unread_messages": unread_messages, "chat_widget": chat_widget,
     "chat_url": chat_url,
     "satisfaction_url": satisfaction_url, "satisfaction_faces": satisfaction_faces,
+    "referrals_on": referrals_on,
 }
 
 

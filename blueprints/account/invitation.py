@@ -12,7 +12,7 @@ from ..htmx import render
 from ..templating import now
 from . import bp
 from .forms import InvitationForm
-from .routes import sign_in
+from .context import sign_in
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="staff_invitation")

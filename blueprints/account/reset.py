@@ -11,7 +11,7 @@ from ..htmx import render
 from ..templating import now
 from . import bp
 from .forms import ResetRequestForm, ResetPasswordForm
-from .routes import sign_in
+from .context import sign_in
 
 LIMIT = "5 per hour"
 LIMIT_MESSAGE = "Too many reset requests. Please wait a while and try again."

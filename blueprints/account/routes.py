@@ -5,10 +5,9 @@ from urllib.parse import quote
 from babel.dates import format_date
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale, gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from domain import accounts, credit
-from domain import cart as carts
 from domain.errors import ShopError
 from domain.extensions import limiter
 from domain.money import Money
@@ -18,19 +17,11 @@ from ..common import safe_next, shop
 from ..htmx import render
 from ..returns.context import customer_returns
 from . import bp
+from .context import sign_in
 from .forms import EmptyForm, LoginForm, RegisterForm
 
 # The overview shows the latest few; the balance already sums them all.
 CREDIT_ENTRIES = 10
-
-
-def sign_in(user):
-    guest = carts.GuestCart(session.get("cart", {}))
-    notices = carts.merge(guest, carts.CustomerCart(user.id))
-    session.pop("cart", None)
-    login_user(user)
-    for notice in notices:
-        flash(notice, "warning")
 
 
 @bp.route("/login", methods=["GET", "POST"])

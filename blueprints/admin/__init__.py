@@ -14,3 +14,4 @@ from . import reviews  # noqa: E402,F401
 from . import changes, testimonials  # noqa: E402,F401
 from . import loyalty_points  # noqa: E402,F401
 from . import loyalty_codes  # noqa: E402,F401
+from . import referrals  # noqa: E402,F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("loyalty", __name__)
 
-from . import rewards  # noqa: E402,F401
+from . import claim, referrals, rewards  # noqa: E402,F401

@@ -7,6 +7,7 @@ from domain.errors import InvalidRefundAccount, ShopError
 from domain.loyalty import codes
 
 from ..checkout.context import undo_address_form
+from ..loyalty.context import claim_url
 from ..common import shop
 from ..htmx import render, see_other
 from ..returns.context import order_returns
@@ -62,11 +63,14 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
                 "account_problem": account_problem,
                 "review_url": review_link(order),
                 # The order's thank-you code, while its buyer can still use it.
-                "thank_you_offer": codes.thank_you_offer(order, now())}
+                "thank_you_offer": codes.thank_you_offer(order, now()),
+                # A guest's first order invites them to make an account (a signed link).
+                "claim_url": claim_url(order) if just_placed else None}
 
+    just_placed = request.args.get("placed") == "1"
     return render("orders/track.html", block="timeline", status=status, order=order, view=view,
                   link_args=link_args, tracking_token=link_args.get("t", ""),
-                  just_placed=request.args.get("placed") == "1", page_only=whole_page)
+                  just_placed=just_placed, page_only=whole_page)
 
 
 @bp.route("/track", methods=["GET", "POST"])

@@ -28,6 +28,7 @@ STAFF_ENDPOINTS = {
     "admin.saved_reply_delete", "admin.saved_reply_up",
     "admin.saved_reply_down",
     "admin.reviews", "admin.review_publish", "admin.review_hide", "admin.review_reply",
+    "admin.referrals_page",
 }
 # Owner-only pages, one per area, GET and POST.
 OWNER_AREAS = {
@@ -44,6 +45,7 @@ OWNER_AREAS = {
     "/admin/testimonials": "/admin/testimonials",
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
     "/admin/loyalty/codes": "/admin/loyalty/codes",
+    "/admin/referrals/settings": "/admin/referrals/settings",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
