@@ -46,6 +46,7 @@ OWNER_AREAS = {
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
     "/admin/loyalty/codes": "/admin/loyalty/codes",
     "/admin/referrals/settings": "/admin/referrals/settings",
+    "/admin/coupons": "/admin/coupons/new",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
