@@ -8,16 +8,18 @@ The demo customer (Minji) gets her points the way the shop's own rules earn them
 each ledger row written once with the balance moved beside it, never a balance typed in): one
 more delivered order, older than her reviewed one, whose return windows have closed (its points
 vested), and the points of her recent order still pending until its window closes; her tier is
-computed from them. Flushes, never commits.
+computed from them. Her home address and bank transfer are her defaults, so one-click buying
+is offered to her. Flushes, never commits.
 """
 from datetime import datetime, time, timedelta, timezone
 
 from .. import shopconfig
 from ..extensions import db
-from ..models import Coupon, LoyaltyTier, Order, PointsEntry, Product, ShippingMethod, User
+from ..models import (Address, Coupon, LoyaltyTier, Order, PointsEntry, Product, ShippingMethod,
+                      User)
 from ..loyalty import coupons, earning, settings as loyalty_settings, tiers
 from .catalogue import CUSTOMER_EMAIL
-from .reviews import _order, _request_answered
+from .reviews import ADDRESS, BUYERS, _order, _request_answered
 
 # LoyaltySettings: 1 point per ₩100 paid, a point is worth ₩1, points last 12 months; tiers
 # count spend; a ₩3,000 thank-you code valid 30 days; a 10 % birthday code valid 14 days;
@@ -65,6 +67,7 @@ def load_loyalty(now, shop_settings):
     customer = db.session.scalar(db.select(User).where(User.email == CUSTOMER_EMAIL))
     if customer is not None:
         _customer_points(customer, now, shop_settings)
+        _one_click(customer)
     db.session.flush()
 
 
@@ -137,3 +140,15 @@ def _customer_points(customer, now, shop_settings):
         earning.vest_due(moment)
     tiers.recompute(customer.id, now)
     return earlier
+
+
+def _one_click(customer):
+    """Her home address and bank transfer as her defaults, so the demo's product and cart pages
+    offer her one-click buying, with her codes and points."""
+    if db.session.scalar(db.select(Address.id).where(Address.user_id == customer.id).limit(1)):
+        return
+    db.session.add(Address(user_id=customer.id, label="Home", is_default=True, name=customer.name,
+                           phone=ADDRESS["ship_phone"], line1=BUYERS["minji"][3], line2="",
+                           city=ADDRESS["ship_city"], postcode=ADDRESS["ship_postcode"],
+                           region=ADDRESS["ship_region"], country=ADDRESS["ship_country"]))
+    customer.preferred_payment_method = "bank_transfer"

@@ -4,7 +4,8 @@ from datetime import datetime, timezone
 
 from domain.extensions import db
 from domain.loyalty import coupons, points, settings
-from domain.models import Order, PointsEntry, User
+from domain.models import Order, PointsEntry, Product, User
+from tests.checkout_helpers import add_to_cart
 
 
 def customer():
@@ -74,7 +75,6 @@ def test_the_demo_codes_work_as_the_readme_says(app, demo_shop):
     told WELCOME10 is only for first orders, and her points pay."""
     from domain import cart as carts, shopconfig
     from domain.loyalty import quote
-    from domain.models import Product
     now = datetime.now(timezone.utc)
     with app.test_request_context():
         config = shopconfig.current()
@@ -101,3 +101,19 @@ def test_the_demo_codes_work_as_the_readme_says(app, demo_shop):
         assert [r.message for r in mine.refusals] == ["Only for first orders."]
         assert mine.points.spent == minji.points_balance > 0
         assert mine.breakdown.discount.amount == minji.points_balance
+
+
+def test_the_demo_customer_is_offered_one_click_buying_with_her_points(app, client, demo_shop):
+    """Signed in, her cart offers "Buy now" to her home address, and "Use my points"."""
+    from tests.page_helpers import sign_in
+    with app.app_context():
+        minji = customer()
+        minji.set_password("correct horse battery")
+        mug = db.session.scalar(db.select(Product).where(Product.title == "Everyday Mug"))
+        variant = mug.variants[0].id
+        db.session.commit()
+    assert sign_in(client, "customer@example.com", "correct horse battery").status_code == 303
+    add_to_cart(client, variant, slug="everyday-mug")
+    html = client.get("/cart").get_data(as_text=True)
+    assert "Buy now: ₩31,000 to Home, bank transfer" in html
+    assert "Use my points" in html
