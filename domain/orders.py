@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from . import cart as carts
 from . import alerts, catalog, checkouts, consent, credit, email_address, notify, order_refunds
 from . import payments
-from . import pricing, refund_accounts, stock
+from . import refund_accounts, stock
 from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote

@@ -22,7 +22,7 @@ from . import storefront_version
 from .business import BusinessInfo
 from .extensions import db
 from .helpdesk import hours
-from .models import (BusinessHours, Category, ChangeNote, FaqCategory, FaqEntry, Holiday,
+from .models import (BusinessHours, Category, ChangeNote, Coupon, FaqCategory, FaqEntry, Holiday,
                      PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
                      ReviewPhoto, ShippingMethod, ShopSettings, Testimonial, Variant)
 
@@ -245,10 +245,11 @@ def changed():
 # (A "Did this help?" vote adds to FaqEntry's counts with a table-level UPDATE that is not
 # noted here: the counts are only shown in the back office, and a vote must not empty the
 # cache of every page. A review, its photos, a change note and a testimonial are shown on the
-# storefront: publishing, hiding or replying empties the cache.)
+# storefront: publishing, hiding or replying empties the cache. A coupon decides whether the
+# cart and checkout show the code field: coupons.any_active is kept per version.)
 STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
                      ReturnRule, ReturnPolicy, PolicyPage, FaqCategory, FaqEntry, BusinessHours,
-                     Holiday, Review, ReviewPhoto, ChangeNote, Testimonial)
+                     Holiday, Review, ReviewPhoto, ChangeNote, Testimonial, Coupon)
 _FLAG = "storefront_changed"
 
 

@@ -113,6 +113,16 @@ def current():
     return info[_MEMO]
 
 
+def known():
+    """The version if reading it needs no connection besides the session's own (SQLite's
+    file, or PostgreSQL's row already read in this transaction); else None. For a cache
+    consulted mid-transaction: a second connection per request can starve the pool."""
+    version = source()
+    if not version.in_transaction:
+        return version.read()
+    return db.session.info.get(_MEMO)
+
+
 def forget(session):
     """The transaction ended: the next one reads the version afresh."""
     session.info.pop(_MEMO, None)

@@ -4,7 +4,7 @@ from flask import session, url_for
 from flask_login import current_user
 
 from domain import cart as carts
-from domain import oneclick, preferences, pricing
+from domain import oneclick, preferences, pricing, storefront_version
 from domain.loyalty import coupons
 
 from ..common import current_cart, shop
@@ -35,10 +35,15 @@ def cart_page_key():
     """Everything of the visitor's that the cart page shows (blueprints/pagecache.py keeps a
     copy per key): the cart's lines and, for a customer, what their one-click offer is made of.
     The products' prices and stock are the storefront version's part of the key."""
-    # The codes applied and whether a coupon is active change the page too.
+    # The codes applied and whether a coupon is active change the page too. The version is read
+    # here (the page cache's key reads it next anyway, once per request): any_active is kept
+    # per version.
+    storefront_version.current()
     codes = (loyalty.applied_codes(), loyalty.points_ticked(), coupons.any_active(now()))
     if current_user.is_authenticated:
+        # Their points and tier (free shipping) change the totals too.
         return (tuple(sorted(current_cart().items().items())),
-                preferences.one_click_inputs(current_user), codes)
+                preferences.one_click_inputs(current_user), codes,
+                current_user.points_balance, current_user.tier_id)
     data = None if cookieless() else session.get("cart")
     return (tuple(sorted(carts.GuestCart(data or {}).items().items())), codes)

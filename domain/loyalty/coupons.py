@@ -10,16 +10,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from babel.dates import format_skeleton
+from flask import current_app
 from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import storefront_version
 from ..errors import CouponRefused
 from ..extensions import db
 from ..models import Coupon, CouponUse, Order, Product
 from ..money import Money
 from . import allocation
 
+_ACTIVE_MEMO = "coupons_any_active"
 # An order in one of these states no longer counts as an order (first-order-only codes).
 NOT_ORDERS = ("cancelled", "payment_expired")
 
@@ -228,14 +231,36 @@ def evaluate(config, code, lines, *, user=None, email="", now, remaining=None):
                    | allocation.split(amount, weights))
 
 
+def _active_now(now):
+    """(any coupon usable at `now`, the next instant a coupon starts or ends after `now`)."""
+    usable = (Coupon.paused.is_(False),
+              or_(Coupon.usage_limit.is_(None), Coupon.used_count < Coupon.usage_limit))
+    active = db.session.scalar(db.select(Coupon.id).where(
+        *usable, or_(Coupon.starts_at.is_(None), Coupon.starts_at <= now),
+        or_(Coupon.ends_at.is_(None), Coupon.ends_at > now)).limit(1)) is not None
+    edges = db.session.execute(db.select(
+        db.select(db.func.min(Coupon.starts_at)).where(*usable, Coupon.starts_at > now)
+        .scalar_subquery(),
+        db.select(db.func.min(Coupon.ends_at)).where(*usable, Coupon.ends_at > now)
+        .scalar_subquery())).one()
+    upcoming = [edge for edge in edges if edge is not None]
+    return active, min(upcoming) if upcoming else None
+
+
 def any_active(now):
-    """Is there a coupon a shopper could use now? (The checkout asks for a code only then.)"""
-    query = db.select(Coupon.id).where(
-        Coupon.paused.is_(False),
-        or_(Coupon.starts_at.is_(None), Coupon.starts_at <= now),
-        or_(Coupon.ends_at.is_(None), Coupon.ends_at > now),
-        or_(Coupon.usage_limit.is_(None), Coupon.used_count < Coupon.usage_limit))
-    return db.session.scalar(query.limit(1)) is not None
+    """Is there a coupon a shopper could use now? (The cart and checkout ask for a code only
+    then.) Kept per process for the storefront version (any change to a coupon, an order's use
+    of one included, moves it: shopconfig.STOREFRONT_MODELS) until the next coupon starts or
+    ends, so the cart page and checkout read nothing for it most of the time."""
+    version = storefront_version.known()
+    memo = current_app.extensions.get(_ACTIVE_MEMO)
+    if version is not None and memo is not None and memo[0] == version and memo[2] <= now \
+            and (memo[3] is None or now < memo[3]):
+        return memo[1]
+    active, until = _active_now(now)
+    if version is not None:
+        current_app.extensions[_ACTIVE_MEMO] = (version, active, now, until)
+    return active
 
 
 def take_uses(order, quote, now):

@@ -16,7 +16,10 @@ from ..errors import CouponRefused
 from ..models import LoyaltySettings
 from . import allocation, coupons, points, referrals
 from . import settings as loyalty_settings
-from .coupons import Applied  # noqa: F401  (part of this module's interface)
+
+
+# Applied(coupon, code, amount, free_shipping, line_amounts): a coupon the quote applied.
+Applied = coupons.Applied
 
 
 @dataclass(frozen=True)

@@ -216,3 +216,22 @@ def test_a_paused_code_refuses_the_order_even_after_the_page_applied_it(ctx, sho
         place(shop, ["HOLD"])
     assert caught.value.reason == "paused"
     assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
+
+
+def test_an_unpaid_bank_transfer_that_expires_gives_its_use_back(ctx, shop):
+    coupon = make_coupon("WAIT", "amount", 5000, usage_limit=1)
+    order = place(shop, ["WAIT"])
+    assert uses_of(coupon.id) == 1
+    orders.set_status(order, "payment_expired", "system", NOW)
+    db.session.commit()
+    assert uses_of(coupon.id) == 0
+    assert coupons.any_active(NOW)
+
+
+def test_refusals_are_in_the_shoppers_language_with_the_day_in_the_shops_zone(app, make, shop):
+    with app.test_request_context(headers={"Accept-Language": "ko"}):
+        make_coupon("GONE", "amount", 1000,
+                    ends_at=datetime(2026, 3, 3, 15, 0, tzinfo=timezone.utc))
+        make_coupon("MIN", "amount", 1000, min_subtotal=44000)
+        assert refusal(shop, "GONE", now=NOW + timedelta(days=1))[0] == "3월 3일에 만료되었어요."
+        assert refusal(shop, "MIN")[0] == "이 코드를 사용하려면 ₩5,000 더 담아 주세요."
