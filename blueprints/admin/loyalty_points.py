@@ -13,6 +13,7 @@ from domain.settings import InvalidSettings
 
 from ..common import number_locale, shop
 from ..htmx import render
+from ..templating import now
 from . import bp
 from .forms import add_domain_errors
 
@@ -25,7 +26,9 @@ class PointsSettingsForm(FlaskForm):
     point_value = StringField(_l("What one point is worth at checkout"))
     points_expiry_months = StringField(
         _l("Months until vested points expire"),
-        description=_l("0: never. Customers are emailed once, 30 days before."))
+        description=_l("0: never. Customers are emailed once, 30 days before. A change "
+                       "applies to points already available too, never sooner than 30 days "
+                       "from now."))
     tier_basis = RadioField(_l("Tiers count"), choices=[
         SelectChoice("spend", _l("What was spent in the last 12 months")),
         SelectChoice("orders", _l("Delivered orders in the last 12 months"))],
@@ -88,7 +91,7 @@ def loyalty_points_save():
     if not form.validate_on_submit():
         return _page(form, status=422)
     try:
-        earning.save_settings(form.values(), shop().currency, number_locale())
+        earning.save_settings(form.values(), shop().currency, number_locale(), now=now())
     except InvalidSettings as error:
         return _page(add_domain_errors(form, error), status=422)
     flash(_("Points settings saved."), "success")

@@ -401,10 +401,28 @@ def _amount(text, currency, locale, errors, name, message):
     return value
 
 
-def save_settings(values, currency, locale="en"):
+def _reschedule_expiry(months, now):
+    """Vested batches not yet expired follow a changed expiry: `months` after they vested (0:
+    never), and never sooner than the warning period from now, so every customer is still
+    warned 30 days before."""
+    lots = db.session.scalars(db.select(PointsEntry).where(
+        PointsEntry.kind == "vested", _not_expired_yet()))
+    for lot in lots:
+        if not months:
+            lot.expires_at = None
+            continue
+        when = add_months(lot.vested_at or lot.created_at, months)
+        if when < now + WARN_BEFORE:
+            when = now + WARN_BEFORE
+        if lot.expires_at != when:
+            lot.expires_at, lot.expiry_warned_at = when, None
+
+
+def save_settings(values, currency, locale="en", now=None):
     """Check and store the points settings from the form's text: earn_points, earn_per (an
     amount), point_value (an amount), points_expiry_months, tier_basis. Raises InvalidSettings
-    naming every wrong field; nothing changes then."""
+    naming every wrong field; nothing changes then. A changed expiry applies to the points
+    already available too (_reschedule_expiry)."""
     from ..settings import InvalidSettings
     errors = {}
     earn_points = _whole(values.get("earn_points"), 0, MAX_EARN_POINTS, errors, "earn_points",
@@ -424,6 +442,8 @@ def save_settings(values, currency, locale="en"):
     if errors:
         raise InvalidSettings(errors)
     row = loyalty_settings.get()
+    if months != row.points_expiry_months and now is not None:
+        _reschedule_expiry(months, now)
     row.earn_points, row.earn_per, row.point_value = earn_points, earn_per, point_value
     row.points_expiry_months, row.tier_basis = months, basis
     db.session.flush()

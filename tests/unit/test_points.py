@@ -244,3 +244,50 @@ def test_month_arithmetic_keeps_to_the_calendar():
     moment = datetime(2027, 1, 31, 15, 0, tzinfo=timezone.utc)
     assert earning.add_months(moment, 1) == datetime(2027, 2, 28, 15, 0, tzinfo=timezone.utc)
     assert earning.add_months(moment, -12) == datetime(2026, 1, 31, 15, 0, tzinfo=timezone.utc)
+
+
+def test_two_workers_running_the_vest_job_vest_once(app, setup, make, tmp_path):
+    """The worker's "vest-points" job, run by two workers at once and again later: the points
+    vest once, and the customer's tier is computed with them."""
+    import worker
+    from blueprints.mail import renderer
+    from domain import mailer
+    from tests.concurrency_helpers import race
+    user_id, _number = buyer(app, setup, make)
+    with app.test_request_context():
+        db.session.add(LoyaltyTier(name_en="Member", position=0))
+        db.session.commit()
+    transport = mailer.EmlTransport(str(tmp_path / "sent"))
+    only = worker._only(["vest-points", "expire-points"])
+    for moment in (CLOSES - timedelta(seconds=1), CLOSES, CLOSES + timedelta(minutes=5)):
+        app.config["CLOCK"] = lambda moment=moment: moment
+        race([lambda: worker.run_jobs(app, transport, renderer(app), lambda line: None,
+                                      registry=only) for _ in range(2)])
+        if moment < CLOSES:
+            assert balances(app, user_id) == (0, 390)
+    assert balances(app, user_id) == (390, 0)
+    assert [row[0] for row in ledger(app, user_id)] == ["earned", "vested"]
+    with app.test_request_context():
+        assert db.session.get(User, user_id).tier.name_en == "Member"
+
+
+def test_a_changed_expiry_applies_to_available_points_with_the_warning_kept(app, setup, make):
+    """Points vested with no expiry get one when the owner sets 12 months, never sooner than
+    30 days away; setting 0 again means they never expire."""
+    user_id, _number = buyer(app, setup, make)
+    run(app, earning.vest_due, CLOSES)
+    form = {"earn_points": "1", "earn_per": "100", "point_value": "1", "tier_basis": "spend"}
+
+    def save(months, when):
+        with app.test_request_context():
+            earning.save_settings({**form, "points_expiry_months": str(months)}, "KRW", now=when)
+            db.session.commit()
+            return db.session.scalar(db.select(PointsEntry.expires_at).where(
+                PointsEntry.kind == "vested"))
+
+    assert save(12, CLOSES) == datetime(2027, 4, 3, tzinfo=timezone.utc)
+    late = datetime(2027, 3, 20, tzinfo=timezone.utc)
+    assert save(11, late) == late + timedelta(days=30)
+    assert save(0, late) is None
+    assert run(app, earning.expire_due, late + timedelta(days=400)) == 0
+    assert balances(app, user_id) == (390, 0)

@@ -180,3 +180,26 @@ def test_an_early_access_product_shows_when_it_opens_instead_of_a_buy_button(
 def _token(html):
     from tests.page_helpers import csrf_of
     return csrf_of(html)
+
+
+def test_owner_marks_a_product_for_early_access_through_its_last_day(app, client, make, merchant,
+                                                                       post):
+    """In Seoul, early access through 4 March ends at midnight starting 5 March there (15:00
+    UTC on 4 March), and the form shows the day back; emptied, it is for everyone again."""
+    from tests.web.test_admin_products import product_form
+    make.settings(timezone="Asia/Seoul", currency="KRW")
+    assert post("/admin/products/new", product_form(early_access_until="2026-03-04")) \
+        .status_code == 303
+    with app.app_context():
+        product = db.session.scalar(db.select(Product))
+        product_id = product.id
+        assert product.early_access_until.isoformat() == "2026-03-04T15:00:00+00:00"
+    url = f"/admin/products/{product_id}/edit"
+    assert 'value="2026-03-04"' in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        variant_ids = [str(v.id) for v in db.session.get(Product, product_id).variants]
+    assert post(url, product_form(**{"variants-0-id": variant_ids[0],
+                                     "variants-1-id": variant_ids[1],
+                                     "early_access_until": ""})).status_code == 303
+    with app.app_context():
+        assert db.session.get(Product, product_id).early_access_until is None
