@@ -106,10 +106,14 @@ def _day(value, errors, name):
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
+        day = None
+    # Years far off are typing slips (and past the calendar's ends in some zones).
+    if day is None or not 2000 <= day.year <= 2200:
         errors[name] = _("Enter a date like 2026-03-31.")
         return None
+    return day
 
 
 def _percent_bp(text):
@@ -153,11 +157,9 @@ def _conditions(values, coupon, *, currency, timezone, locale, errors):
         errors["kind"] = _("Choose what the coupon gives: a percentage off, an amount off or "
                            "free shipping.")
     value_text = _text(values, "value")
-    if kind == "percent":
-        value_text = value_text.rstrip("%").strip()
     fields["value"] = 0
     if kind == "percent":
-        basis_points = _percent_bp(value_text)
+        basis_points = _percent_bp(value_text.rstrip("%").strip())
         if basis_points is None or not 100 <= basis_points <= 10000:
             errors["value"] = _("Enter a percentage from 1 to 100, e.g. 10.")
         else:
@@ -359,15 +361,15 @@ def batch_csv(batch):
 
 # Figures -----------------------------------------------------------------------------------
 
-def _held():
-    """Per coupon: its uses held now, the revenue of their orders and the discount given (one
-    grouped subquery; released uses count for nothing)."""
+def _held(*conditions):
+    """Per coupon (of those `conditions` pick): its uses held now, the revenue of their orders
+    and the discount given (one grouped subquery; released uses count for nothing)."""
     return (db.select(CouponUse.coupon_id.label("coupon_id"),
                       func.count(CouponUse.id).label("uses"),
                       func.coalesce(func.sum(Order.total), 0).label("revenue"),
                       func.coalesce(func.sum(CouponUse.amount), 0).label("discount"))
             .join(Order, Order.id == CouponUse.order_id)
-            .where(CouponUse.released_at.is_(None))
+            .where(CouponUse.released_at.is_(None), *conditions)
             .group_by(CouponUse.coupon_id).subquery())
 
 
@@ -404,12 +406,15 @@ def listing(view="all", page=1, now=None):
     conditions = _view_conditions(view, now)
     total = db.session.scalar(db.select(func.count(Coupon.id)).where(*conditions)) or 0
     page = _page_number(page)
-    held = _held()
+    order = (Coupon.created_at.desc(), Coupon.id.desc())
+    # Only this page's coupons' uses are added up, however many uses the shop has.
+    on_page = (db.select(Coupon.id).where(*conditions).order_by(*order)
+               .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    held = _held(CouponUse.coupon_id.in_(on_page))
     rows = db.session.execute(
         db.select(Coupon, held.c.uses, held.c.revenue, held.c.discount)
         .outerjoin(held, held.c.coupon_id == Coupon.id).where(*conditions)
-        .order_by(Coupon.created_at.desc(), Coupon.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+        .order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     items = [Listed(coupon, Figures(int(uses or 0), int(revenue or 0), int(discount or 0)))
              for coupon, uses, revenue, discount in rows]
     return Page(items=items, page=page, per_page=PER_PAGE, total=total)
@@ -421,7 +426,7 @@ def batches(page=1):
     total = db.session.scalar(db.select(func.count(func.distinct(Coupon.batch)))
                               .where(Coupon.source == "batch")) or 0
     page = _page_number(page)
-    held = _held()
+    held = _held(CouponUse.coupon_id.in_(db.select(Coupon.id).where(Coupon.source == "batch")))
     first = func.min(Coupon.created_at)
     rows = db.session.execute(
         db.select(Coupon.batch, func.count(Coupon.id),
@@ -439,9 +444,8 @@ def batches(page=1):
 
 def figures(coupon):
     """The uses a coupon's orders hold, their revenue and the discount given."""
-    held = _held()
-    row = db.session.execute(db.select(held.c.uses, held.c.revenue, held.c.discount)
-                             .where(held.c.coupon_id == coupon.id)).first()
+    held = _held(CouponUse.coupon_id == coupon.id)
+    row = db.session.execute(db.select(held.c.uses, held.c.revenue, held.c.discount)).first()
     return Figures(*(int(value) for value in row)) if row else Figures()
 
 

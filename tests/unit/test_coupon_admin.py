@@ -127,6 +127,8 @@ def test_every_wrong_field_has_its_own_message_and_nothing_is_saved(ctx):
     assert refused(kind="amount", value="")["value"] == "Enter the amount taken off, e.g. 39,000."
     assert refused(value="0.5")["value"] == "Enter a percentage from 1 to 100, e.g. 10."
     assert refused(starts_on="31/03/2026")["starts_on"] == "Enter a date like 2026-03-31."
+    assert refused(starts_on="0001-01-01")["starts_on"] == "Enter a date like 2026-03-31."
+    assert refused(ends_on="9999-12-31")["ends_on"] == "Enter a date like 2026-03-31."
     assert refused(max_discount="0")["max_discount"].startswith("Leave the largest discount")
     assert count() == 0
     assert save(value="100").value == 10000
@@ -288,10 +290,18 @@ def test_figures_leave_out_given_back_uses_in_two_queries(app, make, count_queri
              (third["number"], True, 3900)])
 
 
-def test_the_list_pages_by_fifty(ctx):
-    for n in range(51):
-        save(code=f"CODE-{n:02d}", now=NOW + timedelta(minutes=n))
-    first = coupon_admin.listing("all", 1, NOW)
-    second = coupon_admin.listing("all", 2, NOW)
-    assert (first.total, first.pages, len(first.items), len(second.items)) == (51, 2, 50, 1)
-    assert first.items[0].coupon.code == "CODE-50" and second.items[0].coupon.code == "CODE-00"
+def test_the_list_pages_by_fifty_with_each_pages_figures(app, make):
+    setup = shop_with_a_product(make)
+    order = place(app, setup)
+    with app.app_context():
+        made = [save(code=f"CODE-{n:02d}", now=NOW + timedelta(minutes=n)) for n in range(51)]
+        use(made[0], order, 1500)
+        use(made[50], order, 2500)
+        db.session.commit()
+        first = coupon_admin.listing("all", 1, NOW)
+        second = coupon_admin.listing("all", 2, NOW)
+        assert (first.total, first.pages, len(first.items), len(second.items)) == (51, 2, 50, 1)
+        assert first.items[0].coupon.code == "CODE-50" and second.items[0].coupon.code == "CODE-00"
+        assert first.items[0].figures == coupon_admin.Figures(1, 42000, 2500)
+        assert second.items[0].figures == coupon_admin.Figures(1, 42000, 1500)
+        assert {row.figures for row in first.items[1:]} == {coupon_admin.Figures()}
