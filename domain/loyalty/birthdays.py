@@ -107,14 +107,16 @@ def _language(user):
 def sweep(now, zone):
     """Give the birthdays due today (shop time) their code, email and tier points, once each.
     Returns what the worker's status shows."""
-    settings = loyalty_settings.get()
-    code_on = settings.birthday_kind in ("amount", "percent") and settings.birthday_value > 0
+    # Read, never made here: no row means the defaults (no birthday code).
+    settings = loyalty_settings.peek()
+    code_on = settings is not None and settings.birthday_kind in ("amount", "percent") \
+        and settings.birthday_value > 0
     tiers_with_points = db.session.scalar(db.select(db.func.count()).select_from(LoyaltyTier)
                                           .where(LoyaltyTier.birthday_points > 0))
     if not code_on and not tiers_with_points:
         return ""
     today = now.astimezone(zone).date()
-    before = max(0, settings.birthday_days_before or 0)
+    before = max(0, settings.birthday_days_before or 0) if settings is not None else 0
     months = {(today + timedelta(days=n)).month for n in range(before + 1)}
     users = db.session.scalars(
         db.select(User).where(User.birth_month.in_(sorted(months)), User.birth_day.isnot(None),
@@ -161,8 +163,8 @@ def _tier_points(user, year, now):
     amount = tier.birthday_points if tier is not None else 0
     if amount <= 0:
         return False
-    settings = loyalty_settings.get()
-    months = settings.points_expiry_months or 0
+    settings = loyalty_settings.peek()
+    months = (settings.points_expiry_months or 0) if settings is not None else 0
     expires = personal_data.add_months(now, months) if months > 0 else None
     entry = points.entry_once(points_key(user.id, year), user_id=user.id, kind="bonus",
                               points=amount, pending=0, note="Birthday bonus",

@@ -101,8 +101,11 @@ def thank_you(order, now):
     setting is on: single use, for this customer's next order. An order bought with an
     earlier thank-you code earns its own code too: one code per order, for the next one. An
     order that costs nothing (a 100 % code) earns none, so free orders cannot chain."""
-    settings = loyalty_settings.get()
-    if settings.thank_you_kind not in ("amount", "percent") or settings.thank_you_value <= 0:
+    # Read, never made here: no row means the defaults (off), and two first checkouts at once
+    # must not race to insert it.
+    settings = loyalty_settings.peek()
+    if settings is None or settings.thank_you_kind not in ("amount", "percent") \
+            or settings.thank_you_value <= 0:
         return None
     if (order.total or 0) <= 0:
         return None
