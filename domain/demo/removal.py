@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from .. import accounts, storage
 from ..extensions import db
 from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqCategory,
-                      FaqEntry, LoyaltySettings, LoyaltyTier, Order, OrderLine, PointsEntry,
+                      LoyaltySettings, LoyaltyTier, Order, OrderLine, PointsEntry,
                       PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
                       Satisfaction, ShippingMethod, ShopSettings, Testimonial, User, Variant)
 from ..models.returns import ReturnLine
