@@ -303,6 +303,13 @@ def _describe(found):
     if found.demo_orders:
         lines.append(f"  the demo's {len(found.demo_orders)} sample orders and their "
                      f"{len(found.reviews)} reviews")
+    if found.coupons or found.tiers or found.loyalty_settings or found.points:
+        loyalty = [f"the coupons {_names(found.coupons, 'code')}" if found.coupons else "",
+                   f"{len(found.tiers)} tiers" if found.tiers else "",
+                   "its settings" if found.loyalty_settings else "",
+                   f"the points its orders earned ({len(found.points)} entries)"
+                   if found.points else ""]
+        lines.append("  the demo's loyalty: " + ", ".join(filter(None, loyalty)))
     if found.testimonials or found.change_notes:
         lines.append(f"  the demo's testimonials ({len(found.testimonials)}) and change notes "
                      f"({len(found.change_notes)})")

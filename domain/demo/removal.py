@@ -8,7 +8,10 @@ order (or a return) names is archived instead, and a demo account that orders or
 name is kept but locked (an unknown password, no sessions, no back office). The only orders
 that go are the demo's own sample orders, made by load-demo and told apart by their checkout
 token (reviews.DEMO_ORDER_TOKEN), with the reviews, thank-you credit, review requests and
-satisfaction answers the demo wrote for them; its testimonials and change note go too.
+satisfaction answers the demo wrote for them; its testimonials and change note go too, and
+the points those orders earned (taken off a kept account's balances). The demo's coupons go
+unless an order of the shop's own used them, its tiers where they still read as the demo wrote
+them, and its loyalty settings go back to their defaults.
 
 find() looks and changes nothing; remove() applies what find() found, in the caller's
 transaction; the photo files go only after that commits (delete_photo_files).
@@ -18,7 +21,8 @@ from dataclasses import dataclass, field, replace
 
 from .. import accounts, storage
 from ..extensions import db
-from ..models import (ChangeNote, Category, CreditEntry, FaqCategory, FaqEntry, Order, OrderLine,
+from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqCategory,
+                      LoyaltySettings, LoyaltyTier, Order, OrderLine, PointsEntry,
                       PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
                       Satisfaction, ShippingMethod, ShopSettings, Testimonial, User, Variant)
 from ..models.returns import ReturnLine
@@ -27,6 +31,7 @@ from ..reviews import ratings, records
 from . import demo_skus
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
+from .loyalty import COUPONS as LOYALTY_COUPONS, SETTINGS as LOYALTY_SETTINGS, TIERS
 from .catalogue import CATEGORIES, CUSTOMER_EMAIL, MERCHANT_EMAIL, SETTINGS, SHIPPING
 from .policies import (CATEGORY_RULES, GENERAL_MD, PRIVACY_MD, PROCESSING, SHOP_RULE, TERMS_MD)
 from .reviews import CHANGE_NOTE, DEMO_ORDER_TOKEN, testimonial_quotes
@@ -63,6 +68,10 @@ class Leftovers:
     answers: list = field(default_factory=list)
     testimonials: list = field(default_factory=list)       # still as the demo wrote them
     change_notes: list = field(default_factory=list)       # still as the demo wrote them
+    points: list = field(default_factory=list)             # ledger rows of the demo's orders
+    coupons: list = field(default_factory=list)            # no order of the shop's used them
+    tiers: list = field(default_factory=list)              # still as the demo wrote them
+    loyalty_settings: list = field(default_factory=list)   # field names set back to defaults
     orders: int = 0                                        # the shop's own; all of them stay
 
     @property
@@ -74,7 +83,8 @@ class Leftovers:
                     self.locked_accounts, self.settings, self.shipping_methods, self.rules,
                     self.return_policy, self.policy_pages, self.questions, self.topics,
                     self.saved_replies, self.conversations, self.demo_orders,
-                    self.testimonials, self.change_notes))
+                    self.testimonials, self.change_notes, self.points, self.coupons,
+                    self.tiers, self.loyalty_settings))
 
 
 def own_merchant_exists():
@@ -94,6 +104,7 @@ def find():
     _find_settings(found)
     _find_policies(found)
     _find_questions(found)
+    _find_loyalty(found)
     found.saved_replies, found.conversations = help_desk_leftovers()
     return found
 
@@ -116,6 +127,31 @@ def _find_demo_orders(found):
         Testimonial.quote.in_(testimonial_quotes())).order_by(Testimonial.id)).all()
     found.change_notes = db.session.scalars(db.select(ChangeNote).where(
         ChangeNote.text == CHANGE_NOTE["text"])).all()
+
+
+def _find_loyalty(found):
+    ids = [order.id for order in found.demo_orders] or [0]
+    found.points = db.session.scalars(db.select(PointsEntry).where(
+        PointsEntry.order_id.in_(ids)).order_by(PointsEntry.id)).all()
+    for spec in LOYALTY_COUPONS:
+        coupon = db.session.scalar(db.select(Coupon).where(Coupon.code == spec["code"],
+                                                           Coupon.name == spec["name"]))
+        if coupon is not None and db.session.scalar(db.select(CouponUse.id).where(
+                CouponUse.coupon_id == coupon.id, CouponUse.order_id.not_in(ids)).limit(1)) is None:
+            found.coupons.append(coupon)
+    for name_en, name_ko, orders, spend, extra, free, birthday, early in TIERS:
+        tier = db.session.scalar(db.select(LoyaltyTier).where(
+            LoyaltyTier.name_en == name_en, LoyaltyTier.name_ko == name_ko,
+            LoyaltyTier.min_orders == orders, LoyaltyTier.min_spend == spend,
+            LoyaltyTier.extra_points_bp == extra, LoyaltyTier.free_shipping.is_(free),
+            LoyaltyTier.birthday_points == birthday, LoyaltyTier.early_access.is_(early)))
+        if tier is not None:
+            found.tiers.append(tier)
+    row = db.session.get(LoyaltySettings, 1)
+    if row is not None:
+        found.loyalty_settings = [
+            name for name, value in LOYALTY_SETTINGS.items()
+            if getattr(row, name) == value and value != _default(name, LoyaltySettings)]
 
 
 def _find_products(found):
@@ -225,8 +261,8 @@ def _rule_is_the_demos(row, differences):
     return all(getattr(row, name) == getattr(demo, name) for name in FIELDS)
 
 
-def _default(name):
-    column = ShopSettings.__table__.columns[name]
+def _default(name, model=ShopSettings):
+    column = model.__table__.columns[name]
     if column.default is None:
         return None
     value = column.default.arg
@@ -256,6 +292,7 @@ def remove(found):
     row = db.session.get(ShopSettings, 1)
     for name in found.settings:
         setattr(row, name, _default(name))
+    _remove_loyalty(found)
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
                   *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):
@@ -288,6 +325,32 @@ def _remove_demo_orders(found):
     db.session.flush()
     for product_id in products:
         ratings.recount(product_id)
+
+
+def _remove_loyalty(found):
+    """The demo orders' points come off the balances of an account that stays (never below
+    zero); the demo's coupons and tiers go (a customer in a tier that goes has none until the
+    next recompute); the loyalty settings the demo set go back to their defaults."""
+    taken = {}
+    for entry in found.points:
+        available, pending = taken.get(entry.user_id, (0, 0))
+        taken[entry.user_id] = (available + entry.points, pending + entry.pending)
+    for user_id, (available, pending) in taken.items():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.points_balance = max(0, user.points_balance - available)
+            user.points_pending = max(0, user.points_pending - pending)
+    tier_ids = [tier.id for tier in found.tiers]
+    if tier_ids:
+        db.session.execute(db.update(User).where(User.tier_id.in_(tier_ids))
+                           .values(tier_id=None, tier_at=None)
+                           .execution_options(synchronize_session="fetch"))
+    for thing in (*found.points, *found.coupons, *found.tiers):
+        db.session.delete(thing)
+    row = db.session.get(LoyaltySettings, 1)
+    for name in found.loyalty_settings:
+        setattr(row, name, _default(name, LoyaltySettings))
+    db.session.flush()
 
 
 def delete_photo_files(keys, store=None):

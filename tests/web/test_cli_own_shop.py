@@ -11,9 +11,10 @@ import pytest
 
 from domain import faq
 from domain.extensions import db
-from domain.models import (Category, ChangeNote, CreditEntry, FaqCategory, FaqEntry, Order,
-                           PolicyPage, Product, ProductImage, Review, ReviewRequest,
-                           Satisfaction, ShippingMethod, ShopSettings, User)
+from domain.models import (Category, ChangeNote, Coupon, CreditEntry, FaqCategory, FaqEntry,
+                           LoyaltySettings, LoyaltyTier, Order, PointsEntry, PolicyPage,
+                           Product, ProductImage, Review, ReviewRequest, Satisfaction,
+                           ShippingMethod, ShopSettings, User)
 from domain.models import Testimonial as Quote
 from shop import create_app
 from tests.order_helpers import place
@@ -287,8 +288,10 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
     assert "The demo is gone" in result.output
     assert "orders or returns name them (Everyday Mug)" in result.output
     assert "7 help page questions" in declined.output
-    assert "the demo's 7 sample orders and their 11 reviews" in declined.output
+    assert "the demo's 8 sample orders and their 11 reviews" in declined.output
     assert "customer@example.com: orders or store credit name it" in result.output
+    assert "the demo's loyalty: the coupons WELCOME10, FREESHIP, 3 tiers, its settings, the " \
+        "points its orders earned" in declined.output
 
     with app.app_context():
         products = {p.title: p.status for p in db.session.scalars(db.select(Product))}
@@ -303,9 +306,16 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
         assert db.session.scalar(db.select(db.func.count(ShippingMethod.id))) == 0
         assert db.session.scalar(db.select(db.func.count(PolicyPage.name))) == 0
         assert db.session.scalar(db.select(db.func.count(Order.id))) == 2
-        for model in (Review, ReviewRequest, Satisfaction, Quote, ChangeNote, CreditEntry):
+        for model in (Review, ReviewRequest, Satisfaction, Quote, ChangeNote, CreditEntry,
+                      PointsEntry, LoyaltyTier):
             assert db.session.scalar(db.select(db.func.count(model.id))) == 0, model
-        assert db.session.get(User, demo_customer).credit_balance == 0
+        # The shop's own orders keep the thank-you codes they were given.
+        assert not db.session.scalars(db.select(Coupon).where(
+            Coupon.code.in_(["WELCOME10", "FREESHIP"]))).all()
+        kept = db.session.get(User, demo_customer)
+        assert (kept.credit_balance, kept.points_balance, kept.points_pending) == (0, 0, 0)
+        loyalty = db.session.get(LoyaltySettings, 1)
+        assert (loyalty.earn_points, loyalty.referrals_on, loyalty.thank_you_kind) == (0, False, "")
         mug = db.session.scalar(db.select(Product).where(Product.slug == "everyday-mug"))
         assert (mug.review_count, mug.rating_sum, mug.rating_counts) == (0, 0, [0, 0, 0, 0, 0])
         remaining = set(db.session.scalars(db.select(ProductImage.key)))
