@@ -55,6 +55,8 @@ class Breakdown:
     # The discount's lines to show, each (label, Money): ("Code SPRING10", ₩5,000). A
     # free-shipping coupon's line has a zero amount (its effect is the shipping line).
     discount_lines: tuple = ()
+    # A free-shipping code or tier already makes the shipping free, whatever the goods.
+    shipping_made_free: bool = False
 
     @property
     def item_count(self):
@@ -63,7 +65,8 @@ class Breakdown:
     @property
     def free_shipping_percent(self):
         """How far the goods are towards free shipping, 0-100, for the progress bar."""
-        if not self.free_shipping_threshold or not self.free_shipping_threshold.amount:
+        if self.shipping_made_free or not self.free_shipping_threshold \
+                or not self.free_shipping_threshold.amount:
             return 100
         goods = self.subtotal - self.discount
         return max(0, min(100, goods.amount * 100 // self.free_shipping_threshold.amount))
@@ -130,7 +133,8 @@ def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0
     threshold_money = None
     if threshold is not None:
         threshold_money = Money(threshold, currency)
-        remaining = Money(max(0, threshold - goods.amount), currency)
+        # Nothing more to add when a code or the tier already makes the shipping free.
+        remaining = Money(0 if free_shipping else max(0, threshold - goods.amount), currency)
 
     return Breakdown(
         lines=lines, currency=currency, subtotal=subtotal, discount=discount_money,
@@ -138,5 +142,6 @@ def breakdown(config, lines, *, shipping_method_id=None, region=None, discount=0
         tax=tax, tax_included=config.prices_include_tax, tax_rate_bp=rate,
         fees=Money(fees, currency), total=total, free_shipping_threshold=threshold_money,
         free_shipping_remaining=remaining, discount_lines=tuple(discount_lines),
+        shipping_made_free=bool(free_shipping),
     )
 

@@ -43,6 +43,8 @@ def buy_now():
         return _again(from_product, form, error.offer, str(error))
     except ShopError as error:
         return _again(from_product, form, _offer(from_product, lines, config), str(error))
+    # From a product page the cart's codes were not used: they stay for the cart.
+    loyalty.forget_after_order(codes=not from_product)
     return see_other(tracking_url(order, placed=1))
 
 

@@ -145,6 +145,7 @@ def place():
     except ShopError as error:
         return _again(form, cart, config, str(error), code=checkouts.problem_code(error))
     heartbeat.finish()
+    loyalty.forget_after_order()
     if order.status == card_payments.AWAITING:
         # On to the provider's page (a retried form finds the order and starts a new attempt).
         return send_to_provider(order)

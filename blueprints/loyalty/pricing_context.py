@@ -7,7 +7,7 @@ from flask_login import current_user
 from domain.loyalty import coupons
 from domain.loyalty import quote as loyalty_quote
 
-from ..common import COUPON_CODES_KEY, REFERRAL_KEY  # noqa: F401  (REFERRAL_KEY for views)
+from ..common import COUPON_CODES_KEY, REFERRAL_KEY
 from ..templating import now
 
 
@@ -33,6 +33,15 @@ def applied_codes():
 def save_codes(codes):
     if tuple(codes) != applied_codes():
         session[COUPON_CODES_KEY] = list(codes)
+
+
+def forget_after_order(codes=True):
+    """An order was placed with this browser's codes, points choice and referral: they were
+    used (a code kept would only be refused as used up on the next cart)."""
+    if codes:
+        for key in (COUPON_CODES_KEY, USE_POINTS_KEY):
+            session.pop(key, None)
+    session.pop(REFERRAL_KEY, None)
 
 
 def shopper():

@@ -167,3 +167,17 @@ def test_a_returned_discounted_line_refunds_what_was_paid_for_it(ctx, make):
     assert (jar.discount, cup.discount) == (7500, 2500)
     assert amounts.paid_for(order, jar, 1) == 22500
     assert amounts.paid_for(order, cup, 1) == 7500
+
+
+def test_a_free_shipping_code_asks_for_nothing_more_towards_the_threshold(ctx, make):
+    """Under the shop's free-shipping threshold, the cart would say how much more to add;
+    with a free-shipping code applied, shipping is free already and it says so."""
+    setup = shop_of(make, prices=(20000,))
+    make.settings(free_shipping_threshold=50000)
+    items = {setup["variants"][0]: 1}
+    plain = quote(setup, items).breakdown
+    assert plain.free_shipping_remaining.amount == 30000 and not plain.qualifies_for_free_shipping
+    make_coupon("FREESHIP", "free_shipping", 0)
+    shipped_free = quote(setup, items, codes=["FREESHIP"]).breakdown
+    assert shipped_free.shipping.amount == 0 and shipped_free.qualifies_for_free_shipping
+    assert shipped_free.free_shipping_percent == 100

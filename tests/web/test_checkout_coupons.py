@@ -72,6 +72,8 @@ def test_applying_a_code_with_htmx_redraws_the_totals_and_the_order_keeps_it(app
     assert "Code SPRING10: −₩3,900" in plain and "Code SPRING10" in email_html
     page = text(client.get(response.headers["Location"]))
     assert re.search(r"Code SPRING10</th><td>−₩3,900", page)
+    # The code went with the order: the next cart starts without it.
+    assert codes_in_session(client) is None
 
 
 def test_a_refused_code_says_why_beside_the_field_and_changes_nothing(app, client, with_jar):
@@ -120,6 +122,7 @@ def test_the_cart_applies_a_code_and_one_click_from_the_cart_uses_it(app, client
     with app.app_context():
         order = db.session.scalar(db.select(Order))
         assert (order.discount, order.total) == (4000, 38000)
+    assert codes_in_session(client) is None
 
 
 def test_a_code_used_up_meanwhile_refuses_the_order_and_is_noted_as_a_checkout_problem(
