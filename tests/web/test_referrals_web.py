@@ -199,4 +199,4 @@ def test_the_offer_follows_the_live_settings_in_korean(app, client, login, shop)
     login(shop["referrer"])
     page = text(client.get("/account/referrals", headers={"Accept-Language": "ko-KR,ko;q=0.9"}))
     assert "친구는 첫 주문 10% 할인 혜택을 받아요." in page
-    assert "친구의 첫 주문을 더 이상 반품할 수 없게 되면 적립금 ₩3,000을(를) 받아요." in page
+    assert "친구의 첫 주문을 더 이상 반품할 수 없게 되면 받는 보상: 적립금 ₩3,000" in page
