@@ -291,3 +291,56 @@ def test_a_changed_expiry_applies_to_available_points_with_the_warning_kept(app,
     assert save(0, late) is None
     assert run(app, earning.expire_due, late + timedelta(days=400)) == 0
     assert balances(app, user_id) == (390, 0)
+
+
+def test_a_refund_racing_a_points_spend_never_takes_the_balance_below_zero(app, setup, make):
+    """The merchant completes the refund of a returned line at the moment the customer places
+    an order spending the same 390 points, each in its own transaction on the real database.
+    Whichever comes first, the balance ends at zero, never below: either the order spent the
+    points and the reversal records all 390 it could not take back, or the reversal took them
+    and the order was refused with nothing ordered."""
+    from domain import cart as carts
+    from domain import shopconfig, transaction
+    from domain.errors import ShopError
+    from domain.models import Order
+    from tests.concurrency_helpers import race
+    from tests.order_helpers import ADDRESS
+    user_id, number = buyer(app, setup, make)
+    rma = settle(app, number, 1)
+    run(app, earning.vest_due, CLOSES)
+    assert balances(app, user_id) == (390, 0)
+
+    def refund():
+        complete(app, rma, CLOSES + timedelta(days=1))
+        return "refunded"
+
+    def spend():
+        with app.test_request_context():
+            try:
+                with transaction.unit_of_work():
+                    orders.place_order(
+                        shopconfig.current(), carts.GuestCart({str(setup["variant"]): 1}),
+                        orders.Checkout(checkout_token="racing", email="minji@example.com",
+                                        address=dict(ADDRESS),
+                                        shipping_method_id=setup["method"],
+                                        payment_method="bank_transfer", user_id=user_id,
+                                        use_points=True, points_expected=390),
+                        CLOSES + timedelta(days=1))
+                return "ordered"
+            except ShopError as error:
+                return f"refused: {error}"
+
+    outcome = race([refund, spend])
+    assert outcome[0] == "refunded"
+    assert balances(app, user_id) == (0, 0)
+    with app.test_request_context():
+        placed = db.session.scalar(db.select(Order).where(Order.checkout_token == "racing"))
+        reversed_row = ledger(app, user_id)[-1] if outcome[1] != "ordered" else \
+            next(row for row in ledger(app, user_id) if row[0] == "reversed")
+        if outcome[1] == "ordered":
+            assert placed.points_spent == 390
+            assert reversed_row == ("reversed", 0, 0, 390)
+        else:
+            assert placed is None and "Nothing was ordered or charged" in outcome[1]
+            assert reversed_row == ("reversed", -390, 0, 0)
+    print(f"\nrefund racing a spend: the order {outcome[1]}")
