@@ -27,6 +27,7 @@ from .forms import CheckoutForm
 PAGE = "checkout/checkout.html"
 METHODS = "checkout/_shipping_methods.html"
 ORDER_TOTAL = "checkout/_order_total.html"
+POINTS_CHOICE = "checkout/_points.html"
 
 
 @bp.get("/checkout")
@@ -108,8 +109,8 @@ def coupon():
         if error is None:
             return redirect(url_for("checkout.page"), code=303)
         return render(PAGE, status=422, **page_context(form, config, lines, error, typed))
-    return render(PAGE, block="summary", oob=(ORDER_TOTAL,), status=422 if error else 200,
-                  **page_context(form, config, lines, error, typed))
+    return render(PAGE, block="summary", oob=(ORDER_TOTAL, POINTS_CHOICE),
+                  status=422 if error else 200, **page_context(form, config, lines, error, typed))
 
 
 @bp.post("/checkout")

@@ -142,3 +142,27 @@ def test_a_code_used_up_meanwhile_refuses_the_order_and_is_noted_as_a_checkout_p
         assert count_orders() == 0
     with client.session_transaction() as session:
         assert session["checkout_problem"]["code"] == "coupon"
+
+
+def test_a_code_applied_at_checkout_redraws_what_the_points_are_worth(app, client, make, login,
+                                                                      checkout_shop):
+    """Points pay the goods left after the codes: applying a code redraws the points choice
+    (out of band) with the smaller amount, and keeps the box as the shopper left it."""
+    from domain.models import User
+    user = one_click_customer(app, make)
+    with app.app_context():
+        db.session.get(User, user["id"]).points_balance = 50000
+        db.session.commit()
+    login(user)
+    add_to_cart(client, checkout_shop["small"])
+    make_coupon(app, "CART", "amount", 4000)
+    page = text(client.get("/checkout"))
+    assert "Use my points (39,000, worth ₩39,000)" in page and "You have 50,000 points." in page
+    response = client.post("/checkout/coupon", headers=HTMX, data={
+        "csrf_token": csrf_of(page), "coupon_code": "cart", "points_offered": "1",
+        "use_points": "1"})
+    fragment = text(response)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert '<div id="points-choice" hx-swap-oob="true">' in fragment
+    assert "Use my points (35,000, worth ₩35,000)" in fragment
+    assert re.search(r'id="use_points"[^>]*checked', fragment)
