@@ -90,7 +90,7 @@ def check(token_text, secret, now):
     email = email_for(token_text, secret, now)
     if accounts.find_by_email(email) is not None:
         raise AccountExists(_("An account with this email address already exists. Please sign "
-                              "in: your orders are there."))
+                              "in to it."))
     return email, guest_orders(email)
 
 
