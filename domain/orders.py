@@ -18,6 +18,7 @@ from . import refund_accounts, stock
 from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
+from .loyalty import tiers as loyalty_tiers
 from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, NotFound,
                      UndoWindowClosed)
 from .extensions import db
@@ -182,10 +183,8 @@ def place_order(config, cart, checkout, now):
     lines = carts.lines(cart, config.currency)
     email, address = _validate(config, checkout, lines)
     # Products in early access are sold only to customers whose tier has it, until its end.
-    from .loyalty import tiers as loyalty_tiers
-    for line in lines:
-        loyalty_tiers.check_early_access(line.product_id, checkout.user_id, now,
-                                         checkout.locale or "en")
+    loyalty_tiers.check_early_access_of([line.product_id for line in lines], checkout.user_id,
+                                        now, checkout.locale or "en")
     buyer = db.session.get(User, checkout.user_id) if checkout.user_id is not None else None
     # Coupons, the referral's welcome code and points, checked again now: a code refused since
     # the page was drawn refuses the order (nothing is written yet) rather than charge more.

@@ -305,9 +305,10 @@ def set_paused(coupon, paused, now):
 
 
 def generate_batch(values, *, count, prefix, batch, currency, timezone, locale="en", now):
-    """Make `count` (1..1000) single-use codes "<PREFIX>-XXXXXXXX" under the batch name
-    `batch`, sharing the conditions in `values` (as save() reads them). Raises InvalidCoupon
-    naming every wrong field; nothing is made then. Returns the number of codes made."""
+    """Make `count` (1..1000) single-use codes (the prefix, a dash and 8 random characters)
+    under the batch name `batch`, sharing the conditions in `values` (as save() reads them).
+    Raises InvalidCoupon naming every wrong field; nothing is made then. Returns the number of
+    codes made."""
     errors = {}
     number = _whole(str(count or "").strip(), 1, MAX_BATCH, errors, "count",
                     _("Enter how many codes to make, from 1 to %(num)d.", num=MAX_BATCH))

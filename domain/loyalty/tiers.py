@@ -177,10 +177,25 @@ def early_access_message(product, tiers, locale, zone):
 def check_early_access(product_id, user_id, now, locale="en"):
     """Raise EarlyAccessOnly (a clear message) if the product is in early access and the
     customer (None: a guest) has no tier with early access."""
-    from .. import shopconfig
     product = db.session.get(Product, product_id) if product_id else None
     if product is None or product.early_access_until is None:
         return
+    _refuse_early(product, user_id, now, locale)
+
+
+def check_early_access_of(product_ids, user_id, now, locale="en"):
+    """check_early_access for every product of an order, in one query: only products still
+    in early access at `now` are looked at further."""
+    ids = {product_id for product_id in product_ids if product_id}
+    if not ids:
+        return
+    for product in db.session.scalars(db.select(Product).where(
+            Product.id.in_(ids), Product.early_access_until > now).order_by(Product.id)):
+        _refuse_early(product, user_id, now, locale)
+
+
+def _refuse_early(product, user_id, now, locale):
+    from .. import shopconfig
     user = db.session.get(User, user_id) if user_id else None
     tiers = early_access_for(product, user, now)
     if tiers is None:
