@@ -50,7 +50,9 @@ def _who(email_or_user):
 
 
 def _active(condition, purpose):
+    """Consent in force: given, confirmed from the email (double opt-in), not withdrawn."""
     return db.select(Consent).where(condition, Consent.purpose == purpose,
+                                    Consent.confirmed_at.is_not(None),
                                     Consent.withdrawn_at.is_(None))
 
 
@@ -86,7 +88,8 @@ def grant(now, source, language, user=None, email=None, purpose=MARKETING_EMAIL)
     record = Consent(user_id=user.id if user is not None else None,
                      email=None if user is not None else email_address.normalize(email),
                      purpose=purpose, wording=text, wording_version=version,
-                     language=language or "en", source=source, granted_at=now)
+                     language=language or "en", source=source, granted_at=now,
+                     confirmed_at=now)
     db.session.add(record)
     db.session.flush()
     return record

@@ -12,9 +12,9 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from . import cart as carts
-from . import alerts, catalog, checkouts, consent, credit, email_address, notify, order_refunds
+from . import alerts, catalog, cause, checkouts, consent, credit, email_address, notify, order_refunds
 from . import payments
-from . import refund_accounts, stock
+from . import refund_accounts, shipby, shopconfig, stock
 from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
@@ -218,6 +218,7 @@ def place_order(config, cart, checkout, now):
         shipping_days_max=method.days_max, payment_method=checkout.payment_method,
         undo_until=now + timedelta(minutes=config.undo_minutes), placed_at=now,
         **{f"ship_{k}": v for k, v in address.items()})
+    cause.stamp(order, config)
     for line in lines:
         order.lines.append(OrderLine(
             variant_id=line.variant_id, product_id=line.product_id, title=line.title,
@@ -268,6 +269,7 @@ def place_order(config, cart, checkout, now):
             set_status(order, "paid", "system", now, notify_customer=False)
         elif order.payment_method == "bank_transfer":
             order.pay_by = now + timedelta(days=config.bank_transfer_days)
+        shipby.stamp(order, order.status, now, config)
         # The merchant's alerts ride on the order's transaction: a rollback drops them too.
         alerts.order_placed(order, config, now)
         checkouts.mark_ordered(checkout.checkout_key, order, now)
@@ -370,6 +372,7 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
     if status == "delivered":
         loyalty_hooks.order_delivered(order, now)
     order.status = status
+    shipby.stamp(order, status, now, shopconfig.current())
     _event(order, status, actor, now, note, notify_customer=notify_customer)
     if status == "payment_expired":
         alerts.payment_expired(order, actor, now)

@@ -107,6 +107,21 @@ class ShopConfig:
     help_offer_minutes: int = 5
     reminder_hours: int = 10
     reminder_on: bool = True
+    # Staying in touch (issue-wide settings; see the ShopSettings columns for their meaning).
+    handling_days: int = 2
+    recommend_min_support: int = 2
+    recommend_after_orders: int = 20
+    quiet_hours: bool = True
+    campaign_rate: int = 10
+    # (key, width, height) of the logo's stored file, or None.
+    logo: tuple | None = None
+    brand_colour: str = ""
+    about_md: dict = field(default_factory=dict)
+    social_links: dict = field(default_factory=dict)
+    cause_name: dict = field(default_factory=dict)
+    cause_url: str = ""
+    cause_bp: int = 0
+    cause_fixed: int = 0
 
     def methods_for(self, region=None):
         region = region or self.default_region
@@ -218,7 +233,26 @@ def load():
         persona=dict(row.persona or {}),
         help_offer_minutes=row.help_offer_minutes, reminder_hours=row.reminder_hours,
         reminder_on=bool(row.reminder_on),
+        **_engagement(row),
     )
+
+
+def _engagement(row):
+    """The newer settings; a row not yet saved (no settings at all) has None for them."""
+    def value(name, default):
+        found = getattr(row, name, None)
+        return default if found is None else found
+    return dict(
+        handling_days=value("handling_days", 2),
+        recommend_min_support=value("recommend_min_support", 2),
+        recommend_after_orders=value("recommend_after_orders", 20),
+        quiet_hours=bool(value("quiet_hours", True)),
+        campaign_rate=value("campaign_rate", 10),
+        logo=(row.logo_key, row.logo_width, row.logo_height) if row.logo_key else None,
+        brand_colour=value("brand_colour", ""),
+        about_md=dict(value("about_md", {})), social_links=dict(value("social_links", {})),
+        cause_name=dict(value("cause_name", {})), cause_url=value("cause_url", ""),
+        cause_bp=value("cause_bp", 0), cause_fixed=value("cause_fixed", 0))
 
 
 def current():

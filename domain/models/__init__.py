@@ -4,6 +4,9 @@ from .base import UTCDateTime, utcnow
 from .checkouts import CHECKOUT_STATES, CheckoutRecord
 from .catalog import (PRODUCT_STATUSES, Category, Product, ProductImage, ShippingMethod,
                       ShopSettings, Variant)
+from .engagement import (CAMPAIGN_AUDIENCES, CAMPAIGN_STATUSES, COUNTER_KINDS,
+                         RECIPIENT_STATUSES, Campaign, CampaignRecipient, CauseDonation,
+                         CounterBatch, DailyCounter, ProductComplement, ProductPair)
 from .faq import FaqCategory, FaqEntry, FaqVote
 from .help import (CONVERSATION_CHANNELS, CONVERSATION_STATUSES, MESSAGE_AUTHORS,
                    BusinessHours, Conversation, ConversationMessage, ConversationPhoto, Holiday,
@@ -37,4 +40,6 @@ __all__ = ["Address", "CHECKOUT_STATES", "CheckoutRecord", "BusinessHours", "CON
            "ReviewVote", "Satisfaction", "Testimonial",
            "WorkerHeartbeat", "COUPON_KINDS", "COUPON_SOURCES", "POINTS_KINDS",
            "REFERRAL_STATUSES", "Coupon", "CouponUse", "LoyaltySettings", "LoyaltyTier",
-           "PointsEntry", "Referral"]
+           "PointsEntry", "Referral", "CAMPAIGN_AUDIENCES", "CAMPAIGN_STATUSES",
+           "COUNTER_KINDS", "RECIPIENT_STATUSES", "Campaign", "CampaignRecipient",
+           "CauseDonation", "CounterBatch", "DailyCounter", "ProductComplement", "ProductPair"]

@@ -86,10 +86,43 @@ class ShopSettings(db.Model):
                                     server_default=false())
     review_incentive = db.Column(db.String(10), nullable=False, default="", server_default="")
     review_incentive_amount = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Orders should ship within this many working days (Monday to Friday, in the shop's zone)
+    # of payment: each order's ship_by (domain/shipby.py); the scorecard counts the late ones.
+    handling_days = db.Column(db.Integer, nullable=False, default=2, server_default="2")
+    # "Goes well with" (domain/recommend/): a pair counts once bought together in this many
+    # delivered, not-returned orders; pairs are computed again nightly and after this many
+    # newly delivered orders.
+    recommend_min_support = db.Column(db.Integer, nullable=False, default=2, server_default="2")
+    recommend_after_orders = db.Column(db.Integer, nullable=False, default=20,
+                                       server_default="20")
+    # Newsletter (domain/newsletter/): no marketing email between 21:00 and 08:00 shop time
+    # while quiet_hours is on; campaigns are queued at most campaign_rate emails a second.
+    quiet_hours = db.Column(db.Boolean, nullable=False, default=True, server_default=true())
+    campaign_rate = db.Column(db.Integer, nullable=False, default=10, server_default="10")
+    # Brand (domain/brand.py): the logo (a stored file's key, with its size), the accent
+    # colour ("#rrggbb", checked for contrast when saved; "" keeps the default), the About
+    # page in Markdown per language ({"en": "...", "ko": "..."}) and social profiles
+    # ({"instagram": "https://...", ...}).
+    logo_key = db.Column(db.String(64), nullable=True)
+    logo_width = db.Column(db.Integer, nullable=True)
+    logo_height = db.Column(db.Integer, nullable=True)
+    brand_colour = db.Column(db.String(7), nullable=False, default="", server_default="")
+    about_md = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    social_links = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    # A social cause (domain/cause.py): its name per language, its link, and the share of
+    # each delivered order given: basis points of the goods' price, or a fixed amount.
+    cause_name = db.Column(db.JSON, nullable=False, default=dict, server_default="{}")
+    cause_url = db.Column(db.String(500), nullable=False, default="", server_default="")
+    cause_bp = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    cause_fixed = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         CheckConstraint("tax_rate_bp >= 0 AND tax_rate_bp <= 10000", name="tax_rate_range"),
+        CheckConstraint("cause_bp >= 0 AND cause_bp <= 10000 AND cause_fixed >= 0",
+                        name="cause_share_range"),
+        CheckConstraint("handling_days >= 0 AND campaign_rate >= 1 "
+                        "AND recommend_min_support >= 1", name="engagement_ranges"),
     )
 
 

@@ -67,6 +67,21 @@ class Order(db.Model):
     # (domain/order_records.py).
     erasure_ref = db.Column(db.String(20), nullable=True)
     retain_until = db.Column(UTCDateTime, nullable=True)
+    # When the order first reached these stages (set by orders.set_status, so the scorecard
+    # reads one row per order instead of its events), and the day it should ship by: the
+    # shop's handling days after payment, or after placing for cash on delivery
+    # (domain/shipby.py).
+    paid_at = db.Column(UTCDateTime, nullable=True)
+    shipped_at = db.Column(UTCDateTime, nullable=True)
+    delivered_at = db.Column(UTCDateTime, nullable=True)
+    ship_by = db.Column(UTCDateTime, nullable=True)
+    # The newsletter campaign whose link brought the buyer, within 7 days of clicking it.
+    campaign_id = db.Column(db.Integer, db.ForeignKey("campaign.id", ondelete="SET NULL"),
+                            nullable=True)
+    # The cause's share promised when the order was placed (domain/cause.py): basis points of
+    # what the goods cost after discounts, or a fixed amount in minor units; 0 and 0: none.
+    cause_bp = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    cause_fixed = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
     lines = db.relationship("OrderLine", back_populates="order", order_by="OrderLine.id",
                             cascade="all, delete-orphan")
@@ -97,6 +112,12 @@ class Order(db.Model):
         # The back office's order list, newest first.
         Index("ix_order_placed", "placed_at", "id"),
         Index("ix_order_retain_until", "retain_until"),
+        # The scorecard: what was delivered, shipped or paid on which days.
+        Index("ix_order_delivered", "delivered_at"),
+        Index("ix_order_shipped", "shipped_at"),
+        Index("ix_order_ship_by", "status", "ship_by"),
+        Index("ix_order_campaign", "campaign_id"),
+        Index("ix_order_email_placed", "email", "placed_at"),
     )
 
 

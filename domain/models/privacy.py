@@ -30,11 +30,17 @@ class Consent(db.Model):
     withdrawn_at = db.Column(UTCDateTime, nullable=True)
     # Where it was withdrawn: "account", "unsubscribe_link", "one_click".
     withdrawn_source = db.Column(db.String(30), nullable=False, default="", server_default="")
+    # Double opt-in: given consent counts only once the address confirmed it from the email
+    # sent to it (domain/newsletter/subscribe.py). Null: waiting for that confirmation.
+    confirmed_at = db.Column(UTCDateTime, nullable=True)
+    # When the holder was last reminded that they agreed (Korean law asks every 2 years).
+    reminded_at = db.Column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         CheckConstraint("user_id IS NOT NULL OR email IS NOT NULL", name="names_someone"),
         Index("ix_consent_user", "user_id", "purpose"),
         Index("ix_consent_email", "email", "purpose"),
+        Index("ix_consent_confirmed", "purpose", "confirmed_at"),
     )
 
 
