@@ -69,6 +69,9 @@ NOT_PERSONAL = frozenset({
     "review_request", "review_vote", "change_note", "testimonial",
     # The loyalty programme's settings and tiers.
     "loyalty_settings", "loyalty_tier",
+    # What goes with what, and views and cart adds counted per product and day (no visitor,
+    # cookie or address is kept with them); the merchant's notes of donations to the cause.
+    "product_pair", "product_complement", "counter_batch", "daily_counter", "cause_donation",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })
 
