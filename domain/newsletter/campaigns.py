@@ -19,10 +19,10 @@ through `attributed()`).
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import func, or_
 
-from .. import text
+from .. import personal_data, text
 from ..errors import ShopError
 from ..extensions import db
 from ..loyalty import coupons
@@ -363,3 +363,42 @@ def send_test(campaign, email, locale, now):
         raise ShopError(_("Your account has no email address to send the test to."))
     return notify.enqueue("campaign", email, locale or "en",
                           data={"campaign_id": campaign.id, "test": True}, now=now)
+
+
+# Personal data: the campaigns a person was sent (their address, when, whether they left
+# through it), and the campaigns a merchant wrote (their address as the author).
+def _recipient_of(subject):
+    if subject.is_guest:
+        return CampaignRecipient.email == subject.email
+    return or_(CampaignRecipient.user_id == subject.user_id,
+               CampaignRecipient.email == subject.email)
+
+
+def _export(subject):
+    when = personal_data.when
+    rows = db.session.execute(
+        db.select(CampaignRecipient, Campaign.name).join(
+            Campaign, Campaign.id == CampaignRecipient.campaign_id)
+        .where(_recipient_of(subject)).order_by(CampaignRecipient.id)).all()
+    found = [{"campaign": name, "email": r.email, "status": r.status,
+              "queued_at": when(r.queued_at), "unsubscribed_at": when(r.unsubscribed_at)}
+             for r, name in rows]
+    found += [{"campaign_written": c.name, "created_at": when(c.created_at)}
+              for c in db.session.scalars(db.select(Campaign).where(
+                  Campaign.created_by == subject.email, Campaign.created_by != ""))]
+    return found
+
+
+def _erase(subject, erasure):
+    removed = db.session.execute(
+        db.delete(CampaignRecipient).where(_recipient_of(subject))
+        .execution_options(synchronize_session="fetch")).rowcount
+    if subject.email:
+        removed += db.session.execute(
+            db.update(Campaign).where(Campaign.created_by == subject.email)
+            .values(created_by="").execution_options(synchronize_session="fetch")).rowcount
+    return removed
+
+
+personal_data.register("campaign_recipients", _l("Newsletter campaigns sent to you"),
+                       tables=("campaign_recipient", "campaign"), export=_export, erase=_erase)
