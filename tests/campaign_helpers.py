@@ -6,7 +6,7 @@ from datetime import timedelta
 import worker
 from domain import consent, transaction
 from domain.extensions import db
-from domain.models import CampaignRecipient, Consent, OutboxMessage
+from domain.models import CampaignRecipient, OutboxMessage
 from domain.newsletter import campaigns
 from tests.order_helpers import NOW
 
@@ -85,5 +85,3 @@ def in_transaction(app, work):
         with transaction.unit_of_work():
             return work()
 
-
-__all__ = ["Consent"]

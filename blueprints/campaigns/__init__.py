@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import routes  # noqa: E402,F401  (registers the landing page)

@@ -11,7 +11,7 @@ from domain import jobs, mailer, shopconfig, transaction
 from domain.errors import CouponRefused, ShopError
 from domain.extensions import db
 from domain.loyalty import coupons
-from domain.models import Campaign, CampaignRecipient, LoyaltyTier, Order, OutboxMessage, User
+from domain.models import Campaign, LoyaltyTier, Order, OutboxMessage, User
 from domain.newsletter import audience, campaigns, sending
 from tests.campaign_helpers import (messages, recipients, run_job, send_all, start, subscribe,
                                     withdraw, write)

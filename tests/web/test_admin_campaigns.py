@@ -154,6 +154,7 @@ def test_unsubscribing_from_the_campaigns_link_counts_in_its_report(app, client,
     with app.test_request_context():
         message = db.session.scalar(db.select(OutboxMessage))
         link = renderer(app)(message)["List-Unsubscribe"].strip("<>")
+    assert f"c={campaign_id}" in link
     path = link.replace("http://localhost", "")
     assert client.get(path).status_code == 200  # a GET only asks
     with app.app_context():
