@@ -20,7 +20,7 @@ twice (domain/mailer.py).
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from domain import jobs
 
@@ -43,6 +43,8 @@ REFERRALS_EVERY = 300.0
 POINTS_EVERY = 60.0
 # Campaigns being sent are queued this often (their rate counts the seconds in between).
 CAMPAIGNS_EVERY = 1.0
+# A pass takes well under a second; a worker killed holding it stalls the campaign this long.
+CAMPAIGNS_LEASE = timedelta(seconds=10)
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -201,7 +203,7 @@ def recompute_tiers(run):
     return f"{changed} tier{'s' if changed != 1 else ''} changed"
 
 
-@jobs.register("send-campaigns", jobs.Every(CAMPAIGNS_EVERY))
+@jobs.register("send-campaigns", jobs.Every(CAMPAIGNS_EVERY), lease=CAMPAIGNS_LEASE)
 def send_campaigns(run):
     """Newsletter campaigns being sent: at most campaign_rate messages a second into the outbox
     (counted from the previous run), each recipient moved from pending by a conditional UPDATE
