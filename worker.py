@@ -6,8 +6,8 @@ office, reading customers' emails from the shop's mailbox into conversations (wh
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
 sending the birthday codes, rewarding referrers once their friend's first order can no longer
 be returned, vesting customers' points once their return windows close, expiring old points
-after one warning, computing the customers' tiers every night, and recording the heartbeat the
-dashboard reads.
+after one warning, computing the customers' tiers every night, queueing newsletter campaigns
+at their rate, and recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -20,7 +20,7 @@ twice (domain/mailer.py).
 import signal
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from domain import jobs
 
@@ -41,6 +41,10 @@ BIRTHDAY_AT = "09:00"
 REFERRALS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
 POINTS_EVERY = 60.0
+# Campaigns being sent are queued this often (their rate counts the seconds in between).
+CAMPAIGNS_EVERY = 1.0
+# A pass takes well under a second; a worker killed holding it stalls the campaign this long.
+CAMPAIGNS_LEASE = timedelta(seconds=10)
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -197,6 +201,25 @@ def recompute_tiers(run):
     from domain.loyalty import tiers
     changed = tiers.recompute_all(run.now)
     return f"{changed} tier{'s' if changed != 1 else ''} changed"
+
+
+@jobs.register("send-campaigns", jobs.Every(CAMPAIGNS_EVERY), lease=CAMPAIGNS_LEASE)
+def send_campaigns(run):
+    """Newsletter campaigns being sent: at most campaign_rate messages a second into the outbox
+    (counted from the previous run), each recipient moved from pending by a conditional UPDATE
+    in the run's transaction, so a run cut off midway queues nothing and any number of workers
+    queue each recipient once; consent is asked again for each, quiet hours kept."""
+    from domain import shopconfig
+    from domain.newsletter import sending
+    queued, skipped, finished = sending.run(run.now, shopconfig.current(),
+                                            sending.previous_pass(run.job.name))
+    lines = []
+    if queued or skipped:
+        lines.append(f"queued {queued} campaign email{'s' if queued != 1 else ''}"
+                     + (f", skipped {skipped} (consent withdrawn)" if skipped else ""))
+    if finished:
+        lines.append(f"finished sending {finished} campaign{'s' if finished != 1 else ''}")
+    return "\n".join(lines)
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

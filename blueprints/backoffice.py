@@ -15,6 +15,7 @@ from domain.staff import OWNER, STAFF
 # Staff may read the referrals; voiding one and the referral settings are the owner's.
 # Coupons are the owner's, every page of them: each is a money decision, and the list and the
 # orders report show revenue and discounts given.
+# Newsletter campaigns are the owner's, every page of them: they write to every subscriber.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.

@@ -28,6 +28,19 @@ CHECKOUT_PROBLEM_KEY = "checkout_problem"
 # the referral code of the /r/<code> link they arrived through.
 COUPON_CODES_KEY = "coupon_codes"
 REFERRAL_KEY = "referral_code"
+# The newsletter campaign whose link the visitor followed, and when ({"id", "at"}): the only
+# trace a campaign link leaves, read when an order is placed (campaign_visit()).
+CAMPAIGN_KEY = "campaign"
+
+
+def campaign_visit():
+    """(campaign id, when its link was followed) from the session, or (None, None)."""
+    from datetime import datetime
+    kept = session.get(CAMPAIGN_KEY)
+    try:
+        return int(kept["id"]), datetime.fromisoformat(kept["at"])
+    except (TypeError, KeyError, ValueError):
+        return None, None
 
 
 def open_chat(conversation):

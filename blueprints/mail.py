@@ -20,6 +20,7 @@ from domain.models import ReturnRequest
 from domain.returns import offer
 
 from .common import shop
+from .campaigns import emails as campaign_emails
 from .loyalty.context import claim_url
 from .help import emails as help_emails
 from .loyalty import code_emails
@@ -96,6 +97,7 @@ def kind_label(kind):
         "review_request": _("Review request"),
         "change_note": _("You said, we did"),
         "birthday_code": _("Birthday code"), "review_code": _("Review thank-you code"),
+        "campaign": _("Newsletter campaign"),
     }.get(kind, kind)
 
 
@@ -106,7 +108,7 @@ KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_o
          "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
          "referral_rewarded",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
-         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS)
+         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS, *campaign_emails.KINDS)
 
 
 def tracking_link(order):
@@ -269,6 +271,9 @@ def render_parts(message):
         # The thank-you code makes the confirmation advertising: "(광고)" starts the Korean
         # subject, and it carries the unsubscribe link (and headers, in render_message).
         subject = _("(Ad) Thank you for your order %(number)s", number=number)
+    elif message.kind in campaign_emails.KINDS:
+        context.update(campaign_emails.context(message))
+        subject = context.pop("subject")
     elif message.kind in change_emails.KINDS:
         context.update(change_emails.context(message),
                        unsubscribe_url=unsubscribe_url(message.to_address))
@@ -285,7 +290,7 @@ def render_parts(message):
 # Marketing emails carry the one-click unsubscribe headers: a feature that sends them adds its
 # kinds here, and asks consent.may_market() before queueing each message.
 MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS,
-                             *code_emails.MARKETING})
+                             *code_emails.MARKETING, *campaign_emails.KINDS})
 
 
 def _carries_offer(context, message):
@@ -336,6 +341,9 @@ def render_message(message):
     marketing = message.kind in MARKETING_KINDS or (
         message.kind == "order_placed" and code_emails.thank_you_context(message.order))
     headers = list_unsubscribe_headers(message.to_address) if marketing else {}
+    if message.kind in campaign_emails.KINDS:
+        # The campaign's link names it, so the report counts who left through it.
+        headers = campaign_emails.headers(message)
     # Help emails: replies go to the conversation's own address, read back by the worker.
     headers.update(inbound.reply_headers(message))
     if message.kind in review_emails.KINDS:

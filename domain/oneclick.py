@@ -48,12 +48,13 @@ class Offer:
     def to_pay(self):
         return self.total - self.credit
 
-    def checkout(self, token, user, locale):
+    def checkout(self, token, user, locale, campaign=(None, None)):
         return orders.Checkout(
             checkout_token=token, email=user.email, address=dict(self.address),
             shipping_method_id=self.shipping_method_id, payment_method=self.payment_method,
             locale=locale, user_id=user.id, use_credit=bool(self.credit),
-            coupon_codes=tuple(self.codes), use_points=self.use_points)
+            coupon_codes=tuple(self.codes), use_points=self.use_points,
+            campaign_id=campaign[0], campaign_landed_at=campaign[1])
 
 
 class Unavailable(ShopError):
@@ -94,12 +95,13 @@ def offer(user, lines, config, codes=(), use_points=False, now=None):
 
 
 def buy(config, user, cart, lines, token, expected_total, now, locale, single_item=False,
-        codes=(), use_points=False):
+        codes=(), use_points=False, campaign=(None, None)):
     """Place the one-click order for `lines` of `cart` at the total the button showed.
     Returns (order, created) as place_order does.
 
     Unavailable when one-click is not ready or (`single_item`, a product page's button) the
-    product is gone; TotalChanged when `expected_total` (minor units, as posted) is no longer
+    product is gone; `campaign` is (campaign id, when its link was followed) or Nones;
+    TotalChanged when `expected_total` (minor units, as posted) is no longer
     the total. An emptied cart goes on to place_order: it is how a retried button finds the
     order its first press made.
     """
@@ -117,7 +119,7 @@ def buy(config, user, cart, lines, token, expected_total, now, locale, single_it
                              total=current.total.format(locale),
                              items=ngettext("%(num)d item", "%(num)d items", items)), current)
     try:
-        return orders.place_order(config, cart, current.checkout(token, user, locale), now)
+        return orders.place_order(config, cart, current.checkout(token, user, locale, campaign), now)
     except CheckoutInvalid as error:
         if "cart" in error.fields:
             raise Unavailable(error.fields["cart"])

@@ -3,7 +3,7 @@ the pipeline. Every status change goes through set_status(), which checks the pi
 an OrderEvent and queues the customer's message in the same transaction."""
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from flask import current_app
@@ -19,6 +19,7 @@ from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
 from .loyalty import tiers as loyalty_tiers
+from .newsletter import campaigns
 from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, NotFound,
                      UndoWindowClosed)
 from .extensions import db
@@ -126,6 +127,10 @@ class Checkout:
     # The points the page showed this order spending (None: not said); another order that
     # spent some of them since refuses this one rather than charge more than was shown.
     points_expected: int | None = None
+    # The newsletter campaign whose link the shopper followed, and when (kept in their session):
+    # the order records it when placed within 7 days of that (domain/newsletter/campaigns.py).
+    campaign_id: int | None = None
+    campaign_landed_at: datetime | None = None
 
 
 ADDRESS_FIELDS = ("name", "phone", "line1", "line2", "city", "postcode", "region", "country")
@@ -219,6 +224,8 @@ def place_order(config, cart, checkout, now):
         undo_until=now + timedelta(minutes=config.undo_minutes), placed_at=now,
         **{f"ship_{k}": v for k, v in address.items()})
     cause.stamp(order, config)
+    order.campaign_id = campaigns.attributed(checkout.campaign_id, checkout.campaign_landed_at,
+                                             now)
     for line in lines:
         order.lines.append(OrderLine(
             variant_id=line.variant_id, product_id=line.product_id, title=line.title,

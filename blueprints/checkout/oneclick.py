@@ -9,7 +9,7 @@ from domain import oneclick
 from domain.errors import ShopError
 
 from ..cart.context import cart_context
-from ..common import current_cart, shop, valid_token
+from ..common import campaign_visit, current_cart, shop, valid_token
 from ..loyalty import pricing_context as loyalty
 from ..htmx import render, see_other
 from ..products.context import product_context
@@ -38,7 +38,8 @@ def buy_now():
                                        str(get_locale()), single_item=from_product,
                                        # From the cart: its codes and points, as it shows them.
                                        codes=() if from_product else loyalty.applied_codes(),
-                                       use_points=not from_product and loyalty.points_ticked())
+                                       use_points=not from_product and loyalty.points_ticked(),
+                                       campaign=campaign_visit())
     except oneclick.TotalChanged as error:
         return _again(from_product, form, error.offer, str(error))
     except ShopError as error:

@@ -15,7 +15,7 @@ from domain import card_payments, checkouts, consent, credit, orders, payments, 
 from domain.errors import CheckoutInvalid, CouponRefused, ShopError
 from domain.loyalty import quote as loyalty_quote
 
-from ..common import current_cart, new_token, shop, valid_token
+from ..common import campaign_visit, current_cart, new_token, shop, valid_token
 from ..htmx import render, see_other, wants_fragment
 from ..loyalty import pricing_context as loyalty
 from ..payments.context import send_to_provider
@@ -177,7 +177,8 @@ def checkout_from(form):
         checkout_key=heartbeat.current_key(), coupon_codes=loyalty.applied_codes(),
         use_points=bool(form.use_points.data), points_expected=_int_or_none(
             request.form.get("points_expected")),
-        referral_code=session.get(loyalty.REFERRAL_KEY) or "")
+        referral_code=session.get(loyalty.REFERRAL_KEY) or "",
+        campaign_id=campaign_visit()[0], campaign_landed_at=campaign_visit()[1])
 
 
 def _int_or_none(value):

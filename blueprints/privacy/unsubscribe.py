@@ -10,6 +10,8 @@ page's own button sends a CSRF token like every other form.
 from flask import current_app, redirect, request, url_for
 
 from domain import consent
+from domain.ids import parse_id
+from domain.newsletter import campaigns
 from domain.errors import InvalidConsentLink
 
 from ..csrf import csrf
@@ -35,9 +37,16 @@ def unsubscribe(token):
     if request.method == "POST":
         if request.form.get(ONE_CLICK[0]) == ONE_CLICK[1]:
             consent.unsubscribe(token, _secret(), now(), "one_click")
+            _through_campaign(email)
             return current_app.response_class("Unsubscribed.\n", mimetype="text/plain")
         csrf.protect()
         consent.unsubscribe(token, _secret(), now(), "unsubscribe_link")
+        _through_campaign(email)
         return redirect(url_for(".unsubscribe", token=token, done=1), code=303)
     return render("privacy/unsubscribe.html", email=email, form=UnsubscribeForm(),
                   subscribed=consent.may_market(email), done=request.args.get("done") == "1")
+
+
+def _through_campaign(email):
+    """A campaign's email names its campaign in the link (?c=): its report counts who left."""
+    campaigns.record_unsubscribe(parse_id(request.args.get("c")), email, now())

@@ -28,7 +28,7 @@ from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqC
 from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
-from . import demo_skus
+from . import campaigns as demo_campaigns, demo_skus
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .loyalty import COUPONS as LOYALTY_COUPONS, SETTINGS as LOYALTY_SETTINGS, TIERS
@@ -72,6 +72,8 @@ class Leftovers:
     coupons: list = field(default_factory=list)            # no order of the shop's used them
     tiers: list = field(default_factory=list)              # still as the demo wrote them
     loyalty_settings: list = field(default_factory=list)   # field names set back to defaults
+    campaigns: list = field(default_factory=list)          # the demo's sent newsletter
+    consents: list = field(default_factory=list)           # its subscribers' consents
     orders: int = 0                                        # the shop's own; all of them stay
 
     @property
@@ -84,7 +86,7 @@ class Leftovers:
                     self.return_policy, self.policy_pages, self.questions, self.topics,
                     self.saved_replies, self.conversations, self.demo_orders,
                     self.testimonials, self.change_notes, self.points, self.coupons,
-                    self.tiers, self.loyalty_settings))
+                    self.tiers, self.loyalty_settings, self.campaigns))
 
 
 def own_merchant_exists():
@@ -105,6 +107,7 @@ def find():
     _find_policies(found)
     _find_questions(found)
     _find_loyalty(found)
+    found.campaigns, found.consents = demo_campaigns.leftovers()
     found.saved_replies, found.conversations = help_desk_leftovers()
     return found
 
@@ -273,6 +276,7 @@ def remove(found):
     """Take out what find() found; flushes, never commits. Returns the photo keys whose files
     may go once the transaction has committed (see delete_photo_files)."""
     keys = {image.key for product in found.products for image in product.images}
+    demo_campaigns.remove(found.campaigns, found.consents)
     _remove_demo_orders(found)
     for product in found.archived:
         product.status, product.featured, product.category_id = "archived", False, None

@@ -182,6 +182,12 @@ def check(coupon, typed, config, lines, *, user=None, email="", now):
         name = (tier.name_ko if _locale().startswith("ko") and tier.name_ko else tier.name_en) \
             if tier is not None else ""
         _refuse(_("Only for members of the %(tier)s tier.", tier=name), "tier", typed)
+    if coupon.source == "campaign":
+        # A campaign's exclusive code: only for the people the campaign was sent to.
+        from ..newsletter import campaigns
+        if not campaigns.holds_code(coupon, user_id, email):
+            _refuse(_("This code was sent to a newsletter's readers only: use the email "
+                      "address it was sent to."), "customer", typed)
     if coupon.first_order_only and _has_ordered(user_id, email):
         _refuse(_("Only for first orders."), "first_order", typed)
     if coupon.per_customer_limit is not None \

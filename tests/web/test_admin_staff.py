@@ -46,12 +46,13 @@ OWNER_AREAS = {
     "/admin/loyalty/codes": "/admin/loyalty/codes",
     "/admin/referrals/settings": "/admin/referrals/settings",
     "/admin/coupons": "/admin/coupons/new",
+    "/admin/campaigns": "/admin/campaigns/new",
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
                "key": "u1", "token": "x",
-               "reference": "C-ABCDEFG", "reply_id": "1"}
+               "reference": "C-ABCDEFG", "reply_id": "1", "lang": "en"}
 
 
 @pytest.fixture
