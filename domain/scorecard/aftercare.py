@@ -59,12 +59,12 @@ def return_rate(now, days=RETURN_DAYS):
     """Of the orders delivered in the last `days` days (ix_order_delivered), how many have a
     return asked for that was not rejected (ix_return_order)."""
     delivered = (Order.delivered_at >= now - timedelta(days=days), Order.delivered_at <= now)
-    total = db.session.scalar(db.select(db.func.count(Order.id)).where(*delivered)) or 0
     has_return = db.select(ReturnRequest.id).where(ReturnRequest.order_id == Order.id,
                                                    ReturnRequest.status != "rejected").exists()
-    returned = db.session.scalar(db.select(db.func.count(Order.id)).where(
-        *delivered, has_return)) if total else 0
-    return ReturnRate(delivered=total, returned=returned or 0, days=days)
+    total, returned = db.session.execute(db.select(
+        db.func.count(Order.id), db.func.coalesce(db.func.sum(db.case((has_return, 1), else_=0)), 0))
+        .where(*delivered)).one()
+    return ReturnRate(delivered=total or 0, returned=int(returned or 0), days=days)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 zone for the last MONTHS months (this month so far included), and how many are active now.
 A consent counts once confirmed (double opt-in: Consent.confirmed_at)."""
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from ..consent import MARKETING_EMAIL
 from ..extensions import db
 from ..models import Consent
 from ..shopconfig import zone
+from .periods import bucket
 
 MONTHS = 6
 
@@ -43,19 +44,20 @@ def growth(now, config, months=MONTHS):
     firsts = _months(now, tz, months)
     start = datetime.combine(firsts[0], time.min, tzinfo=tz).astimezone(now.tzinfo)
     marketing = Consent.purpose == MARKETING_EMAIL
-    confirmed = db.session.scalars(db.select(Consent.confirmed_at).where(
-        marketing, Consent.confirmed_at >= start, Consent.confirmed_at <= now)).all()
-    withdrawn = db.session.scalars(db.select(Consent.withdrawn_at).where(
-        marketing, Consent.confirmed_at.is_not(None), Consent.withdrawn_at >= start,
-        Consent.withdrawn_at <= now)).all()
+    bounds = [datetime.combine(first, time.min, tzinfo=tz).astimezone(timezone.utc)
+              for first in firsts]
+    up = _per_month(Consent.confirmed_at, bounds, marketing, Consent.confirmed_at >= start,
+                    Consent.confirmed_at <= now)
+    down = _per_month(Consent.withdrawn_at, bounds, marketing, Consent.confirmed_at.is_not(None),
+                      Consent.withdrawn_at >= start, Consent.withdrawn_at <= now)
     active = db.session.scalar(db.select(db.func.count(Consent.id)).where(
         marketing, Consent.confirmed_at.is_not(None), Consent.confirmed_at <= now,
         db.or_(Consent.withdrawn_at.is_(None), Consent.withdrawn_at > now))) or 0
+    return Growth(months=[Month(first, up.get(i, 0), down.get(i, 0))
+                          for i, first in enumerate(firsts)], active=active)
 
-    def month_of(moment):
-        local = moment.astimezone(tz).date()
-        return date(local.year, local.month, 1)
-    up = [month_of(m) for m in confirmed]
-    down = [month_of(m) for m in withdrawn]
-    return Growth(months=[Month(first, up.count(first), down.count(first)) for first in firsts],
-                  active=active)
+
+def _per_month(column, bounds, *conditions):
+    month = bucket(column, bounds).label("month")
+    return dict(db.session.execute(db.select(month, db.func.count()).where(*conditions)
+                                   .group_by(month)).all())

@@ -8,7 +8,7 @@ refunds of returns are not taken off it (the return rate says how much came back
 the shop's currency are summed.
 
 Days are the shop's days: midnight to midnight in its time zone (ShopConfig.timezone)."""
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from statistics import median
 
 from ..extensions import db
@@ -39,6 +39,40 @@ def day_starts(now, tz_name, days):
 
 def local_day(moment, tz_name):
     return moment.astimezone(zone(tz_name)).date()
+
+
+def bucket(column, starts):
+    """Which of the periods beginning at `starts` (ascending UTC instants) `column` falls in:
+    0 for the first, ... The boundaries are worked out in Python, in the shop's zone (so a
+    day or month is right across a daylight-saving change), and the database only compares:
+    the same SQL on SQLite and PostgreSQL, one row per period instead of one per order."""
+    return db.case(*[(column < start, index) for index, start in enumerate(starts[1:])],
+                   else_=len(starts) - 1)
+
+
+def day_bounds(dates, tz_name):
+    """Each date's first instant in the shop's zone, as aware UTC datetimes."""
+    tz = zone(tz_name)
+    return [datetime.combine(d, time.min, tzinfo=tz).astimezone(timezone.utc) for d in dates]
+
+
+def hours_between(later, earlier):
+    """SQL for the hours from `earlier` to `later` (two datetime columns), on SQLite (stored
+    as text julianday() reads) and PostgreSQL (timestamps)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.func.extract("epoch", later - earlier) / 3600.0
+    return (db.func.julianday(later) - db.func.julianday(earlier)) * 24.0
+
+
+def sql_median(value, count, *conditions):
+    """The median of the SQL expression `value` over the `count` rows matching `conditions`
+    (of one table), sorted by the database: two rows come back, never the whole period. None
+    when no row matches."""
+    if not count:
+        return None
+    middle = db.session.scalars(db.select(value).where(*conditions).order_by(value)
+                                .limit(2 - count % 2).offset((count - 1) // 2)).all()
+    return sum(float(v) for v in middle) / len(middle)
 
 
 def median_or_none(values):

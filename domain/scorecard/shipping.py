@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from ..extensions import db
 from ..models import Order
-from .periods import SALES_DAYS, UNSHIPPED, median_or_none, share_bp
+from .periods import SALES_DAYS, UNSHIPPED, hours_between, share_bp, sql_median
 
 SHIPPING_DAYS = SALES_DAYS
 
@@ -44,15 +44,14 @@ def is_late(order, now):
 def shipping(now, days=SHIPPING_DAYS):
     """Orders first shipped in the last `days` x 24 hours (ix_order_shipped): how many, the
     median time from paid (or placed) to shipped, and how many of those with a ship-by
-    moment were shipped after it."""
-    rows = db.session.execute(db.select(
-        Order.placed_at, Order.paid_at, Order.shipped_at, Order.ship_by).where(
-        Order.shipped_at >= now - timedelta(days=days), Order.shipped_at <= now)).all()
-    waits, with_ship_by, late = [], 0, 0
-    for placed_at, paid_at, shipped_at, ship_by in rows:
-        waits.append((shipped_at - (paid_at or placed_at)).total_seconds() / 3600)
-        if ship_by is not None:
-            with_ship_by += 1
-            late += shipped_at > ship_by
-    return Shipping(shipped=len(rows), median_hours=median_or_none(waits),
-                    with_ship_by=with_ship_by, late=late, overdue=overdue_count(now), days=days)
+    moment were shipped after it. Counted and sorted by the database."""
+    window = (Order.shipped_at >= now - timedelta(days=days), Order.shipped_at <= now)
+    shipped, with_ship_by, late = db.session.execute(db.select(
+        db.func.count(Order.id), db.func.count(Order.ship_by),
+        db.func.coalesce(db.func.sum(db.case((Order.shipped_at > Order.ship_by, 1), else_=0)), 0))
+        .where(*window)).one()
+    waited = hours_between(Order.shipped_at, db.func.coalesce(Order.paid_at, Order.placed_at))
+    return Shipping(shipped=shipped or 0,
+                    median_hours=sql_median(waited, shipped, *window),
+                    with_ship_by=with_ship_by or 0, late=int(late or 0),
+                    overdue=overdue_count(now), days=days)

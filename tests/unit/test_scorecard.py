@@ -69,22 +69,26 @@ def test_new_returning_repeat_and_lapsed_customers(config):
     # Returning: bought 40 days ago and again this month.
     order_row(NOW - timedelta(days=40), email="back@example.com")
     order_row(NOW - timedelta(days=3), email="back@example.com")
-    # New: first order this month, twice.
+    # New, and bought twice this month: a repeat customer.
     order_row(NOW - timedelta(days=5), email="new@example.com")
     order_row(NOW - timedelta(days=4), email="new@example.com")
     # A cancelled earlier order does not make a customer returning.
     order_row(NOW - timedelta(days=50), email="fresh@example.com", status="cancelled")
     order_row(NOW - timedelta(days=1), email="fresh@example.com")
-    # Lapsed: last bought 100 days ago; not lapsed: bought 200 days ago (too long) or 95 and 10.
-    order_row(NOW - timedelta(days=100), email="gone@example.com")
-    order_row(NOW - timedelta(days=200), email="old@example.com")
-    order_row(NOW - timedelta(days=95), email="still@example.com")
-    order_row(NOW - timedelta(days=10), email="still@example.com")
+    # Bought once, at the window's first instant (2 Feb 00:00 in Seoul): new.
+    order_row(START, email="edge@example.com")
+    order_row(START - timedelta(seconds=1), email="before@example.com")
+    # Lapsed: bought 70 days ago and nothing since. Not lapsed: 100 days ago (before the
+    # 60-90 day window), 65 days ago and again 10 days ago (even cancelled: they came back).
+    order_row(NOW - timedelta(days=70), email="gone@example.com")
+    order_row(NOW - timedelta(days=100), email="old@example.com")
+    order_row(NOW - timedelta(days=65), email="still@example.com")
+    order_row(NOW - timedelta(days=10), email="still@example.com", status="cancelled")
     db.session.flush()
     figures = sales.customers(NOW, config)
-    assert (figures.new, figures.returning) == (2, 2)  # new, fresh / back, still
-    # Last 90 days: back (40, 3), new (5, 4), fresh (1), still (10): 2 of 4 twice or more.
-    assert (figures.repeat_customers, figures.repeat_base, figures.repeat_rate_bp) == (2, 4, 5000)
+    assert (figures.new, figures.returning) == (3, 1)  # new, fresh, edge / back
+    # back (ordered before) and new (twice this month) of 4.
+    assert (figures.repeat_customers, figures.total, figures.repeat_rate_bp) == (2, 4, 5000)
     assert figures.lapsed == 1
 
 
