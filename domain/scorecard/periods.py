@@ -60,7 +60,7 @@ def hours_between(later, earlier):
     """SQL for the hours from `earlier` to `later` (two datetime columns), on SQLite (stored
     as text julianday() reads) and PostgreSQL (timestamps)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return db.func.extract("epoch", later - earlier) / 3600.0
+        return db.extract("epoch", later - earlier) / 3600.0
     return (db.func.julianday(later) - db.func.julianday(earlier)) * 24.0
 
 
