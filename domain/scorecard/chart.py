@@ -17,6 +17,7 @@ class Bar:
     day: object
     orders: int
     label: bool  # print the day under this bar
+    anchor: str = "middle"  # the last day's label ends at the chart's edge instead
 
 
 def bars(days, width=WIDTH, height=HEIGHT):
@@ -30,5 +31,6 @@ def bars(days, width=WIDTH, height=HEIGHT):
         tall = round(room * day.orders / peak, 1) if peak else 0
         drawn.append(Bar(x=round(index * step + GAP / 2, 1), y=round(room - tall, 1),
                          width=round(step - GAP, 1), height=tall, day=day.day, orders=day.orders,
-                         label=(len(days) - 1 - index) % 7 == 0))
+                         label=(len(days) - 1 - index) % 7 == 0,
+                         anchor="end" if index == len(days) - 1 else "middle"))
     return drawn

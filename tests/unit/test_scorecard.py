@@ -186,3 +186,18 @@ def test_empty_shop_has_no_figures_but_answers(config):
     assert card.shipping.late_bp is None and card.shipping.median_hours is None
     assert card.returns.rate_bp is None and card.refunds.median_days is None
     assert card.feedback.review_average is None and card.newsletter.active == 0
+
+
+def test_chart_bars_scale_to_the_busiest_day_and_label_every_seventh_day():
+    from datetime import date
+
+    from domain.scorecard import chart
+    days = [sales.Day(date(2026, 2, 2) + timedelta(days=n), orders, orders * 1000)
+            for n, orders in enumerate([0] * 26 + [1, 2, 4, 2])]
+    bars = chart.bars(days)
+    room = chart.HEIGHT - chart.BOTTOM
+    assert [b.height for b in bars[-4:]] == [room / 4, room / 2, room, room / 2]
+    assert bars[0].height == 0 and bars[-2].y == 0
+    assert [b.day.isoformat() for b in bars if b.label] == [
+        "2026-02-03", "2026-02-10", "2026-02-17", "2026-02-24", "2026-03-03"]
+    assert bars[-1].anchor == "end" and bars[-8].anchor == "middle"
