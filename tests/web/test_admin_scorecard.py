@@ -66,8 +66,9 @@ def test_an_empty_shop_says_what_will_appear(client, shop, merchant):
     assert "No orders delivered in the last 90 days: no return rate yet." in html
     assert "No reviews written in the last 30 days." in html
     assert "0 confirmed newsletter subscribers now." in html
-    # The dashboard's other content is still there.
+    # The dashboard's other content is still there, with the reply promise beside the times.
     assert "Ready for customers?" in html and "Low stock" in html
+    assert "Your reply promise: within 120 min of a question asked in business hours" in html
 
 
 def test_dashboard_queries_do_not_grow_with_orders(app, client, shop, merchant, count_queries):
