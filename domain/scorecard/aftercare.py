@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models.reviews import REVIEW_STATUSES
 from ..models import LoyaltySettings, Order, ReturnRequest, Review, Satisfaction, User
 from ..returns.rules import policy
+from ..reviews.satisfaction import TOUCHPOINTS
 from .periods import median_or_none, share_bp
 
 RETURN_DAYS = 90
@@ -93,7 +94,8 @@ def feedback(now, days=FEEDBACK_DAYS):
     answers, score, happy = db.session.execute(db.select(
         db.func.count(Satisfaction.id), db.func.avg(Satisfaction.score),
         db.func.coalesce(db.func.sum(db.case((Satisfaction.score >= 4, 1), else_=0)), 0)).where(
-        Satisfaction.created_at >= since, Satisfaction.created_at <= now)).one()
+        Satisfaction.touchpoint.in_(TOUCHPOINTS), Satisfaction.created_at >= since,
+        Satisfaction.created_at <= now)).one()
     return Feedback(reviews=count or 0, review_average=float(average) if count else None,
                     answers=answers or 0,
                     satisfaction_average=float(score) if answers else None,
