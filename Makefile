@@ -16,7 +16,7 @@ SHOP_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),localhost,$(HOST)):$(PORT)
 export FLASK_APP := shop
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve worker test test-fast test-browser test-postgres test-multihost bench bench-cpu bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
+.PHONY: help run serve worker test test-fast test-browser test-postgres test-multihost bench bench-dashboard bench-cpu bench-scale translations extract-messages migrate demo setup backup restore upgrade upgrade-installed clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,8 +75,12 @@ test-postgres: $(VENV)/.dev translations ## Unit and web tests against a throwaw
 test-multihost: $(VENV)/.dev translations ## Two app servers and two workers on one PostgreSQL and Redis: changes, stock, email and limits across hosts
 	TEST_MULTIHOST=1 bash scripts/with-postgres.sh $(BIN)/python -m pytest -p no:xdist -q tests/multihost
 
-bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default)
+bench: $(VENV)/.dev translations ## Load-test the key pages (N=10000 products by default), then the dashboard over 100,000 orders
 	$(BIN)/python bench/run.py --products $${N:-10000}
+	$(BIN)/python bench/dashboard.py
+
+bench-dashboard: $(VENV)/.dev translations ## The back office's dashboard over 100,000 orders (ORDERS=...), median of 20 requests
+	$(BIN)/python bench/dashboard.py --orders $${ORDERS:-100000}
 
 bench-cpu: $(VENV)/.dev translations ## CPU per request of the cached first-visit pages over the bare endpoint's, in one process
 	$(BIN)/python bench/cpu.py

@@ -164,8 +164,11 @@ def opening_words(schedule, moment, now=None):
                    time=clock)
 
 
-def format_day(day):
-    """A calendar date as the page's language writes it: "Dec 25, 2026"."""
+def format_day(day, skeleton=None):
+    """A calendar date as the page's language writes it: "Dec 25, 2026"; with a skeleton,
+    only those parts ("MMMd": "Dec 25", "yMMM": "Dec 2026")."""
+    if skeleton:
+        return format_skeleton(skeleton, day, locale=_locale())
     return format_date(day, "medium", locale=_locale())
 
 

@@ -10,6 +10,7 @@ from .catalog import Page, clamp_page
 from .errors import InvalidTransition
 from .extensions import db
 from .models import ORDER_STATUSES, Order
+from .scorecard import shipping as ship_times
 from .tracking import normalize_number
 
 PER_PAGE = 30
@@ -84,6 +85,9 @@ class OrderList:
     page: Page
     counts: dict
     ready: frozenset
+    # Listed orders past their ship-by moment, and how many there are in all (the filter's tab).
+    late: frozenset = frozenset()
+    late_total: int = 0
 
     @property
     def total_all(self):
@@ -97,10 +101,14 @@ def status_counts():
     return counts
 
 
-def order_list(status="", q="", page=1, now=None, per_page=PER_PAGE):
+def order_list(status="", q="", page=1, now=None, per_page=PER_PAGE, late=False):
     """Orders for the back office, newest first: of one status (or all), matching q in the
-    number (typed any way) or the customer's email, with the counts per status for the tabs."""
+    number (typed any way) or the customer's email, with the counts per status for the tabs.
+    late=True keeps the orders still to ship past their ship-by moment (at `now`); `late` in
+    the result names the listed orders that are, for their badge."""
     conditions = []
+    if late and now is not None:
+        conditions.append(ship_times.late_condition(now))
     if status in ORDER_STATUSES:
         conditions.append(Order.status == status)
     q = (q or "").strip()[:100]
@@ -111,7 +119,7 @@ def order_list(status="", q="", page=1, now=None, per_page=PER_PAGE):
             matches.append(Order.number == normalize_number(q))
         conditions.append(db.or_(*matches))
     counts = status_counts()
-    if q:
+    if q or (late and now is not None):
         total = db.session.scalar(db.select(db.func.count(Order.id)).where(*conditions)) or 0
     else:
         # The tabs' counts already hold it: no second pass over every order.
@@ -121,5 +129,7 @@ def order_list(status="", q="", page=1, now=None, per_page=PER_PAGE):
         db.select(Order).where(*conditions).order_by(Order.placed_at.desc(), Order.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
     ready = frozenset(o.id for o in items if now is not None and ready_to_fulfil(o, now))
+    overdue = frozenset(o.id for o in items if now is not None and ship_times.is_late(o, now))
     return OrderList(page=Page(items=items, page=page, per_page=per_page, total=total),
-                     counts=counts, ready=ready)
+                     counts=counts, ready=ready, late=overdue,
+                     late_total=ship_times.overdue_count(now) if now is not None else 0)

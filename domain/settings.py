@@ -32,6 +32,8 @@ BUSINESS_FIELDS = ("business_name", "business_representative", "business_registr
 MAX_UNDO_MINUTES = 24 * 60
 MAX_BANK_TRANSFER_DAYS = 60
 MAX_CARD_PAYMENT_MINUTES = 24 * 60
+# Working days an order may take to leave the workshop (domain/shipby.py).
+MAX_HANDLING_DAYS = 30
 MAX_CARRIERS = 20
 CARRIER_NAME_LIMIT = 60
 CARRIER_URL_LIMIT = 500
@@ -128,9 +130,12 @@ def _multiline(values, errors):
 
 
 def _whole_numbers(values, errors):
-    """undo_minutes, bank_transfer_days and card_payment_minutes; None leaves the stored value as it is."""
+    """undo_minutes, bank_transfer_days, card_payment_minutes and handling_days; None leaves
+    the stored value as it is."""
     cleaned = {}
     for field, low, high, message in (
+            ("handling_days", 0, MAX_HANDLING_DAYS,
+             _("Enter a whole number of working days from 0 to %(num)d.", num=MAX_HANDLING_DAYS)),
             ("undo_minutes", 0, MAX_UNDO_MINUTES,
              _("Enter a whole number of minutes from 0 to %(num)d.", num=MAX_UNDO_MINUTES)),
             ("bank_transfer_days", 1, MAX_BANK_TRANSFER_DAYS,
@@ -168,10 +173,12 @@ def countries_from_text(text, errors):
 def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_threshold,
                   low_stock_threshold, locale="en", undo_minutes=None, bank_transfer_days=None,
                   card_payment_minutes=None, bank_account=None, thank_you_note=None, main_language=None,
-                  ship_countries=None, **texts):
+                  ship_countries=None, handling_days=None, **texts):
     """Check and store the shop's settings (the text fields are named as on ShopSettings,
     the business information's too: None leaves one as stored). The order settings
-    (undo_minutes, bank_transfer_days, bank_account, thank_you_note) and ship_countries (one
+    (undo_minutes, bank_transfer_days, bank_account, thank_you_note, handling_days: the
+    working days an order takes to leave, which give new orders their ship-by day) and
+    ship_countries (one
     country a line) are left as they are when None, and so is main_language (changing it moves
     every catalogue text: see domain.localized.change_main_language).
 
@@ -185,7 +192,8 @@ def save_settings(*, currency, tax_rate, prices_include_tax, free_shipping_thres
                               errors))
     cleaned.update(_whole_numbers({"undo_minutes": undo_minutes,
                                    "bank_transfer_days": bank_transfer_days,
-                                   "card_payment_minutes": card_payment_minutes}, errors))
+                                   "card_payment_minutes": card_payment_minutes,
+                                   "handling_days": handling_days}, errors))
     if ship_countries is not None:
         cleaned["ship_countries"] = countries_from_text(ship_countries, errors)
     if not cleaned.get("name"):

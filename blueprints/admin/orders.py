@@ -45,10 +45,12 @@ def _list_url(status, q, page):
 @bp.get("/orders", endpoint="orders")
 def order_list():
     status, q = _filters(request.args.get("status", ""), request.args.get("q", ""))
-    listing = fulfilment.order_list(status, q, request.args.get("page", 1), now=now())
+    late = request.args.get("late") == "1"
+    listing = fulfilment.order_list(status, q, request.args.get("page", 1), now=now(), late=late)
     bulk_form = BulkForm(formdata=None, data={"status": status, "q": q, "page": listing.page.page})
     return render("admin/orders.html", listing=listing, status_filter=status, q=q,
-                  bulk_form=bulk_form, statuses=ORDER_STATUSES, status_label=orders.status_label)
+                  bulk_form=bulk_form, statuses=ORDER_STATUSES, status_label=orders.status_label,
+                  late_filter=late)
 
 
 @bp.post("/orders/bulk")

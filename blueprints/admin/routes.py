@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from domain import checkout_reminders, golive, mailer, products, returns
+from domain import checkout_reminders, golive, mailer, products, returns, scorecard
 from domain.helpdesk import figures as reply_figures
 from domain.helpdesk import inbox
 from domain.reviews import queue as review_queue
@@ -38,6 +38,9 @@ def merchants_only():
 @bp.get("/")
 def dashboard():
     config = shop()
+    # Staff read the dashboard, but its money figures are the owner's, like the coupons
+    # pages (revenue and discounts given): shown to whoever may open the settings.
+    money = access.may_open(current_user.staff_role, url_for(".settings"))
     counts, low_stock = products.inventory_overview(config.low_stock_threshold)
     return render("admin/dashboard.html", counts=counts, low_stock=low_stock,
                   returns_waiting=returns.waiting_count(), refunds_overdue=returns.overdue_count(now()),
@@ -51,7 +54,8 @@ def dashboard():
                   health=health_report(), help_desk=inbox.figures(now()),
                   reply_times=reply_figures.reply_times(now(), config.schedule),
                   checkouts=checkout_reminders.figures(now()),
-                  server_errors=server_error_counts(current_app).since(now()))
+                  server_errors=server_error_counts(current_app).since(now()),
+                  card=scorecard.build(now(), config, money=money))
 
 
 def _serving():

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from domain.money import COMMON_CURRENCIES, currencies, to_input
 from domain import alerts
 from domain.settings import (BUSINESS_FIELDS, MAX_BANK_TRANSFER_DAYS, MAX_CARD_PAYMENT_MINUTES,
+                             MAX_HANDLING_DAYS,
                              MAX_HELP_OFFER_MINUTES, MAX_REMINDER_HOURS, MAX_UNDO_MINUTES,
                              bp_to_percent)
 from domain.shopconfig import LANGUAGE_NAMES, LANGUAGES
@@ -86,6 +87,12 @@ class SettingsForm(FlaskForm):
     # Its hint, with an amount written the merchant's way, is in the template.
     free_shipping_threshold = StringField(_l("Free shipping from (order amount)"))
     default_region = StringField(_l("Default shipping region"), validators=[Length(max=60)])
+    handling_days = IntegerField(
+        _l("Handling days"),
+        validators=[RequiredIfSent(), NumberRange(min=0, max=MAX_HANDLING_DAYS)],
+        description=_l("Working days (Monday to Friday) an order takes to leave after it is paid, "
+                       "or placed with cash on delivery. Each new order gets its ship-by day from "
+                       "this; orders not shipped by then are flagged late. 0: the same day."))
     ship_countries = TextAreaField(
         _l("Countries you ship to"),
         description=_l("One a line. With just one, checkout does not ask for the country and "
@@ -154,6 +161,7 @@ class SettingsForm(FlaskForm):
             "undo_minutes": config.undo_minutes, "bank_account": config.bank_account,
             "bank_transfer_days": config.bank_transfer_days,
             "card_payment_minutes": config.card_payment_minutes,
+            "handling_days": config.handling_days,
             "thank_you_note": config.thank_you_note, "main_language": config.main_language,
             "business_name": config.business.name,
             "business_representative": config.business.representative,
@@ -169,6 +177,7 @@ class SettingsForm(FlaskForm):
         values = {name: self[name].data for name in fields}
         # Order settings left out of a submission (an older form) keep their stored values.
         for name in ("undo_minutes", "bank_account", "bank_transfer_days", "card_payment_minutes",
+                     "handling_days",
                      "thank_you_note", "main_language", "ship_countries", *BUSINESS_FIELDS):
             values[name] = self[name].data if self[name].raw_data else None
         return values

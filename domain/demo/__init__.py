@@ -4,7 +4,8 @@ Everything is made here, reproducibly (a seeded random.Random): settings, shippi
 categories, forty products with glaze and size variants, return rules and policy texts, and
 product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
 domain.images; delivered orders with their reviews, a change note and testimonials
-(reviews.py); coupons, points, tiers and the demo customer's points (loyalty.py). The shop speaks English first and Korean too: every text a shopper reads has its
+(reviews.py); an order history of about a hundred guests' orders over sixty days
+(history.py); coupons, points, tiers and the demo customer's points (loyalty.py). The shop speaks English first and Korean too: every text a shopper reads has its
 Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 """
 import random
@@ -23,6 +24,7 @@ from .catalogue import (CATEGORIES, CUSTOMER_EMAIL, GLAZES, HOLIDAYS, HOURS, MER
 from .photos import SIZE, photo_plan, render_all
 from .faq import write_faq
 from .helpdesk import load_help_desk
+from .history import load_history
 from .policies import write_policies
 from .loyalty import load_loyalty
 from .campaigns import load_campaigns
@@ -37,6 +39,7 @@ class DemoResult:
     images: int = 0
     questions: int = 0
     reviews: int = 0
+    orders: int = 0  # the order history's (history.py)
     accounts: list = field(default_factory=list)  # (role, email, password or None if it existed)
 
 
@@ -60,6 +63,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
     try:
         result = _write_shop(rng, now)
         result.reviews = load_reviews(now, get_settings_row(), photo_size)
+        result.orders = load_history(now, get_settings_row())
         load_loyalty(now, get_settings_row())
         load_campaigns(now)
     finally:

@@ -25,7 +25,7 @@ from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqC
                       LoyaltySettings, LoyaltyTier, Order, OrderLine, PointsEntry,
                       PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
                       Satisfaction, ShippingMethod, ShopSettings, Testimonial, User, Variant)
-from ..models.returns import ReturnLine
+from ..models.returns import ReturnLine, ReturnRequest
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
 from . import campaigns as demo_campaigns, demo_skus
@@ -161,8 +161,10 @@ def _find_products(found):
     skus = demo_skus()
     named = set(db.session.scalars(db.select(OrderLine.product_id).join(Order).where(
         OrderLine.product_id.is_not(None), ~_demo_order(Order.checkout_token))))
-    named |= set(db.session.scalars(db.select(ReturnLine.product_id).where(
-        ReturnLine.product_id.is_not(None))))
+    # Returns of the demo's own orders go with them (the order history's refunds).
+    named |= set(db.session.scalars(db.select(ReturnLine.product_id).join(ReturnRequest)
+                                    .join(Order, Order.id == ReturnRequest.order_id).where(
+        ReturnLine.product_id.is_not(None), ~_demo_order(Order.checkout_token))))
     candidates = db.session.scalars(
         db.select(Product).where(Product.id.in_(
             db.select(Variant.product_id).where(Variant.sku.in_(sorted(skus)))))

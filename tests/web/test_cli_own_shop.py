@@ -288,7 +288,7 @@ def test_remove_demo_asks_then_removes_the_demo_and_keeps_the_merchants_shop(
     assert "The demo is gone" in result.output
     assert "orders or returns name them (Everyday Mug)" in result.output
     assert "7 help page questions" in declined.output
-    assert "the demo's 8 sample orders and their 11 reviews" in declined.output
+    assert "the demo's 108 sample orders and their 11 reviews" in declined.output
     assert "customer@example.com: orders or store credit name it" in result.output
     assert "the demo's loyalty: the coupons WELCOME10, FREESHIP, 3 tiers, its settings, the " \
         "points its orders earned" in declined.output
