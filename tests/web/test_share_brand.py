@@ -260,3 +260,26 @@ def test_staff_may_not_open_the_brand_or_cause_pages(app, client, make, login, p
     response = post("/admin/brand", {"colour": "#1e5b3a"}, token_from="/admin/orders")
     assert response.status_code == 403
     assert settings(app).brand_colour == ""
+
+
+def test_checkout_says_what_this_order_gives_and_the_confirmation_offers_to_share_the_shop(app, client, make):
+    from tests.checkout_helpers import add_to_cart, checkout_form, krw_shop
+    app.config["SHOP_URL"] = SHOP_URL
+    shop = krw_shop(make)
+    make.settings(cause_name={"en": "Seoul Forest Conservancy", "ko": "서울숲컨서번시"}, cause_bp=250)
+    add_to_cart(client, shop["small"])
+    data = checkout_form(client, shop)
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "2.5 % of this order goes to Seoul Forest Conservancy once it is delivered." in page
+    response = client.post("/checkout", data=data)
+    assert response.status_code == 303
+    confirmation = client.get(response.headers["Location"]).get_data(as_text=True)
+    button = re.search(r'<button[^>]*data-share="([^"]+)"[^>]*>([^<]*)</button>', confirmation)
+    # The shop's address, never the order's own link (it opens the order).
+    assert button.group(1) == "https://shop.example/" and "Share Moonjar Studio" in button.group(2)
+    with app.app_context():
+        from domain.models import Order
+        assert db.session.scalar(db.select(Order.cause_bp)) == 250
+    client.post("/language", data={"lang": "ko", "next": "/", "csrf_token": csrf_token(client, "/")})
+    assert "모든 주문의 2.5%는 배송이 끝나면 서울숲컨서번시에 기부됩니다." in \
+        client.get("/products/moon-jar").get_data(as_text=True)
