@@ -32,9 +32,10 @@ def page_meta(*, title, description, path, kind="website", image=None, price=Non
             "url": shop_address(path), "locale": OG_LOCALES.get(locale, locale),
             "card": "summary"}
     if image and image[0]:
-        key, width, height, alt = image
+        key, width, height = image[:3]
+        # Named by the page's title in its language (a photo's own alt is in one language).
         meta["image"] = {"url": storage.product_photos_address() + file_name(key, width),
-                         "width": width, "height": height, "alt": alt or title}
+                         "width": width, "height": height, "alt": title}
         if width >= LARGE_IMAGE_WIDTH:
             meta["card"] = "summary_large_image"
     if price is not None:
