@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import brand, cause
 from ..extensions import db
 from ..models import CauseDonation, Order
+from ..shopconfig import get_settings_row
 from .reviews import DEMO_ORDER_TOKEN
 
 COLOUR = "#2f6b55"
@@ -52,6 +53,9 @@ Come and see the kiln: the studio is open on Saturday afternoons.
 }
 
 
+DONATION_NOTE = "Our first gift to the Seoul Forest Conservancy, for planting trees along the Han River."
+
+
 def draw_logo(width=720, height=180):
     """The studio's mark (a moon jar's round body and foot) and its name, on transparency."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
@@ -69,6 +73,11 @@ def draw_logo(width=720, height=180):
     return buffer.getvalue()
 
 
+def saved_about():
+    """The About texts as the settings keep them (trimmed)."""
+    return {lang: text.strip() for lang, text in ABOUT.items()}
+
+
 def load_brand(now, upload_dir):
     """Write the demo's brand and cause settings, its logo and one donation note."""
     brand.save_logo(draw_logo(), upload_dir)
@@ -82,11 +91,9 @@ def load_brand(now, upload_dir):
             order.delivered_at = next((event.created_at for event in order.events
                                        if event.status == "delivered"), None)
     if db.session.scalar(db.select(CauseDonation.id).limit(1)) is None:
-        from ..shopconfig import get_settings_row
         day = (now - timedelta(days=10)).date()
         db.session.add(CauseDonation(
             donated_on=day, amount=50_000, currency=get_settings_row().currency,
-            note="Our first gift to the Seoul Forest Conservancy, for planting trees along the "
-                 "Han River.",
+            note=DONATION_NOTE,
             proof_url="https://seoulforest.or.kr/"))
     db.session.flush()

@@ -24,3 +24,18 @@ def test_the_demo_has_a_logo_a_readable_colour_a_story_profiles_and_a_cause(app,
     assert f"/brand/{config.brand_colour[1:]}.css" in home and 'href="/about"' in home
     page = client.get("/cause").get_data(as_text=True)
     assert "Seoul Forest Conservancy" in page and "Our first gift" in page
+
+
+def test_removing_the_demo_takes_its_brand_and_cause_out(app, demo_shop):
+    from domain.demo import removal
+    with app.test_request_context():
+        found = removal.find()
+        assert found.brand == ["logo", "colour", "About page", "social profiles", "cause"]
+        assert len(found.donations) == 1
+        keys = removal.remove(found)
+        db.session.commit()
+        config = shopconfig.load()
+        assert (config.logo, config.brand_colour, config.about_md, config.social_links) == \
+            (None, "", {}, {})
+        assert not cause.is_set(config) and found.logo_key in keys
+        assert db.session.scalar(db.select(db.func.count(CauseDonation.id))) == 0
