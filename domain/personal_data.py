@@ -69,6 +69,8 @@ NOT_PERSONAL = frozenset({
     "review_request", "review_vote", "change_note", "testimonial",
     # The loyalty programme's settings and tiers.
     "loyalty_settings", "loyalty_tier",
+    # The merchant's notes of donations made to the shop's cause.
+    "cause_donation",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
 })
 

@@ -245,6 +245,9 @@ def test_donation_notes_are_added_edited_and_deleted_and_shown_on_the_cause_page
         donation_id = donation.id
     page = client.get("/cause").get_data(as_text=True)
     assert "January&#39;s share" in page and 'href="https://receipts.example/1"' in page
+    editing = client.get(f"/admin/cause?edit={donation_id}").get_data(as_text=True)
+    assert 'value="50,000"' in editing and 'value="2026-01-31"' in editing
+    assert f'action="/admin/cause/donations/{donation_id}"' in editing
     assert post(f"/admin/cause/donations/{donation_id}", {"donated_on": "2026-01-31", "amount": "60,000",
                                                           "note": "Corrected"},
                 token_from="/admin/cause").status_code == 303
