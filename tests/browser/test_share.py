@@ -24,3 +24,27 @@ def test_share_copies_the_products_link_and_confirms_it(app, browser, browser_co
     assert page.evaluate("navigator.clipboard.readText()") == "https://shop.example/products/moon-jar"
     assert axe_violations(page, ".share") == []
     context.close()
+
+
+def test_the_about_and_cause_pages_pass_the_audit(app, phone, live_server, make, axe_violations):
+    from datetime import date
+
+    from domain.extensions import db
+    from domain.models import CauseDonation
+    make.settings(name="Moonjar Studio", currency="KRW", brand_colour="#2f6b55",
+                  about_md={"en": "# Our kiln\n\nWe fire **twice** a month."},
+                  social_links={"instagram": "https://www.instagram.com/moonjar"},
+                  cause_name={"en": "Seoul Forest Conservancy"}, cause_bp=200,
+                  cause_url="https://forest.example")
+    with app.app_context():
+        db.session.add(CauseDonation(donated_on=date(2026, 1, 31), amount=50000, currency="KRW",
+                                     note="January", proof_url="https://receipts.example/1"))
+        db.session.commit()
+    for path, heading in (("/about", "About us"), ("/cause", "Our cause: Seoul Forest Conservancy")):
+        phone.goto(f"{live_server}{path}")
+        assert phone.get_by_role("heading", level=1).inner_text() == heading
+        assert axe_violations(phone, "main") == [], path
+    footer = phone.get_by_role("contentinfo")
+    assert footer.get_by_role("link", name="Moonjar Studio on Instagram").get_attribute("href") \
+        == "https://www.instagram.com/moonjar"
+    assert axe_violations(phone, "footer") == []
