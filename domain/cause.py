@@ -23,13 +23,13 @@ The /cause page adds these up per calendar month of delivery in the shop's time 
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from flask_babel import gettext as _
 
 from .errors import ShopError
 from .extensions import db
-from .models import CauseDonation, Order, OrderLine, ReturnLine, ReturnRequest
+from .models import CauseDonation, Order, OrderLine, ReturnRequest
 from .money import Money, _round_div
 
 # Returns whose units no longer count for the cause.
@@ -117,57 +117,96 @@ def _monies(amounts):
     return tuple(Money(amount, currency) for currency, amount in sorted(amounts.items()) if amount)
 
 
-def totals(zone):
+def _giving():
+    """The orders that may give: delivered, with a share promised."""
+    return (Order.status == "delivered", Order.delivered_at.is_not(None),
+            (Order.cause_bp > 0) | (Order.cause_fixed > 0))
+
+
+def _month_starts(first, last, zone):
+    """The first instants (aware UTC) of every month in `zone` from `first`'s to `last`'s."""
+    local, end = first.astimezone(zone), last.astimezone(zone)
+    year, month, starts = local.year, local.month, []
+    while (year, month) <= (end.year, end.month):
+        starts.append(datetime(year, month, 1, tzinfo=zone).astimezone(timezone.utc))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return starts
+
+
+def fingerprint():
+    """What changes whenever the orders' giving does (an order delivered, changed or gone, a
+    return settled or changed): a page may keep what `given()` found while this stays equal."""
+    orders = db.session.execute(db.select(db.func.count(Order.id), db.func.max(Order.updated_at))
+                                .where(*_giving())).one()
+    returns = db.session.execute(
+        db.select(db.func.count(ReturnRequest.id), db.func.max(ReturnRequest.updated_at))
+        .where(ReturnRequest.status.in_(SETTLED_RETURNS))).one()
+    return (*orders, *returns)
+
+
+def totals(zone, given_part=None):
     """The running total given from delivered orders, per month of delivery in `zone` (the
-    shop's), and the donations the merchant noted. Three reads whatever the number of orders:
-    the delivered orders' goods (summed in the database), the lines of their settled returns,
-    and the notes."""
-    goods = db.session.execute(
-        db.select(Order.id, Order.currency, Order.delivered_at, Order.cause_bp, Order.cause_fixed,
-                  db.func.sum(OrderLine.unit_price * OrderLine.quantity - OrderLine.discount),
-                  db.func.sum(OrderLine.quantity))
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(Order.status == "delivered", Order.delivered_at.is_not(None),
-               (Order.cause_bp > 0) | (Order.cause_fixed > 0))
-        .group_by(Order.id, Order.currency, Order.delivered_at, Order.cause_bp,
-                  Order.cause_fixed)).all()
-    back = defaultdict(lambda: [0, 0])  # order id: [value returned, units returned]
-    rows = db.session.execute(
-        db.select(Order.id, OrderLine.unit_price, OrderLine.quantity, OrderLine.discount,
-                  db.func.sum(ReturnLine.quantity))
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(ReturnLine, ReturnLine.order_line_id == OrderLine.id)
-        .join(ReturnRequest, ReturnRequest.id == ReturnLine.return_id)
-        .where(Order.status == "delivered", ReturnRequest.status.in_(SETTLED_RETURNS),
-               (Order.cause_bp > 0) | (Order.cause_fixed > 0))
-        .group_by(Order.id, OrderLine.id, OrderLine.unit_price, OrderLine.quantity,
-                  OrderLine.discount)).all()
-    for order_id, price, quantity, discount, gone in rows:
-        gone = min(int(gone), quantity)
-        back[order_id][0] += returned_value(price, quantity, discount or 0, gone)
-        back[order_id][1] += gone
-    months = defaultdict(lambda: [0, defaultdict(int)])
-    overall, count = defaultdict(int), 0
-    for order_id, currency, delivered_at, bp, fixed, value, units in goods:
-        returned, units_back = back.get(order_id, (0, 0))
-        given = share_of(int(value), returned, int(units) - units_back, bp, fixed)
-        if not given:
-            continue
-        local = delivered_at.astimezone(zone)
-        entry = months[date(local.year, local.month, 1)]
-        entry[0] += 1
-        entry[1][currency] += given
-        overall[currency] += given
-        count += 1
+    shop's), and the donations the merchant noted (`given_part`: what given(zone) returned
+    earlier, while fingerprint() stayed the same). The orders with no settled return are added
+    up in the database, the share rounded per order there ((goods x bp + 5000) // 10000, half
+    away from zero for amounts that are never negative) and each one put in its month by the
+    months' first instants; the few with a settled return are worked out line by line here.
+    Five reads, whatever the number of orders."""
+    overall, count, months = given_part or given(zone)
     donations = db.session.scalars(db.select(CauseDonation).order_by(
         CauseDonation.donated_on.desc(), CauseDonation.id.desc())).all()
     donated = defaultdict(int)
     for donation in donations:
         donated[donation.currency] += donation.amount
-    return Totals(given=_monies(overall), orders=count,
-                  months=tuple(Month(month, n, _monies(amounts))
-                               for month, (n, amounts) in sorted(months.items(), reverse=True)),
-                  donated=_monies(donated), donations=donations)
+    return Totals(given=overall, orders=count, months=months, donated=_monies(donated),
+                  donations=donations)
+
+
+def given(zone):
+    """(given per currency, orders that gave, months newest first): see totals()."""
+    giving = _giving()
+    first, last = db.session.execute(db.select(db.func.min(Order.delivered_at),
+                                               db.func.max(Order.delivered_at))
+                                     .where(*giving)).one()
+    months = defaultdict(lambda: [0, defaultdict(int)])
+    overall, count = defaultdict(int), 0
+
+    def add(month, currency, orders, amount):
+        nonlocal count
+        entry = months[month]
+        entry[0] += orders
+        entry[1][currency] += amount
+        overall[currency] += amount
+        count += orders
+
+    if first is not None:
+        starts = _month_starts(first, last, zone)
+        local_months = [moment.astimezone(zone).date() for moment in starts]
+        bucket = db.case(*[(Order.delivered_at < starts[i + 1], i) for i in range(len(starts) - 1)],
+                         else_=len(starts) - 1) if len(starts) > 1 else db.literal(0)
+        settled = db.exists().where(ReturnRequest.order_id == Order.id,
+                                    ReturnRequest.status.in_(SETTLED_RETURNS))
+        per_order = (db.select(bucket.label("month"), Order.currency.label("currency"),
+                               Order.cause_bp.label("bp"), Order.cause_fixed.label("fixed"),
+                               db.func.sum(OrderLine.unit_price * OrderLine.quantity
+                                           - OrderLine.discount).label("goods"))
+                     .join(OrderLine, OrderLine.order_id == Order.id)
+                     .where(*giving, ~settled)
+                     .group_by(Order.id)).subquery()
+        given = (per_order.c.goods * per_order.c.bp + 5000) // 10000 + per_order.c.fixed
+        for month, currency, orders, amount in db.session.execute(
+                db.select(per_order.c.month, per_order.c.currency, db.func.count(),
+                          db.func.sum(given))
+                .where(given > 0).group_by(per_order.c.month, per_order.c.currency)):
+            add(local_months[month], currency, orders, int(amount))
+        for order in db.session.scalars(db.select(Order).where(*giving, settled)):
+            amount = order_gives(order)
+            if amount:
+                local = order.delivered_at.astimezone(zone)
+                add(date(local.year, local.month, 1), order.currency, 1, amount)
+    return (_monies(overall), count,
+            tuple(Month(month, n, _monies(amounts))
+                  for month, (n, amounts) in sorted(months.items(), reverse=True)))
 
 
 # The merchant's donation notes -------------------------------------------------------------

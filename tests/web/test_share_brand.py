@@ -286,3 +286,20 @@ def test_checkout_says_what_this_order_gives_and_the_confirmation_offers_to_shar
     client.post("/language", data={"lang": "ko", "next": "/", "csrf_token": csrf_token(client, "/")})
     assert "모든 주문의 2.5%는 배송이 끝나면 서울숲컨서번시에 기부됩니다." in \
         client.get("/products/moon-jar").get_data(as_text=True)
+
+
+def test_the_cause_page_counts_a_delivered_order_and_takes_a_refunded_return_off(app, client, make):
+    """Through the real pipeline: 2 jars at ₩39,000 delivered give 2 % of ₩78,000 = ₩1,560; one
+    refunded gives ₩780. The page counts again as soon as the return is settled."""
+    from datetime import timedelta
+
+    from tests.order_helpers import NOW, shop_with_a_product
+    from tests.return_helpers import delivered as delivered_order_number, ask, step
+    setup = shop_with_a_product(make, cause_name={"en": "Seoul Forest Conservancy"}, cause_bp=200)
+    number = delivered_order_number(app, setup, quantity=2)
+    page = client.get("/cause").get_data(as_text=True)
+    assert '<p class="promise">₩1,560</p>' in page and "From 1 delivered order." in page
+    rma = ask(app, number, quantity=1)
+    assert '<p class="promise">₩1,560</p>' in client.get("/cause").get_data(as_text=True)
+    step(app, rma, "approve", "receive", "complete", when=NOW + timedelta(days=3))
+    assert '<p class="promise">₩780</p>' in client.get("/cause").get_data(as_text=True)
