@@ -310,6 +310,9 @@ def _describe(found):
                    f"the points its orders earned ({len(found.points)} entries)"
                    if found.points else ""]
         lines.append("  the demo's loyalty: " + ", ".join(filter(None, loyalty)))
+    if found.brand or found.donations:
+        parts = found.brand + (["its donation note"] if found.donations else [])
+        lines.append("  the demo's brand and cause: " + ", ".join(parts))
     if found.testimonials or found.change_notes:
         lines.append(f"  the demo's testimonials ({len(found.testimonials)}) and change notes "
                      f"({len(found.change_notes)})")

@@ -6,6 +6,7 @@ def register_blueprints(app):
     from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .campaigns import bp as campaigns_bp
+    from .brand import bp as brand_bp
     from .cart import bp as cart_bp
     from .chat import bp as chat_bp
     from .checkout import bp as checkout_bp
@@ -35,5 +36,6 @@ def register_blueprints(app):
     app.register_blueprint(reviews_bp)
     app.register_blueprint(loyalty_bp)
     app.register_blueprint(campaigns_bp)
+    app.register_blueprint(brand_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)

@@ -440,6 +440,55 @@ FILTERS = {
     "points_kind": points_kind,
     "format_day": format_day,
 }
+def cause_share():
+    """The cause's promise for the one line on product and checkout pages, from the settings
+    each new order copies (domain/cause.stamp): {"name", "url", "percent" or "amount"}, or None
+    when the shop names no cause."""
+    from domain import cause
+    config = shop()
+    if not cause.is_set(config):
+        return None
+    share = {"name": cause.name(config, _locale()), "url": config.cause_url}
+    if config.cause_bp:
+        share["percent"] = format_rate(config.cause_bp)
+    else:
+        share["amount"] = format_money(config.cause_fixed)
+    return share
+
+
+def social_links():
+    """The footer's social profiles: [(key, name, address)]."""
+    from domain import brand
+    return brand.social_links(shop())
+
+
+def has_about():
+    """Whether the shop wrote an About page (the footer links to it)."""
+    return any((shop().about_md or {}).values())
+
+
+def brand_stylesheet():
+    """The address of the accent colour's stylesheet, or None for the default colours."""
+    colour = shop().brand_colour
+    return url_for("brand.stylesheet", colour=colour[1:]) if colour else None
+
+
+def email_logo():
+    """(address, width, height) of the logo's PNG copy on SHOP_URL for emails, or None."""
+    from domain import brand
+    return brand.email_logo(shop(), current_app.config["SHOP_URL"])
+
+
+def month_name(day):
+    """"December 2026" / "2026년 12월": the month of a date, in the page's language."""
+    return format_skeleton("yMMMM", day, locale=_locale())
+
+
+def shop_address(path):
+    """A path (from url_for) on the shop's public address, SHOP_URL."""
+    return current_app.config["SHOP_URL"] + path
+
+
 def referrals_on():
     """Whether the shop runs referrals now (the account's "Invite friends" page)."""
     from domain.loyalty import referrals
@@ -468,6 +517,9 @@ GLOBALS = {
     "chat_url": chat_url,
     "satisfaction_url": satisfaction_url, "satisfaction_faces": satisfaction_faces,
     "referrals_on": referrals_on,
+    "cause_share": cause_share, "social_links": social_links, "has_about": has_about,
+    "brand_stylesheet": brand_stylesheet, "shop_address": shop_address,
+    "month_name": month_name, "email_logo": email_logo,
 }
 
 

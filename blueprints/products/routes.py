@@ -3,10 +3,11 @@ import os
 
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
 
-from domain import catalog, storage
+from domain import catalog, localized, storage
 from domain.reviews import changes, testimonials
 from domain.shopconfig import LANGUAGES
 
+from ..brand.context import card_image, page_meta, product_meta
 from ..common import safe_next, shop
 from ..htmx import render
 from ..pagecache import cached_page
@@ -25,8 +26,13 @@ def _sort(allowed, default):
 @bp.get("/")
 @cached_page
 def home():
-    return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers(),
-                  testimonials=testimonials.shown())
+    featured, best = catalog.featured(), catalog.best_sellers()
+    config = shop()
+    return render("products/home.html", featured=featured, best=best,
+                  testimonials=testimonials.shown(),
+                  social_meta=page_meta(title=config.name, description=config.tagline,
+                                        path=url_for("products.home"),
+                                        image=card_image([*featured, *best])))
 
 
 @bp.get("/c/<slug>")
@@ -37,8 +43,13 @@ def category(slug):
         abort(404)
     sort = _sort(catalog.SORTS, "featured")
     results = catalog.listing(info.id, sort, request.args.get("page", 1))
+    page = results.page if results.page > 1 else None
     return render("products/category.html", block="results", category=info, results=results,
-                  sort=sort)
+                  sort=sort, page_only=lambda: {"social_meta": page_meta(
+                      title=localized.text(info, "name"),
+                      description=localized.text(info, "description"),
+                      path=url_for("products.category", slug=slug, page=page),
+                      image=card_image(results.items))})
 
 
 @bp.get("/search")
@@ -55,8 +66,16 @@ def search():
 def product(slug):
     context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
     # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
+    product = context["product"]
     return render("products/product.html", block="buybox",
-                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},
+                  page_only=lambda: {
+                      "change_notes": changes.for_product(product.id),
+                      # Shared and indexed without the variant or tracking parameters.
+                      "social_meta": product_meta(
+                          product, context["variant"], localized.text(product, "title"),
+                          localized.text(product, "summary")
+                          or localized.text(product, "description_text")[:160],
+                          url_for("products.product", slug=product.slug))},
                   **context)
 
 

@@ -28,6 +28,7 @@ from .history import load_history
 from .policies import write_policies
 from .loyalty import load_loyalty
 from .campaigns import load_campaigns
+from .brand import load_brand
 from .reviews import load_reviews
 
 
@@ -66,6 +67,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         result.orders = load_history(now, get_settings_row())
         load_loyalty(now, get_settings_row())
         load_campaigns(now)
+        load_brand(now, upload_dir)
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):

@@ -25,6 +25,7 @@ from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqC
                       LoyaltySettings, LoyaltyTier, Order, OrderLine, PointsEntry,
                       PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
                       Satisfaction, ShippingMethod, ShopSettings, Testimonial, User, Variant)
+from ..models import CauseDonation
 from ..models.returns import ReturnLine, ReturnRequest
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
@@ -74,6 +75,11 @@ class Leftovers:
     loyalty_settings: list = field(default_factory=list)   # field names set back to defaults
     campaigns: list = field(default_factory=list)          # the demo's sent newsletter
     consents: list = field(default_factory=list)           # its subscribers' consents
+    # The demo's brand and cause settings still as it wrote them ("logo", "colour", ...), its
+    # logo's key (the files go once the removal is committed) and its donation note.
+    brand: list = field(default_factory=list)
+    logo_key: str = ""
+    donations: list = field(default_factory=list)
     orders: int = 0                                        # the shop's own; all of them stay
 
     @property
@@ -86,7 +92,8 @@ class Leftovers:
                     self.return_policy, self.policy_pages, self.questions, self.topics,
                     self.saved_replies, self.conversations, self.demo_orders,
                     self.testimonials, self.change_notes, self.points, self.coupons,
-                    self.tiers, self.loyalty_settings, self.campaigns))
+                    self.tiers, self.loyalty_settings, self.campaigns, self.brand,
+                    self.donations))
 
 
 def own_merchant_exists():
@@ -108,6 +115,7 @@ def find():
     _find_questions(found)
     _find_loyalty(found)
     found.campaigns, found.consents = demo_campaigns.leftovers()
+    _find_brand(found)
     found.saved_replies, found.conversations = help_desk_leftovers()
     return found
 
@@ -130,6 +138,27 @@ def _find_demo_orders(found):
         Testimonial.quote.in_(testimonial_quotes())).order_by(Testimonial.id)).all()
     found.change_notes = db.session.scalars(db.select(ChangeNote).where(
         ChangeNote.text == CHANGE_NOTE["text"])).all()
+
+
+def _find_brand(found):
+    import hashlib
+
+    from . import brand as demo_brand
+    row = db.session.get(ShopSettings, 1)
+    if row is None:
+        return
+    logo = hashlib.sha256(demo_brand.draw_logo()).hexdigest()[:24]
+    if row.logo_key == logo:
+        found.brand.append("logo")
+        found.logo_key = logo
+    for part, same in (("colour", row.brand_colour == demo_brand.COLOUR),
+                       ("About page", row.about_md == demo_brand.saved_about()),
+                       ("social profiles", row.social_links == demo_brand.SOCIAL),
+                       ("cause", row.cause_name == demo_brand.CAUSE_NAMES)):
+        if same:
+            found.brand.append(part)
+    found.donations = db.session.scalars(db.select(CauseDonation).where(
+        CauseDonation.note == demo_brand.DONATION_NOTE)).all()
 
 
 def _find_loyalty(found):
@@ -299,6 +328,9 @@ def remove(found):
     for name in found.settings:
         setattr(row, name, _default(name))
     _remove_loyalty(found)
+    _remove_brand(found, row)
+    if found.logo_key:
+        keys.add(found.logo_key)
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
                   *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):
@@ -331,6 +363,23 @@ def _remove_demo_orders(found):
     db.session.flush()
     for product_id in products:
         ratings.recount(product_id)
+
+
+def _remove_brand(found, row):
+    """The demo's brand and cause settings back to none; the shop's own orders keep the share
+    they were promised."""
+    if "logo" in found.brand:
+        row.logo_key = row.logo_width = row.logo_height = None
+    if "colour" in found.brand:
+        row.brand_colour = ""
+    if "About page" in found.brand:
+        row.about_md = {}
+    if "social profiles" in found.brand:
+        row.social_links = {}
+    if "cause" in found.brand:
+        row.cause_name, row.cause_url, row.cause_bp, row.cause_fixed = {}, "", 0, 0
+    for donation in found.donations:
+        db.session.delete(donation)
 
 
 def _remove_loyalty(found):
@@ -371,7 +420,9 @@ def delete_photo_files(keys, store=None):
     # Each photo is stored as products/<key>-<width>.webp, at a few widths (domain.images).
     for name in store.keys("products/"):
         base = name[len("products/"):]
-        if base.endswith(".webp") and "/" not in base and base.rsplit("-", 1)[0] in unused:
+        # A logo has a PNG copy for emails too, products/<key>-email.png (domain.brand).
+        if base.endswith((".webp", "-email.png")) and "/" not in base \
+                and base.rsplit("-", 1)[0] in unused:
             store.delete(name)
             deleted += 1
     return deleted

@@ -21,7 +21,8 @@ def test_css_and_htmx_arrive_compressed(client, encoding, decode):
         plain = client.get(url, headers={"Accept-Encoding": "identity"})
         packed = client.get(url, headers={"Accept-Encoding": f"{encoding}, deflate"})
         assert packed.headers["Content-Encoding"] == encoding
-        assert len(packed.data) < len(plain.data) / 2
+        # A script of a few hundred bytes (share.js) is mostly the format's own overhead.
+        assert len(packed.data) < len(plain.data) / 2 or len(packed.data) < 400
         assert decode(packed.data) == plain.data
         assert "Accept-Encoding" in packed.headers["Vary"]
 

@@ -228,11 +228,11 @@ def test_markdown_description_cannot_run_scripts(client, make, shop):
     assert "javascript:" not in re.sub(r">[^<]*<", "><", description).lower()
     assert not re.search(r'href="\s*javascript:', description, re.I)
     assert 'href="https://example.com/care"' in description
-    # Only the shop's own files: the pinned htmx, the local-time and the chat panel's scripts
-    # (and the product's schema.org data, which no browser runs).
+    # Only the shop's own files: the pinned htmx, the local-time, the chat panel's and the Share
+    # button's scripts (and the product's schema.org data, which no browser runs).
     scripts = [tag for tag in re.findall(r"<script[^>]*>", body, re.I)
                if tag != '<script type="application/ld+json">']
-    assert len(scripts) == 3 and all('src="/static/' in tag for tag in scripts)
+    assert len(scripts) == 4 and all('src="/static/' in tag for tag in scripts)
 
 
 def test_content_security_policy_forbids_inline_scripts(client, shop):
