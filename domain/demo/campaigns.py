@@ -60,10 +60,13 @@ def load_campaigns(now):
     left_at = sent_at + timedelta(hours=3)
     consent.withdraw(LEFT, left_at, "unsubscribe_link")
     campaigns.record_unsubscribe(campaign.id, LEFT, left_at)
-    order = db.session.scalar(db.select(Order).where(Order.email == BOUGHT)
-                              .order_by(Order.placed_at.desc()).limit(1))
-    if order is not None and sent_at <= order.placed_at < sent_at + timedelta(
-            days=campaigns.ATTRIBUTION_DAYS):
+    # The buyer's order in the week after the email came from it (the history has others).
+    order = db.session.scalar(db.select(Order).where(
+        Order.email == BOUGHT, Order.placed_at >= sent_at,
+        Order.placed_at < sent_at + timedelta(days=campaigns.ATTRIBUTION_DAYS),
+        Order.status.not_in(("cancelled", "payment_expired")))
+        .order_by(Order.placed_at.desc()).limit(1))
+    if order is not None:
         order.campaign_id = campaign.id
     db.session.flush()
     return campaign
