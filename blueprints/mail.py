@@ -23,6 +23,7 @@ from .common import shop
 from .loyalty.context import claim_url
 from .help import emails as help_emails
 from .loyalty import code_emails
+from .newsletter import emails as newsletter_emails
 from .reviews import emails as review_emails
 from .reviews import change_emails
 from .templating import format_order_money, now
@@ -96,6 +97,8 @@ def kind_label(kind):
         "review_request": _("Review request"),
         "change_note": _("You said, we did"),
         "birthday_code": _("Birthday code"), "review_code": _("Review thank-you code"),
+        "newsletter_confirm": _("Newsletter confirmation"),
+        "consent_reminder": _("Newsletter consent reminder"),
     }.get(kind, kind)
 
 
@@ -106,7 +109,8 @@ KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_o
          "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
          "referral_rewarded",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
-         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS)
+         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS,
+         *newsletter_emails.KINDS)
 
 
 def tracking_link(order):
@@ -269,6 +273,9 @@ def render_parts(message):
         # The thank-you code makes the confirmation advertising: "(광고)" starts the Korean
         # subject, and it carries the unsubscribe link (and headers, in render_message).
         subject = _("(Ad) Thank you for your order %(number)s", number=number)
+    elif message.kind in newsletter_emails.KINDS:
+        context.update(newsletter_emails.context(message, unsubscribe_url))
+        subject = context.pop("subject")
     elif message.kind in change_emails.KINDS:
         context.update(change_emails.context(message),
                        unsubscribe_url=unsubscribe_url(message.to_address))
@@ -286,6 +293,7 @@ def render_parts(message):
 # kinds here, and asks consent.may_market() before queueing each message.
 MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS,
                              *code_emails.MARKETING})
+NOT_SENT_WITHOUT_CONSENT = "not sent: the recipient no longer agrees to marketing email"
 
 
 def _carries_offer(context, message):
@@ -332,10 +340,15 @@ def list_unsubscribe_headers(email):
 
 def render_message(message):
     """The EmailMessage for an outbox message; call inside a request context and its locale."""
+    if message.kind in MARKETING_KINDS and not consent.may_market(message.to_address):
+        # Consent withdrawn (or erased) while the message waited, in quiet hours say: it is
+        # put aside by the outbox and never sent.
+        raise ValueError(NOT_SENT_WITHOUT_CONSENT)
     subject, text, html = render_parts(message)
-    marketing = message.kind in MARKETING_KINDS or (
+    advertising = message.kind in MARKETING_KINDS or (
         message.kind == "order_placed" and code_emails.thank_you_context(message.order))
-    headers = list_unsubscribe_headers(message.to_address) if marketing else {}
+    with_unsubscribe = advertising or message.kind in newsletter_emails.NOTICES
+    headers = list_unsubscribe_headers(message.to_address) if with_unsubscribe else {}
     # Help emails: replies go to the conversation's own address, read back by the worker.
     headers.update(inbound.reply_headers(message))
     if message.kind in review_emails.KINDS:

@@ -169,6 +169,11 @@ def format_day(day):
     return format_date(day, "medium", locale=_locale())
 
 
+def format_month(day):
+    """A month as the page's language writes it: "December 2026", "2026년 12월"."""
+    return format_skeleton("yMMMM", day, locale=_locale())
+
+
 def upcoming_holidays(schedule, moment, days=60):
     """(date, label) of the holidays in the coming `days` days, from `moment` on the shop's clock."""
     return business_hours.upcoming_holidays(schedule, business_hours.local(schedule, moment).date(),
@@ -435,12 +440,23 @@ FILTERS = {
     "tr": localized_text,
     "tier_name": tier_name,
     "points_kind": points_kind,
-    "format_day": format_day,
+    "format_day": format_day, "format_month": format_month,
 }
 def referrals_on():
     """Whether the shop runs referrals now (the account's "Invite friends" page)."""
     from domain.loyalty import referrals
     return referrals.is_on()
+
+
+def consent_source_label(source):
+    """Where a marketing consent was given, for the back office."""
+    return {"checkout": gettext("Checkout"), "account": gettext("Account settings"),
+            "newsletter_form": gettext("Sign-up form")}.get(source, source)
+
+
+def consent_wording():
+    from domain import consent
+    return consent.wording()
 
 
 GLOBALS = {
@@ -465,6 +481,8 @@ GLOBALS = {
     "chat_url": chat_url,
     "satisfaction_url": satisfaction_url, "satisfaction_faces": satisfaction_faces,
     "referrals_on": referrals_on,
+    # The words of the marketing box, shown beside the newsletter's sign-up form.
+    "consent_wording": consent_wording, "consent_source_label": consent_source_label,
 }
 
 

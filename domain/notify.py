@@ -40,6 +40,11 @@ def enqueue_once(key, kind, to_address, locale="en", order=None, data=None, now=
     queued it. The key is unique in the table, so two transactions raising the same event at
     once (two workers, two requests) queue one message between them, whichever commits first,
     and the other goes on without an error."""
+    return enqueue_keyed(key, kind, to_address, locale, order, data, now) is not None
+
+
+def enqueue_keyed(key, kind, to_address, locale="en", order=None, data=None, now=None):
+    """enqueue_once, giving the new message's id (None when the key was used before)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     if order is not None and order.id is None:
@@ -51,7 +56,7 @@ def enqueue_once(key, kind, to_address, locale="en", order=None, data=None, now=
             next_attempt_at=now or utcnow(), dedupe_key=key[:320])
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)).scalar()
-    return queued is not None
+    return queued
 
 
 def order_stage(order, status, now=None):
