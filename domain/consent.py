@@ -9,7 +9,7 @@ withdrawing through either stops both.
 from datetime import timedelta
 
 from flask_babel import force_locale, lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import false, func, or_
 
 from . import email_address, notify, personal_data
@@ -169,9 +169,10 @@ def _mail(record, address, language, now, already):
     if _recently_mailed(address, now):
         return False
     window = int(now.timestamp() // (RESEND_MINUTES * 60))
-    return notify.enqueue_once(f"{CONFIRM_KIND}:{address}:{window}", CONFIRM_KIND, address,
-                               language or "en", data={"consent_id": record.id,
-                                                       "already": already}, now=now)
+    return notify.enqueue_keyed(f"{CONFIRM_KIND}:{address}:{window}", CONFIRM_KIND, address,
+                                language or "en", data={"consent_id": record.id,
+                                                        "already": already},
+                                now=now, created_at=now) is not None
 
 
 def request(now, source, language, user=None, email=None, purpose=MARKETING_EMAIL):
@@ -226,13 +227,13 @@ def for_confirm_token(token, secret, now):
     """The consent a confirmation link names, or InvalidConsentLink (altered, expired, or the
     consent no longer there). Reads only."""
     try:
-        consent_id, address = _confirm_serializer(secret).loads(
-            token or "", max_age=CONFIRM_DAYS * 86400)
-    except SignatureExpired:
-        raise InvalidConsentLink(_l("This confirmation link has expired. Please sign up again: "
-                                    "we will send you a new one."))
+        (consent_id, address), signed_at = _confirm_serializer(secret).loads(
+            token or "", return_timestamp=True)
     except (BadSignature, TypeError, ValueError):
         raise _bad_link()
+    if now - signed_at > timedelta(days=CONFIRM_DAYS):
+        raise InvalidConsentLink(_l("This confirmation link has expired. Please sign up again: "
+                                    "we will send you a new one."))
     record = db.session.get(Consent, consent_id) if isinstance(consent_id, int) else None
     if record is None or record.withdrawn_at is not None or address_of(record) != address:
         raise _bad_link()
