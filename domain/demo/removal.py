@@ -28,7 +28,7 @@ from ..models import (ChangeNote, Category, Coupon, CouponUse, CreditEntry, FaqC
 from ..models.returns import ReturnLine
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
-from . import demo_skus
+from . import demo_skus, newsletter
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .loyalty import COUPONS as LOYALTY_COUPONS, SETTINGS as LOYALTY_SETTINGS, TIERS
@@ -293,6 +293,7 @@ def remove(found):
     for name in found.settings:
         setattr(row, name, _default(name))
     _remove_loyalty(found)
+    newsletter.remove()
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
                   *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):
