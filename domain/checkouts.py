@@ -216,7 +216,7 @@ def _consent(seen, now):
     consent records' own rules (double opt-in: an email to confirm), at the moment it was sent."""
     user = db.session.get(User, seen.user_id) if seen.user_id is not None else None
     consent.request(seen.last_seen if seen.last_seen <= now else now, "checkout", seen.locale,
-                  user=user, email=seen.email)
+                    user=user, email=seen.email, resend=False)
 
 
 def mark_ordered(key, order, now):

@@ -116,6 +116,8 @@ def set_marketing(user, wanted, now, language):
     """The account settings' box: ask for consent (double opt-in: an email to confirm) or
     withdraw it. Returns request()'s outcome when asked, "withdrawn" otherwise."""
     if wanted:
+        if given(user) is not None:
+            return "already"  # the box saved again as it was: no email
         return request(now, "account", language, user=user)
     withdraw(user, now, "account")
     return "withdrawn"
@@ -175,11 +177,14 @@ def _mail(record, address, language, now, already):
                                 now=now, created_at=now) is not None
 
 
-def request(now, source, language, user=None, email=None, purpose=MARKETING_EMAIL):
+def request(now, source, language, user=None, email=None, purpose=MARKETING_EMAIL,
+            resend=True):
     """Ask for consent with double opt-in. Returns what happened, for the asker's page:
     "sent" (a confirmation email is queued), "waiting" (one went less than RESEND_MINUTES ago),
     "already" (consent is in force: an email says so, to the address only), "invalid" (no
-    usable address). A stranger's form must answer all of them alike: "check your inbox"."""
+    usable address). A stranger's form must answer all of them alike: "check your inbox".
+    `resend=False` (the checkout's box seen while the shopper is still on the page) sends
+    nothing more once a sign-up is waiting or consent is in force."""
     if source not in SOURCES:
         raise ValueError(f"unknown consent source {source!r}")
     if user is None:
@@ -189,10 +194,14 @@ def request(now, source, language, user=None, email=None, purpose=MARKETING_EMAI
     who = user if user is not None else email
     existing = given(who, purpose)
     if existing is not None:
+        if not resend:
+            return "already"
         address = address_of(existing) or (email_address.normalize(user.email) if user else email)
         _mail(existing, address, language, now, True)
         return "already"
     record = pending(who, purpose)
+    if record is not None and not resend:
+        return "waiting"
     if record is None:
         version, _text = WORDINGS[purpose]
         with force_locale(language or "en"):

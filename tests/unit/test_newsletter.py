@@ -194,3 +194,16 @@ def test_the_sending_settings_refuse_a_nonsense_rate(ctx):
             subscribers.save_settings(quiet_hours=True, campaign_rate=wrong)
     row = subscribers.save_settings(quiet_hours=False, campaign_rate=25)
     assert (row.quiet_hours, row.campaign_rate) == (False, 25)
+
+
+def test_the_checkout_box_seen_again_sends_no_more_and_a_saved_box_no_email(ctx, make):
+    consent.request(NOW, "checkout", "en", email=EMAIL, resend=False)
+    later = NOW + timedelta(minutes=consent.RESEND_MINUTES * 3)
+    assert consent.request(later, "checkout", "en", email=EMAIL, resend=False) == "waiting"
+    assert len(mails()) == 1
+    user = make.user(email="jisoo@example.com")
+    account = db.session.get(User, user["id"])
+    consent.set_marketing(account, True, NOW, "en")
+    confirm_now(consent.pending(account))
+    assert consent.set_marketing(account, True, later, "en") == "already"
+    assert [to for to, _data in mails()] == [EMAIL, "jisoo@example.com"]
