@@ -166,3 +166,22 @@ def test_consent_withdrawn_while_it_waited_stops_it(app, make, setup, case):
         message = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == kind))
         with pytest.raises(ValueError, match="no longer agrees"):
             renderer(app)(message)
+
+
+def test_in_quiet_hours_the_order_confirmation_goes_at_once_without_the_code(app, make, setup):
+    """The confirmation is never held: placed at 23:00 in Seoul, it is due at once and, sent in
+    quiet hours, leaves the thank-you code out (it stays on the order's page). Sent after
+    08:00 it would carry it."""
+    late = datetime(2026, 5, 20, 23, 0, tzinfo=SEOUL).astimezone(timezone.utc)
+    _consent(app, "confirmed", "ko")
+    app.config["CLOCK"] = lambda: late
+    order = place(app, setup, email=EMAIL, now=late)
+    with app.test_request_context(), transaction.unit_of_work():
+        codes.thank_you(orders.by_number(order["number"]), late)
+    ((message, email),) = _emails(app, "order_placed")
+    assert message.next_attempt_at <= late
+    assert "THANKS-" not in _body(email, "text/plain") and email["List-Unsubscribe"] is None
+    assert not email["Subject"].startswith("(")
+    app.config["CLOCK"] = lambda: late + timedelta(hours=10)  # 09:00 the next morning
+    ((_message, email),) = _emails(app, "order_placed")
+    assert "THANKS-" in _body(email, "text/plain")

@@ -157,3 +157,19 @@ def test_the_newsletter_page_shows_subscribers_and_keeps_the_settings(app, clien
     with app.app_context():
         row = db.session.get(ShopSettings, 1)
         assert (row.quiet_hours, row.campaign_rate) == (False, 25)
+
+
+def test_the_footer_form_and_its_answer_speak_korean(app, client, shop):
+    korean = {"Accept-Language": "ko-KR,ko;q=0.9"}
+    page = text(client.get("/", headers=korean))
+    assert "뉴스레터" in page and "구독하기" in page
+    response = sign_up(client, "minji@example.com", footer_token(client),
+                       headers={**SAME_ORIGIN, **korean, "HX-Request": "true"})
+    assert "받은편지함을 확인해 주세요" in text(response)
+    with app.app_context():
+        from domain.models import OutboxMessage
+        message = db.session.scalar(db.select(OutboxMessage))
+        assert message.locale == "ko"
+    from tests.newsletter_helpers import rendered
+    subject, body, _html = rendered(app, message.id)
+    assert subject == "Moonjar Studio 구독을 확인해 주세요" and "/newsletter/confirm/" in body
