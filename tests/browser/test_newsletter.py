@@ -13,6 +13,7 @@ from domain.extensions import db
 from domain.models import Consent, OutboxMessage
 from domain.newsletter import reminders
 from domain.transaction import unit_of_work
+from tests.browser_helpers import sign_in
 
 EMAIL = "minji@example.com"
 
@@ -36,10 +37,12 @@ def subscribed(app):
 def test_subscribe_in_the_footer_confirm_from_the_email_and_unsubscribe(
         app, make, phone, live_server, axe_violations):
     make.settings(name="Moonjar Studio", email="hello@moonjar.example")
+    owner = make.user(email="boss@example.com", merchant=True)
     page = phone
     page.goto(live_server + "/")
     footer = page.get_by_role("contentinfo")
-    footer.get_by_label("Your email").fill(EMAIL)
+    footer.get_by_label("Send our news to").scroll_into_view_if_needed()
+    footer.get_by_label("Send our news to").fill(EMAIL)
     footer.get_by_role("button", name="Subscribe").click()
     expect(footer.get_by_role("status")).to_contain_text("Please check your inbox")
     assert axe_violations(page, "#newsletter-signup") == []
@@ -52,6 +55,14 @@ def test_subscribe_in_the_footer_confirm_from_the_email_and_unsubscribe(
     page.get_by_role("button", name="Yes, subscribe me").click()
     expect(page.get_by_role("status")).to_contain_text("Done: you will get our news")
     assert subscribed(app)
+
+    # The owner sees the subscriber, with where and in which words they agreed.
+    sign_in(page, live_server, owner, lands_on="/admin/")
+    page.goto(live_server + "/admin/newsletter")
+    expect(page.get_by_role("heading", name="Newsletter", level=1)).to_be_visible()
+    expect(page.get_by_role("cell", name=EMAIL)).to_be_visible()
+    assert axe_violations(page, ".admin") == []
+    page.context.clear_cookies()
 
     # Two years on, the reminder comes, and its link unsubscribes.
     with app.app_context(), unit_of_work():
