@@ -12,7 +12,7 @@ def _strip(value):
 
 
 class SignupForm(FlaskForm):
-    email = EmailField(_l("Send our news to"), filters=[_strip],
+    newsletter_email = EmailField(_l("Send our news to"), filters=[_strip],
                        validators=[DataRequired(_l("Please enter your email address.")),
                                    ValidEmail()])
 

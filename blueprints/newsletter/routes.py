@@ -30,7 +30,8 @@ PAGE = "newsletter/signup.html"
 
 
 def _email_key():
-    return "newsletter-email:" + accounts.normalize_email(request.form.get("email", ""))
+    return "newsletter-email:" + accounts.normalize_email(
+        request.form.get("newsletter_email", ""))
 
 
 def _secret():
@@ -43,7 +44,8 @@ def _secret():
 def subscribe():
     form = SignupForm()
     if form.validate_on_submit():
-        consent.request(now(), "newsletter_form", str(get_locale()), email=form.email.data)
+        consent.request(now(), "newsletter_form", str(get_locale()),
+                        email=form.newsletter_email.data)
         if wants_fragment():
             return render(PAGE, block="signup", signup_form=form, signup_sent=True)
         return see_other(url_for(".sent"))

@@ -29,7 +29,8 @@ def footer_token(client, path="/"):
 
 
 def sign_up(client, email, token, headers=SAME_ORIGIN, **kwargs):
-    return client.post("/newsletter/subscribe", data={"csrf_token": token, "email": email},
+    return client.post("/newsletter/subscribe",
+                       data={"csrf_token": token, "newsletter_email": email},
                        headers=headers, **kwargs)
 
 
