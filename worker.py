@@ -37,6 +37,8 @@ INBOUND_EVERY = 60.0
 REVIEW_REQUESTS_EVERY = 300.0
 # Birthday codes go out once a day at this hour of the shop's clock.
 BIRTHDAY_AT = "09:00"
+# The newsletter's two-yearly consent reminders and the purge of unconfirmed sign-ups.
+CONSENT_REMINDERS_AT = "10:00"
 # Referrals whose return window closed are rewarded this often.
 REFERRALS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
@@ -160,8 +162,20 @@ def birthday_codes(run):
     setting's days before) get their birthday code by email, only with marketing consent, and
     their tier's birthday points: once a year each, under keys naming the customer and the
     year, so any number of workers, or a run repeated, give each once."""
+    from domain import shopconfig
     from domain.loyalty import birthdays
-    return birthdays.sweep(run.now, run.zone)
+    return birthdays.sweep(run.now, run.zone, shopconfig.current())
+
+
+@jobs.register("consent-reminders", jobs.Daily(CONSENT_REMINDERS_AT))
+def consent_reminders(run):
+    """Every subscriber is told, every two years from their confirmation or last reminder,
+    that they agreed to marketing email (when and how), with links to keep it or unsubscribe;
+    each reminder is claimed by a conditional UPDATE of reminded_at and its email queued under
+    a key naming the consent and the claim, so any number of workers send it once. Sign-ups
+    left unconfirmed for 30 days are deleted."""
+    from domain.newsletter import reminders
+    return reminders.sweep(run.now)
 
 
 @jobs.register("referral-rewards", jobs.Every(REFERRALS_EVERY))

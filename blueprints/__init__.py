@@ -13,6 +13,7 @@ def register_blueprints(app):
     from .health import bp as health_bp
     from .help import bp as help_bp
     from .loyalty import bp as loyalty_bp
+    from .newsletter import bp as newsletter_bp
     from .orders import bp as orders_bp
     from .payments import bp as payments_bp
     from .policies import bp as policies_bp
@@ -37,5 +38,6 @@ def register_blueprints(app):
     app.register_blueprint(loyalty_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(brand_bp)
+    app.register_blueprint(newsletter_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)

@@ -24,6 +24,7 @@ from .campaigns import emails as campaign_emails
 from .loyalty.context import claim_url
 from .help import emails as help_emails
 from .loyalty import code_emails
+from .newsletter import emails as newsletter_emails
 from .reviews import emails as review_emails
 from .reviews import change_emails
 from .templating import format_order_money, now
@@ -98,6 +99,8 @@ def kind_label(kind):
         "change_note": _("You said, we did"),
         "birthday_code": _("Birthday code"), "review_code": _("Review thank-you code"),
         "campaign": _("Newsletter campaign"),
+        "newsletter_confirm": _("Newsletter confirmation"),
+        "consent_reminder": _("Newsletter consent reminder"),
     }.get(kind, kind)
 
 
@@ -108,7 +111,8 @@ KINDS = ("order_placed", "order_paid", "order_packed", "order_shipped", "order_o
          "order_goodwill", "points_expiring", "password_reset", "privacy_request", "staff_invitation",
          "referral_rewarded",
          *RETURN_KINDS, *alerts.KINDS, *help_emails.KINDS, checkout_reminders.KIND,
-         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS, *campaign_emails.KINDS)
+         *review_emails.KINDS, *change_emails.KINDS, *code_emails.KINDS,
+         *campaign_emails.KINDS, *newsletter_emails.KINDS)
 
 
 def tracking_link(order):
@@ -273,6 +277,8 @@ def render_parts(message):
         subject = _("(Ad) Thank you for your order %(number)s", number=number)
     elif message.kind in campaign_emails.KINDS:
         context.update(campaign_emails.context(message))
+    elif message.kind in newsletter_emails.KINDS:
+        context.update(newsletter_emails.context(message, unsubscribe_url))
         subject = context.pop("subject")
     elif message.kind in change_emails.KINDS:
         context.update(change_emails.context(message),
@@ -291,6 +297,7 @@ def render_parts(message):
 # kinds here, and asks consent.may_market() before queueing each message.
 MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS,
                              *code_emails.MARKETING, *campaign_emails.KINDS})
+NOT_SENT_WITHOUT_CONSENT = "not sent: the recipient no longer agrees to marketing email"
 
 
 def _carries_offer(context, message):
@@ -337,10 +344,15 @@ def list_unsubscribe_headers(email):
 
 def render_message(message):
     """The EmailMessage for an outbox message; call inside a request context and its locale."""
+    if message.kind in MARKETING_KINDS and not consent.may_market(message.to_address):
+        # Consent withdrawn (or erased) while the message waited, in quiet hours say: it is
+        # put aside by the outbox and never sent.
+        raise ValueError(NOT_SENT_WITHOUT_CONSENT)
     subject, text, html = render_parts(message)
-    marketing = message.kind in MARKETING_KINDS or (
+    advertising = message.kind in MARKETING_KINDS or (
         message.kind == "order_placed" and code_emails.thank_you_context(message.order))
-    headers = list_unsubscribe_headers(message.to_address) if marketing else {}
+    with_unsubscribe = advertising or message.kind in newsletter_emails.NOTICES
+    headers = list_unsubscribe_headers(message.to_address) if with_unsubscribe else {}
     if message.kind in campaign_emails.KINDS:
         # The campaign's link names it, so the report counts who left through it.
         headers = campaign_emails.headers(message)

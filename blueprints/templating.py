@@ -172,6 +172,11 @@ def format_day(day, skeleton=None):
     return format_date(day, "medium", locale=_locale())
 
 
+def format_month(day):
+    """A month as the page's language writes it: "December 2026", "2026년 12월"."""
+    return format_skeleton("yMMMM", day, locale=_locale())
+
+
 def upcoming_holidays(schedule, moment, days=60):
     """(date, label) of the holidays in the coming `days` days, from `moment` on the shop's clock."""
     return business_hours.upcoming_holidays(schedule, business_hours.local(schedule, moment).date(),
@@ -438,7 +443,7 @@ FILTERS = {
     "tr": localized_text,
     "tier_name": tier_name,
     "points_kind": points_kind,
-    "format_day": format_day,
+    "format_day": format_day, "format_month": format_month,
 }
 def cause_share():
     """The cause's promise for the one line on product and checkout pages, from the settings
@@ -495,6 +500,17 @@ def referrals_on():
     return referrals.is_on()
 
 
+def consent_source_label(source):
+    """Where a marketing consent was given, for the back office."""
+    return {"checkout": gettext("Checkout"), "account": gettext("Account settings"),
+            "newsletter_form": gettext("Sign-up form")}.get(source, source)
+
+
+def consent_wording():
+    from domain import consent
+    return consent.wording()
+
+
 GLOBALS = {
     # A placed order's codes and points, each a line of its breakdown.
     "order_discount_lines": loyalty_coupons.order_discount_lines,
@@ -520,6 +536,8 @@ GLOBALS = {
     "cause_share": cause_share, "social_links": social_links, "has_about": has_about,
     "brand_stylesheet": brand_stylesheet, "shop_address": shop_address,
     "month_name": month_name, "email_logo": email_logo,
+    # The words of the marketing box, shown beside the newsletter's sign-up form.
+    "consent_wording": consent_wording, "consent_source_label": consent_source_label,
 }
 
 

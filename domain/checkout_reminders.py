@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_
 
-from . import checkouts, consent, notify
+from . import checkouts, consent, marketing, shopconfig
 from .extensions import db
 from .models import CheckoutRecord, Order, User
 
@@ -83,8 +83,9 @@ def _decide(record, outcome, now):
         .values(**values).execution_options(synchronize_session=False)).rowcount == 1
 
 
-def remind(record, now, reminders_on=True):
-    """Decide and, if allowed, queue this checkout's one reminder; returns the outcome."""
+def remind(record, now, reminders_on=True, config=None):
+    """Decide and, if allowed, queue this checkout's one reminder (held until the end of quiet
+    hours, marketing.send_at); returns the outcome."""
     address, whom = _recipient(record)
     if not reminders_on:
         outcome = "off"
@@ -99,8 +100,9 @@ def remind(record, now, reminders_on=True):
     if not _decide(record, outcome, now):
         return "taken"
     if outcome == "queued":
-        notify.enqueue_once(f"{KIND}:{record.key}", KIND, address, locale=record.locale,
-                            data={"checkout_id": record.id}, now=now)
+        marketing.queue(f"{KIND}:{record.key}", KIND, address, now=now,
+                        config=config or shopconfig.current(), whom=whom,
+                        locale=record.locale, data={"checkout_id": record.id})
     return outcome
 
 
@@ -109,7 +111,7 @@ def sweep(now, config):
     abandoned = mark_abandoned(now)
     outcomes = {}
     for record in due(now, config.reminder_hours):
-        outcome = remind(record, now, config.reminder_on)
+        outcome = remind(record, now, config.reminder_on, config)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     purged = checkouts.purge_old(now)
     parts = []

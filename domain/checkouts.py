@@ -212,11 +212,11 @@ def _merge(key, seen):
 
 
 def _consent(seen, now):
-    """The shopper ticked the checkout's (never pre-ticked) marketing box: recorded with the
-    consent records' own rules, at the moment it was sent."""
+    """The shopper ticked the checkout's (never pre-ticked) marketing box: asked for with the
+    consent records' own rules (double opt-in: an email to confirm), at the moment it was sent."""
     user = db.session.get(User, seen.user_id) if seen.user_id is not None else None
-    consent.grant(seen.last_seen if seen.last_seen <= now else now, "checkout", seen.locale,
-                  user=user, email=seen.email)
+    consent.request(seen.last_seen if seen.last_seen <= now else now, "checkout", seen.locale,
+                    user=user, email=seen.email, resend=False)
 
 
 def mark_ordered(key, order, now):

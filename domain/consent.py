@@ -6,14 +6,16 @@ carry, RFC 8058 one-click included), and recorded with the words shown and where
 Consent given for an address covers the account that signs in with it and the other way round:
 withdrawing through either stops both.
 """
+from datetime import timedelta
+
 from flask_babel import force_locale, lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import false, func, or_
 
-from . import email_address, personal_data
+from . import email_address, notify, personal_data
 from .errors import InvalidConsentLink
 from .extensions import db
-from .models import Consent, User
+from .models import Consent, OutboxMessage, User
 
 MARKETING_EMAIL = "marketing_email"
 SOURCES = ("checkout", "account", "newsletter_form")
@@ -111,12 +113,152 @@ def withdraw(email_or_user, now, source, purpose=MARKETING_EMAIL):
 
 
 def set_marketing(user, wanted, now, language):
-    """The account settings' box: give or withdraw consent. Returns whether it is now given."""
+    """The account settings' box: ask for consent (double opt-in: an email to confirm) or
+    withdraw it. Returns request()'s outcome when asked, "withdrawn" otherwise."""
     if wanted:
-        grant(now, "account", language, user=user)
-    else:
-        withdraw(user, now, "account")
-    return wanted
+        if given(user) is not None:
+            return "already"  # the box saved again as it was: no email
+        return request(now, "account", language, user=user)
+    withdraw(user, now, "account")
+    return "withdrawn"
+
+
+# Double opt-in. Ticking a box or sending the footer's form only asks: a pending consent
+# (confirmed_at NULL) is recorded with the words shown, and an email with a signed link that
+# expires goes to the address. Only the address's owner can confirm it, so nobody is signed up
+# by someone else typing their address, and may_market stays False until then.
+CONFIRM_KIND = "newsletter_confirm"
+CONFIRM_SALT = "newsletter-confirm"
+# How long the confirmation link works.
+CONFIRM_DAYS = 7
+# Asking again while waiting sends the email again, at most once in this many minutes.
+RESEND_MINUTES = 10
+# Pending consents nobody confirmed are deleted after this many days (the consent-reminders job).
+PENDING_DAYS = 30
+
+
+def pending(email_or_user, purpose=MARKETING_EMAIL):
+    """The newest consent waiting for its confirmation, or None."""
+    condition = _who(email_or_user)
+    if condition is None:
+        return None
+    return db.session.scalar(db.select(Consent).where(
+        condition, Consent.purpose == purpose, Consent.confirmed_at.is_(None),
+        Consent.withdrawn_at.is_(None)).order_by(Consent.granted_at.desc(), Consent.id.desc())
+        .limit(1))
+
+
+def address_of(record):
+    """Where a consent's emails go: its address, or its account's."""
+    if record.email:
+        return record.email
+    user = db.session.get(User, record.user_id) if record.user_id is not None else None
+    return email_address.normalize(user.email) if user is not None and user.erased_at is None \
+        else None
+
+
+def _recently_mailed(address, now):
+    """Whether a confirmation email went to `address` in the last RESEND_MINUTES."""
+    return db.session.scalar(db.select(OutboxMessage.id).where(
+        OutboxMessage.kind == CONFIRM_KIND, func.lower(OutboxMessage.to_address) == address,
+        OutboxMessage.created_at > now - timedelta(minutes=RESEND_MINUTES)).limit(1)) is not None
+
+
+def _mail(record, address, language, now, already):
+    """Queue the confirmation email (or "you are already subscribed"), at most once in
+    RESEND_MINUTES per address: the key names the address and the window, so two requests at
+    once queue one. Transactional: it asks, and offers nothing."""
+    if _recently_mailed(address, now):
+        return False
+    window = int(now.timestamp() // (RESEND_MINUTES * 60))
+    return notify.enqueue_keyed(f"{CONFIRM_KIND}:{address}:{window}", CONFIRM_KIND, address,
+                                language or "en", data={"consent_id": record.id,
+                                                        "already": already},
+                                now=now, created_at=now) is not None
+
+
+def request(now, source, language, user=None, email=None, purpose=MARKETING_EMAIL,
+            resend=True):
+    """Ask for consent with double opt-in. Returns what happened, for the asker's page:
+    "sent" (a confirmation email is queued), "waiting" (one went less than RESEND_MINUTES ago),
+    "already" (consent is in force: an email says so, to the address only), "invalid" (no
+    usable address). A stranger's form must answer all of them alike: "check your inbox".
+    `resend=False` (the checkout's box seen while the shopper is still on the page) sends
+    nothing more once a sign-up is waiting or consent is in force."""
+    if source not in SOURCES:
+        raise ValueError(f"unknown consent source {source!r}")
+    if user is None:
+        email = email_address.clean(email or "")
+        if not email:
+            return "invalid"
+    who = user if user is not None else email
+    existing = given(who, purpose)
+    if existing is not None:
+        if not resend:
+            return "already"
+        address = address_of(existing) or (email_address.normalize(user.email) if user else email)
+        _mail(existing, address, language, now, True)
+        return "already"
+    record = pending(who, purpose)
+    if record is not None and not resend:
+        return "waiting"
+    if record is None:
+        version, _text = WORDINGS[purpose]
+        with force_locale(language or "en"):
+            text = wording(purpose)
+        record = Consent(user_id=user.id if user is not None else None,
+                         email=None if user is not None else email_address.normalize(email),
+                         purpose=purpose, wording=text, wording_version=version,
+                         language=language or "en", source=source, granted_at=now)
+        db.session.add(record)
+        db.session.flush()
+    address = address_of(record)
+    if address is None:
+        return "invalid"
+    return "sent" if _mail(record, address, language, now, False) else "waiting"
+
+
+def _confirm_serializer(secret):
+    return URLSafeTimedSerializer(secret, salt=CONFIRM_SALT)
+
+
+def confirm_token(record, secret):
+    """The confirmation link's token: the consent and its address, signed, with its time."""
+    return _confirm_serializer(secret).dumps([record.id, address_of(record) or ""])
+
+
+def _bad_link():
+    return InvalidConsentLink(_l("This confirmation link is not valid. Please copy the whole "
+                                 "link from the email, or sign up again."))
+
+
+def for_confirm_token(token, secret, now):
+    """The consent a confirmation link names, or InvalidConsentLink (altered, expired, or the
+    consent no longer there). Reads only."""
+    try:
+        (consent_id, address), signed_at = _confirm_serializer(secret).loads(
+            token or "", return_timestamp=True)
+    except (BadSignature, TypeError, ValueError):
+        raise _bad_link()
+    if now - signed_at > timedelta(days=CONFIRM_DAYS):
+        raise InvalidConsentLink(_l("This confirmation link has expired. Please sign up again: "
+                                    "we will send you a new one."))
+    record = db.session.get(Consent, consent_id) if isinstance(consent_id, int) else None
+    if record is None or record.withdrawn_at is not None or address_of(record) != address:
+        raise _bad_link()
+    return record
+
+
+def confirm(token, secret, now):
+    """Confirm the consent a link names (its POST): confirmed_at is set once; a second
+    confirmation changes nothing. Returns the consent."""
+    record = for_confirm_token(token, secret, now)
+    db.session.execute(db.update(Consent).where(Consent.id == record.id,
+                                                Consent.confirmed_at.is_(None),
+                                                Consent.withdrawn_at.is_(None))
+                       .values(confirmed_at=now).execution_options(synchronize_session=False))
+    db.session.refresh(record)
+    return record
 
 
 # The unsubscribe link. It names the address the email went to, signed with the app's secret;
@@ -170,6 +312,7 @@ def _export(subject):
     when = personal_data.when
     return [{"purpose": c.purpose, "wording": c.wording, "wording_version": c.wording_version,
              "language": c.language, "source": c.source, "granted_at": when(c.granted_at),
+             "confirmed_at": when(c.confirmed_at), "reminded_at": when(c.reminded_at),
              "withdrawn_at": when(c.withdrawn_at), "withdrawn_source": c.withdrawn_source}
             for c in db.session.scalars(db.select(Consent).where(_of(subject))
                                         .order_by(Consent.granted_at, Consent.id))]

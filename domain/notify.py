@@ -40,6 +40,14 @@ def enqueue_once(key, kind, to_address, locale="en", order=None, data=None, now=
     queued it. The key is unique in the table, so two transactions raising the same event at
     once (two workers, two requests) queue one message between them, whichever commits first,
     and the other goes on without an error."""
+    return enqueue_keyed(key, kind, to_address, locale, order, data, now) is not None
+
+
+def enqueue_keyed(key, kind, to_address, locale="en", order=None, data=None, now=None,
+                  created_at=None):
+    """enqueue_once, giving the new message's id (None when the key was used before).
+    `created_at`: when the event happened, for a caller that reads it back (default: the
+    clock's now)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     if order is not None and order.id is None:
@@ -48,10 +56,11 @@ def enqueue_once(key, kind, to_address, locale="en", order=None, data=None, now=
         insert(OutboxMessage).values(
             kind=kind, to_address=to_address, locale=locale or "en",
             order_id=order.id if order is not None else None, data=data or {},
-            next_attempt_at=now or utcnow(), dedupe_key=key[:320])
+            next_attempt_at=now or utcnow(), dedupe_key=key[:320],
+            created_at=created_at or utcnow())
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)).scalar()
-    return queued is not None
+    return queued
 
 
 def order_stage(order, status, now=None):

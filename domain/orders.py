@@ -290,7 +290,8 @@ def place_order(config, cart, checkout, now):
         raise
     cart.clear()
     if checkout.marketing_consent:
-        consent.grant(now, "checkout", order.locale, user=buyer, email=order.email)
+        # Double opt-in: the box asks; the email sent to the address confirms.
+        consent.request(now, "checkout", order.locale, user=buyer, email=order.email)
     return order, True
 
 

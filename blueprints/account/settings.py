@@ -62,6 +62,7 @@ def _show(form, email_form, password_form=None, birthday_form=None):
                   password_form=password_form or PasswordChangeForm(prefix="password",
                                                                     formdata=None),
                   marketing_form=marketing_form, marketing=marketing,
+                  marketing_pending=None if marketing else consent.pending(user),
                   marketing_wording=consent.wording(), status=status,
                   birthday_form=birthday_form or _birthday_form(),
                   birthday_code=codes.birthday_on())
@@ -139,10 +140,16 @@ def marketing():
     form = MarketingForm(prefix="marketing")
     if not form.validate_on_submit():
         return redirect(url_for(".settings"), code=303)
-    wanted = consent.set_marketing(current_user._get_current_object(), form.marketing.data,
-                                   now(), str(get_locale()))
-    flash(_("You will get our news by email. You can unsubscribe here at any time.") if wanted
-          else _("You will not get marketing email from us."), "success")
+    outcome = consent.set_marketing(current_user._get_current_object(), form.marketing.data,
+                                    now(), str(get_locale()))
+    if outcome == "already":
+        flash(_("You get our news by email already. You can unsubscribe here at any time."),
+              "success")
+    elif outcome in ("sent", "waiting"):
+        flash(_("We sent you an email to confirm your subscription. Nothing is sent until you "
+                "confirm."), "success")
+    else:
+        flash(_("You will not get marketing email from us."), "success")
     return redirect(url_for(".settings", _anchor="marketing"), code=303)
 
 

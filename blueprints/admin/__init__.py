@@ -18,3 +18,4 @@ from . import coupons  # noqa: E402,F401
 from . import loyalty_points  # noqa: E402,F401
 from . import campaigns  # noqa: E402,F401
 from . import brand, cause  # noqa: E402,F401
+from . import newsletter  # noqa: E402,F401

@@ -147,6 +147,10 @@ def place():
         return _again(form, cart, config, str(error), code=checkouts.problem_code(error))
     heartbeat.finish()
     loyalty.forget_after_order()
+    if form.marketing.data and _created:
+        # Double opt-in: nothing is sent to the address until its owner confirms.
+        flash(_("We sent you an email to confirm your subscription to our news. Nothing is "
+                "sent until you confirm."), "success")
     if order.status == card_payments.AWAITING:
         # On to the provider's page (a retried form finds the order and starts a new attempt).
         return send_to_provider(order)

@@ -6,13 +6,15 @@ them with.
 - review_code: the thank-you the review request and the review policy promised for writing a
   review, delivered to the reviewer. It answers what they did and offers nothing else, so it is
   sent as a transactional reply, without consent.
-- the order confirmation's thank-you code: see thank_you_context.
+- the order confirmation's thank-you code: see thank_you_context. The confirmation itself is
+  never held back: in quiet hours (domain/marketing.py, 21:00-08:00 shop time unless the
+  merchant turned them off) it goes at once without the code, which stays on the order's page.
 """
 from datetime import date
 
 from flask_babel import gettext as _
 
-from domain import consent, localized
+from domain import consent, localized, marketing
 from domain.extensions import db
 from domain.loyalty import birthdays, codes
 from domain.models import Coupon, Review, User
@@ -56,8 +58,11 @@ def context(message):
 def thank_you_context(order):
     """The order confirmation's thank-you code, when the email may carry it: the code is
     still usable and the buyer agreed to marketing email as it goes (a discount for a next
-    order is advertising). {} otherwise: the confirmation stays transactional."""
+    order is advertising) and it is not sent in quiet hours. {} otherwise: the confirmation
+    stays transactional and goes at once."""
     if order is None:
+        return {}
+    if marketing.quiet_until(now(), shop()) is not None:
         return {}
     offer = codes.thank_you_offer(order, now())
     if offer is None:

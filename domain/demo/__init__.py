@@ -29,6 +29,7 @@ from .policies import write_policies
 from .loyalty import load_loyalty
 from .campaigns import load_campaigns
 from .brand import load_brand
+from .newsletter import load_newsletter
 from .reviews import load_reviews
 
 
@@ -68,6 +69,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         load_loyalty(now, get_settings_row())
         load_campaigns(now)
         load_brand(now, upload_dir)
+        load_newsletter(now)
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):

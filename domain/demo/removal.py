@@ -30,6 +30,7 @@ from ..models.returns import ReturnLine, ReturnRequest
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
 from . import campaigns as demo_campaigns, demo_skus
+from . import demo_skus, newsletter
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .loyalty import COUPONS as LOYALTY_COUPONS, SETTINGS as LOYALTY_SETTINGS, TIERS
@@ -331,6 +332,7 @@ def remove(found):
     _remove_brand(found, row)
     if found.logo_key:
         keys.add(found.logo_key)
+    newsletter.remove()
     for thing in (*found.shipping_methods, *found.rules, *found.policy_pages, *found.questions,
                   *found.saved_replies, *found.conversations,
                   *([found.return_policy] if found.return_policy is not None else [])):

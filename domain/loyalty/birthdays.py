@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from flask_babel import format_date, gettext as _
 
-from .. import consent, notify, personal_data
+from .. import consent, marketing, personal_data, shopconfig
 from ..errors import ShopError
 from ..extensions import db
 from ..models import LoyaltyTier, ShopSettings, User
@@ -104,9 +104,10 @@ def _language(user):
     return (row.main_language if row is not None else "") or "en"
 
 
-def sweep(now, zone):
-    """Give the birthdays due today (shop time) their code, email and tier points, once each.
-    Returns what the worker's status shows."""
+def sweep(now, zone, config=None):
+    """Give the birthdays due today (shop time) their code, email and tier points, once each;
+    the email is held until the end of quiet hours (marketing.queue). Returns what the
+    worker's status shows."""
     # Read, never made here: no row means the defaults (no birthday code).
     settings = loyalty_settings.peek()
     code_on = settings is not None and settings.birthday_kind in ("amount", "percent") \
@@ -140,12 +141,12 @@ def sweep(now, zone):
         points_given = _points_of_year(user, birthday.year)
         if coupon is None and not points_given:
             continue
-        if notify.enqueue_once(f"birthday:{user.id}:{birthday.year}", KIND, user.email,
-                               _language(user),
-                               data={"user_id": user.id,
-                                     "coupon_id": coupon.id if coupon is not None else None,
-                                     "points": points_given, "birthday": birthday.isoformat()},
-                               now=now):
+        if marketing.queue(f"birthday:{user.id}:{birthday.year}", KIND, user.email, now=now,
+                           config=config or shopconfig.current(), whom=user,
+                           locale=_language(user),
+                           data={"user_id": user.id,
+                                 "coupon_id": coupon.id if coupon is not None else None,
+                                 "points": points_given, "birthday": birthday.isoformat()}):
             codes += 1
     if not codes and not gifts:
         return ""

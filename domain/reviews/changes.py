@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from .. import consent, email_address, localized, notify
+from .. import email_address, localized, marketing, shopconfig
 from ..errors import ShopError
 from ..extensions import db
 from ..models import ChangeNote, Order, Product, ReturnLine, ReturnRequest, Review, User
@@ -150,9 +150,10 @@ def _people(note):
     return unique
 
 
-def notify_customers(note, now):
-    """Email the customers behind the note, once: those who may be sent marketing. Returns
-    how many were queued (0 when the note was already told, or nobody agreed)."""
+def notify_customers(note, now, config=None):
+    """Email the customers behind the note, once: those who may be sent marketing, held
+    until the end of quiet hours (marketing.queue). Returns how many were queued (0 when the
+    note was already told, or nobody agreed)."""
     claimed = db.session.execute(
         db.update(ChangeNote).where(ChangeNote.id == note.id, ChangeNote.notified_at.is_(None))
         .values(notified_at=now).execution_options(synchronize_session=False)).rowcount
@@ -160,11 +161,11 @@ def notify_customers(note, now):
         return 0
     db.session.refresh(note, ["notified_at"])
     queued = 0
+    config = config or shopconfig.current()
     for email, locale, user in _people(note):
-        if not consent.may_market(user if user is not None else email):
-            continue
-        if notify.enqueue_once(f"{KIND}:{note.id}:{email}", KIND, email, locale or "en",
-                               data={"change_note_id": note.id}, now=now):
+        if marketing.queue(f"{KIND}:{note.id}:{email}", KIND, email, now=now, config=config,
+                           whom=user if user is not None else email, locale=locale or "en",
+                           data={"change_note_id": note.id}):
             queued += 1
     return queued
 

@@ -49,6 +49,7 @@ OWNER_AREAS = {
     "/admin/campaigns": "/admin/campaigns/new",
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
     "/admin/brand": "/admin/brand", "/admin/cause": "/admin/cause/donations",
+    "/admin/newsletter": "/admin/newsletter/settings",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",

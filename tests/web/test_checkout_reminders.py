@@ -14,6 +14,7 @@ from domain.extensions import db
 from domain.models import CheckoutRecord, Consent, OutboxMessage
 from tests.checkout_helpers import add_to_cart, checkout_form
 from tests.concurrency_helpers import race
+from tests.newsletter_helpers import confirm
 from tests.order_helpers import NOW
 from tests.page_helpers import csrf_of, text
 
@@ -47,6 +48,15 @@ def leave_checkout(app, client, email=EMAIL, marketing=True, language=None):
         data["marketing"] = "y"
     assert client.post("/checkout/heartbeat", data=data, headers=headers).status_code == 204
     assert flush(app) == 1
+    if marketing:
+        # The ticked box asks (double opt-in): the shopper confirms from the email.
+        assert not consenting(app, email)
+        confirm(app, app.test_client(), email)
+
+
+def consenting(app, email):
+    with app.app_context():
+        return consent.may_market(email)
 
 
 def run_job(app, tmp_path, echo=None):

@@ -1,5 +1,5 @@
-"""Marketing consent through the pages: an unticked box in the account settings and at checkout,
-and the unsubscribe link every marketing email will carry, a page with one button for people
+"""Marketing consent through the pages: an unticked box in the account settings and at checkout
+(double opt-in: each asks, and the emailed link confirms), and the unsubscribe link every marketing email will carry, a page with one button for people
 and a one-click POST (RFC 8058) for mail programs, neither needing a sign-in."""
 import re
 from email import message_from_bytes
@@ -12,6 +12,7 @@ from domain import consent, mailer
 from domain.extensions import db
 from domain.models import Consent, OutboxMessage, User
 from tests.checkout_helpers import add_to_cart, checkout_form
+from tests.newsletter_helpers import confirm, confirmation_emails
 from tests.order_helpers import NOW
 from tests.page_helpers import csrf_of, text
 
@@ -37,7 +38,13 @@ def test_the_settings_box_gives_and_withdraws_consent(app, client, customer):
     assert "checked" not in box and consent.wording() in html
     response = client.post("/account/settings/marketing", data={
         "marketing-csrf_token": csrf_of(html), "marketing-marketing": "y"})
-    assert response.status_code == 303 and consenting(app, customer["id"])
+    assert response.status_code == 303 and not consenting(app, customer["id"])
+    page = text(client.get("/account/settings"))
+    assert "We sent you an email to confirm your subscription" in page
+    assert "checked" not in MARKETING_BOX.findall(page)[0]
+    assert [to for to, _data in confirmation_emails(app)] == [customer["email"]]
+    assert "Done: you will get our news" in text(confirm(app, client, customer["email"]))
+    assert consenting(app, customer["id"])
     page = text(client.get("/account/settings"))
     assert "You agreed on" in page and "checked" in MARKETING_BOX.findall(page)[0]
     response = client.post("/account/settings/marketing", data={"marketing-csrf_token":
@@ -61,9 +68,14 @@ def test_the_checkout_box_is_never_ticked_and_only_a_tick_gives_consent(app, cli
     assert client.post("/checkout", data=data).status_code == 303
     assert records(app) == [] and not consenting(app, "minji@example.com")
     add_to_cart(client, checkout_shop["small"])
-    assert client.post("/checkout", data=checkout_form(
-        client, checkout_shop, marketing="y")).status_code == 303
+    response = client.post("/checkout", data=checkout_form(client, checkout_shop,
+                                                           marketing="y"))
+    assert response.status_code == 303
+    assert "We sent you an email to confirm your subscription" in text(
+        client.get(response.headers["Location"]))
     assert records(app) == [(None, "minji@example.com", "checkout", "")]
+    assert not consenting(app, "minji@example.com")  # asked, not yet confirmed
+    confirm(app, client, "minji@example.com")
     assert consenting(app, "minji@example.com")
 
 
