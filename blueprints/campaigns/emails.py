@@ -100,3 +100,9 @@ def context(message):
             "shop_link": link(campaign.id, "/"),
             "offer": _offer(coupon, config),
             "unsubscribe_url": unsubscribe_link(message)}
+
+
+def is_test(message):
+    """A test the merchant sent to themself from the campaign's page: it goes to the signed-in
+    owner who asked for it, not to a subscriber, so it needs no marketing consent."""
+    return message.kind in KINDS and bool((message.data or {}).get("test"))

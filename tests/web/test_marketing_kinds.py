@@ -11,7 +11,9 @@ import pytest
 from blueprints.mail import MARKETING_KINDS, renderer
 from domain import checkout_reminders, consent, orders, shopconfig, transaction
 from domain.extensions import db
+from domain.errors import ShopError
 from domain.loyalty import birthdays, codes, settings as loyalty_settings
+from domain.newsletter import campaigns, sending
 from domain.models import CheckoutRecord, OutboxMessage, User
 from domain.reviews import changes
 from tests.order_helpers import place, shop_with_a_product
@@ -102,8 +104,27 @@ def thank_you_code(app, make, setup, locale):
     return "order_placed"
 
 
+def campaign(app, make, setup, locale):
+    """A newsletter to every subscriber, queued by the worker's sending pass. Without confirmed
+    consent there is nobody to send it to, and starting it is refused."""
+    form = {"name": "May news", "subject_en": "Our May news", "body_en": "New **mugs**.",
+            "subject_ko": "5월 소식", "body_ko": "새 **머그**가 나왔어요.",
+            "audience": "subscribers", "audience_days": "90", "coupon_kind": ""}
+    with app.test_request_context(), transaction.unit_of_work():
+        config = shopconfig.current()
+        row = campaigns.save(None, form, now=MORNING, by="owner@example.com",
+                             main_language="en", currency=config.currency)
+        try:
+            campaigns.start(row, MORNING)
+        except ShopError:
+            return sending.KIND
+    with app.test_request_context(), transaction.unit_of_work():
+        sending.queue_due(MORNING, shopconfig.current(), 10)
+    return sending.KIND
+
+
 CASES = {"abandoned_checkout": abandoned_checkout, "birthday_code": birthday_code,
-         "change_note": change_note, "order_placed": thank_you_code}
+         "change_note": change_note, "order_placed": thank_you_code, "campaign": campaign}
 
 
 def test_every_marketing_kind_has_its_case_here():
