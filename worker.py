@@ -37,6 +37,8 @@ INBOUND_EVERY = 60.0
 REVIEW_REQUESTS_EVERY = 300.0
 # Birthday codes go out once a day at this hour of the shop's clock.
 BIRTHDAY_AT = "09:00"
+# Co-purchase pairs, computed again every night (shop time).
+NIGHTLY_PAIRS_AT = "03:15"
 # Referrals whose return window closed are rewarded this often.
 REFERRALS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
@@ -197,6 +199,17 @@ def recompute_tiers(run):
     from domain.loyalty import tiers
     changed = tiers.recompute_all(run.now)
     return f"{changed} tier{'s' if changed != 1 else ''} changed"
+
+
+@jobs.register("recommend-pairs", jobs.Daily(NIGHTLY_PAIRS_AT))
+def recommend_pairs(run):
+    """"Goes well with": the co-purchase pairs of delivered, not-returned orders, every night
+    and at the next pass once the setting's number of orders were delivered since the last run
+    (a delivery moves this job's due time, domain/recommend/pairs.nudge). The whole table is
+    written in the run's transaction, so any number of workers compute it once per due time."""
+    from domain import shopconfig
+    from domain.recommend import pairs
+    return pairs.compute(run.now, shopconfig.current())
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -1,0 +1,88 @@
+"""The one source of "Goes well with": the product page, the cart, the order confirmation and
+the delivered email all ask `suggestions()`.
+
+Along a chain, each step only filling what the one before left empty: products bought together
+with these in delivered, not-returned orders (pairs.py), then the merchant's picks on the
+product form, then the best sellers of the same categories. Never the products asked about,
+never a sold-out or hidden product, never one the customer already bought (when known: the
+caller passes them in `exclude_product_ids`, see `bought_by`). One query."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import BigInteger, func, literal, select, union_all
+
+from ..extensions import db
+from ..models import Order, OrderLine, Product, ProductComplement, ProductPair
+
+LEVELS = ("pairs", "complements", "best_sellers")
+_STEP = 10 ** 12
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    product: Product
+    level: str
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    items: list = field(default_factory=list)
+    # The furthest step of the chain the items came from ("pairs" when pairs filled it all),
+    # None when there is nothing to suggest.
+    level: str = None
+
+    @property
+    def products(self):
+        return [s.product for s in self.items]
+
+    def __bool__(self):
+        return bool(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _rank(base, value):
+    # One number per candidate: the chain's step (rank // _STEP), then its order inside it.
+    return (literal(base, BigInteger) + value).label("rank")
+
+
+def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
+    """Up to `limit` products that go well with `product_ids`, best first."""
+    ids = sorted({int(i) for i in product_ids if i})
+    if not ids or limit <= 0:
+        return Suggestions()
+    skip = sorted(set(ids) | {int(i) for i in exclude_product_ids if i})
+    pairs = (select(ProductPair.other_id.label("pid"), _rank(_STEP, -func.sum(ProductPair.support)))
+             .where(ProductPair.product_id.in_(ids)).group_by(ProductPair.other_id))
+    picked = (select(ProductComplement.complement_id.label("pid"),
+                     _rank(_STEP, func.min(ProductComplement.position)))
+              .where(ProductComplement.product_id.in_(ids))
+              .group_by(ProductComplement.complement_id))
+    categories = select(Product.category_id).where(Product.id.in_(ids),
+                                                   Product.category_id.is_not(None))
+    best = (select(Product.id.label("pid"), _rank(3 * _STEP, -Product.sales_count))
+            .where(Product.category_id.in_(categories), Product.sales_count > 0))
+    candidates = union_all(pairs, picked, best).subquery()
+    ranked = (select(candidates.c.pid, func.min(candidates.c.rank).label("rank"))
+              .group_by(candidates.c.pid).subquery())
+    rows = db.session.execute(
+        select(Product, ranked.c.rank).join(ranked, ranked.c.pid == Product.id)
+        .where(Product.status == "active", Product.stock_total > 0, Product.id.not_in(skip))
+        .order_by(ranked.c.rank, Product.id).limit(limit)).all()
+    items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))])
+             for product, rank in rows]
+    level = None
+    for item in items:
+        if level is None or LEVELS.index(item.level) > LEVELS.index(level):
+            level = item.level
+    return Suggestions(items, level)
+
+
+def bought_by(user_id):
+    """The products a customer has ordered (an order not cancelled), to leave out."""
+    if not user_id:
+        return set()
+    return set(db.session.scalars(
+        select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
+        .where(Order.user_id == user_id, OrderLine.product_id.is_not(None),
+               Order.status.not_in(("cancelled", "payment_expired"))).distinct()))
