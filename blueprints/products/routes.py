@@ -12,6 +12,7 @@ from ..htmx import render
 from ..pagecache import cached_page
 from ..stored_files import send_stored
 from . import bp
+from . import goes_well
 from .context import product_context
 
 MEDIA_MAX_AGE = 365 * 24 * 3600
@@ -56,8 +57,21 @@ def product(slug):
     context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
     # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
     return render("products/product.html", block="buybox",
-                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},
+                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id),
+                                     **goes_well.page_context(context["product"].id)},
                   **context)
+
+
+@bp.get("/recently-viewed")
+def recent():
+    """The visitor's recently viewed products. A product page loads it as a fragment with
+    `seen=<its address>`: the list leaves that product out, and the answer puts it first in the
+    visitor's cookie (their browser keeps the list: nothing is written on the server, and the
+    cached product page itself sets no cookie). Without JavaScript, a page of its own."""
+    seen = goes_well.parse_seen(request.args.get("seen"))
+    response = render("products/recent.html", block="recent",
+                      recent=goes_well.recently_viewed(leave_out=seen))
+    return goes_well.remember_view(response, seen) if seen else response
 
 
 @bp.get(f"{storage.MEDIA_PATH}<path:filename>")

@@ -5,13 +5,13 @@ Along a chain, each step only filling what the one before left empty: products b
 with these in delivered, not-returned orders (pairs.py), then the merchant's picks on the
 product form, then the best sellers of the same categories. Never the products asked about,
 never a sold-out or hidden product, never one the customer already bought (when known: the
-caller passes them in `exclude_product_ids`, see `bought_by`). One query."""
+caller passes `bought_by(user_id)` in `exclude_product_ids`). One query."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, func, literal, select, union_all
+from sqlalchemy import BigInteger, Select, func, literal, select, union_all
 
 from ..extensions import db
-from ..models import Order, OrderLine, Product, ProductComplement, ProductPair
+from ..models import Order, OrderLine, Product, ProductComplement, ProductPair, Variant
 
 LEVELS = ("pairs", "complements", "best_sellers")
 _STEP = 10 ** 12
@@ -21,6 +21,8 @@ _STEP = 10 ** 12
 class Suggestion:
     product: Product
     level: str
+    # The variant one tap adds: the product's only one (None: it has options to choose).
+    variant_id: int = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,13 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
     ids = sorted({int(i) for i in product_ids if i})
     if not ids or limit <= 0:
         return Suggestions()
-    skip = sorted(set(ids) | {int(i) for i in exclude_product_ids if i})
+    leave_out = [Product.id.not_in(ids)]
+    if isinstance(exclude_product_ids, Select):
+        leave_out.append(Product.id.not_in(exclude_product_ids))
+    else:
+        others = sorted({int(i) for i in exclude_product_ids if i} - set(ids))
+        if others:
+            leave_out.append(Product.id.not_in(others))
     pairs = (select(ProductPair.other_id.label("pid"), _rank(_STEP, -func.sum(ProductPair.support)))
              .where(ProductPair.product_id.in_(ids)).group_by(ProductPair.other_id))
     picked = (select(ProductComplement.complement_id.label("pid"),
@@ -65,12 +73,14 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
     candidates = union_all(pairs, picked, best).subquery()
     ranked = (select(candidates.c.pid, func.min(candidates.c.rank).label("rank"))
               .group_by(candidates.c.pid).subquery())
+    only_variant = (select(func.min(Variant.id)).where(Variant.product_id == Product.id)
+                    .having(func.count(Variant.id) == 1).scalar_subquery())
     rows = db.session.execute(
-        select(Product, ranked.c.rank).join(ranked, ranked.c.pid == Product.id)
-        .where(Product.status == "active", Product.stock_total > 0, Product.id.not_in(skip))
+        select(Product, ranked.c.rank, only_variant).join(ranked, ranked.c.pid == Product.id)
+        .where(Product.status == "active", Product.stock_total > 0, *leave_out)
         .order_by(ranked.c.rank, Product.id).limit(limit)).all()
-    items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))])
-             for product, rank in rows]
+    items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))], variant_id)
+             for product, rank, variant_id in rows]
     level = None
     for item in items:
         if level is None or LEVELS.index(item.level) > LEVELS.index(level):
@@ -79,10 +89,10 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
 
 
 def bought_by(user_id):
-    """The products a customer has ordered (an order not cancelled), to leave out."""
+    """The products a customer has ordered (an order not cancelled), as a query to leave them
+    out with (in the suggestions' own query), or () when nobody is signed in."""
     if not user_id:
-        return set()
-    return set(db.session.scalars(
-        select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
-        .where(Order.user_id == user_id, OrderLine.product_id.is_not(None),
-               Order.status.not_in(("cancelled", "payment_expired"))).distinct()))
+        return ()
+    return (select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
+            .where(Order.user_id == user_id, OrderLine.product_id.is_not(None),
+                   Order.status.not_in(("cancelled", "payment_expired"))))
