@@ -10,12 +10,12 @@ from flask_login import current_user
 
 from domain.extensions import db
 from domain.models import Product
-from domain.recommend.suggest import bought_by, suggestions
+from domain.recommend.suggest import LIMIT_SHOWN, bought_by, suggestions
 
 from ..common import shop
 
 PART = "products/_goes_well.html"
-LIMIT = 4
+LIMIT = LIMIT_SHOWN
 RECENT_COOKIE = "recent"
 RECENT_KEPT = 8
 RECENT_SHOWN = 4
@@ -30,6 +30,14 @@ def for_products(product_ids, limit=LIMIT):
     """The suggestions for these products, leaving out what the signed-in customer bought."""
     customer = _customer_id()
     return suggestions(product_ids, shop(), exclude_product_ids=bought_by(customer), limit=limit)
+
+
+def for_order(order, limit=LIMIT):
+    """What goes with an order's products (its confirmation page, its delivered email),
+    leaving out everything its buyer ordered. Returns a callable for the block's template."""
+    found = suggestions([line.product_id for line in order.lines], shop(),
+                        exclude_product_ids=bought_by(order.user_id), limit=limit)
+    return lambda: found
 
 
 def _product_id(saved):

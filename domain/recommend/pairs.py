@@ -98,3 +98,27 @@ def for_product(product_id):
 
 def last_computed():
     return db.session.scalar(select(func.max(ProductPair.computed_at)))
+
+
+MAX_MIN_SUPPORT = 1000
+MAX_AFTER_ORDERS = 100_000
+
+
+def save_settings(min_support, after_orders):
+    """The two settings: how many delivered orders make a pair (1-1000), and after how many
+    new deliveries the pairs are computed before the night (0: only at night). A ShopError
+    names what is out of range; nothing is saved then."""
+    from flask_babel import gettext as _
+
+    from ..errors import ShopError
+    from ..shopconfig import get_settings_row
+    if not isinstance(min_support, int) or not 1 <= min_support <= MAX_MIN_SUPPORT:
+        raise ShopError(_("Bought together in how many orders: a whole number from 1 to %(most)d.",
+                          most=MAX_MIN_SUPPORT))
+    if not isinstance(after_orders, int) or not 0 <= after_orders <= MAX_AFTER_ORDERS:
+        raise ShopError(_("Deliveries before computing again: a whole number from 0 to %(most)d.",
+                          most=MAX_AFTER_ORDERS))
+    row = get_settings_row()
+    row.recommend_min_support = min_support
+    row.recommend_after_orders = after_orders
+    db.session.flush()

@@ -14,6 +14,8 @@ from ..extensions import db
 from ..models import Order, OrderLine, Product, ProductComplement, ProductPair, Variant
 
 LEVELS = ("pairs", "complements", "best_sellers")
+# What the product page shows (the back office shows the same number).
+LIMIT_SHOWN = 4
 _STEP = 10 ** 12
 
 
