@@ -25,6 +25,7 @@ from .faq import write_faq
 from .helpdesk import load_help_desk
 from .policies import write_policies
 from .loyalty import load_loyalty
+from .recommend import load_recommendations
 from .reviews import load_reviews
 
 
@@ -60,6 +61,8 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         result = _write_shop(rng, now)
         result.reviews = load_reviews(now, get_settings_row(), photo_size)
         load_loyalty(now, get_settings_row())
+        # Last: the pairs come from every delivered order the demo wrote.
+        load_recommendations(now, get_settings_row())
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):

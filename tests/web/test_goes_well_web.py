@@ -230,3 +230,10 @@ def test_the_product_form_saves_the_merchants_picks_and_refuses_unknown_ones(app
     assert 'value="wooden-tray, tea-cup"' in text(client.get(url))
     section = goes_well_section(text(app.test_client().get("/products/tall-vase")))
     assert section.index("Wooden tray") < section.index("Tea cup")
+
+
+def test_korean_shoppers_read_it_in_korean(app, goods):
+    korean = {"Accept-Language": "ko"}
+    visitor = app.test_client()
+    assert "함께 쓰면 좋은 상품" in text(visitor.get("/products/moon-jar", headers=korean))
+    assert "최근 본 상품" in text(visitor.get("/recently-viewed", headers=korean))
