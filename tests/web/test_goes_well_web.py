@@ -148,7 +148,7 @@ def test_the_cart_adds_a_suggestion_with_one_tap_and_tells_what_it_does_to_shipp
                                    "variant_id": goods["jar"]["variant_ids"][0]})
     html = text(client.get("/cart"))
     section = goes_well_section(html)
-    assert "Goes well with your cart" in section
+    assert "Goes well with these items" in section
     cup = section[section.index("Tea cup"):section.index("Wooden tray")]
     assert "With this, your order ships free." in cup
     tray = section[section.index("Wooden tray"):]
