@@ -3,7 +3,6 @@ below its buy box, recently viewed loads after the cached page, and in the cart 
 the suggested tea cup, which completes free shipping. axe audits both blocks."""
 import re
 import threading
-from wsgiref.simple_server import WSGIRequestHandler
 
 import pytest
 from playwright.sync_api import expect
