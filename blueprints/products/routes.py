@@ -57,8 +57,7 @@ def product(slug):
     context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
     # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
     return render("products/product.html", block="buybox",
-                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id),
-                                     **goes_well.page_context(context["product"].id)},
+                  page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},
                   **context)
 
 
