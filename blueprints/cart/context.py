@@ -18,7 +18,8 @@ def cart_context(cart, coupon_error=None, coupon_typed="", **extra):
     """The cart priced with the codes applied in this browser (and the points, if ticked)."""
     config = shop()
     lines = carts.lines(cart, config.currency)
-    recent = {"recent": goes_well.recently_viewed()}
+    # What the visitor viewed and has not put in the cart.
+    recent = {"recent": goes_well.recently_viewed(leave_out=[line.product_id for line in lines])}
     if not lines:
         return {"breakdown": pricing.breakdown(config, lines), "one_click": None, **recent,
                 **extra}

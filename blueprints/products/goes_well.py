@@ -107,10 +107,12 @@ def parse_seen(text):
     return int(text) if _ID.match(text or "") else None
 
 
-def recently_viewed(leave_out=None, limit=RECENT_SHOWN):
-    """The recently viewed products still for sale, newest first, without the product
-    `leave_out` (an id). One query; none without a cookie."""
-    ids = [i for i in recent_ids() if i != leave_out][:limit]
+def recently_viewed(leave_out=(), limit=RECENT_SHOWN):
+    """The recently viewed products still for sale, newest first, without the products
+    `leave_out` (ids: the one on the page, or what the cart holds). One query; none without a
+    cookie."""
+    skip = set(leave_out)
+    ids = [i for i in recent_ids() if i not in skip][:limit]
     if not ids:
         return []
     found = {p.id: p for p in db.session.scalars(

@@ -69,7 +69,7 @@ def recent():
     cached product page itself sets no cookie). Without JavaScript, a page of its own."""
     seen = goes_well.parse_seen(request.args.get("seen"))
     response = render("products/recent.html", block="recent",
-                      recent=goes_well.recently_viewed(leave_out=seen))
+                      recent=goes_well.recently_viewed(leave_out=[seen]))
     return goes_well.remember_view(response, seen) if seen else response
 
 

@@ -127,8 +127,12 @@ def test_recently_viewed_lives_in_the_visitors_cookie(app, client, goods):
     # Without JavaScript: a page of its own, newest first.
     page = text(client.get("/recently-viewed"))
     assert "<h1>Recently viewed</h1>" in page and page.index("Tea cup") < page.index("Moon jar")
-    # The cart shows them too.
+    # The cart shows them too, but not what it holds already.
     assert "Recently viewed" in text(client.get("/cart"))
+    client.post("/cart/add", data={"csrf_token": csrf_of(page), "product": "moon-jar",
+                                   "variant_id": goods["jar"]["variant_ids"][0]})
+    recent = re.search(r'<section class="recent".*?</section>', text(client.get("/cart")), re.S)
+    assert "Tea cup" in recent.group(0) and "Moon jar" not in recent.group(0)
     # The product page asks for the list, leaving itself out.
     html = text(client.get("/products/moon-jar"))
     assert f'hx-get="/recently-viewed?seen={goods["jar"]["id"]}"' in html
