@@ -15,6 +15,8 @@ from domain.staff import OWNER, STAFF
 # Staff may read the referrals; voiding one and the referral settings are the owner's.
 # Coupons are the owner's, every page of them: each is a money decision, and the list and the
 # orders report show revenue and discounts given.
+# "Goes well with" (/admin/products/<id>/goes-well) and its settings are the owner's, with the
+# products: not listed.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.
