@@ -8,7 +8,7 @@ never a sold-out or hidden product, never one the customer already bought (when 
 caller passes `bought_by(user_id)` in `exclude_product_ids`). One query."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import BigInteger, Select, func, literal, select, union_all
+from sqlalchemy import BigInteger, Integer, bindparam, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import Order, OrderLine, Product, ProductComplement, ProductPair, Variant
@@ -50,18 +50,28 @@ def _rank(base, value):
     return (literal(base, BigInteger) + value).label("rank")
 
 
-def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
-    """Up to `limit` products that go well with `product_ids`, best first."""
-    ids = sorted({int(i) for i in product_ids if i})
-    if not ids or limit <= 0:
-        return Suggestions()
+def _bought(user_id):
+    return (select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
+            .where(Order.user_id == user_id, OrderLine.product_id.is_not(None),
+                   Order.status.not_in(("cancelled", "payment_expired"))))
+
+
+# The statement is built once per kind (with or without others to leave out, with or without a
+# customer) and run with its parameters: building it costs more than running it.
+_STATEMENTS = {}
+
+
+def _statement(others, customer):
+    key = (others, customer)
+    found = _STATEMENTS.get(key)
+    if found is not None:
+        return found
+    ids = bindparam("ids", expanding=True)
     leave_out = [Product.id.not_in(ids)]
-    if isinstance(exclude_product_ids, Select):
-        leave_out.append(Product.id.not_in(exclude_product_ids))
-    else:
-        others = sorted({int(i) for i in exclude_product_ids if i} - set(ids))
-        if others:
-            leave_out.append(Product.id.not_in(others))
+    if others:
+        leave_out.append(Product.id.not_in(bindparam("others", expanding=True)))
+    if customer:
+        leave_out.append(Product.id.not_in(_bought(bindparam("user_id", type_=Integer))))
     pairs = (select(ProductPair.other_id.label("pid"), _rank(_STEP, -func.sum(ProductPair.support)))
              .where(ProductPair.product_id.in_(ids)).group_by(ProductPair.other_id))
     picked = (select(ProductComplement.complement_id.label("pid"),
@@ -77,10 +87,29 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
               .group_by(candidates.c.pid).subquery())
     only_variant = (select(func.min(Variant.id)).where(Variant.product_id == Product.id)
                     .having(func.count(Variant.id) == 1).scalar_subquery())
-    rows = db.session.execute(
+    found = _STATEMENTS[key] = (
         select(Product, ranked.c.rank, only_variant).join(ranked, ranked.c.pid == Product.id)
         .where(Product.status == "active", Product.stock_total > 0, *leave_out)
-        .order_by(ranked.c.rank, Product.id).limit(limit)).all()
+        .order_by(ranked.c.rank, Product.id).limit(bindparam("limit", type_=Integer)))
+    return found
+
+
+def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
+    """Up to `limit` products that go well with `product_ids`, best first.
+    `exclude_product_ids`: ids, or `bought_by(user_id)`."""
+    ids = sorted({int(i) for i in product_ids if i})
+    if not ids or limit <= 0:
+        return Suggestions()
+    params = {"ids": ids, "limit": int(limit)}
+    customer = isinstance(exclude_product_ids, Bought)
+    if customer:
+        params["user_id"] = exclude_product_ids.user_id
+        others = []
+    else:
+        others = sorted({int(i) for i in exclude_product_ids if i} - set(ids))
+        if others:
+            params["others"] = others
+    rows = db.session.execute(_statement(bool(others), customer), params).all()
     items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))], variant_id)
              for product, rank, variant_id in rows]
     level = None
@@ -90,11 +119,16 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
     return Suggestions(items, level)
 
 
+@dataclass(frozen=True)
+class Bought:
+    """What a signed-in customer ordered (an order not cancelled), left out of suggestions
+    inside their own query."""
+    user_id: int
+
+    def product_ids(self):
+        return set(db.session.scalars(_bought(self.user_id)))
+
+
 def bought_by(user_id):
-    """The products a customer has ordered (an order not cancelled), as a query to leave them
-    out with (in the suggestions' own query), or () when nobody is signed in."""
-    if not user_id:
-        return ()
-    return (select(OrderLine.product_id).join(Order, Order.id == OrderLine.order_id)
-            .where(Order.user_id == user_id, OrderLine.product_id.is_not(None),
-                   Order.status.not_in(("cancelled", "payment_expired"))))
+    """Bought(user_id) to pass as `exclude_product_ids`, or () when nobody is signed in."""
+    return Bought(int(user_id)) if user_id else ()
