@@ -39,6 +39,8 @@ REVIEW_REQUESTS_EVERY = 300.0
 BIRTHDAY_AT = "09:00"
 # The newsletter's two-yearly consent reminders and the purge of unconfirmed sign-ups.
 CONSENT_REMINDERS_AT = "10:00"
+# Co-purchase pairs, computed again every night (shop time).
+NIGHTLY_PAIRS_AT = "03:15"
 # Referrals whose return window closed are rewarded this often.
 REFERRALS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
@@ -234,6 +236,17 @@ def send_campaigns(run):
     if finished:
         lines.append(f"finished sending {finished} campaign{'s' if finished != 1 else ''}")
     return "\n".join(lines)
+
+
+@jobs.register("recommend-pairs", jobs.Daily(NIGHTLY_PAIRS_AT))
+def recommend_pairs(run):
+    """"Goes well with": the co-purchase pairs of delivered, not-returned orders, every night
+    and at the next pass once the setting's number of orders were delivered since the last run
+    (a delivery moves this job's due time, domain/recommend/pairs.nudge). The whole table is
+    written in the run's transaction, so any number of workers compute it once per due time."""
+    from domain import shopconfig
+    from domain.recommend import pairs
+    return pairs.compute(run.now, shopconfig.current())
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

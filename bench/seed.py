@@ -251,6 +251,25 @@ ORDER_MIX = (("delivered", 70), ("shipped", 8), ("paid", 6), ("packed", 4), ("pl
              ("cancelled", 5), ("payment_expired", 3))
 
 
+def goes_well(db, product_id, count=4):
+    """"Goes well with" for the measured product page: `count` co-purchase pairs as the
+    worker's job stores them (both directions), with products of other categories, so the page
+    shows the first step of the chain, not the category's best sellers."""
+    from datetime import datetime, timezone
+
+    from domain.models import Product, ProductPair
+
+    others = db.session.scalars(
+        db.select(Product.id).where(Product.id != product_id, Product.stock_total > 0)
+        .order_by(Product.id.desc()).limit(count)).all()
+    now = datetime.now(timezone.utc)
+    for support, other in enumerate(others, start=2):
+        db.session.add(ProductPair(product_id=product_id, other_id=other, support=support,
+                                   computed_at=now))
+        db.session.add(ProductPair(product_id=other, other_id=product_id, support=support,
+                                   computed_at=now))
+
+
 def _order_number(n):
     """A number in the shop's own alphabet and shape ('K7Q-4D2M'), distinct for each n."""
     from domain.orders import NUMBER_ALPHABET
@@ -400,6 +419,7 @@ def build(database_uri, instance_dir, count, order_count=0):
         loaded = time.monotonic()
         reviewed = min(REVIEWED_PRODUCT, count)
         reviews(db, reviewed, REVIEW_COUNT)
+        goes_well(db, 1)
         db.session.commit()
         if order_count:
             orders(db, order_count, count)

@@ -16,6 +16,8 @@ from domain.staff import OWNER, STAFF
 # Coupons are the owner's, every page of them: each is a money decision, and the list and the
 # orders report show revenue and discounts given.
 # Newsletter campaigns are the owner's, every page of them: they write to every subscriber.
+# "Goes well with" (/admin/products/<id>/goes-well) and its settings are the owner's, with the
+# products: not listed.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.

@@ -16,12 +16,13 @@ from domain import (alerts, checkout_reminders, checkouts, consent, mailer, orde
                     orders, payments, refund_accounts, returns, staff, tracking)
 from domain.extensions import db
 from domain.helpdesk import inbound
-from domain.models import ReturnRequest
+from domain.models import ReturnRequest, User
 from domain.returns import offer
 
 from .common import shop
 from .campaigns import emails as campaign_emails
 from .loyalty.context import claim_url
+from .products import goes_well
 from .help import emails as help_emails
 from .loyalty import code_emails
 from .newsletter import emails as newsletter_emails
@@ -248,6 +249,11 @@ def render_parts(message):
         context.update(reminder_context(message))
     if message.kind == "order_delivered":
         context.update(review_emails.faces_context("delivery", order))
+        # Suggestions are advertising: only for a buyer who agreed to marketing, as it stands
+        # when the email goes (and what is sold out by then is not suggested).
+        buyer = db.session.get(User, order.user_id) if order.user_id else None
+        if consent.may_market(buyer or order.email):
+            context["goes_well"] = goes_well.for_order(order)()
     if message.kind == "order_placed":
         context["claim_url"] = claim_url(order, external=True)
     if message.kind == "points_expiring":

@@ -66,7 +66,21 @@ def _buy_now_key(saved):
 # The personal parts a cached page may hold (templating.personal): how each is drawn for the
 # request from what the page kept, and the key of what else it is drawn from (the drawn part is
 # kept with the page per key, its one-time token a hole).
-PERSONAL_PARTS = {"checkout/_buy_now.html": (_buy_now, _buy_now_key)}
+def _goes_well(saved):
+    from .products import goes_well
+    return goes_well.draw(saved)
+
+
+def _goes_well_key(saved):
+    from .products import goes_well
+    return goes_well.key(saved)
+
+
+PERSONAL_PARTS = {"checkout/_buy_now.html": (_buy_now, _buy_now_key),
+                  "products/_goes_well.html": (_goes_well, _goes_well_key)}
+# Parts a visitor with no cookie sees too (drawn once per stored page): "Goes well with" is
+# the same for every visitor; a signed-in customer's leaves out what they bought.
+FOR_EVERYONE = {"products/_goes_well.html"}
 # Drawn parts kept per stored page (one per customer who saw it, until the page is replaced).
 PARTS_KEPT = 64
 
@@ -86,8 +100,9 @@ class Entry:
         found = self.encoded.get(encoding)
         if found is None:
             html = self.html.replace(CSRF_HOLE, anonymous_token()).replace(BADGE_HOLE, _badge())
-            for name in self.parts:
-                html = html.replace(PART_HOLE.format(name), "")
+            for name, saved in self.parts.items():
+                html = html.replace(PART_HOLE.format(name),
+                                    self._part(name, saved) if name in FOR_EVERYONE else "")
             raw = html.encode()
             body = (brotli.compress(raw, quality=BROTLI_QUALITY) if encoding == "br"
                     else gzip.compress(raw, GZIP_LEVEL, mtime=0) if encoding == "gzip"

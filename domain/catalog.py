@@ -337,10 +337,12 @@ def _portable_search(terms, sort, page, per_page, window):
 
 
 def product_page(slug):
-    """An active product with its variants and images (three queries), or NotFound."""
-    product = db.session.scalar(
+    """An active product with its variants and images (two queries: the images are joined to
+    the product's row, the page's one-query room for what goes well with it), or NotFound."""
+    product = db.session.execute(
         db.select(Product).where(Product.slug == slug, Product.status == "active")
-        .options(selectinload(Product.variants), selectinload(Product.images)))
+        .options(selectinload(Product.variants), joinedload(Product.images))
+    ).unique().scalar_one_or_none()
     if product is None:
         raise NotFound()
     return product

@@ -20,6 +20,7 @@ from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
 from .loyalty import tiers as loyalty_tiers
 from .newsletter import campaigns
+from .recommend import pairs as recommend_pairs
 from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, NotFound,
                      UndoWindowClosed)
 from .extensions import db
@@ -381,6 +382,9 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
         loyalty_hooks.order_delivered(order, now)
     order.status = status
     shipby.stamp(order, status, now, shopconfig.current())
+    if status == "delivered":
+        db.session.flush()
+        recommend_pairs.nudge(now, shopconfig.current())
     _event(order, status, actor, now, note, notify_customer=notify_customer)
     if status == "payment_expired":
         alerts.payment_expired(order, actor, now)

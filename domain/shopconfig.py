@@ -23,7 +23,8 @@ from .business import BusinessInfo
 from .extensions import db
 from .helpdesk import hours
 from .models import (BusinessHours, Category, ChangeNote, Coupon, FaqCategory, FaqEntry, Holiday,
-                     PolicyPage, Product, ProductImage, ReturnPolicy, ReturnRule, Review,
+                     PolicyPage, Product, ProductComplement, ProductImage,
+                     ProductPair, ReturnPolicy, ReturnRule, Review,
                      ReviewPhoto, ShippingMethod, ShopSettings, Testimonial, Variant)
 
 # The languages the shop speaks (translations/<code>), each named in itself for the pickers.
@@ -283,7 +284,8 @@ def changed():
 # cart and checkout show the code field: coupons.any_active is kept per version.)
 STOREFRONT_MODELS = (Product, Variant, ProductImage, Category, ShopSettings, ShippingMethod,
                      ReturnRule, ReturnPolicy, PolicyPage, FaqCategory, FaqEntry, BusinessHours,
-                     Holiday, Review, ReviewPhoto, ChangeNote, Testimonial, Coupon)
+                     Holiday, Review, ReviewPhoto, ChangeNote, Testimonial, Coupon,
+                     ProductPair, ProductComplement)
 _FLAG = "storefront_changed"
 
 

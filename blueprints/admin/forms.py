@@ -172,6 +172,12 @@ class ProductForm(FlaskForm):
     description_md = TextAreaField(_l("Description"), validators=[Length(max=20_000)],
                                    description=MARKDOWN_HINT)
     variants = FieldList(FormField(VariantForm), min_entries=1, max_entries=200)
+    # "Goes well with": shown after the products customers bought together with this one.
+    complements = StringField(
+        _l("Goes well with"), validators=[Length(max=1000)],
+        description=_l("Products you pick to suggest with this one, by the last part of their "
+                       "address, in order, separated by commas: e.g. tea-cup, wooden-tray. "
+                       "Shown when customers have not bought enough together yet."))
 
     def set_choices(self, categories, archived=False):
         self.category_id.choices = [SelectChoice("", _("No category"))] + [

@@ -9,6 +9,7 @@ from domain.errors import InvalidPhotos, ShopError
 from domain.extensions import db
 from domain.models import PRODUCT_STATUSES, Product
 from domain.money import amount_example
+from domain.recommend import complements
 from domain.text import render_markdown
 
 from ..common import number_locale, shop
@@ -56,6 +57,7 @@ def _stored_form(product=None):
     if product is not None:
         form.fill_stored_translations(product)
         form.early_access_until.data = catalogue.early_access_last_day(product.early_access_until)
+        form.complements.data = complements.as_text(product.id)
     return form.set_choices(shop().categories, archived=archived).add_blank_rows()
 
 
@@ -84,8 +86,10 @@ def product_new():
         uploads = form.uploads()
         rows, photos = [row for row, _photo in uploads], [photo for _row, photo in uploads]
         try:
+            picked = complements.resolve(form.complements.data)
             product = images.create_product_with_photos(
                 form.variant_rows(), photos, storage.product_photos(), **form.product_fields())
+            complements.replace(product, picked)
         except InvalidPhotos as error:
             for position, message in error.photos.items():
                 form.photos[rows[position]].form.photo.errors.append(message)
@@ -110,7 +114,9 @@ def product_edit(product_id):
     form = _sent_form(product)
     if form.validate_on_submit():
         try:
+            picked = complements.resolve(form.complements.data, product.id)
             catalogue.update_product(product, form.variant_rows(), **form.product_fields())
+            complements.replace(product, picked)
         except ShopError as error:
             return _page(form, product, error=str(error), status=422)
         flash(_("Your changes to “%(title)s” were saved.", title=product.title), "success")

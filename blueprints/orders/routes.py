@@ -10,6 +10,7 @@ from ..checkout.context import undo_address_form
 from ..loyalty.context import claim_url
 from ..common import shop
 from ..htmx import render, see_other
+from ..products import goes_well
 from ..returns.context import order_returns
 from ..returns.forms import RefundAccountForm
 from ..reviews.context import review_link
@@ -65,7 +66,9 @@ def _track_page(order, status=200, account_form=None, account_problem=None):
                 # The order's thank-you code, while its buyer can still use it.
                 "thank_you_offer": codes.thank_you_offer(order, now(), shop().zone),
                 # A guest's first order invites them to make an account (a signed link).
-                "claim_url": claim_url(order) if just_placed else None}
+                "claim_url": claim_url(order) if just_placed else None,
+                # The order confirmation suggests what goes with what was just bought.
+                "goes_well": goes_well.for_order(order) if just_placed else None}
 
     just_placed = request.args.get("placed") == "1"
     return render("orders/track.html", block="timeline", status=status, order=order, view=view,

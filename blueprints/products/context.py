@@ -9,6 +9,7 @@ from domain.money import Money
 
 from ..common import shop
 from ..reviews.listing_context import reviews_context, structured_data
+from . import goes_well
 
 
 def single_line(variant, currency):
@@ -41,6 +42,8 @@ def product_context(slug, variant_id=None):
             if variant and not early_notice else None,
             # What the one-click button needs again when the page comes from the page cache.
             "personal_state": lines,
+            # "Goes well with", read only if the block is drawn in place (not a hole).
+            **goes_well.page_context(product.id),
             # No terms before the merchant confirmed them: the page links to the policy only.
             "return_summary": returns.summary(rule, config.currency)
             if config.return_rules_confirmed else None}

@@ -13,6 +13,7 @@ from ..htmx import render
 from ..pagecache import cached_page
 from ..stored_files import send_stored
 from . import bp
+from . import goes_well
 from .context import product_context
 
 MEDIA_MAX_AGE = 365 * 24 * 3600
@@ -77,6 +78,18 @@ def product(slug):
                           or localized.text(product, "description_text")[:160],
                           url_for("products.product", slug=product.slug))},
                   **context)
+
+
+@bp.get("/recently-viewed")
+def recent():
+    """The visitor's recently viewed products. A product page loads it as a fragment with
+    `seen=<its address>`: the list leaves that product out, and the answer puts it first in the
+    visitor's cookie (their browser keeps the list: nothing is written on the server, and the
+    cached product page itself sets no cookie). Without JavaScript, a page of its own."""
+    seen = goes_well.parse_seen(request.args.get("seen"))
+    response = render("products/recent.html", block="recent",
+                      recent=goes_well.recently_viewed(leave_out=[seen]))
+    return goes_well.remember_view(response, seen) if seen else response
 
 
 @bp.get(f"{storage.MEDIA_PATH}<path:filename>")

@@ -30,6 +30,7 @@ from .loyalty import load_loyalty
 from .campaigns import load_campaigns
 from .brand import load_brand
 from .newsletter import load_newsletter
+from .recommend import load_recommendations
 from .reviews import load_reviews
 
 
@@ -70,6 +71,8 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         load_campaigns(now)
         load_brand(now, upload_dir)
         load_newsletter(now)
+        # Last: the pairs come from every delivered order the demo wrote.
+        load_recommendations(now, get_settings_row())
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):

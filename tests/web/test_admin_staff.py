@@ -50,6 +50,8 @@ OWNER_AREAS = {
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
     "/admin/brand": "/admin/brand", "/admin/cause": "/admin/cause/donations",
     "/admin/newsletter": "/admin/newsletter/settings",
+    # "Goes well with" and the recommendation settings are the catalogue's: the owner's.
+    "/admin/products/1/goes-well": "/admin/products/1/goes-well/settings",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",

@@ -14,15 +14,15 @@ def listed_cookies(client):
 
 def test_the_privacy_page_lists_the_cookie_from_the_settings_and_links_to_the_rights(client):
     page = text(client.get("/policies/privacy"))
-    assert listed_cookies(client) == ["session"]
+    assert listed_cookies(client) == ["session", "recent"]
     assert "HttpOnly, SameSite=Lax" in page and "Until you close your browser" in page
-    assert "This shop sets 1 cookie" in page
+    assert "This shop sets 2 cookies" in page
     assert 'href="/account/privacy"' in page and 'href="/privacy/request"' in page
 
 
 def test_a_renamed_or_secure_cookie_is_listed_as_it_is_sent(app, client):
     app.config.update(SESSION_COOKIE_NAME="moonjar", SESSION_COOKIE_SECURE=True)
-    assert listed_cookies(client) == ["moonjar"]
+    assert listed_cookies(client) == ["moonjar", "recent"]
     assert "HttpOnly, SameSite=Lax, Secure" in text(client.get("/policies/privacy"))
 
 
@@ -48,6 +48,8 @@ def test_a_whole_visit_receives_only_the_listed_cookies_and_none_outlives_the_br
         return response
 
     visit(client.get("/"))
+    # A product page's recently viewed list (loaded with the page) remembers the product.
+    visit(client.get(f"/recently-viewed?seen={checkout_shop['jar']['id']}"))
     visit(client.post("/language", data={"csrf_token": csrf_token(client), "lang": "ko",
                                          "next": "/"}))
     add_to_cart(client, checkout_shop["small"])
