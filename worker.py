@@ -6,7 +6,8 @@ office, reading customers' emails from the shop's mailbox into conversations (wh
 set), deciding the abandoned checkouts' reminders, sending the review requests after delivery,
 sending the birthday codes, rewarding referrers once their friend's first order can no longer
 be returned, vesting customers' points once their return windows close, expiring old points
-after one warning, computing the customers' tiers every night, and recording the heartbeat the
+after one warning, computing the customers' tiers every night, adding the product views and cart
+adds the web processes counted to each day's figures, and recording the heartbeat the
 dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
@@ -41,6 +42,8 @@ BIRTHDAY_AT = "09:00"
 REFERRALS_EVERY = 300.0
 # Points vest and expire at most this long after their moment.
 POINTS_EVERY = 60.0
+# The web processes' counts (handed over every 30 s) are added to the day's figures this often.
+COUNTERS_EVERY = 30.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -197,6 +200,17 @@ def recompute_tiers(run):
     from domain.loyalty import tiers
     changed = tiers.recompute_all(run.now)
     return f"{changed} tier{'s' if changed != 1 else ''} changed"
+
+
+@jobs.register("flush-counters", jobs.Every(COUNTERS_EVERY), own_transactions=True)
+def flush_counters(run):
+    """The product views and cart adds the web processes handed over (CounterBatch rows) are
+    added to each day's figures: one transaction per batch whose DELETE claims it, so with any
+    number of workers, and after a worker died mid-way, each batch is added exactly once."""
+    from domain import counters
+    batches, added = counters.fold(should_stop=run.should_stop)
+    if batches:
+        return f"folded {batches} batch{'es' if batches != 1 else ''} of counts ({added} in all)"
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -16,3 +16,4 @@ from . import loyalty_codes  # noqa: E402,F401
 from . import referrals  # noqa: E402,F401
 from . import coupons  # noqa: E402,F401
 from . import loyalty_points  # noqa: E402,F401
+from . import converts  # noqa: E402,F401

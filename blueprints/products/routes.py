@@ -2,15 +2,18 @@
 import os
 
 from flask import abort, current_app, redirect, request, send_from_directory, session, url_for
+from flask_login import current_user
 
-from domain import catalog, storage
+from domain import catalog, counters, storage, trending
 from domain.reviews import changes, testimonials
 from domain.shopconfig import LANGUAGES
 
 from ..common import safe_next, shop
+from ..csrf import cookieless
 from ..htmx import render
-from ..pagecache import cached_page
+from ..pagecache import cached_page, on_each_serve
 from ..stored_files import send_stored
+from ..templating import now
 from . import bp
 from .context import product_context
 
@@ -22,10 +25,18 @@ def _sort(allowed, default):
     return sort if sort in allowed else default
 
 
+# "Trending this week" reads the counters the worker folds (the job "flush-counters"), which do
+# not move the storefront version: a fold must not empty every cached page of every process.
+# So the home page is kept per stretch of TRENDING_REFRESH_SECONDS (10 minutes) as well as per
+# storefront version (pagecache's `fresh_for`): each process draws it afresh once per stretch,
+# one query more then (the block's), and every other visit is a cache hit as before. The
+# block is at most a stretch plus a hand-over and a fold (30 s each) behind the views.
 @bp.get("/")
-@cached_page
+@cached_page(fresh_for="TRENDING_REFRESH_SECONDS")
 def home():
+    config = shop()
     return render("products/home.html", featured=catalog.featured(), best=catalog.best_sellers(),
+                  trending=trending.trending(now(), config.zone),
                   testimonials=testimonials.shown())
 
 
@@ -50,10 +61,34 @@ def search():
     return render("products/search.html", block="results", q=q, results=results, sort=sort)
 
 
+# Words in a User-Agent that say a program, not a person, asked (crawlers, link previews,
+# command-line tools, headless browsers); a request without one is a program too.
+ROBOT_WORDS = ("bot", "crawl", "spider", "slurp", "facebookexternalhit", "preview", "curl",
+               "wget", "python", "go-http-client", "java/", "headless")
+
+
+def _count_view(product_id):
+    """One view of the product, in this process's memory (domain/counters.py); run by the page
+    cache each time the page is sent whole: a cache hit counts like a miss. Not counted: HEAD
+    requests and htmx fragments of the page (a variant's buy box), which pagecache never
+    reports; obvious robots and a browser's speculative prefetch; the shop's own people."""
+    headers = request.headers
+    agent = headers.get("User-Agent", "").lower()
+    if not agent or any(word in agent for word in ROBOT_WORDS):
+        return
+    if "prefetch" in (headers.get("Sec-Purpose", "") + headers.get("Purpose", "")
+                      + headers.get("X-Moz", "")).lower():
+        return
+    if not cookieless() and current_user.is_authenticated and current_user.is_merchant:
+        return
+    counters.count(counters.VIEW, product_id, now(), shop().zone)
+
+
 @bp.get("/products/<slug>")
 @cached_page
 def product(slug):
     context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
+    on_each_serve(_count_view, context["product"].id)
     # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
     return render("products/product.html", block="buybox",
                   page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},

@@ -47,6 +47,7 @@ OWNER_AREAS = {
     "/admin/referrals/settings": "/admin/referrals/settings",
     "/admin/coupons": "/admin/coupons/new",
     "/admin/loyalty/points": "/admin/loyalty/points/tiers/new",
+    "/admin/converts": "/admin/converts/1/feature",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
