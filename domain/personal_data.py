@@ -70,6 +70,8 @@ NOT_PERSONAL = frozenset({
     # The loyalty programme's settings and tiers.
     "loyalty_settings", "loyalty_tier",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
+    # Views and cart adds per product and day (domain/counters.py): counted, never who.
+    "counter_batch", "daily_counter",
 })
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -4,7 +4,8 @@ Everything is made here, reproducibly (a seeded random.Random): settings, shippi
 categories, forty products with glaze and size variants, return rules and policy texts, and
 product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
 domain.images; delivered orders with their reviews, a change note and testimonials
-(reviews.py); coupons, points, tiers and the demo customer's points (loyalty.py). The shop speaks English first and Korean too: every text a shopper reads has its
+(reviews.py); coupons, points, tiers and the demo customer's points (loyalty.py); five weeks of
+product views and cart adds (counters.py). The shop speaks English first and Korean too: every text a shopper reads has its
 Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 """
 import random
@@ -25,6 +26,7 @@ from .faq import write_faq
 from .helpdesk import load_help_desk
 from .policies import write_policies
 from .loyalty import load_loyalty
+from .counters import load_counters
 from .reviews import load_reviews
 
 
@@ -60,6 +62,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         result = _write_shop(rng, now)
         result.reviews = load_reviews(now, get_settings_row(), photo_size)
         load_loyalty(now, get_settings_row())
+        load_counters(now, get_settings_row())
     finally:
         stored = iter(collect())
     for product, plan in zip(result.products, plans):
