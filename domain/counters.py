@@ -33,7 +33,7 @@ import threading
 import time
 import weakref
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time as clock_time, timedelta
 
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
@@ -62,6 +62,27 @@ def local_day(now, zone):
     """The shop's day at `now` (aware): a view at 23:59 shop time counts on that day, one at
     00:00 on the next, whatever UTC says."""
     return now.astimezone(zone).date()
+
+
+class _Today:
+    """The shop's day, worked out once per day: the instants of its two midnights are kept,
+    and a moment between them is that day (two comparisons instead of a time-zone
+    conversion per count). Daylight saving is in the midnights themselves."""
+
+    def __init__(self):
+        self.found = (None, None, None, None)  # zone, first instant, end, day
+
+    def __call__(self, now, zone):
+        found_zone, start, end, day = self.found
+        if found_zone is zone and start <= now < end:
+            return day
+        day = local_day(now, zone)
+        # In `now`'s own zone (UTC): comparing moments of one tzinfo is the fast comparison.
+        start = datetime.combine(day, clock_time.min, tzinfo=zone).astimezone(now.tzinfo)
+        end = datetime.combine(day + timedelta(days=1), clock_time.min,
+                               tzinfo=zone).astimezone(now.tzinfo)
+        self.found = (zone, start, end, day)  # one assignment: threads read a whole tuple
+        return day
 
 
 def encode(key):
@@ -94,6 +115,7 @@ class Tally:
     def _reset(self):
         # Also what a forked child starts from: a fresh lock (the parent's may have been held
         # by another thread at the fork), nothing pending, no thread.
+        self.today = _Today()
         self._lock = threading.Lock()
         self._pending = Counter()
         self.dropped = 0
@@ -153,7 +175,7 @@ def count(kind, product_id, now, zone, app=None):
     only, the hand-over thread started with the first count of this process."""
     app = app or current_app._get_current_object()
     found = tally(app)
-    found.record(kind, product_id, local_day(now, zone))
+    found.record(kind, product_id, found.today(now, zone))
     if found.thread is None:
         _start_handing_over(app, found)
 

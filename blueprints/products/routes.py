@@ -9,7 +9,6 @@ from domain.reviews import changes, testimonials
 from domain.shopconfig import LANGUAGES
 
 from ..common import safe_next, shop
-from ..csrf import cookieless
 from ..htmx import render
 from ..pagecache import cached_page, on_each_serve
 from ..stored_files import send_stored
@@ -65,30 +64,49 @@ def search():
 # command-line tools, headless browsers); a request without one is a program too.
 ROBOT_WORDS = ("bot", "crawl", "spider", "slurp", "facebookexternalhit", "preview", "curl",
                "wget", "python", "go-http-client", "java/", "headless")
+# The verdict per User-Agent seen, since a few browsers make most visits (at most this many
+# kept; a dict read per view instead of a dozen searches).
+AGENTS_KEPT = 512
+_robots = {}
 
 
-def _count_view(product_id):
+def _robot(agent):
+    found = _robots.get(agent)
+    if found is None:
+        lowered = agent.lower()
+        found = any(word in lowered for word in ROBOT_WORDS)
+        if len(_robots) >= AGENTS_KEPT:
+            _robots.clear()
+        _robots[agent] = found
+    return found
+
+
+def _count_view(product_id, zone):
     """One view of the product, in this process's memory (domain/counters.py); run by the page
     cache each time the page is sent whole: a cache hit counts like a miss. Not counted: HEAD
     requests and htmx fragments of the page (a variant's buy box), which pagecache never
-    reports; obvious robots and a browser's speculative prefetch; the shop's own people."""
-    headers = request.headers
-    agent = headers.get("User-Agent", "").lower()
-    if not agent or any(word in agent for word in ROBOT_WORDS):
+    reports; obvious robots and a browser's speculative prefetch; the shop's own people. It
+    runs on every cache hit, so it reads the WSGI environ directly and takes the shop's zone
+    the page was drawn with (a change of zone moves the storefront version: a new page)."""
+    environ = request.environ
+    agent = environ.get("HTTP_USER_AGENT")
+    if not agent or _robot(agent):
         return
-    if "prefetch" in (headers.get("Sec-Purpose", "") + headers.get("Purpose", "")
-                      + headers.get("X-Moz", "")).lower():
+    if "prefetch" in (environ.get("HTTP_SEC_PURPOSE") or environ.get("HTTP_PURPOSE")
+                      or environ.get("HTTP_X_MOZ") or "").lower():
         return
-    if not cookieless() and current_user.is_authenticated and current_user.is_merchant:
+    # Only a request with a cookie can be signed in.
+    if "HTTP_COOKIE" in environ and current_user.is_authenticated and current_user.is_merchant:
         return
-    counters.count(counters.VIEW, product_id, now(), shop().zone)
+    app = current_app._get_current_object()
+    counters.count(counters.VIEW, product_id, now(app), zone, app)
 
 
 @bp.get("/products/<slug>")
 @cached_page
 def product(slug):
     context = product_context(slug, request.args.get("variant") or request.args.get("variant_id"))
-    on_each_serve(_count_view, context["product"].id)
+    on_each_serve(_count_view, context["product"].id, shop().zone)
     # "You said, we did": read only when the whole page is drawn, not for the buy box alone.
     return render("products/product.html", block="buybox",
                   page_only=lambda: {"change_notes": changes.for_product(context["product"].id)},

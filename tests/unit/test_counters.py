@@ -272,3 +272,16 @@ def test_a_cart_add_counts_only_once_committed(app, make):
         transaction.finish(True)
         assert counters.tally(app).pending() == {
             (counters.local_day(NOW, ZoneInfo("UTC")), product["id"], "cart"): 1}
+
+
+def test_the_remembered_day_turns_at_the_shops_midnight_across_daylight_saving():
+    """The tally remembers today's midnights instead of converting every count: it must still
+    agree with the zone every quarter hour, over New York's spring-forward night."""
+    from datetime import datetime, timezone
+    new_york = ZoneInfo("America/New_York")
+    today = counters.Tally().today
+    moment = datetime(2026, 3, 7, 12, 0, tzinfo=timezone.utc)
+    for _ in range(4 * 72):
+        assert today(moment, new_york) == counters.local_day(moment, new_york), moment
+        assert today(moment, SEOUL) == counters.local_day(moment, SEOUL), moment
+        moment += timedelta(minutes=15)
