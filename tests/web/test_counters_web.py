@@ -254,3 +254,15 @@ def test_the_owner_finds_it_in_the_navigation_in_korean(client, merchant, funnel
     html = text(client.get("/admin/converts", headers={"Accept-Language": "ko"}))
     assert 'href="/admin/converts"' in html
     assert "전환 분석" in html and "조회수" in html
+
+
+def test_the_demo_shows_trending_products_and_what_converts(app, client, demo_shop, make, login):
+    """What `make run` shows: the home page's block with four products, and the owner's
+    table with views, cart adds and orders."""
+    assert len(trending_block(text(client.get("/")))) == 4
+    login(make.user(email="owner@example.com", merchant=True))
+    rows = table_rows(text(client.get("/admin/converts")))
+    assert len(rows) == 30  # the first page
+    views = [int(r[1].replace(",", "")) for r in rows]
+    assert views == sorted(views, reverse=True) and views[0] > 50
+    assert any(int(r[4]) > 0 for r in rows)  # orders from the demo's order lines
