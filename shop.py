@@ -158,6 +158,10 @@ def create_app(test_config=None):
         ERROR_FLUSH_SECONDS=30,
         # ... and the checkouts it saw (blueprints/checkout/heartbeat.py), as often.
         CHECKOUT_FLUSH_SECONDS=int(os.environ.get("CHECKOUT_FLUSH_SECONDS", "30")),
+        # ... and the product views and cart adds it counted (domain/counters.py), as often.
+        COUNTER_HANDOVER_SECONDS=int(os.environ.get("COUNTER_HANDOVER_SECONDS", "30")),
+        # The home page's "Trending this week" is drawn afresh at most this often per process.
+        TRENDING_REFRESH_SECONDS=int(os.environ.get("TRENDING_REFRESH_SECONDS", "600")),
         # /healthz and the dashboard report the disk as failing below this much free space.
         HEALTH_MIN_FREE_MB=int(os.environ.get("HEALTH_MIN_FREE_MB", "500")),
         # Where photos are kept (domain/storage): "file", the folders below (shared between

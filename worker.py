@@ -7,7 +7,8 @@ set), deciding the abandoned checkouts' reminders, sending the review requests a
 sending the birthday codes, rewarding referrers once their friend's first order can no longer
 be returned, vesting customers' points once their return windows close, expiring old points
 after one warning, computing the customers' tiers every night, queueing newsletter campaigns
-at their rate, and recording the heartbeat the dashboard reads.
+at their rate, adding the product views and cart adds the web processes counted to each
+day's figures, and recording the heartbeat the dashboard reads.
 
 Run as many workers as you like, on as many hosts as you like, against the same database: each
 due run of a scheduled job is claimed by one worker, and the jobs that work through rows
@@ -49,6 +50,8 @@ POINTS_EVERY = 60.0
 CAMPAIGNS_EVERY = 1.0
 # A pass takes well under a second; a worker killed holding it stalls the campaign this long.
 CAMPAIGNS_LEASE = timedelta(seconds=10)
+# The web processes' counts (handed over every 30 s) are added to the day's figures this often.
+COUNTERS_EVERY = 30.0
 # Jobs that run only when a setting names what they work with.
 NEEDS_SETTING = {"read-inbound-mail": "IMAP_URL"}
 
@@ -247,6 +250,17 @@ def recommend_pairs(run):
     from domain import shopconfig
     from domain.recommend import pairs
     return pairs.compute(run.now, shopconfig.current())
+
+
+@jobs.register("flush-counters", jobs.Every(COUNTERS_EVERY), own_transactions=True)
+def flush_counters(run):
+    """The product views and cart adds the web processes handed over (CounterBatch rows) are
+    added to each day's figures: one transaction per batch whose DELETE claims it, so with any
+    number of workers, and after a worker died mid-way, each batch is added exactly once."""
+    from domain import counters
+    batches, added = counters.fold(should_stop=run.should_stop)
+    if batches:
+        return f"folded {batches} batch{'es' if batches != 1 else ''} of counts ({added} in all)"
 
 
 @jobs.register("heartbeat", jobs.Every(HEARTBEAT_EVERY))

@@ -14,6 +14,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench.load import BROWSER_AGENT
+
 CUSTOMERS = 10
 PASSWORD = "bench-password-123"
 # Enough units that a run never sells out: the figure is for placing orders, not refusing them.
@@ -66,7 +68,10 @@ class Client:
         self.cookies = {}
 
     def request(self, method, path, form=None):
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        # The browser's User-Agent wrk sends too: a signed-in session is tied to it
+        # (Flask-Login's session protection), so both must be the same browser.
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                   "User-Agent": BROWSER_AGENT}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)

@@ -29,6 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BROWSER_ENCODING = "gzip, deflate, br, zstd"
+# A browser's User-Agent, so the product page counts its view (domain/counters.py) as it does
+# for visitors; the string is bench/load.py's.
+BROWSER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/131.0 Safari/537.36")
 WARM_UP = 20
 
 
@@ -45,6 +49,7 @@ def measure(app, paths, rounds, requests):
 
     def environ(path):
         return EnvironBuilder(path, headers={"Accept-Encoding": BROWSER_ENCODING,
+                                             "User-Agent": BROWSER_AGENT,
                                              "Host": "127.0.0.1:8000"},
                               environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
 

@@ -17,6 +17,10 @@ from bench.wsgi import BARE_PATH, WORKER_PATH
 ROOT = Path(__file__).resolve().parent.parent
 # What a browser sends; pages are measured compressed, as visitors get them.
 BROWSER_ENCODING = "gzip, deflate, br, zstd"
+# ... and a browser's User-Agent: a request without one is not counted as a product view
+# (domain/counters.py), and the product rows measure the page with its count.
+BROWSER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/131.0 Safari/537.36")
 
 
 def free_port():
@@ -143,7 +147,8 @@ def run_wrk(wrk, base, scenario, seconds, connections, threads):
     """One wrk run of `scenario`; the numbers its report.lua printed."""
     # A long timeout: a slow page should show its real latency, not vanish as timeouts.
     command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "--timeout", "30s", "-s", str(scenario.script), "-H", f"Accept-Encoding: {BROWSER_ENCODING}"]
+               "--timeout", "30s", "-s", str(scenario.script), "-H", f"Accept-Encoding: {BROWSER_ENCODING}",
+               "-H", f"User-Agent: {BROWSER_AGENT}"]
     for name, value in scenario.headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(base + scenario.path)

@@ -4,8 +4,8 @@ person cannot use.
 
 Owners may open everything. Staff may open the areas below and read the dashboard; everything
 else under /admin is the owner's (settings, shipping, return rules, policy pages, payments,
-products, categories, imports and exports, emails, personal data, the staff pages, coupons), so a new
-page is the owner's until it is added here.
+products, categories, imports and exports, emails, personal data, the staff pages, coupons, "what
+converts"), so a new page is the owner's until it is added here.
 """
 from domain.staff import OWNER, STAFF
 
@@ -18,6 +18,8 @@ from domain.staff import OWNER, STAFF
 # Newsletter campaigns are the owner's, every page of them: they write to every subscriber.
 # "Goes well with" (/admin/products/<id>/goes-well) and its settings are the owner's, with the
 # products: not listed.
+# "What converts" (/admin/converts) is the owner's: it features products on the home page, a
+# catalogue decision like the product form's.
 STAFF_AREAS = ("/admin/orders", "/admin/returns", "/admin/inbox", "/admin/saved-replies",
                "/admin/customers", "/admin/checkouts", "/admin/reviews", "/admin/referrals")
 # The points and tiers settings (/admin/loyalty/points) are the owner's: they are not listed.

@@ -19,6 +19,15 @@ kept per cart and one-click offer, and its one-time checkout token is a hole too
 Entries are keyed by the storefront version (domain/storefront_version.py), which any commit touching the catalogue or settings
 moves on (domain.shopconfig.watch_changes), so a price, stock or settings change shows on the
 very next request in every process of every server. Merchants and pages with a pending message are never cached.
+
+A page that also shows figures the worker moves without a storefront change (the home page's
+"Trending this week", from the counters it folds) names `fresh_for`: the config key of a number
+of seconds, and its copies are kept per stretch of that many seconds of the clock, the same
+stretches in every process, so it is drawn afresh at most once per stretch per process.
+
+A view may ask for something to happen each time its page is sent whole (`on_each_serve`): a
+product page counts a view that way, on a cache hit as on a miss, with no write (the counters
+are in memory, domain/counters.py).
 """
 import gzip
 import hashlib
@@ -40,7 +49,7 @@ from domain.oneclick import new_token
 from .common import shop
 from .csrf import anonymous_token, cookieless
 from .htmx import FRAGMENT_HEADERS, is_htmx, page_kind, wants_fragment
-from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, TOKEN_HOLE, badge_html, cart_count
+from .templating import BADGE_HOLE, CSRF_HOLE, PART_HOLE, TOKEN_HOLE, badge_html, cart_count, now
 
 KEPT_HEADERS = ("Content-Type", "Vary", "Cache-Control")
 # Stored pages are compressed once, so a stronger setting than per-response compression pays.
@@ -89,8 +98,10 @@ class Entry:
     """A stored page: its HTML with holes, its headers, what its personal parts need, and the
     cookieless visitors' copy per content encoding (made on first use)."""
 
-    def __init__(self, html, headers, parts):
+    def __init__(self, html, headers, parts, serves=()):
         self.html, self.headers, self.parts = html, headers, parts
+        # What to do each time the page is sent whole (on_each_serve), as the view asked.
+        self.serves = tuple(serves)
         self.encoded = {}
         self.drawn = {}
 
@@ -232,6 +243,31 @@ def _send_stored(entry):
     return current_app.response_class([body], headers=[*headers, ("Date", _http_date())])
 
 
+def on_each_serve(action, *args):
+    """While a view draws its page: call action(*args) each time this page is sent whole (a
+    GET that is not an htmx fragment), whether drawn now or sent from the cache. The action
+    must be cheap and write nothing: it runs on every cache hit."""
+    g.setdefault("page_serves", []).append((action, args))
+
+
+def _served(serves, fragment):
+    if fragment or request.method != "GET":
+        return
+    for action, args in serves:
+        action(*args)
+
+
+def _period(fresh_for):
+    """Which stretch of the view's `fresh_for` seconds (a config key) the request's clock is
+    in: 0 when the view names none."""
+    if not fresh_for:
+        return 0
+    seconds = current_app.config.get(fresh_for) or 0
+    if seconds <= 0:
+        return 0
+    return int(now().timestamp() // seconds)
+
+
 def serve_stored():
     """A stored page for a visitor with no cookie, before any other before_request function:
     a cache hit is then only this and the after_request functions. What it skips does nothing
@@ -244,9 +280,12 @@ def serve_stored():
     audience = _audience(True)
     if audience is None:
         return None
-    entry = _cache().get(_key(audience, (), *page_kind()))
+    htmx, fragment = page_kind()
+    entry = _cache().get(_key(audience, (), htmx, fragment,
+                              _period(getattr(view, "page_fresh_for", None))))
     if entry is None or not entry.shared:
         return None
+    _served(entry.serves, fragment)
     return _send_stored(entry)
 
 
@@ -254,23 +293,37 @@ def init_app(app):
     app.before_request_funcs.setdefault(None, []).insert(0, serve_stored)
 
 
-def _key(audience, mine, htmx, fragment):
+def _key(audience, mine, htmx, fragment, period=0):
     # The version is read before rendering: a change committed while a page renders moves the
     # version on, so the copy stored then is never served after it.
     # The footer says "Secure checkout" only over HTTPS: the two kinds of request each get
     # their own copy.
     return (request.full_path, str(get_locale()), htmx, fragment, request.is_secure, audience,
-            storefront_version.current(), mine)
+            storefront_version.current(), mine, period)
 
 
-def cached_page(view=None, *, personal=None):
+def _uncached(view, args, kwargs):
+    """The view's page drawn for this request alone, its serve actions run when it is sent."""
+    g.page_serves = []
+    try:
+        response = make_response(view(*args, **kwargs))
+    finally:
+        serves = g.pop("page_serves", [])
+    if serves and response.status_code == 200 and request.method == "GET":
+        _served(serves, wants_fragment())
+    return response
+
+
+def cached_page(view=None, *, personal=None, fresh_for=None):
     """Serve the view's page from the cache, with the visitor's own parts filled in.
 
     `personal`, for a page that shows what is the visitor's own (the cart page), returns
     everything of theirs that the page shows, as a hashable key (None: build it afresh): each
-    different key is a page of its own, kept until the storefront version moves on."""
+    different key is a page of its own, kept until the storefront version moves on.
+    `fresh_for`, a config key naming seconds: copies are also kept per stretch of that many
+    seconds (see the module's docstring)."""
     if view is None:
-        return lambda view: cached_page(view, personal=personal)
+        return lambda view: cached_page(view, personal=personal, fresh_for=fresh_for)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -278,24 +331,26 @@ def cached_page(view=None, *, personal=None):
         audience = _audience(nobody)
         mine = personal() if personal is not None and audience is not None else ()
         if audience is None or mine is None:
-            return view(*args, **kwargs)
-        key = _key(audience, mine, is_htmx(), wants_fragment())
+            return _uncached(view, args, kwargs)
+        fragment = wants_fragment()
+        key = _key(audience, mine, is_htmx(), fragment, _period(fresh_for))
         cache = _cache()
         entry = cache.get(key)
         if entry is None:
-            g.page_holes = {}
+            g.page_holes, g.page_serves = {}, []
             try:
                 response = make_response(view(*args, **kwargs))
             finally:
-                parts = g.pop("page_holes")
+                parts, serves = g.pop("page_holes"), g.pop("page_serves", [])
             if response.status_code != 200 or response.direct_passthrough \
                     or g.pop("page_not_kept", False):
                 # Not a page to keep (a redirect, say): drawn again, with no holes in it.
-                return view(*args, **kwargs)
+                return _uncached(view, args, kwargs)
             entry = Entry(response.get_data(as_text=True),
                           [(h, response.headers[h]) for h in KEPT_HEADERS if h in response.headers],
-                          parts)
+                          parts, serves)
             cache.put(key, entry)
+        _served(entry.serves, fragment)
         if nobody and entry.shared:
             return _send_stored(entry)
         response = make_response(entry.for_visitor())
@@ -304,4 +359,5 @@ def cached_page(view=None, *, personal=None):
         return response
     # serve_stored() may answer first for this view: one copy for every visitor with no cookie.
     wrapper.page_cache = "shared" if personal is None else "personal"
+    wrapper.page_fresh_for = fresh_for
     return wrapper

@@ -35,9 +35,10 @@ from . import backoffice
 from .common import current_cart, other_languages, shop, shop_version
 
 
-def now():
-    """The request's clock: aware UTC. Tests freeze it with app.config["CLOCK"], a callable."""
-    clock = current_app.config.get("CLOCK")
+def now(app=None):
+    """The request's clock: aware UTC. Tests freeze it with app.config["CLOCK"], a callable.
+    `app`: the app already at hand (one lookup of current_app less, on a hot path)."""
+    clock = (app or current_app).config.get("CLOCK")
     return clock() if clock else datetime.now(timezone.utc)
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload
 
-from . import catalog, localized, personal_data
+from . import catalog, counters, localized, personal_data
 from .errors import InvalidQuantity, NotFound
 from .extensions import db
 from .ids import parse_id
@@ -148,7 +148,7 @@ def display_name(variant):
 def add(cart, variant_id, quantity=1, now=None, locale="en"):
     """Add units of a variant; more than the stock raises OutOfStock and changes nothing, a
     product in early access for tiers the customer is not in raises EarlyAccessOnly. Returns
-    the variant added."""
+    the variant added. Counted as one cart add of its product once committed."""
     from .loyalty import tiers
     from .models import utcnow
     quantity = _parse_quantity(quantity)
@@ -161,6 +161,11 @@ def add(cart, variant_id, quantity=1, now=None, locale="en"):
         raise InvalidQuantity(_("You can buy at most %(max)d of one item.", max=MAX_QUANTITY))
     ensure_available(display_name(variant), variant.stock, wanted, in_cart=in_cart)
     cart.set(variant.id, wanted)
+    # One cart add of the product for the shop's counters, once this change is committed
+    # (in memory: the worker adds it to the day's figures, domain/counters.py).
+    from . import shopconfig
+    counters.count_on_commit(counters.CART, variant.product_id, now or utcnow(),
+                             shopconfig.current().zone)
     return variant
 
 

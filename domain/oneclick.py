@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _, ngettext
 
-from . import credit, orders, preferences, pricing
+from . import counters, credit, orders, preferences, pricing
 from .loyalty import quote as loyalty_quote
 from .errors import CheckoutInvalid, ShopError
 from .money import Money
@@ -119,10 +119,18 @@ def buy(config, user, cart, lines, token, expected_total, now, locale, single_it
                              total=current.total.format(locale),
                              items=ngettext("%(num)d item", "%(num)d items", items)), current)
     try:
-        return orders.place_order(config, cart, current.checkout(token, user, locale, campaign), now)
+        order, created = orders.place_order(
+            config, cart, current.checkout(token, user, locale, campaign), now)
     except CheckoutInvalid as error:
         if "cart" in error.fields:
             raise Unavailable(error.fields["cart"])
         raise Unavailable(_("One-click buying could not use your saved details: %(problems)s "
                             "Please update them in your account settings.",
                             problems=" ".join(error.fields.values())))
+    if single_item and created:
+        # "Buy now" on a product page skips the cart: for the shop's counters it is the cart
+        # add of the funnel (views -> cart -> orders), counted once the order is committed. From
+        # the cart page the products were counted when they were added to it.
+        for line in lines:
+            counters.count_on_commit(counters.CART, line.product_id, now, config.zone)
+    return order, created

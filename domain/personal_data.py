@@ -73,6 +73,8 @@ NOT_PERSONAL = frozenset({
     # cookie or address is kept with them); the merchant's notes of donations to the cause.
     "product_pair", "product_complement", "counter_batch", "daily_counter", "cause_donation",
     "shipping_method", "shop_settings", "storefront_version", "variant", "worker_heartbeat",
+    # Views and cart adds per product and day (domain/counters.py): counted, never who.
+    "counter_batch", "daily_counter",
 })
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -57,6 +57,8 @@ def _base_config(tmp_path, uri):
         "ERROR_FLUSH_SECONDS": 0,
         # Nor for the checkouts seen: tests flush them with heartbeat.flush(app).
         "CHECKOUT_FLUSH_SECONDS": 0,
+        # Nor for the product counters: tests hand them over with counters.hand_over(app).
+        "COUNTER_HANDOVER_SECONDS": 0,
         # Test mode, so the test card pays; tests of the live shop turn it off (app_config).
         "PAYMENTS_TEST_MODE": True,
     }

@@ -20,3 +20,4 @@ from . import campaigns  # noqa: E402,F401
 from . import brand, cause  # noqa: E402,F401
 from . import newsletter  # noqa: E402,F401
 from . import goes_well  # noqa: E402,F401
+from . import converts  # noqa: E402,F401

@@ -5,7 +5,8 @@ categories, forty products with glaze and size variants, return rules and policy
 product photos drawn with Pillow (no downloads) that go through the real upload pipeline in
 domain.images; delivered orders with their reviews, a change note and testimonials
 (reviews.py); an order history of about a hundred guests' orders over sixty days
-(history.py); coupons, points, tiers and the demo customer's points (loyalty.py). The shop speaks English first and Korean too: every text a shopper reads has its
+(history.py); coupons, points, tiers and the demo customer's points (loyalty.py); five weeks of
+product views and cart adds (counters.py). The shop speaks English first and Korean too: every text a shopper reads has its
 Korean translation (catalogue_ko.py, policies_ko.py). The caller commits.
 """
 import random
@@ -31,6 +32,7 @@ from .campaigns import load_campaigns
 from .brand import load_brand
 from .newsletter import load_newsletter
 from .recommend import load_recommendations
+from .counters import load_counters
 from .reviews import load_reviews
 
 
@@ -71,6 +73,7 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         load_campaigns(now)
         load_brand(now, upload_dir)
         load_newsletter(now)
+        load_counters(now, get_settings_row())
         # Last: the pairs come from every delivered order the demo wrote.
         load_recommendations(now, get_settings_row())
     finally:

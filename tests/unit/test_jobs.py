@@ -208,7 +208,7 @@ def test_status_lists_every_job_with_its_last_run_and_next_due_time(app):
     from domain import mailer
     worker.run_jobs(app, mailer.EmlTransport(app.config["MAIL_FOLDER"]), None, lambda line: None)
     shown = app.test_cli_runner().invoke(args=["worker", "--status"]).output
-    assert "Jobs (14), times in Asia/Seoul:" in shown
+    assert "Jobs (18), times in Asia/Seoul:" in shown
     assert ("checkout-reminders: every 60 s\n  last run: 2026-12-06 18:00:00, ok (1 run)\n"
             "  next due: 2026-12-06 18:01:00") in shown
     # 09:00 UTC is 18:00 in Seoul; the heartbeat is due again a minute later.

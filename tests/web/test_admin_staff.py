@@ -52,6 +52,7 @@ OWNER_AREAS = {
     "/admin/newsletter": "/admin/newsletter/settings",
     # "Goes well with" and the recommendation settings are the catalogue's: the owner's.
     "/admin/products/1/goes-well": "/admin/products/1/goes-well/settings",
+    "/admin/converts": "/admin/converts/1/feature",
 }
 # Values for the variable parts of the addresses walked.
 SAMPLE_ARGS = {"id": "1", "number": "ABC-DEFG", "name": "privacy", "scope": "shop",
