@@ -29,8 +29,7 @@ from ..models import CauseDonation
 from ..models.returns import ReturnLine, ReturnRequest
 from ..returns.rules import DEFAULT, FIELDS
 from ..reviews import ratings, records
-from . import campaigns as demo_campaigns, demo_skus
-from . import demo_skus, newsletter
+from . import campaigns as demo_campaigns, demo_skus, newsletter
 from .faq import ENTRIES as FAQ_ENTRIES, TOPICS as FAQ_TOPICS
 from .helpdesk import help_desk_leftovers
 from .loyalty import COUPONS as LOYALTY_COUPONS, SETTINGS as LOYALTY_SETTINGS, TIERS
