@@ -129,19 +129,16 @@ def campaign_test(campaign_id):
     return redirect(url_for(".campaign", campaign_id=found.id), code=303)
 
 
-@bp.get("/campaigns/<id:campaign_id>/send")
-def campaign_send_confirm(campaign_id):
-    found = db.get_or_404(Campaign, campaign_id)
-    if found.status != "draft":
-        return redirect(url_for(".campaign", campaign_id=found.id), code=303)
-    return render("admin/campaign_send.html", campaign=found,
-                  audience_size=campaigns.audience_size(found, now()),
-                  rate=shop().campaign_rate, form=EmptyForm(formdata=None))
-
-
-@bp.post("/campaigns/<id:campaign_id>/send")
+@bp.route("/campaigns/<id:campaign_id>/send", methods=["GET", "POST"])
 def campaign_send(campaign_id):
+    """GET asks for confirmation with the number of people; POST sends."""
     found = db.get_or_404(Campaign, campaign_id)
+    if request.method == "GET":
+        if found.status != "draft":
+            return redirect(url_for(".campaign", campaign_id=found.id), code=303)
+        return render("admin/campaign_send.html", campaign=found,
+                      audience_size=campaigns.audience_size(found, now()),
+                      rate=shop().campaign_rate, form=EmptyForm(formdata=None))
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -70,9 +70,9 @@ def load_demo(upload_dir, seed=2024, now=None, photo_size=SIZE):
         result.reviews = load_reviews(now, get_settings_row(), photo_size)
         result.orders = load_history(now, get_settings_row())
         load_loyalty(now, get_settings_row())
-        load_campaigns(now)
         load_brand(now, upload_dir)
         load_newsletter(now)
+        load_campaigns(now)
         load_counters(now, get_settings_row())
         # Last: the pairs come from every delivered order the demo wrote.
         load_recommendations(now, get_settings_row())

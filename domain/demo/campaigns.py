@@ -15,9 +15,9 @@ from .catalogue import CUSTOMER_EMAIL, MERCHANT_EMAIL
 
 NAME = "Autumn glazes"
 # (address, language) of the demo customers who agreed to marketing email.
-SUBSCRIBERS = [(CUSTOMER_EMAIL, "ko"), ("seoyeon.lee@example.com", "ko"),
-               ("daniel.cho@example.com", "en"), ("hana.kim@example.com", "ko"),
-               ("eunji.seo@example.com", "ko")]
+# Two readers who signed up at checkout besides the newsletter's demo subscribers
+# (domain/demo/newsletter.py, loaded first): the campaign goes to all of them.
+SUBSCRIBERS = [("daniel.cho@example.com", "en"), ("eunji.seo@example.com", "ko")]
 # Who unsubscribed through the campaign's link, and whose order came from its link.
 LEFT = "daniel.cho@example.com"
 BOUGHT = "eunji.seo@example.com"

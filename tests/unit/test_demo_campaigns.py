@@ -13,7 +13,7 @@ def test_the_demo_has_one_sent_campaign_with_a_report(app, demo_shop):
         assert campaign.subject["ko"] and campaign.body_md["ko"] and campaign.coupon_id
         report = campaigns.report(campaign)
         assert (report.total, report.queued, report.sent, report.failed, report.unsubscribed,
-                report.orders) == (5, 5, 5, 0, 1, 1)
+                report.orders) == (8, 8, 8, 0, 1, 1)
         # Nothing is left for the worker to send again.
         assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
             OutboxMessage.kind == "campaign", OutboxMessage.sent_at.is_(None))) == 0
