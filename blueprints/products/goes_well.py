@@ -72,7 +72,9 @@ def cart_context(breakdown):
     remaining = breakdown.free_shipping_remaining
     free_after = {}
     if remaining is not None and remaining.amount > 0 and not breakdown.shipping_made_free:
-        free_after = {p.id: max(0, remaining.amount - p.price_min) for p in found.products}
+        free_after = {item.product.id: max(0, remaining.amount - (
+            item.variant.price if item.variant is not None else item.product.price_min))
+            for item in found.items}
     return {"goes_well_cart": found, "free_after": free_after}
 
 

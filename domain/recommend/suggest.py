@@ -9,6 +9,7 @@ caller passes `bought_by(user_id)` in `exclude_product_ids`). One query."""
 from dataclasses import dataclass, field
 
 from sqlalchemy import BigInteger, Integer, bindparam, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Order, OrderLine, Product, ProductComplement, ProductPair, Variant
@@ -23,8 +24,13 @@ _STEP = 10 ** 12
 class Suggestion:
     product: Product
     level: str
-    # The variant one tap adds: the product's only one (None: it has options to choose).
-    variant_id: int = None
+    # The variant one tap adds: the product's first in stock, in the merchant's order (its
+    # options named on the button when the product has options); None when none is left.
+    variant: Variant = None
+
+    @property
+    def variant_id(self):
+        return self.variant.id if self.variant is not None else None
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,13 @@ def _statement(others, customer):
     candidates = union_all(pairs, picked, best).subquery()
     ranked = (select(candidates.c.pid, func.min(candidates.c.rank).label("rank"))
               .group_by(candidates.c.pid).subquery())
-    only_variant = (select(func.min(Variant.id)).where(Variant.product_id == Product.id)
-                    .having(func.count(Variant.id) == 1).scalar_subquery())
+    other = aliased(Variant)
+    first_in_stock = (select(other.id).where(other.product_id == Product.id, other.stock > 0)
+                      .order_by(other.position, other.id).limit(1)
+                      .correlate(Product).scalar_subquery())
     found = _STATEMENTS[key] = (
-        select(Product, ranked.c.rank, only_variant).join(ranked, ranked.c.pid == Product.id)
+        select(Product, ranked.c.rank, Variant).join(ranked, ranked.c.pid == Product.id)
+        .outerjoin(Variant, Variant.id == first_in_stock)
         .where(Product.status == "active", Product.stock_total > 0, *leave_out)
         .order_by(ranked.c.rank, Product.id).limit(bindparam("limit", type_=Integer)))
     return found
@@ -110,8 +119,8 @@ def suggestions(product_ids, config=None, exclude_product_ids=(), limit=4):
         if others:
             params["others"] = others
     rows = db.session.execute(_statement(bool(others), customer), params).all()
-    items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))], variant_id)
-             for product, rank, variant_id in rows]
+    items = [Suggestion(product, LEVELS[min(2, max(0, int(rank) // _STEP))], variant)
+             for product, rank, variant in rows]
     level = None
     for item in items:
         if level is None or LEVELS.index(item.level) > LEVELS.index(level):

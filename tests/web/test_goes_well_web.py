@@ -241,3 +241,28 @@ def test_korean_shoppers_read_it_in_korean(app, goods):
     visitor = app.test_client()
     assert "함께 쓰면 좋은 상품" in text(visitor.get("/products/moon-jar", headers=korean))
     assert "최근 본 상품" in text(visitor.get("/recently-viewed", headers=korean))
+
+
+def test_a_suggestion_with_options_adds_its_first_glaze_in_stock_with_one_tap(app, client, make, goods):
+    """The first glaze (sold out) is passed over: the button names the one it adds, at its
+    price, and the product's page offers the others."""
+    bowl = make.product("Rice bowl", option1_name="Glaze", variants=[
+        {"sku": "BOWL-W", "option1": "White", "price": 15000, "stock": 0},
+        {"sku": "BOWL-C", "option1": "Celadon", "price": 18000, "stock": 4}])
+    with app.test_request_context():
+        complements.replace(db.session.get(Product, goods["jar"]["id"]),
+                            [db.session.get(Product, bowl["id"])])
+        db.session.commit()
+    page = client.get("/products/moon-jar").get_data(as_text=True)
+    client.post("/cart/add", data={"csrf_token": csrf_of(page), "product": "moon-jar",
+                                   "variant_id": goods["jar"]["variant_ids"][0]})
+    section = goes_well_section(text(client.get("/cart")))
+    bowl_card = section[section.index("Rice bowl"):]
+    assert "Add Rice bowl, Celadon" in bowl_card and "₩18,000" in bowl_card
+    assert "Other options" in bowl_card
+    form = re.search(r'<form class="card-price" method="post" action="/cart/add">(.*?)</form>',
+                     bowl_card, re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(1)))
+    assert fields["variant_id"] == str(bowl["variant_ids"][1])
+    assert client.post("/cart/add", data=fields).status_code == 303
+    assert "Rice bowl" in text(client.get("/cart")).split('class="goes-well"')[0]
