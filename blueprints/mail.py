@@ -12,8 +12,8 @@ from datetime import datetime
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _
 
-from domain import (alerts, checkout_reminders, checkouts, consent, mailer, order_refunds,
-                    orders, payments, refund_accounts, returns, staff, tracking)
+from domain import (alerts, checkout_reminders, checkouts, consent, mailer, marketing,
+                    order_refunds, orders, payments, refund_accounts, returns, staff, tracking)
 from domain.extensions import db
 from domain.helpdesk import inbound
 from domain.models import ReturnRequest, User
@@ -249,11 +249,10 @@ def render_parts(message):
         context.update(reminder_context(message))
     if message.kind == "order_delivered":
         context.update(review_emails.faces_context("delivery", order))
-        # Suggestions are advertising: only for a buyer who agreed to marketing, as it stands
-        # when the email goes (and what is sold out by then is not suggested).
-        buyer = db.session.get(User, order.user_id) if order.user_id else None
-        if consent.may_market(buyer or order.email):
-            context["goes_well"] = goes_well.for_order(order)()
+        suggested = delivered_suggestions(order)
+        if suggested:
+            context.update(goes_well=suggested,
+                           unsubscribe_url=unsubscribe_url(message.to_address))
     if message.kind == "order_placed":
         context["claim_url"] = claim_url(order, external=True)
     if message.kind == "points_expiring":
@@ -291,6 +290,10 @@ def render_parts(message):
         context.update(change_emails.context(message),
                        unsubscribe_url=unsubscribe_url(message.to_address))
         subject = context.pop("subject")
+    elif message.kind == "order_delivered" and context.get("goes_well"):
+        # Suggestions make the delivery email advertising: "(광고)" starts the Korean subject,
+        # and it carries the unsubscribe link (and headers, in render_message).
+        subject = _("(Ad) Order %(number)s was delivered", number=number)
     else:
         subject = _subjects()[message.kind](number)
     text = render_template(f"emails/{message.kind}.txt", subject=subject, **context)
@@ -305,6 +308,19 @@ def render_parts(message):
 MARKETING_KINDS = frozenset({checkout_reminders.KIND, *change_emails.KINDS,
                              *code_emails.MARKETING, *campaign_emails.KINDS})
 NOT_SENT_WITHOUT_CONSENT = "not sent: the recipient no longer agrees to marketing email"
+
+
+def delivered_suggestions(order):
+    """What goes with a delivered order, for its email: advertising (KISA counts a
+    transactional email carrying an offer as advertising), so only for a buyer who agreed to
+    marketing, as it stands when the email goes, and not in quiet hours, when the delivery news
+    goes without them rather than wait. What is sold out by then is not suggested. None when
+    the email goes without suggestions."""
+    buyer = db.session.get(User, order.user_id) if order.user_id else None
+    if marketing.quiet_until(now(), shop()) is not None \
+            or not consent.may_market(buyer or order.email):
+        return None
+    return goes_well.for_order(order)() or None
 
 
 def _carries_offer(context, message):
@@ -358,7 +374,8 @@ def render_message(message):
         raise ValueError(NOT_SENT_WITHOUT_CONSENT)
     subject, text, html = render_parts(message)
     advertising = message.kind in MARKETING_KINDS or (
-        message.kind == "order_placed" and code_emails.thank_you_context(message.order))
+        message.kind == "order_placed" and code_emails.thank_you_context(message.order)) or (
+        message.kind == "order_delivered" and delivered_suggestions(message.order))
     with_unsubscribe = advertising or message.kind in newsletter_emails.NOTICES
     headers = list_unsubscribe_headers(message.to_address) if with_unsubscribe else {}
     if message.kind in campaign_emails.KINDS:

@@ -174,7 +174,8 @@ def test_the_order_confirmation_suggests_what_goes_with_the_order(app, client, g
     assert goes_well_section(later) == ""
 
 
-def delivered_email(app, with_consent):
+def delivered_email(app, with_consent, at=NOW):
+    app.config["CLOCK"] = lambda: at
     with app.test_request_context():
         jar = db.session.scalar(db.select(Product).where(Product.slug == "moon-jar"))
         order = order_of([jar], email="minji@example.com")
@@ -184,16 +185,30 @@ def delivered_email(app, with_consent):
         db.session.commit()
         message_id = message.id
     with app.app_context():
-        return text_and_html(mail.renderer(app)(db.session.get(OutboxMessage, message_id)))
+        email = mail.renderer(app)(db.session.get(OutboxMessage, message_id))
+        return (*text_and_html(email), email)
 
 
 def test_the_delivered_email_suggests_only_to_a_customer_who_agreed_to_marketing(app, goods):
     app.config["SHOP_URL"] = "https://shop.example"
-    plain, html = delivered_email(app, with_consent=False)
+    plain, html, email = delivered_email(app, with_consent=False)
     assert "Goes well with" not in plain and "Goes well with" not in html
-    plain, html = delivered_email(app, with_consent=True)
+    assert email["List-Unsubscribe"] is None and not email["Subject"].startswith("(")
+    plain, html, email = delivered_email(app, with_consent=True)
     assert "Goes well with your order" in plain and "https://shop.example/products/tea-cup" in plain
     assert 'href="https://shop.example/products/tea-cup"' in html and "Moon jar</a>" not in html
+    # Suggestions make it advertising: marked so, with the unsubscribe link and headers.
+    assert email["Subject"].startswith("(Ad) Order ")
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = email["List-Unsubscribe"].strip("<>")
+    assert unsubscribe in plain and unsubscribe in html.replace("&amp;", "&")
+
+
+def test_the_delivered_email_goes_without_suggestions_in_quiet_hours(app, goods):
+    """At 22:00 shop time the delivery news goes at once, as plain news without suggestions."""
+    plain, html, email = delivered_email(app, with_consent=True, at=NOW.replace(hour=22))
+    assert "Your order was delivered." in plain and "Goes well with" not in plain + html
+    assert email["List-Unsubscribe"] is None and not email["Subject"].startswith("(")
 
 
 def test_the_back_office_shows_the_pairs_found_and_why_with_the_fallback_level(app, client, merchant, goods):
