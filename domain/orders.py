@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from . import cart as carts
 from . import alerts, catalog, cause, checkouts, consent, credit, email_address, notify, order_refunds
 from . import payments
-from . import refund_accounts, shipby, shopconfig, stock
+from . import refund_accounts, shipby, stock
 from .loyalty import hooks as loyalty_hooks
 from .loyalty import points as loyalty_points
 from .loyalty import quote as loyalty_quote
@@ -25,7 +26,7 @@ from .errors import (CheckoutInvalid, InsufficientPoints, InvalidTransition, Not
                      UndoWindowClosed)
 from .extensions import db
 from .money import Money
-from .models import Order, OrderEvent, OrderLine, User
+from .models import Order, OrderEvent, OrderLine, ShopSettings, User
 from .transaction import on_rollback
 
 # Where an order may go next from each status. Side exits: cancelled, payment_expired.
@@ -341,6 +342,17 @@ def allowed_next(order, actor_is_merchant=False):
     return options
 
 
+# A status change may hold the order's row lock (a payment webhook, the worker) while it reads
+# the settings: through the transaction's own connection, not the settings cache, whose reload
+# holds a process-wide lock while it waits for a pooled connection that requests queued behind
+# this row lock may all be holding.
+_DEFAULT_SETTINGS = SimpleNamespace(handling_days=2, timezone="UTC", recommend_after_orders=20)
+
+
+def _settings():
+    return db.session.get(ShopSettings, 1) or _DEFAULT_SETTINGS
+
+
 def set_status(order, status, actor, now, note="", carrier="", tracking_number="",
                notify_customer=True):
     """Move an order to `status` if the pipeline allows it from where it is; InvalidTransition
@@ -381,10 +393,11 @@ def set_status(order, status, actor, now, note="", carrier="", tracking_number="
     if status == "delivered":
         loyalty_hooks.order_delivered(order, now)
     order.status = status
-    shipby.stamp(order, status, now, shopconfig.current())
+    settings = _settings()
+    shipby.stamp(order, status, now, settings)
     if status == "delivered":
         db.session.flush()
-        recommend_pairs.nudge(now, shopconfig.current())
+        recommend_pairs.nudge(now, settings)
     _event(order, status, actor, now, note, notify_customer=notify_customer)
     if status == "payment_expired":
         alerts.payment_expired(order, actor, now)
