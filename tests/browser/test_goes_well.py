@@ -2,11 +2,9 @@
 below its buy box, recently viewed loads after the cached page, and in the cart one tap adds
 the suggested tea cup, which completes free shipping. axe audits both blocks."""
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from domain import shopconfig
 from domain.extensions import db
@@ -14,25 +12,7 @@ from domain.models import Product
 from domain.recommend import pairs
 from tests.recommend_helpers import NOW, order_of
 
-PORTS = range(5150, 5200)
 
-
-@pytest.fixture
-def live_server(app):
-    """The app on a threaded server on a port of 5150-5199."""
-    for port in PORTS:
-        try:
-            httpd = make_server("127.0.0.1", port, app, threaded=True)
-            break
-        except OSError:
-            continue
-    else:
-        pytest.skip("no free port in 5150-5199")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

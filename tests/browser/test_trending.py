@@ -2,12 +2,9 @@
 with one tap, and the home page shows it among the featured and in "Trending this week"; both
 pages fit the screen and pass the accessibility audit."""
 import json
-import threading
 from datetime import timedelta
 
-import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from domain.extensions import db
 from domain.models import DailyCounter
@@ -19,18 +16,7 @@ FITS = """() => ({width: document.documentElement.scrollWidth,
     .filter((el) => !el.closest('.table-scroll, .status-tabs'))
     .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
     .map((el) => el.tagName + '.' + el.className).slice(0, 5)})"""
-PORT = 5271
 
-
-@pytest.fixture
-def live_server(app):
-    """The app on a real threaded HTTP server on a fixed local port."""
-    httpd = make_server("127.0.0.1", PORT, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{PORT}"
-    httpd.shutdown()
-    thread.join(timeout=5)
 
 
 def test_the_owner_features_what_trends_on_a_phone(app, make, live_server, phone, axe_violations):
